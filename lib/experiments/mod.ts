@@ -1,0 +1,15 @@
+/**
+ * Experiment grids: configs → cells → runs with manifests → arquero tables (CSV + Arrow).
+ *
+ * ```ts
+ * const { cells } = await loadGrid("experiments/configs/quick.json");
+ * const { tables } = await runGrid(cells, runStudyCell, { root: "experiments" });
+ * ```
+ *
+ * @module
+ */
+export * from "./atomic.ts";
+export * from "./grid.ts";
+export * from "./manifest.ts";
+export * from "./runner.ts";
+export * from "./tables.ts";
