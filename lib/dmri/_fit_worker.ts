@@ -1,0 +1,82 @@
+/**
+ * Worker of {@linkcode fitTensorParallel} (private): fits the slabs it is sent with the shared kernel.
+ *
+ * Messages in: `{ init: { bvals, bvecs, wls, minSignal } }`, then `{ id, slab, count, mask }` where slab is
+ * volume-major (sample t of voxel v at slab[v + t·count]). Out: `{ id, maps }`, maps = Float32Array(10·count)
+ * holding fa, md, ad, rd, then λ₁..₃ and v₁ by component, each `count` long.
+ *
+ * @module
+ */
+
+import {
+  BLOCK,
+  fitBlock,
+  type FitPlan,
+  makePlan,
+  makeScratch,
+  type NumericArray,
+  type Scratch,
+} from "./_kernel.ts";
+
+interface Init {
+  bvals: Float64Array;
+  bvecs: Float64Array;
+  wls: boolean;
+  minSignal: number;
+}
+
+let plan: FitPlan | null = null;
+let init: Init | null = null;
+let scratch: Scratch | null = null;
+let scratchType: unknown = null;
+
+// deno-lint-ignore no-explicit-any
+const self_ = self as any;
+self_.onmessage = (e: MessageEvent) => {
+  const msg = e.data;
+  if (msg.init) {
+    init = msg.init as Init;
+    plan = makePlan(init);
+    scratch = null;
+    return;
+  }
+  const { id, slab, count, mask } = msg as {
+    id: number;
+    slab: NumericArray;
+    count: number;
+    mask: Uint8Array | null;
+  };
+  if (!plan || !init) throw new Error("dmri worker: job before init");
+  if (scratch === null || scratchType !== slab.constructor) {
+    scratch = makeScratch(plan, slab, init.minSignal);
+    scratchType = slab.constructor;
+  }
+  const maps = new Float32Array(10 * count);
+  const out = {
+    fa: maps.subarray(0, count),
+    md: maps.subarray(count, 2 * count),
+    ad: maps.subarray(2 * count, 3 * count),
+    rd: maps.subarray(3 * count, 4 * count),
+    evals: maps.subarray(4 * count, 7 * count),
+    v1: maps.subarray(7 * count, 10 * count),
+    at: 0,
+    componentStride: count,
+  };
+  const layout = { offset: 0, voxelStride: 1, volumeStride: count };
+  for (let v0 = 0; v0 < count; v0 += BLOCK) {
+    fitBlock(
+      plan,
+      init.wls,
+      slab,
+      layout,
+      v0,
+      Math.min(BLOCK, count - v0),
+      init.minSignal,
+      out,
+      scratch,
+      mask,
+      0,
+    );
+  }
+  self_.postMessage({ id, maps }, [maps.buffer]);
+};

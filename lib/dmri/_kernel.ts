@@ -1,0 +1,290 @@
+/**
+ * The per-voxel tensor fit over a block of voxels (private; shared by the in-thread fit and the workers).
+ *
+ * Model (dipy's `design_matrix`): ln S_n = X_n · β with X_n = −[b gx², 2b gx gy, b gy², 2b gx gz, 2b gy gz,
+ * b gz², 1] and β = [Dxx, Dxy, Dyy, Dxz, Dyz, Dzz, −ln S0].
+ *
+ * @module
+ */
+
+import { cholSolve7, pinv } from "./_linalg.ts";
+import { eigSym3 } from "./_eigen.ts";
+
+/** Everything about the fit that depends only on the gradient table (computed once). */
+export interface FitPlan {
+  /** Number of volumes N. */
+  n: number;
+  /** Design matrix X, row-major N x 7. */
+  x: Float64Array;
+  /** Pseudo-inverse X⁺, row-major 7 x N (the OLS estimator β = X⁺ ln S). */
+  xPinv: Float64Array;
+  /** Column-scaled design X·diag(colScale), row-major N x 7 (better conditioned normal equations). */
+  xs: Float64Array;
+  /** Per row n, the 28 products xs_i·xs_j (j ≤ i, packed lower triangle), row-major N x 28. */
+  xsOuter: Float64Array;
+  /** colScale_c = 1/‖X_{·c}‖. */
+  colScale: Float64Array;
+  /** dipy's eigenvalue floor: 1e-6 / max |X|. */
+  minDiffusivity: number;
+}
+
+/** Plain data (structured-clonable) describing the gradient table for {@linkcode makePlan}. */
+export interface PlanInput {
+  bvals: Float64Array;
+  bvecs: Float64Array;
+}
+
+/** Precompute the design matrix, its pseudo-inverse and the WLS helpers. */
+export function makePlan(g: PlanInput): FitPlan {
+  const n = g.bvals.length;
+  const x = new Float64Array(n * 7);
+  let maxB = 1;
+  for (let i = 0; i < n; i++) {
+    const b = g.bvals[i], gx = g.bvecs[3 * i], gy = g.bvecs[3 * i + 1], gz = g.bvecs[3 * i + 2];
+    const row = [b * gx * gx, 2 * b * gx * gy, b * gy * gy, 2 * b * gx * gz, 2 * b * gy * gz, b * gz * gz, 1];
+    for (let c = 0; c < 7; c++) {
+      x[i * 7 + c] = -row[c];
+      if (row[c] > maxB) maxB = row[c];
+    }
+  }
+  const xPinv = pinv(x, n, 7);
+  const colScale = new Float64Array(7);
+  for (let c = 0; c < 7; c++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[i * 7 + c] * x[i * 7 + c];
+    colScale[c] = s > 0 ? 1 / Math.sqrt(s) : 1;
+  }
+  const xs = new Float64Array(n * 7);
+  const xsOuter = new Float64Array(n * 28);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 7; c++) xs[i * 7 + c] = x[i * 7 + c] * colScale[c];
+    let k = 0;
+    for (let r = 0; r < 7; r++) {
+      for (let c = 0; c <= r; c++) xsOuter[i * 28 + k++] = xs[i * 7 + r] * xs[i * 7 + c];
+    }
+  }
+  return { n, x, xPinv, xs, xsOuter, colScale, minDiffusivity: 1e-6 / maxB };
+}
+
+/** Where the samples of a block of voxels are: sample n of voxel v is data[offset + v·voxelStride + n·volumeStride]. */
+export interface SampleLayout {
+  offset: number;
+  voxelStride: number;
+  volumeStride: number;
+}
+
+/** Output arrays; voxel v of the block goes to index `at + v` (component c of evals / v1 at `at + v + c·componentStride`). */
+export interface FitOutputs {
+  fa: Float32Array;
+  md: Float32Array;
+  ad: Float32Array;
+  rd: Float32Array;
+  evals: Float32Array;
+  v1: Float32Array;
+  at: number;
+  componentStride: number;
+}
+
+/** Numeric arrays the kernel reads (BigInt arrays are converted by the caller). */
+export type NumericArray =
+  | Uint8Array
+  | Int8Array
+  | Uint16Array
+  | Int16Array
+  | Uint32Array
+  | Int32Array
+  | Float32Array
+  | Float64Array;
+
+/** Scratch buffers reused across blocks (no allocation per voxel). */
+export interface Scratch {
+  logs: Float64Array;
+  beta: Float64Array;
+  ols: Float64Array;
+  normal: Float64Array;
+  rhs: Float64Array;
+  eig: Float64Array;
+  lut: Float64Array | null;
+  lutMin: number;
+}
+
+/** Voxels per block: the log-signal block (BLOCK x N doubles) stays in cache. */
+export const BLOCK = 256;
+
+/**
+ * A table of ln(max(s, minSignal)) for every value of an 8- or 16-bit integer type (a lookup instead of a
+ * logarithm per sample), or null for other types.
+ */
+function logTable(data: NumericArray, minSignal: number): { lut: Float64Array; min: number } | null {
+  let min: number, size: number;
+  if (data instanceof Uint8Array) [min, size] = [0, 256];
+  else if (data instanceof Int8Array) [min, size] = [-128, 256];
+  else if (data instanceof Uint16Array) [min, size] = [0, 65536];
+  else if (data instanceof Int16Array) [min, size] = [-32768, 65536];
+  else return null;
+  const lut = new Float64Array(size);
+  for (let i = 0; i < size; i++) lut[i] = Math.log(Math.max(i + min, minSignal));
+  return { lut, min };
+}
+
+/** Allocate the scratch buffers of one thread for a plan and an input type. */
+export function makeScratch(plan: FitPlan, data: NumericArray, minSignal: number): Scratch {
+  const t = logTable(data, minSignal);
+  return {
+    logs: new Float64Array(BLOCK * plan.n),
+    beta: new Float64Array(7),
+    ols: new Float64Array(7),
+    normal: new Float64Array(28),
+    rhs: new Float64Array(7),
+    eig: new Float64Array(6),
+    lut: t ? t.lut : null,
+    lutMin: t ? t.min : 0,
+  };
+}
+
+/** Copy the log signal of voxels [v0, v0 + count) into scratch.logs, voxel-major (count x N). */
+function gatherLogs(
+  data: NumericArray,
+  layout: SampleLayout,
+  v0: number,
+  count: number,
+  n: number,
+  minSignal: number,
+  s: Scratch,
+): void {
+  const logs = s.logs;
+  const { voxelStride, volumeStride } = layout;
+  const base = layout.offset + v0 * voxelStride;
+  if (s.lut) {
+    const lut = s.lut, lutMin = s.lutMin;
+    for (let t = 0; t < n; t++) {
+      let src = base + t * volumeStride;
+      for (let v = 0; v < count; v++, src += voxelStride) logs[v * n + t] = lut[data[src] - lutMin];
+    }
+  } else {
+    for (let t = 0; t < n; t++) {
+      let src = base + t * volumeStride;
+      for (let v = 0; v < count; v++, src += voxelStride) {
+        const y = data[src];
+        logs[v * n + t] = Math.log(y > minSignal ? y : minSignal);
+      }
+    }
+  }
+}
+
+/**
+ * Fit voxels [v0, v0 + count) of the block described by `layout` (count ≤ BLOCK) and write the maps.
+ * `mask`, when given, is indexed like the voxels (mask[maskAt + v]); voxels outside it get zeros.
+ */
+export function fitBlock(
+  plan: FitPlan,
+  wls: boolean,
+  data: NumericArray,
+  layout: SampleLayout,
+  v0: number,
+  count: number,
+  minSignal: number,
+  out: FitOutputs,
+  s: Scratch,
+  mask: Uint8Array | null,
+  maskAt: number,
+): void {
+  const n = plan.n;
+  gatherLogs(data, layout, v0, count, n, minSignal, s);
+  const { logs, beta, ols, normal, rhs, eig } = s;
+  const { xPinv, x, xs, xsOuter, colScale, minDiffusivity } = plan;
+  const cs = out.componentStride;
+  for (let v = 0; v < count; v++) {
+    const o = out.at + v0 + v;
+    if (mask !== null && mask[maskAt + v0 + v] === 0) {
+      out.fa[o] =
+        out.md[o] =
+        out.ad[o] =
+        out.rd[o] =
+          0;
+      for (let c = 0; c < 3; c++) out.evals[o + c * cs] = out.v1[o + c * cs] = 0;
+      continue;
+    }
+    const lo = v * n;
+    // OLS: β = X⁺ ln S.
+    for (let c = 0; c < 7; c++) {
+      let acc = 0;
+      const po = c * n;
+      for (let t = 0; t < n; t++) acc += xPinv[po + t] * logs[lo + t];
+      beta[c] = acc;
+    }
+    if (wls) {
+      // dipy's WLS: w_n = exp(X_n·β_OLS) (the predicted signal); minimise Σ w_n² (X_n·β − ln S_n)².
+      // Normal equations in the column-scaled design: (Xsᵀ W² Xs) z = Xsᵀ W² ln S, β = diag(colScale) z.
+      normal.fill(0);
+      rhs.fill(0);
+      ols.set(beta);
+      const b0 = beta[0], b1 = beta[1], b2 = beta[2], b3 = beta[3], b4 = beta[4], b5 = beta[5], b6 = beta[6];
+      for (let t = 0; t < n; t++) {
+        const xo = t * 7;
+        const pred = x[xo] * b0 + x[xo + 1] * b1 + x[xo + 2] * b2 + x[xo + 3] * b3 + x[xo + 4] * b4 +
+          x[xo + 5] * b5 + x[xo + 6] * b6;
+        const w2 = Math.exp(2 * pred);
+        const wy = w2 * logs[lo + t];
+        for (let c = 0; c < 7; c++) rhs[c] += wy * xs[xo + c];
+        const qo = t * 28;
+        for (let k = 0; k < 28; k++) normal[k] += w2 * xsOuter[qo + k];
+      }
+      if (cholSolve7(normal, rhs)) {
+        for (let c = 0; c < 7; c++) beta[c] = rhs[c] * colScale[c];
+      } else {
+        wlsByPinv(plan, logs, lo, ols, beta);
+      }
+    }
+    if (!Number.isFinite(beta[0] + beta[1] + beta[2] + beta[3] + beta[4] + beta[5])) {
+      if (wls) wlsByPinv(plan, logs, lo, ols, beta); // e.g. overflowing weights
+      for (let c = 0; c < 7; c++) if (!Number.isFinite(beta[c])) beta[c] = 0;
+    }
+    eigSym3(beta[0], beta[1], beta[2], beta[3], beta[4], beta[5], eig, 0);
+    let l1 = eig[0], l2 = eig[1], l3 = eig[2];
+    if (!(l1 >= minDiffusivity)) l1 = minDiffusivity; // also maps NaN to the floor
+    if (!(l2 >= minDiffusivity)) l2 = minDiffusivity;
+    if (!(l3 >= minDiffusivity)) l3 = minDiffusivity;
+    // FA = √(½ Σ(λi − λj)² / Σλi²) (dipy's fractional_anisotropy), then clip(nan_to_num(·), 0, 1).
+    const d12 = l1 - l2, d23 = l2 - l3, d31 = l3 - l1;
+    let fa = Math.sqrt((0.5 * (d12 * d12 + d23 * d23 + d31 * d31)) / (l1 * l1 + l2 * l2 + l3 * l3));
+    if (!(fa >= 0)) fa = 0;
+    else if (fa > 1) fa = 1;
+    out.fa[o] = fa;
+    out.md[o] = (l1 + l2 + l3) / 3;
+    out.ad[o] = l1;
+    out.rd[o] = (l2 + l3) / 2;
+    out.evals[o] = l1;
+    out.evals[o + cs] = l2;
+    out.evals[o + 2 * cs] = l3;
+    out.v1[o] = eig[3];
+    out.v1[o + cs] = eig[4];
+    out.v1[o + 2 * cs] = eig[5];
+  }
+}
+
+/** Fallback WLS for a degenerate weighted system: β = pinv(diag(w)·X) · (w ⊙ ln S), exactly as dipy. */
+function wlsByPinv(
+  plan: FitPlan,
+  logs: Float64Array,
+  lo: number,
+  ols: Float64Array,
+  beta: Float64Array,
+): void {
+  const { n, x } = plan;
+  const xw = new Float64Array(n * 7);
+  const wy = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    let pred = 0;
+    for (let c = 0; c < 7; c++) pred += x[t * 7 + c] * ols[c];
+    const w = Number.isFinite(pred) ? Math.exp(pred) : 1;
+    for (let c = 0; c < 7; c++) xw[t * 7 + c] = w * x[t * 7 + c];
+    wy[t] = w * logs[lo + t];
+  }
+  const p = pinv(xw, n, 7);
+  for (let c = 0; c < 7; c++) {
+    let acc = 0;
+    for (let t = 0; t < n; t++) acc += p[c * n + t] * wy[t];
+    beta[c] = Number.isFinite(acc) ? acc : 0;
+  }
+}
