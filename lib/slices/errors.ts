@@ -1,0 +1,17 @@
+/**
+ * Typed error for the slicing module.
+ *
+ * @module
+ */
+
+/** Raised when a volume cannot be sliced or slice maps cannot be put back into a volume. */
+export class SliceError extends Error {
+  /**
+   * @param input What was being sliced or reassembled (a file name, "volume", "maps[3]", ...).
+   * @param reason What is wrong with it, in words a user can act on.
+   */
+  constructor(readonly input: string, reason: string) {
+    super(`${input}: ${reason}`);
+    this.name = "SliceError";
+  }
+}
