@@ -40,6 +40,18 @@ export function eigSym3(
     out[at + 5] = 0;
     return;
   }
+  if (off === 0) {
+    // Diagonal: exact, with a coordinate axis as v₁.
+    const big = xx >= yy && xx >= zz ? 0 : yy >= zz ? 1 : 2;
+    const a = big === 0 ? yy : xx, b = big === 2 ? yy : zz;
+    out[at] = big === 0 ? xx : big === 1 ? yy : zz;
+    out[at + 1] = a >= b ? a : b;
+    out[at + 2] = a >= b ? b : a;
+    out[at + 3] = big === 0 ? 1 : 0;
+    out[at + 4] = big === 1 ? 1 : 0;
+    out[at + 5] = big === 2 ? 1 : 0;
+    return;
+  }
   const p = Math.sqrt(p2 / 6);
   const ip = 1 / p;
   const bxx = axx * ip, byy = ayy * ip, bzz = azz * ip, bxy = xy * ip, bxz = xz * ip, byz = yz * ip;

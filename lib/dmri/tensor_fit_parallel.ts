@@ -12,6 +12,8 @@ import { type FitTensorOptions, gatherSlab, setupFit, slabVoxels, type TensorMap
 export interface FitTensorParallelOptions extends FitTensorOptions {
   /** Number of workers. @default navigator.hardwareConcurrency (at least 1) */
   workers?: number;
+  /** z-planes per job. @default enough planes for about 64k voxels */
+  slabPlanes?: number;
 }
 
 /**
@@ -31,7 +33,9 @@ export async function fitTensorParallel(
   const setup = setupFit(dwi, gtab, options);
   const { nvox, n, nx, ny, mask, outputs } = setup;
   const nWorkers = Math.max(1, Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1));
-  const step = slabVoxels(nx, ny);
+  const step = options.slabPlanes
+    ? Math.max(1, Math.floor(options.slabPlanes)) * nx * ny
+    : slabVoxels(nx, ny);
   const slabs: [number, number][] = [];
   for (let s0 = 0; s0 < nvox; s0 += step) slabs.push([s0, Math.min(step, nvox - s0)]);
 

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import {
+  fitTensor,
+  fitTensorParallel,
+  gradientTable,
+  loadGradients,
+  tensorFromEigen,
+  type TensorMaps,
+} from "../../lib/dmri/mod.ts";
+import { DWI, dwiFromTensors, hasData, synthGradients, volume } from "./_helpers.ts";
+
+const PROLATE = [1.7e-3, 0.3e-3, 0.3e-3];
+/** FA of PROLATE: √(½·2·(1.4e-3)² / (1.7² + 2·0.3²)e-6) = √(1.96 / 3.07). */
+const PROLATE_FA = Math.sqrt(1.96 / 3.07);
+
+function assertSameMaps(a: TensorMaps, b: TensorMaps) {
+  for (const k of ["fa", "md", "ad", "rd", "evals", "v1"] as const) assert.deepEqual(a[k].data, b[k].data, k);
+}
+
+Deno.test("fitTensor: closed-form cases", async (t) => {
+  const gtab = synthGradients();
+  await t.step("an isotropic tensor gives FA 0 and MD = D", () => {
+    const dwi = dwiFromTensors([2, 2, 1], () => [0.8e-3, 0, 0.8e-3, 0, 0, 0.8e-3], gtab);
+    for (const method of ["ols", "wls"] as const) {
+      const maps = fitTensor(dwi, gtab, { method });
+      for (const x of maps.fa.data as Float32Array) assert.ok(Math.abs(x) < 1e-6, `${method} FA ${x}`);
+      for (const x of maps.md.data as Float32Array) {
+        assert.ok(Math.abs(x - 0.8e-3) < 1e-9, `${method} MD ${x}`);
+      }
+    }
+  });
+  await t.step("a prolate tensor gives back its FA, eigenvalues and V1 (sign-agnostic)", () => {
+    const dirs = [[1, 0, 0], [0, 1, 1], [0.3, -0.5, 0.8], [-1, 2, 0.5]];
+    const dwi = dwiFromTensors([2, 2, 1], (v) => tensorFromEigen(PROLATE, dirs[v]), gtab);
+    for (const method of ["ols", "wls"] as const) {
+      const maps = fitTensor(dwi, gtab, { method });
+      const fa = maps.fa.data as Float32Array, v1 = maps.v1.data as Float32Array;
+      const ev = maps.evals.data as Float32Array;
+      for (let v = 0; v < 4; v++) {
+        assert.ok(Math.abs(fa[v] - PROLATE_FA) < 1e-6, `${method} voxel ${v}: FA ${fa[v]} vs ${PROLATE_FA}`);
+        for (let c = 0; c < 3; c++) assert.ok(Math.abs(ev[v + 4 * c] - PROLATE[c]) < 1e-9);
+        const d = dirs[v], n = Math.hypot(d[0], d[1], d[2]);
+        const cos = Math.abs(v1[v] * d[0] + v1[v + 4] * d[1] + v1[v + 8] * d[2]) / n;
+        assert.ok(cos > 1 - 1e-6, `${method} voxel ${v}: |cos(V1, true)| = ${cos}`);
+      }
+      const ad = maps.ad.data as Float32Array, rd = maps.rd.data as Float32Array;
+      assert.ok(Math.abs(ad[0] - 1.7e-3) < 1e-9 && Math.abs(rd[0] - 0.3e-3) < 1e-9);
+    }
+  });
+  await t.step("outputs are float32 Volumes with the input's affine", () => {
+    const dwi = dwiFromTensors([3, 2, 2], () => tensorFromEigen(PROLATE, [0, 0, 1]), gtab);
+    const maps = fitTensor(dwi, gtab);
+    for (const k of ["fa", "md", "ad", "rd"] as const) {
+      assert.deepEqual(maps[k].shape, [3, 2, 2]);
+      assert.equal(maps[k].datatype, "float32");
+      assert.ok(maps[k].data instanceof Float32Array);
+      assert.deepEqual(maps[k].affine, dwi.affine);
+      assert.deepEqual(maps[k].pixdim, [2, 2, 2]);
+    }
+    assert.deepEqual(maps.evals.shape, [3, 2, 2, 3]);
+    assert.deepEqual(maps.v1.shape, [3, 2, 2, 3]);
+    assert.equal(maps.provenance.method, "ols");
+    assert.equal(maps.provenance.minSignal, 1e-4);
+  });
+  await t.step("voxels outside the mask are zero; inside unchanged", () => {
+    const dwi = dwiFromTensors([2, 2, 1], (v) => tensorFromEigen(PROLATE, [v, 1, 0]), gtab);
+    const full = fitTensor(dwi, gtab);
+    const masked = fitTensor(dwi, gtab, { mask: new Uint8Array([1, 0, 0, 1]) });
+    const fa = masked.fa.data as Float32Array, ffa = full.fa.data as Float32Array;
+    assert.deepEqual([fa[1], fa[2]], [0, 0]);
+    assert.deepEqual([fa[0], fa[3]], [ffa[0], ffa[3]]);
+    assert.deepEqual(
+      Array.from(masked.v1.data as Float32Array).filter((_, i) => i % 4 === 1 || i % 4 === 2),
+      [0, 0, 0, 0, 0, 0],
+    );
+    assert.equal(masked.provenance.masked, true);
+  });
+  await t.step("an all-zero voxel gives FA 0 and no NaN", () => {
+    const n = gtab.count;
+    const dwi = volume([1, 1, 1, n], new Int16Array(n), "int16");
+    const maps = fitTensor(dwi, gtab, { method: "wls" });
+    assert.equal((maps.fa.data as Float32Array)[0], 0);
+    for (const k of ["md", "ad", "rd", "evals", "v1"] as const) {
+      for (const x of maps[k].data as Float32Array) assert.ok(Number.isFinite(x), k);
+    }
+  });
+  await t.step("every input type gives the same maps, int16 and int64 included", () => {
+    const dwi = dwiFromTensors([4, 3, 2], (v) => tensorFromEigen(PROLATE, [1, v, 2]), gtab);
+    const rounded = Float64Array.from(dwi.data as Float64Array, Math.round);
+    const ref = fitTensor({ ...dwi, data: rounded }, gtab);
+    const as = (data: typeof dwi.data, datatype: string) => fitTensor({ ...dwi, data, datatype }, gtab);
+    assertSameMaps(as(Int16Array.from(rounded), "int16"), ref);
+    assertSameMaps(as(Uint16Array.from(rounded), "uint16"), ref);
+    assertSameMaps(as(Float32Array.from(rounded), "float32"), ref);
+    assertSameMaps(as(Int32Array.from(rounded), "int32"), ref);
+    assertSameMaps(as(BigInt64Array.from(rounded, (x) => BigInt(x)), "int64"), ref);
+  });
+  await t.step("errors", () => {
+    const dwi = dwiFromTensors([1, 1, 1], () => tensorFromEigen(PROLATE, [0, 0, 1]), gtab);
+    const short = gradientTable(gtab.bvals.slice(1), gtab.bvecs.slice(3), { source: "a.bval + a.bvec" });
+    assert.throws(() => fitTensor(dwi, short), {
+      name: "DmriError",
+      message: "a.bval + a.bvec: has 60 entries but the DWI has 61 volumes",
+    });
+    assert.throws(() => fitTensor({ ...dwi, shape: [1, 1, 61] }, gtab), {
+      name: "DmriError",
+      message: "DWI: expected a 4-D volume, got shape (1, 1, 61)",
+    });
+    assert.throws(() => fitTensor(dwi, gtab, { mask: new Uint8Array(2) }), {
+      message: "mask: has 2 voxels, the DWI has 1",
+    });
+    // deno-lint-ignore no-explicit-any
+    assert.throws(() => fitTensor(dwi, gtab, { method: "nls" as any }), {
+      message: `fitTensor: unknown method 'nls' (use "ols" or "wls")`,
+    });
+    assert.throws(() => fitTensor(dwi, gtab, { minSignal: 0 }), {
+      message: "fitTensor: minSignal must be > 0, got 0",
+    });
+  });
+});
+
+Deno.test("fitTensorParallel gives the same maps as fitTensor", async () => {
+  const gtab = synthGradients(10);
+  const dwi = dwiFromTensors(
+    [10, 9, 7],
+    (v) => tensorFromEigen([1.5e-3, 0.4e-3 + (v % 7) * 1e-5, 0.2e-3], [1, v % 5, 1]),
+    gtab,
+  );
+  for (const method of ["ols", "wls"] as const) {
+    const mask = new Uint8Array(10 * 9 * 7).map((_, i) => (i % 11 ? 1 : 0));
+    const parallel = await fitTensorParallel(dwi, gtab, { method, mask, workers: 2, slabPlanes: 2 });
+    assertSameMaps(parallel, fitTensor(dwi, gtab, { method, mask }));
+  }
+});
