@@ -8,6 +8,8 @@
  * @module
  */
 
+import type { NiftiExtension, NiftiHeader } from "./header.ts";
+
 /** Typed arrays a Volume may hold. */
 export type VoxelArray =
   | Uint8Array
@@ -33,6 +35,18 @@ export interface Volume {
   affine: number[][];
   /** Voxel sizes pixdim[1..n] matching `shape` (mm, or s for time). */
   pixdim: number[];
+  /** Units of pixdim as nibabel names them (spatial "mm", "meter", "micron"; temporal "sec", "msec", ...). */
+  units?: { spatial: string; temporal: string };
+  /** The NIfTI header the volume was read from (after nibabel's fixes), if any. */
+  header?: NiftiHeader;
+  /** NIfTI header extensions (read from the file; written back by writeNifti). */
+  extensions?: NiftiExtension[];
+  /** File the volume was read from. */
+  file?: string;
+  /** Values per voxel for RGB data (3 for "rgb24", 4 for "rgba32"), interleaved in `data`. */
+  channels?: number;
+  /** The scl_slope/scl_inter applied while reading (absent when the values are stored ones). */
+  scaling?: { slope: number; inter: number };
   /** Extra fields (header, extensions, provenance) filled by readers and producers. */
   [key: string]: unknown;
 }
