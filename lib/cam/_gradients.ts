@@ -1,0 +1,44 @@
+/** Gradients of the explained class scores at a layer. Private: shared by Grad-CAM and Grad-CAM++. */
+import * as tf from "@tensorflow/tfjs-core";
+import type { CamModel } from "../models/model.ts";
+import { CamError } from "./errors.ts";
+import { byImage, resolveTargets, targetMask, type Targets, targetScores } from "./_targets.ts";
+import type { ClassSelector } from "./types.ts";
+
+/** Activations A and gradients ∂y^c/∂A at one layer, one row per map. */
+export interface LayerGradients {
+  /** The layer's output for each map's image, `[m, h, w, K]`. */
+  activations: tf.Tensor4D;
+  /** ∂y^c/∂A (y^c the pre-softmax score of the map's class), `[m, h, w, K]`. */
+  gradients: tf.Tensor4D;
+  scores: tf.Tensor1D;
+  targets: Targets;
+}
+
+/**
+ * One forward pass captures A (and the logits that resolve "top1"/top-k); a second runs under `tf.grad`
+ * with an all-zero perturbation P added at the layer: ∂y/∂P = ∂y/∂A. The objective is Σ_i y_i^{c_i}:
+ * images do not interact in inference mode (batch norm uses its moving statistics), so each row of the
+ * gradient is that image's own. Must be called inside a `tf.tidy`.
+ */
+export function layerGradients(
+  method: string,
+  model: CamModel,
+  images: tf.Tensor4D,
+  layer: string,
+  options: { classIndex?: ClassSelector; topK?: number },
+): LayerGradients {
+  const forward = model.apply(images, { training: false, capture: [layer] });
+  const captured = forward.activations[layer];
+  if (!captured || captured.rank !== 4) {
+    throw new CamError(method, `layer "${layer}" did not give a 4-D map [n, h, w, K]`);
+  }
+  const targets = resolveTargets(method, forward.logits, options.classIndex, options.topK);
+  const activations = byImage(captured as tf.Tensor4D, targets);
+  const batch = byImage(images, targets);
+  const pick = targetMask(targets, forward.logits.shape[1]);
+  const objective = (perturbation: tf.Tensor) =>
+    tf.sum(tf.mul(model.apply(batch, { training: false, perturb: { [layer]: perturbation } }).logits, pick));
+  const gradients = tf.grad(objective)(tf.zerosLike(activations)) as tf.Tensor4D;
+  return { activations, gradients, scores: targetScores(forward.logits, targets), targets };
+}

@@ -1,0 +1,84 @@
+/** CAM (Zhou et al., 2016). */
+import * as tf from "@tensorflow/tfjs-core";
+import type { CamModel } from "../models/model.ts";
+import { CamError } from "./errors.ts";
+import { collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";
+import { byImage, resolveTargets, targetScores } from "./_targets.ts";
+import type { CamResult, MapOptions } from "./types.ts";
+
+/** Options of {@linkcode cam}. */
+export interface CamOptions extends MapOptions {
+  /**
+   * Classifier weights to use instead of `model.classifier()`: a dense layer's `[K, C]`, or a 1x1-conv
+   * classifier's kernel `[1, 1, K, C]` (for a GAP head the two are the same linear map). The caller keeps
+   * ownership. @default the model's classifier
+   */
+  weights?: tf.Tensor2D | tf.Tensor4D;
+}
+
+/**
+ * Class activation map: M_c(x, y) = Σ_k w_k^c f_k(x, y)  (Zhou et al., 2016, eq. 2), where f_k are the
+ * CAM layer's maps and w^c the classifier's column for class c. With a GAP head the class score is
+ * S_c = mean_{x,y} M_c(x, y) + b_c; with a GMP head the same weighted sum is the map (Zhou et al., Sec. 2).
+ * The bias is not part of the map. ReLU is off by default (the paper's CAM keeps negative evidence; the
+ * min-max normalisation maps it to 0).
+ *
+ * @example
+ * const { maps, shape, record } = cam(model, images, { classIndex: "top1" });
+ * // maps: Float32Array of shape [n, H, W] in [0, 1]; record.method === "cam"
+ */
+export function cam(model: CamModel, images: tf.Tensor4D, options: CamOptions = {}): CamResult {
+  const settings = pipelineSettings("cam", options, false, images.shape);
+  if (options.weights && options.weights.rank !== 2 && options.weights.rank !== 4) {
+    throw new CamError("cam", `weights must be [K, C] or [1, 1, K, C], got shape [${options.weights.shape}]`);
+  }
+  const out = tf.tidy(() => {
+    const { logits, features } = model.apply(images, { training: false });
+    const targets = resolveTargets("cam", logits, options.classIndex, options.topK);
+    const classifier = classifierWeights(model, options.weights, features.shape[3], logits.shape[1]);
+    const classWeights = tf.gather(tf.transpose(classifier), targets.classIndex) as tf.Tensor2D;
+    const raw = weightedSum(byImage(features, targets), classWeights);
+    return {
+      maps: finishMaps(raw, settings),
+      scores: targetScores(logits, targets),
+      imageIndex: targets.imageIndex,
+      classIndex: targets.classIndex,
+      weights: classWeights,
+      mapSize: [raw.shape[1], raw.shape[2]] as [number, number],
+      selection: targets.selection,
+    };
+  });
+  return collect(out, {
+    method: "cam",
+    layer: model.camLayer,
+    model,
+    settings,
+    inputShape: images.shape,
+    extra: { classifier: options.weights ? `given [${options.weights.shape}]` : "model" },
+  });
+}
+
+/** The `[K, C]` classifier, from the options or the model; checked against the feature map. */
+function classifierWeights(
+  model: CamModel,
+  given: tf.Tensor2D | tf.Tensor4D | undefined,
+  channels: number,
+  numClasses: number,
+): tf.Tensor2D {
+  let w: tf.Tensor2D;
+  if (given) {
+    if (given.rank === 4 && (given.shape[0] !== 1 || given.shape[1] !== 1)) {
+      throw new CamError("cam", `a conv classifier must be 1x1, got kernel shape [${given.shape}]`);
+    }
+    w = given.rank === 4 ? tf.reshape(given, given.shape.slice(2) as [number, number]) : given as tf.Tensor2D;
+  } else {
+    w = model.classifier().weights;
+  }
+  if (w.shape[0] !== channels || w.shape[1] !== numClasses) {
+    throw new CamError(
+      "cam",
+      `classifier weights are [${w.shape}] but the CAM layer has ${channels} channels and the model ${numClasses} classes`,
+    );
+  }
+  return w;
+}

@@ -1,0 +1,55 @@
+/** Grad-CAM (Selvaraju et al., 2017). */
+import * as tf from "@tensorflow/tfjs-core";
+import type { CamModel } from "../models/model.ts";
+import { checkLayer, collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";
+import { layerGradients } from "./_gradients.ts";
+import type { CamResult, MapOptions } from "./types.ts";
+
+/** Options of {@linkcode gradCam} and {@linkcode gradCamPlusPlus}. */
+export interface GradCamOptions extends MapOptions {
+  /** Layer to explain, one of `model.layerNames` (any conv layer). @default model.camLayer */
+  layer?: string;
+}
+
+/**
+ * Grad-CAM: α_k^c = (1/Z) Σ_{i,j} ∂y^c/∂A_k^{ij},  L^c = ReLU(Σ_k α_k^c A_k)  (Selvaraju et al., 2017,
+ * eqs. 1-2), y^c the pre-softmax score, A the chosen layer's output (any conv layer, by name).
+ *
+ * Relation to CAM: with a GAP → dense head at the CAM layer, ∂y^c/∂A_k^{ij} = w_k^c / Z, so α^c = w^c / Z
+ * and the Grad-CAM map is CAM / Z: equal after min-max normalisation (with the same `relu`). With a GMP
+ * head the gradient reaches only the arg-max positions: α_k^c = n_k w_k^c / Z, n_k the number of positions
+ * attaining channel k's maximum (TensorFlow.js splits a max's gradient to every tied position; PyTorch
+ * routes it to one, n_k = 1). Without ties (n_k = 1 for every channel that is not identically zero) it is
+ * again CAM / Z; with ties each channel is re-weighted by n_k.
+ *
+ * ReLU is on by default (the paper's); set `relu: false` to compare with CAM.
+ *
+ * @example
+ * const { maps } = gradCam(model, images, { layer: model.convLayers[1], classIndex: [0, 1] });
+ */
+export function gradCam(model: CamModel, images: tf.Tensor4D, options: GradCamOptions = {}): CamResult {
+  const layer = options.layer ?? model.camLayer;
+  checkLayer("gradCam", model, layer);
+  const settings = pipelineSettings("gradCam", options, true, images.shape);
+  const out = tf.tidy(() => {
+    const { activations, gradients, scores, targets } = layerGradients(
+      "gradCam",
+      model,
+      images,
+      layer,
+      options,
+    );
+    const weights = tf.mean(gradients, [1, 2]) as tf.Tensor2D;
+    const raw = weightedSum(activations, weights);
+    return {
+      maps: finishMaps(raw, settings),
+      scores,
+      imageIndex: targets.imageIndex,
+      classIndex: targets.classIndex,
+      weights,
+      mapSize: [raw.shape[1], raw.shape[2]] as [number, number],
+      selection: targets.selection,
+    };
+  });
+  return collect(out, { method: "grad-cam", layer, model, settings, inputShape: images.shape });
+}

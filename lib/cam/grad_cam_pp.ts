@@ -1,0 +1,61 @@
+/** Grad-CAM++ (Chattopadhyay et al., 2018). */
+import * as tf from "@tensorflow/tfjs-core";
+import type { CamModel } from "../models/model.ts";
+import { checkLayer, collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";
+import { layerGradients } from "./_gradients.ts";
+import type { GradCamOptions } from "./grad_cam.ts";
+import type { CamResult } from "./types.ts";
+
+/**
+ * Grad-CAM++ with the exponential-score closed form (Chattopadhyay et al., 2018, eq. 19): with
+ * g = ∂y^c/∂A_k (y^c the pre-softmax score) and S^c = exp(y^c), the higher derivatives of S^c are powers
+ * of g, and
+ *
+ *   α_k^{ij} = g_{ij}² / (2 g_{ij}² + Σ_{a,b} A_k^{ab} · g_{ij}³),
+ *   w_k^c   = Σ_{i,j} α_k^{ij} · ReLU(g_{ij}),
+ *   L^c     = ReLU(Σ_k w_k^c A_k).
+ *
+ * This is pytorch-grad-cam's form (the sum runs over the activations only, as in the paper). The paper's
+ * w_k has an extra factor exp(y^c) (ReLU of ∂S/∂A = S·g); it is the same for every channel of a map, so
+ * the normalised map is unchanged and it is dropped here, as pytorch-grad-cam does. Where the denominator
+ * is 0 (in particular where g = 0) α is 0 (`tf.divNoNan`) instead of pytorch-grad-cam's + 1e-6. torch-cam
+ * differs: its denominator uses Σ_{a,b} A^{ab}·g_{ab}³; the two agree whenever g is constant over the map
+ * (a GAP head at the CAM layer).
+ *
+ * @example
+ * const { maps, weights } = gradCamPlusPlus(model, images, { topK: 2 });
+ */
+export function gradCamPlusPlus(
+  model: CamModel,
+  images: tf.Tensor4D,
+  options: GradCamOptions = {},
+): CamResult {
+  const layer = options.layer ?? model.camLayer;
+  checkLayer("gradCamPlusPlus", model, layer);
+  const settings = pipelineSettings("gradCamPlusPlus", options, true, images.shape);
+  const out = tf.tidy(() => {
+    const { activations, gradients: g, scores, targets } = layerGradients(
+      "gradCamPlusPlus",
+      model,
+      images,
+      layer,
+      options,
+    );
+    const g2 = tf.square(g);
+    const g3 = tf.mul(g2, g);
+    const activationSum = tf.sum(activations, [1, 2], true);
+    const alpha = tf.divNoNan(g2, tf.add(tf.mul(g2, 2), tf.mul(activationSum, g3)));
+    const weights = tf.sum(tf.mul(alpha, tf.relu(g)), [1, 2]) as tf.Tensor2D;
+    const raw = weightedSum(activations, weights);
+    return {
+      maps: finishMaps(raw, settings),
+      scores,
+      imageIndex: targets.imageIndex,
+      classIndex: targets.classIndex,
+      weights,
+      mapSize: [raw.shape[1], raw.shape[2]] as [number, number],
+      selection: targets.selection,
+    };
+  });
+  return collect(out, { method: "grad-cam++", layer, model, settings, inputShape: images.shape });
+}

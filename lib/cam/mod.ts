@@ -1,0 +1,32 @@
+/**
+ * The CAM family, torch-cam style: every method only says how it computes its channel weights, and one
+ * shared routine does weighted sum → optional ReLU → normalisation (with eps; a flat map becomes zeros) →
+ * bilinear upsampling to the input. Results are plain `Float32Array` maps `[n, H, W]` with a frozen
+ * {@linkcode CamRecord} of how they were made (method, layer, classes, relu, normalize, eps, sizes, backend),
+ * so downstream code (lib/localize, lib/viz) is pure. No tensor outlives a call.
+ *
+ * | method | weights of channel k for class c | default ReLU |
+ * |---|---|---|
+ * | {@linkcode cam} | classifier weight w_k^c | off |
+ * | {@linkcode gradCam} | spatial mean of ∂y^c/∂A_k | on |
+ * | {@linkcode gradCamPlusPlus} | Σ α_k^{ij} ReLU(∂y^c/∂A_k^{ij}) | on |
+ * | {@linkcode scoreCam} | softmax_c(f(X ∘ upsampled normalised A_k)) | on |
+ * | {@linkcode saliency} | (none: max_ch \|∂y^c/∂X\|) | off |
+ *
+ * Models implement `CamModel` (lib/models/model.ts).
+ *
+ * @example
+ * import { cam, gradCam } from "./mod.ts";
+ * const top = cam(model, images);                                   // top-1 class of each image
+ * const mid = gradCam(model, images, { layer: model.convLayers[1], topK: 2 });
+ *
+ * @module
+ */
+export { cam, type CamOptions } from "./cam.ts";
+export { gradCam, type GradCamOptions } from "./grad_cam.ts";
+export { gradCamPlusPlus } from "./grad_cam_pp.ts";
+export { scoreCam, type ScoreCamOptions } from "./score_cam.ts";
+export { saliency } from "./saliency.ts";
+export { modelScoreFunction, type ScoreFunctionOptions } from "./score_function.ts";
+export { CamError } from "./errors.ts";
+export type { CamRecord, CamResult, ClassSelector, MapOptions, Normalization } from "./types.ts";
