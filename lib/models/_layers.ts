@@ -1,0 +1,100 @@
+/**
+ * The layer toolkit the zoo is built from, on plain `@tensorflow/tfjs-core` ops (no tfjs-layers), so
+ * that every backend with the core training kernels can run and train it. NHWC throughout.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { ConvNode, LrnNode, Padding, PoolNode } from "./spec.ts";
+
+/** Padding as tfjs takes it; symmetric "same" for stride 1 and `pad = (k−1)/2`, which is exact. */
+function tfPadding(padding: Padding, kernel: readonly [number, number], strides: number) {
+  if (typeof padding === "string") return padding;
+  const [ph, pw] = padding;
+  if (ph === 0 && pw === 0) return "valid" as const;
+  if (strides === 1 && 2 * ph === kernel[0] - 1 && 2 * pw === kernel[1] - 1) return "same" as const;
+  return [[0, 0], [ph, ph], [pw, pw], [0, 0]] as [[number, number], [number, number], [number, number], [
+    number,
+    number,
+  ]];
+}
+
+/** y = x ⊛ W (+ b). */
+export function conv(x: tf.Tensor4D, node: ConvNode, kernel: tf.Tensor4D, bias?: tf.Tensor1D): tf.Tensor4D {
+  const y = tf.conv2d(x, kernel, node.strides, tfPadding(node.padding, node.kernel, node.strides));
+  return bias ? tf.add(y, bias) : y;
+}
+
+/** Batch-norm variables of one layer. */
+export interface BatchNormVariables {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  movingMean: tf.Variable;
+  movingVariance: tf.Variable;
+}
+
+/** Batch-norm settings. */
+export interface BatchNormOptions {
+  training: boolean;
+  /** Weight of the new batch in the moving averages (PyTorch's convention). */
+  momentum: number;
+  epsilon: number;
+}
+
+/**
+ * Batch normalisation (Ioffe & Szegedy, 2015): y = γ (x − μ) / √(σ² + ε) + β over batch and space.
+ * Training: μ, σ² are the batch's (biased σ²), and the moving statistics are updated in place,
+ * m ← (1 − momentum)·m + momentum·μ, v ← (1 − momentum)·v + momentum·σ²·n/(n−1).
+ * Inference: the moving statistics are used.
+ */
+export function batchNorm(x: tf.Tensor4D, vars: BatchNormVariables, options: BatchNormOptions): tf.Tensor4D {
+  let mean: tf.Tensor;
+  let variance: tf.Tensor;
+  if (options.training) {
+    const moments = tf.moments(x, [0, 1, 2]);
+    mean = moments.mean;
+    variance = moments.variance;
+    const n = x.shape[0] * x.shape[1] * x.shape[2];
+    const m = options.momentum;
+    // The loss does not depend on the updated values, so under a gradient tape they add no gradient.
+    const unbiased = tf.mul(variance, n > 1 ? n / (n - 1) : 1);
+    vars.movingMean.assign(tf.add(tf.mul(vars.movingMean, 1 - m), tf.mul(mean, m)));
+    vars.movingVariance.assign(tf.add(tf.mul(vars.movingVariance, 1 - m), tf.mul(unbiased, m)));
+  } else {
+    mean = vars.movingMean;
+    variance = vars.movingVariance;
+  }
+  const scale = tf.mul(vars.gamma, tf.rsqrt(tf.add(variance, options.epsilon)));
+  return tf.add(tf.mul(tf.sub(x, mean), scale), vars.beta);
+}
+
+/** Local response normalisation across channels, see {@link LrnNode}. */
+export function lrn(x: tf.Tensor4D, node: LrnNode): tf.Tensor4D {
+  return tf.localResponseNormalization(x, node.depthRadius, node.bias, node.alpha, node.beta);
+}
+
+/** Max or average pooling. */
+export function pool(x: tf.Tensor4D, node: PoolNode): tf.Tensor4D {
+  return node.kind === "maxPool"
+    ? tf.maxPool(x, node.size, node.strides, node.padding)
+    : tf.avgPool(x, node.size, node.strides, node.padding);
+}
+
+/** Global pooling `[b, h, w, K] → [b, K]`: GAP F_k = (1/hw) Σ_{x,y} f_k(x, y), GMP F_k = max_{x,y} f_k(x, y). */
+export function globalPool(x: tf.Tensor4D, pooling: "gap" | "gmp"): tf.Tensor2D {
+  return pooling === "gap" ? tf.mean(x, [1, 2]) : tf.max(x, [1, 2]);
+}
+
+/** Inverted dropout with a mask drawn from `rand`: kept units are scaled by 1/(1 − rate). */
+export function dropout(x: tf.Tensor2D, rate: number, rand: () => number): tf.Tensor2D {
+  if (rate <= 0) return x;
+  const mask = new Float32Array(x.size);
+  const keep = 1 / (1 - rate);
+  for (let i = 0; i < mask.length; i++) mask[i] = rand() >= rate ? keep : 0;
+  return tf.mul(x, tf.tensor2d(mask, x.shape));
+}
+
+/** Dense layer y = x·W + b. */
+export function dense(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  return tf.add(tf.matMul(x, kernel), bias);
+}

@@ -1,0 +1,171 @@
+/**
+ * The one network class behind every zoo model: allocates the variables a {@link NetworkSpec} asks for
+ * (seeded) and runs it.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { ZooConfig } from "./config.ts";
+import { ModelError } from "./errors.ts";
+import { batchNorm, conv, dense, dropout, globalPool, lrn, pool } from "./_layers.ts";
+import type { ApplyOptions, ApplyResult, CamModel } from "./model.ts";
+import { normalArray, streamRng } from "./_rng.ts";
+import { fits } from "./registry.ts";
+import { type LayerNode, layerOrder, type NetworkSpec, type VariableSpec, variableSpecs } from "./spec.ts";
+
+function initialValues(v: VariableSpec, seed: number): Float32Array {
+  const n = v.shape.reduce((a, b) => a * b, 1);
+  switch (v.init) {
+    case "zeros":
+      return new Float32Array(n);
+    case "ones":
+      return new Float32Array(n).fill(1);
+    case "he":
+      return normalArray(n, Math.sqrt(2 / v.fanIn), streamRng(seed, v.name));
+    case "lecun":
+      return normalArray(n, Math.sqrt(1 / v.fanIn), streamRng(seed, v.name));
+  }
+}
+
+const shapeText = (shape: readonly number[]) => `[${shape.join(", ")}]`;
+
+/** A zoo model: a {@link CamModel} plus its layer description and minimum input size. */
+export class ZooModel implements CamModel {
+  readonly trainable: Record<string, tf.Variable> = {};
+  readonly state: Record<string, tf.Variable> = {};
+  readonly layerNames: string[];
+  readonly convLayers: string[];
+  readonly camLayer: string;
+  #dropoutRand: () => number;
+  #disposed = false;
+
+  constructor(readonly config: ZooConfig, readonly spec: NetworkSpec, readonly minInputSize: number) {
+    for (const v of variableSpecs(spec, config)) {
+      const values = initialValues(v, config.seed);
+      const variable = tf.tidy(() =>
+        tf.variable(tf.tensor(values, v.shape, "float32"), v.group === "trainable")
+      );
+      (v.group === "trainable" ? this.trainable : this.state)[v.name] = variable;
+    }
+    this.layerNames = [...layerOrder(spec), config.pooling];
+    this.convLayers = spec.body.filter((n) => n.kind === "conv" || n.kind === "concat").map((n) => n.name);
+    this.camLayer = spec.body[spec.body.length - 1].name;
+    this.#dropoutRand = streamRng(config.seed, "dropout");
+  }
+
+  /** Whether {@link dispose} has run. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  apply(images: tf.Tensor4D, options: ApplyOptions = {}): ApplyResult {
+    const name = this.config.name;
+    if (this.#disposed) throw new ModelError(name, "the model was disposed");
+    const channels = this.config.inputShape[2];
+    if (images.rank !== 4 || images.shape[3] !== channels) {
+      throw new ModelError(
+        name,
+        `expected images [batch, height, width, ${channels}], got ${shapeText(images.shape)}`,
+      );
+    }
+    const [, h, w] = images.shape;
+    if (h < this.minInputSize || w < this.minInputSize || !fits(this.spec, [h, w, channels])) {
+      const m = this.minInputSize;
+      throw new ModelError(name, `input ${h}x${w} is too small (minimum ${m}x${m})`);
+    }
+    const capture = new Set(options.capture ?? []);
+    const perturb = options.perturb ?? {};
+    const known = new Set(this.layerNames);
+    for (const layer of [...capture, ...Object.keys(perturb)]) {
+      if (!known.has(layer)) throw new ModelError(name, `no layer named "${layer}"`);
+    }
+    const training = options.training ?? false;
+    return tf.tidy(() => {
+      const activations: Record<string, tf.Tensor> = {};
+      const tap = <T extends tf.Tensor>(layer: string, y: T): T => {
+        const p = perturb[layer];
+        if (p) {
+          if (p.shape.length !== y.shape.length || p.shape.some((d, i) => d !== y.shape[i])) {
+            throw new ModelError(
+              name,
+              `perturb "${layer}" has shape ${shapeText(p.shape)}, the layer's output is ${
+                shapeText(y.shape)
+              }`,
+            );
+          }
+          y = tf.add(y, p);
+        }
+        if (capture.has(layer)) activations[layer] = y;
+        return y;
+      };
+      const features = this.#run(this.spec.body, images, training, tap);
+      const pooled = tap(this.config.pooling, globalPool(features, this.config.pooling));
+      const dropped = training ? dropout(pooled, this.config.dropout, this.#dropoutRand) : pooled;
+      const logits = dense(
+        dropped,
+        this.trainable["classifier/kernel"] as tf.Tensor2D,
+        this.trainable["classifier/bias"] as tf.Tensor1D,
+      );
+      return { logits, features, activations };
+    });
+  }
+
+  #run(
+    nodes: LayerNode[],
+    input: tf.Tensor4D,
+    training: boolean,
+    tap: (layer: string, y: tf.Tensor4D) => tf.Tensor4D,
+  ): tf.Tensor4D {
+    let x = input;
+    for (const node of nodes) {
+      let y: tf.Tensor4D;
+      switch (node.kind) {
+        case "conv": {
+          const v = (s: string) => this.trainable[`${node.name}/${s}`];
+          y = conv(
+            x,
+            node,
+            v("kernel") as tf.Tensor4D,
+            node.batchNorm ? undefined : v("bias") as tf.Tensor1D,
+          );
+          if (node.batchNorm) {
+            y = batchNorm(y, {
+              gamma: v("gamma"),
+              beta: v("beta"),
+              movingMean: this.state[`${node.name}/moving_mean`],
+              movingVariance: this.state[`${node.name}/moving_variance`],
+            }, { training, momentum: this.config.bnMomentum, epsilon: this.config.bnEpsilon });
+          }
+          if (node.relu) y = tf.relu(y);
+          break;
+        }
+        case "lrn":
+          y = lrn(x, node);
+          break;
+        case "maxPool":
+        case "avgPool":
+          y = pool(x, node);
+          break;
+        case "concat":
+          y = tf.concat(node.branches.map((branch) => this.#run(branch, x, training, tap)), 3);
+          break;
+      }
+      x = tap(node.name, y);
+    }
+    return x;
+  }
+
+  classifier(): { weights: tf.Tensor2D; bias: tf.Tensor1D } {
+    if (this.#disposed) throw new ModelError(this.config.name, "the model was disposed");
+    return {
+      weights: tf.clone(this.trainable["classifier/kernel"]) as tf.Tensor2D,
+      bias: tf.clone(this.trainable["classifier/bias"]) as tf.Tensor1D,
+    };
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const v of [...Object.values(this.trainable), ...Object.values(this.state)]) v.dispose();
+  }
+}
