@@ -3,10 +3,12 @@ import {
   brainMask,
   gradientTable,
   keepLargestComponent,
+  loadGradients,
   medianFilter3,
   otsuThreshold,
 } from "../../lib/dmri/mod.ts";
-import { volume } from "./_helpers.ts";
+import { readNifti } from "../../lib/nifti/mod.ts";
+import { DWI, hasData, volume } from "./_helpers.ts";
 
 Deno.test("otsuThreshold (dipy's otsu)", async (t) => {
   // Expected values computed with dipy 1.6: dipy.segment.threshold.otsu(np.array(values), bins).
@@ -84,4 +86,34 @@ Deno.test("brainMask finds a bright ball in a noisy b0", async (t) => {
       message: "g: no b0 volume (b ≤ 50) to build a brain mask from",
     });
   });
+});
+
+Deno.test({
+  name: "brainMask reproduces dipy 1.6 median_otsu on real DWI (../shared/data/dwi)",
+  ignore: !hasData,
+  fn: async (t) => {
+    // dipy: median_otsu(data, vol_idx=where(bvals <= 50), median_radius=r, numpass=p)[1]:
+    // [voxel count, sum of the Fortran-order indices of the mask voxels].
+    const expected: Record<string, Record<string, [number, number]>> = {
+      "small_64D.nii": { "4,4": [495, 371465], "2,1": [119, 99782], "1,1": [155, 121331] },
+      "small_101D.nii.gz": { "4,4": [552, 174720], "2,1": [82, 32042], "1,1": [97, 37523] },
+      "small_25.nii.gz": { "4,4": [90, 7500], "2,1": [104, 8806], "1,1": [100, 8868] },
+    };
+    for (const [file, cases] of Object.entries(expected)) {
+      const name = file.replace(/\.nii(\.gz)?$/, "");
+      const dwi = await readNifti(`${DWI}${file}`);
+      const gtab = await loadGradients(`${DWI}${name}.bval`, `${DWI}${name}.bvec`);
+      for (const [key, want] of Object.entries(cases)) {
+        await t.step(`${name} radius, passes = ${key}`, () => {
+          const [medianRadius, numPass] = key.split(",").map(Number);
+          const mask = brainMask(dwi, gtab, { medianRadius, numPass, largestComponent: false });
+          let count = 0, sum = 0;
+          (mask.data as Uint8Array).forEach((x, i) => {
+            if (x) [count, sum] = [count + 1, sum + i];
+          });
+          assert.deepEqual([count, sum], want);
+        });
+      }
+    }
+  },
 });

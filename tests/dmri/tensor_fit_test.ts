@@ -7,6 +7,7 @@ import {
   tensorFromEigen,
   type TensorMaps,
 } from "../../lib/dmri/mod.ts";
+import { readNifti } from "../../lib/nifti/mod.ts";
 import { DWI, dwiFromTensors, hasData, synthGradients, volume } from "./_helpers.ts";
 
 const PROLATE = [1.7e-3, 0.3e-3, 0.3e-3];
@@ -16,6 +17,28 @@ const PROLATE_FA = Math.sqrt(1.96 / 3.07);
 function assertSameMaps(a: TensorMaps, b: TensorMaps) {
   for (const k of ["fa", "md", "ad", "rd", "evals", "v1"] as const) assert.deepEqual(a[k].data, b[k].data, k);
 }
+
+Deno.test("fitTensor: a prolate tensor on the real small_64D and small_101D gradient tables", {
+  ignore: !hasData,
+}, async (t) => {
+  for (const name of ["small_64D", "small_101D"]) {
+    await t.step(name, async () => {
+      const gtab = await loadGradients(`${DWI}${name}.bval`, `${DWI}${name}.bvec`);
+      const dirs = [[0.2, 0.9, -0.1], [1, 1, 1]];
+      const dwi = dwiFromTensors([2, 1, 1], (v) => tensorFromEigen(PROLATE, dirs[v]), gtab, 500);
+      for (const method of ["ols", "wls"] as const) {
+        const maps = fitTensor(dwi, gtab, { method });
+        const fa = maps.fa.data as Float32Array, v1 = maps.v1.data as Float32Array;
+        for (let v = 0; v < 2; v++) {
+          assert.ok(Math.abs(fa[v] - PROLATE_FA) < 1e-6, `${method}: FA ${fa[v]}`);
+          const d = dirs[v], n = Math.hypot(d[0], d[1], d[2]);
+          const cos = Math.abs(v1[v] * d[0] + v1[v + 2] * d[1] + v1[v + 4] * d[2]) / n;
+          assert.ok(cos > 1 - 1e-6, `${method}: |cos(V1, true)| = ${cos}`);
+        }
+      }
+    });
+  }
+});
 
 Deno.test("fitTensor: closed-form cases", async (t) => {
   const gtab = synthGradients();
@@ -131,4 +154,69 @@ Deno.test("fitTensorParallel gives the same maps as fitTensor", async () => {
     const parallel = await fitTensorParallel(dwi, gtab, { method, mask, workers: 2, slabPlanes: 2 });
     assertSameMaps(parallel, fitTensor(dwi, gtab, { method, mask }));
   }
+});
+
+const DATASETS = [
+  { name: "small_25", file: "small_25.nii.gz" },
+  { name: "small_64D", file: "small_64D.nii" },
+  { name: "small_101D", file: "small_101D.nii.gz" },
+];
+
+Deno.test({
+  name: "fitTensor agrees with dipy 1.6 TensorModel (../shared/data/dwi/reference)",
+  ignore: !hasData,
+  fn: async (t) => {
+    for (const { name, file } of DATASETS) {
+      const dwi = await readNifti(`${DWI}${file}`);
+      const gtab = await loadGradients(`${DWI}${name}.bval`, `${DWI}${name}.bvec`, { volumes: dwi.shape[3] });
+      const [nx, ny, nz, n] = dwi.shape, nvox = nx * ny * nz;
+      const allPositive = new Uint8Array(nvox).fill(1);
+      for (let t = 0; t < n; t++) {
+        for (let v = 0; v < nvox; v++) if (!(Number(dwi.data[v + nvox * t]) > 0)) allPositive[v] = 0;
+      }
+      for (const method of ["ols", "wls"] as const) {
+        await t.step(`${name} ${method.toUpperCase()}`, async () => {
+          const maps = fitTensor(dwi, gtab, { method });
+          assert.deepEqual(maps.fa.affine, dwi.affine);
+          for (const key of ["FA", "MD"] as const) {
+            const ref =
+              (await readNifti(`${DWI}reference/${name}_${key}_${method.toUpperCase()}.nii.gz`)).data;
+            const ours = (key === "FA" ? maps.fa : maps.md).data as Float32Array;
+            let maxPos = 0, maxRel = 0, maxOther = 0, others = 0, sum = 0;
+            for (let v = 0; v < nvox; v++) {
+              const r = Number(ref[v]), d = Math.abs(ours[v] - r);
+              sum += d;
+              if (allPositive[v]) {
+                maxPos = Math.max(maxPos, d);
+                if (key === "MD") maxRel = Math.max(maxRel, d / Math.abs(r));
+              } else {
+                others++;
+                maxOther = Math.max(maxOther, d);
+              }
+            }
+            console.log(
+              `  ${name} ${method} ${key}: max |diff| ${maxPos.toExponential(2)} on ${
+                nvox - others
+              } all-positive ` +
+                `voxels; ${others} other voxels, max |diff| ${maxOther.toExponential(2)}; mean ${
+                  (sum / nvox).toExponential(2)
+                }`,
+            );
+            if (method === "ols" && key === "FA") {
+              // The data-derived floor changes only voxels with a sample ≤ 0.
+              const alt = fitTensor(dwi, gtab, { method, minSignal: "smallest-positive" }).fa
+                .data as Float32Array;
+              for (let v = 0; v < nvox; v++) if (allPositive[v]) assert.equal(alt[v], ours[v]);
+            }
+            if (method === "ols") {
+              assert.ok(maxPos <= 1e-4, `${name} OLS ${key}: ${maxPos}`);
+              if (key === "MD") assert.ok(maxRel <= 1e-4, `${name} OLS MD relative: ${maxRel}`);
+            } else if (key === "FA") {
+              assert.ok(sum / nvox <= 2e-3, `${name} WLS FA mean |diff| ${sum / nvox}`);
+            }
+          }
+        });
+      }
+    }
+  },
 });
