@@ -1,0 +1,17 @@
+/**
+ * Typed error for the visualisation module.
+ *
+ * @module
+ */
+
+/** Raised when an image, chart spec or render request cannot be honoured. */
+export class VizError extends Error {
+  /**
+   * @param input What was being drawn or rendered ("image", "cam", "spec", "images[2]", ...).
+   * @param reason What is wrong, in words a user can act on.
+   */
+  constructor(readonly input: string, reason: string) {
+    super(`${input}: ${reason}`);
+    this.name = "VizError";
+  }
+}
