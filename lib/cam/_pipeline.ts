@@ -93,8 +93,8 @@ export interface MethodOutput {
   selection: string;
 }
 
-/** Read the tensors back into plain arrays, free them, and freeze the record. */
-export function collect(
+/** Read the tensors back into plain arrays (asynchronously, so every backend works), free them, and freeze the record. */
+export async function collect(
   out: MethodOutput,
   meta: {
     method: string;
@@ -104,13 +104,14 @@ export function collect(
     inputShape: readonly number[];
     extra?: Record<string, string | number | boolean>;
   },
-): CamResult {
+): Promise<CamResult> {
   try {
-    const maps = new Float32Array(out.maps.dataSync());
-    const scores = new Float32Array(out.scores.dataSync());
-    const imageIndex = Array.from(out.imageIndex.dataSync());
-    const classIndex = Array.from(out.classIndex.dataSync());
-    const weights = out.weights ? new Float32Array(out.weights.dataSync()) : undefined;
+    // data(), not dataSync(): the latter throws on webgpu in Deno (see lib/backend/read_data.ts).
+    const maps = new Float32Array(await out.maps.data());
+    const scores = new Float32Array(await out.scores.data());
+    const imageIndex = Array.from(await out.imageIndex.data());
+    const classIndex = Array.from(await out.classIndex.data());
+    const weights = out.weights ? new Float32Array(await out.weights.data()) : undefined;
     const s = meta.settings;
     const record: CamRecord = Object.freeze({
       method: meta.method,

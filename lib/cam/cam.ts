@@ -24,10 +24,14 @@ export interface CamOptions extends MapOptions {
  * min-max normalisation maps it to 0).
  *
  * @example
- * const { maps, shape, record } = cam(model, images, { classIndex: "top1" });
+ * const { maps, shape, record } = await cam(model, images, { classIndex: "top1" });
  * // maps: Float32Array of shape [n, H, W] in [0, 1]; record.method === "cam"
  */
-export function cam(model: CamModel, images: tf.Tensor4D, options: CamOptions = {}): CamResult {
+export async function cam(
+  model: CamModel,
+  images: tf.Tensor4D,
+  options: CamOptions = {},
+): Promise<CamResult> {
   const settings = pipelineSettings("cam", options, false, images.shape);
   if (options.weights && options.weights.rank !== 2 && options.weights.rank !== 4) {
     throw new CamError("cam", `weights must be [K, C] or [1, 1, K, C], got shape [${options.weights.shape}]`);
@@ -48,7 +52,7 @@ export function cam(model: CamModel, images: tf.Tensor4D, options: CamOptions = 
       selection: targets.selection,
     };
   });
-  return collect(out, {
+  return await collect(out, {
     method: "cam",
     layer: model.camLayer,
     model,

@@ -25,9 +25,13 @@ export interface GradCamOptions extends MapOptions {
  * ReLU is on by default (the paper's); set `relu: false` to compare with CAM.
  *
  * @example
- * const { maps } = gradCam(model, images, { layer: model.convLayers[1], classIndex: [0, 1] });
+ * const { maps } = await gradCam(model, images, { layer: model.convLayers[1], classIndex: [0, 1] });
  */
-export function gradCam(model: CamModel, images: tf.Tensor4D, options: GradCamOptions = {}): CamResult {
+export async function gradCam(
+  model: CamModel,
+  images: tf.Tensor4D,
+  options: GradCamOptions = {},
+): Promise<CamResult> {
   const layer = options.layer ?? model.camLayer;
   checkLayer("gradCam", model, layer);
   const settings = pipelineSettings("gradCam", options, true, images.shape);
@@ -51,5 +55,5 @@ export function gradCam(model: CamModel, images: tf.Tensor4D, options: GradCamOp
       selection: targets.selection,
     };
   });
-  return collect(out, { method: "grad-cam", layer, model, settings, inputShape: images.shape });
+  return await collect(out, { method: "grad-cam", layer, model, settings, inputShape: images.shape });
 }

@@ -23,13 +23,13 @@ import type { CamResult } from "./types.ts";
  * (a GAP head at the CAM layer).
  *
  * @example
- * const { maps, weights } = gradCamPlusPlus(model, images, { topK: 2 });
+ * const { maps, weights } = await gradCamPlusPlus(model, images, { topK: 2 });
  */
-export function gradCamPlusPlus(
+export async function gradCamPlusPlus(
   model: CamModel,
   images: tf.Tensor4D,
   options: GradCamOptions = {},
-): CamResult {
+): Promise<CamResult> {
   const layer = options.layer ?? model.camLayer;
   checkLayer("gradCamPlusPlus", model, layer);
   const settings = pipelineSettings("gradCamPlusPlus", options, true, images.shape);
@@ -57,5 +57,5 @@ export function gradCamPlusPlus(
       selection: targets.selection,
     };
   });
-  return collect(out, { method: "grad-cam++", layer, model, settings, inputShape: images.shape });
+  return await collect(out, { method: "grad-cam++", layer, model, settings, inputShape: images.shape });
 }

@@ -3,7 +3,8 @@
  * shared routine does weighted sum → optional ReLU → normalisation (with eps; a flat map becomes zeros) →
  * bilinear upsampling to the input. Results are plain `Float32Array` maps `[n, H, W]` with a frozen
  * {@linkcode CamRecord} of how they were made (method, layer, classes, relu, normalize, eps, sizes, backend),
- * so downstream code (lib/localize, lib/viz) is pure. No tensor outlives a call.
+ * so downstream code (lib/localize, lib/viz) is pure. No tensor outlives a call. Every method is async: the maps
+ * are read back with `tensor.data()`, which every backend supports (webgpu in Deno has no `dataSync`).
  *
  * | method | weights of channel k for class c | default ReLU |
  * |---|---|---|
@@ -17,8 +18,8 @@
  *
  * @example
  * import { cam, gradCam } from "./mod.ts";
- * const top = cam(model, images);                                   // top-1 class of each image
- * const mid = gradCam(model, images, { layer: model.convLayers[1], topK: 2 });
+ * const top = await cam(model, images);                                 // top-1 class of each image
+ * const mid = await gradCam(model, images, { layer: model.convLayers[1], topK: 2 });
  *
  * @module
  */

@@ -1,6 +1,7 @@
 /** Vanilla-gradient saliency (Simonyan et al., 2014): the baseline CAM is compared with. */
 import * as tf from "@tensorflow/tfjs-core";
 import type { CamModel } from "../models/model.ts";
+import "./_gradients.ts"; // registers the gradient functions
 import { collect, finishMaps, pipelineSettings } from "./_pipeline.ts";
 import { byImage, resolveTargets, targetMask, targetScores } from "./_targets.ts";
 import type { CamResult, MapOptions } from "./types.ts";
@@ -12,9 +13,13 @@ import type { CamResult, MapOptions } from "./types.ts";
  * size). Has no channel weights.
  *
  * @example
- * const { maps } = saliency(model, images, { classIndex: labels });
+ * const { maps } = await saliency(model, images, { classIndex: labels });
  */
-export function saliency(model: CamModel, images: tf.Tensor4D, options: MapOptions = {}): CamResult {
+export async function saliency(
+  model: CamModel,
+  images: tf.Tensor4D,
+  options: MapOptions = {},
+): Promise<CamResult> {
   const settings = pipelineSettings("saliency", options, false, images.shape);
   const out = tf.tidy(() => {
     const { logits } = model.apply(images, { training: false });
@@ -33,5 +38,11 @@ export function saliency(model: CamModel, images: tf.Tensor4D, options: MapOptio
       selection: targets.selection,
     };
   });
-  return collect(out, { method: "saliency", layer: "input", model, settings, inputShape: images.shape });
+  return await collect(out, {
+    method: "saliency",
+    layer: "input",
+    model,
+    settings,
+    inputShape: images.shape,
+  });
 }

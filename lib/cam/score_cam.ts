@@ -26,9 +26,13 @@ export interface ScoreCamOptions extends MapOptions {
  * `batchSize`; one set of forward passes serves every class of a top-k request.
  *
  * @example
- * const { maps } = scoreCam(model, images, { batchSize: 64 });
+ * const { maps } = await scoreCam(model, images, { batchSize: 64 });
  */
-export function scoreCam(model: CamModel, images: tf.Tensor4D, options: ScoreCamOptions = {}): CamResult {
+export async function scoreCam(
+  model: CamModel,
+  images: tf.Tensor4D,
+  options: ScoreCamOptions = {},
+): Promise<CamResult> {
   const layer = options.layer ?? model.camLayer;
   checkLayer("scoreCam", model, layer);
   const settings = pipelineSettings("scoreCam", options, true, images.shape);
@@ -82,7 +86,7 @@ export function scoreCam(model: CamModel, images: tf.Tensor4D, options: ScoreCam
       selection: targets.selection,
     };
   });
-  return collect(out, {
+  return await collect(out, {
     method: "score-cam",
     layer,
     model,

@@ -23,7 +23,10 @@ export function modelScoreFunction(model: CamModel, options: ScoreFunctionOption
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new CamError("modelScoreFunction", `batchSize must be a positive integer, got ${batchSize}`);
   }
-  return (images: Float32Array, shape: readonly [number, number, number, number]): Float32Array => {
+  return async (
+    images: Float32Array,
+    shape: readonly [number, number, number, number],
+  ): Promise<Float32Array> => {
     const [n, h, w, c] = shape;
     if (images.length !== n * h * w * c) {
       throw new CamError(
@@ -38,8 +41,11 @@ export function modelScoreFunction(model: CamModel, options: ScoreFunctionOption
       const probabilities = tf.tidy(() =>
         tf.softmax(model.apply(tf.tensor4d(chunk, [size, h, w, c]), { training: false }).logits)
       );
-      parts.push(new Float32Array(probabilities.dataSync()));
-      probabilities.dispose();
+      try {
+        parts.push(new Float32Array(await probabilities.data()));
+      } finally {
+        probabilities.dispose();
+      }
     }
     if (parts.length === 1) return parts[0];
     const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
