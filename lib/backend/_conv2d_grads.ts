@@ -1,0 +1,142 @@
+/**
+ * Conv2D gradient kernels for the wasm backend, composed from its fast forward kernels (XNNPACK conv).
+ *
+ * Forward: y[n, p, q, o] = Σ_{i, j, c} x[n, p·sh + i − pt, q·sw + j − pl, c] · w[i, j, c, o].
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { type Info, padOrCrop, run, scoped, transpose, type WasmLike, zeroInsert } from "./_kernel_util.ts";
+
+type ConvAttrs = {
+  strides: [number, number] | number;
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
+};
+
+function checkFormat(name: string, dataFormat?: string): void {
+  if (dataFormat != null && dataFormat !== "NHWC") {
+    throw new Error(`lib/backend ${name} (wasm): dataFormat ${dataFormat} is not supported, use NHWC`);
+  }
+}
+
+/**
+ * dW[i, j, c, o] = Σ_{n, p, q} x[n, p·sh + i − pt, q·sw + j − pl, c] · dy[n, p, q, o], computed as a forward
+ * conv of x (channels as batch, batch as channels) with dy as the filter, dilated by the stride.
+ */
+export function conv2DBackpropFilter(
+  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+): Info {
+  const { x, dy } = args.inputs as { x: Info; dy: Info };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as
+    & ConvAttrs
+    & { filterShape: [number, number, number, number] };
+  checkFormat("Conv2DBackpropFilter", dataFormat);
+  const backend = args.backend;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const [, inH, inW] = x.shape;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const [, oh, ow] = dy.shape;
+  const pt = info.padInfo.top, pl = info.padInfo.left;
+  // Extent of x that output rows/cols touch: rows −pt .. (oh−1)·sh + kh − 1 − pt.
+  const pb = (kh - 1) + (oh - 1) * sh + 1 - inH - pt;
+  const pr = (kw - 1) + (ow - 1) * sw + 1 - inW - pl;
+  return scoped(backend, (use) => {
+    const xT = use(transpose(backend, x, [3, 1, 2, 0])); // [c, H, W, n]
+    const xP = use(padOrCrop(backend, xT, [[0, 0], [pt, pb], [pl, pr], [0, 0]]));
+    const dyT = use(transpose(backend, dy, [1, 2, 0, 3])); // [oh, ow, n, o]
+    const out = use(run(backend, "Conv2D", { x: xP, filter: dyT }, {
+      strides: [1, 1],
+      pad: "valid",
+      dataFormat: "NHWC",
+      dilations: [sh, sw],
+    })); // [c, kh, kw, o]
+    return transpose(backend, out, [1, 2, 0, 3]);
+  });
+}
+
+/**
+ * dX[n, h, w, c] = Σ_{i, j, o} dyZ[n, h + pt − i, w + pl − j, o] · w[i, j, c, o] where dyZ is dy with
+ * sh − 1 (sw − 1) zeros inserted between rows (columns): a stride-1 forward conv of the padded dyZ with the
+ * filter rotated by 180° and its in/out channels swapped.
+ */
+export function conv2DBackpropInput(
+  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+): Info {
+  const { dy, filter } = args.inputs as { dy: Info; filter: Info };
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as
+    & ConvAttrs
+    & { inputShape: [number, number, number, number] };
+  checkFormat("Conv2DBackpropInput", dataFormat);
+  const backend = args.backend;
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const [, inH, inW] = inputShape;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const pt = info.padInfo.top, pl = info.padInfo.left;
+  return scoped(backend, (use) => {
+    const dyZ = use(zeroInsert(backend, dy, sh, sw)); // [n, oh·sh, ow·sw, o]
+    const zh = dyZ.shape[1], zw = dyZ.shape[2];
+    const top = kh - 1 - pt, left = kw - 1 - pl;
+    const bottom = inH + kh - 1 - zh - top, right = inW + kw - 1 - zw - left;
+    const dyP = use(padOrCrop(backend, dyZ, [[0, 0], [top, bottom], [left, right], [0, 0]]));
+    const rot = use(run(backend, "Reverse", { x: filter }, { dims: [0, 1] }));
+    const wT = use(transpose(backend, rot, [0, 1, 3, 2])); // [kh, kw, o, c]
+    return run(backend, "Conv2D", { x: dyP, filter: wT }, {
+      strides: [1, 1],
+      pad: "valid",
+      dataFormat: "NHWC",
+      dilations: [1, 1],
+    });
+  });
+}
+
+/**
+ * Conv2D forward that agrees with the cpu backend for numeric padding with a non-square filter: tfjs then
+ * sizes the output from the filter height on both axes, which XNNPACK does not; an explicit padding that
+ * yields the declared output size is passed instead. Other paddings go straight to the stock kernel.
+ */
+export function makeConv2D(stock: tf.KernelFunc): tf.KernelFunc {
+  return ((args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap }) => {
+    const { pad } = args.attrs as unknown as ConvAttrs;
+    if (typeof pad !== "number") return stock(args as unknown as Parameters<tf.KernelFunc>[0]);
+    const { x, filter } = args.inputs as { x: Info; filter: Info };
+    const a = args.attrs as unknown as ConvAttrs & { dilations?: [number, number] | number };
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      a.strides,
+      a.dilations ?? 1,
+      pad,
+      a.dimRoundingMode,
+    );
+    const bottom = (info.outHeight - 1) * info.strideHeight + info.effectiveFilterHeight - info.inHeight -
+      pad;
+    const right = (info.outWidth - 1) * info.strideWidth + info.effectiveFilterWidth - info.inWidth - pad;
+    const backend = args.backend;
+    return scoped(backend, (use) => {
+      const xP = use(padOrCrop(backend, x, [[0, 0], [pad, bottom], [pad, right], [0, 0]]));
+      return stock(
+        {
+          inputs: { x: xP, filter },
+          backend,
+          attrs: { ...args.attrs, pad: "valid" },
+        } as unknown as Parameters<tf.KernelFunc>[0],
+      ) as Info;
+    });
+  }) as unknown as tf.KernelFunc;
+}

@@ -1,0 +1,98 @@
+/**
+ * A correct MaxPoolGrad for the wasm backend. Stock wasm starts its running max at +FLT_MIN and keeps the
+ * last of tied maxima, so windows whose values are all ≤ 0 lose their gradient. Here, as on the cpu backend,
+ * each window's gradient goes to the first (row-major) position holding its maximum:
+ * dX[n, h, w, c] = Σ_{windows W ∋ (h, w)} dy[n, W, c] · [(h, w) = first argmax of x over W].
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { type Info, padOrCrop, reshape, run, scoped, transpose, type WasmLike } from "./_kernel_util.ts";
+import { depthwiseInputGrad, tapFilter } from "./_depthwise_grads.ts";
+
+/** Stands in for −∞ in padding: finite, so that 0 · pad = 0 inside the tap-gathering conv. */
+const NEG_MAX = -3.4028234663852886e38;
+
+/** Gradient mask × dy for `[rows, taps]` windows: oneHot(argmax) · dy. */
+function routeToArgmax(backend: WasmLike, windows: Info, dy: Info): Info {
+  const [rows, taps] = windows.shape;
+  return scoped(backend, (use) => {
+    const idx = use(run(backend, "ArgMax", { x: windows }, { axis: 1 }));
+    const hot = use(
+      run(backend, "OneHot", { indices: idx }, { depth: taps, onValue: 1, offValue: 0, dtype: "int32" }),
+    );
+    const hotF = use(run(backend, "Cast", { x: hot }, { dtype: "float32" }));
+    const dy2 = use(reshape(backend, dy, [rows, 1]));
+    return run(backend, "Multiply", { a: hotF, b: dy2 });
+  });
+}
+
+/** MaxPoolGrad kernel (inputs dy, input, output; attrs filterSize, strides, pad, dimRoundingMode). */
+export function maxPoolGrad(
+  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+): Info {
+  const { dy, input: x } = args.inputs as { dy: Info; input: Info };
+  const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as {
+    filterSize: [number, number] | number;
+    strides: [number, number] | number;
+    pad: "valid" | "same" | number;
+    dimRoundingMode?: "floor" | "round" | "ceil";
+  };
+  const backend = args.backend;
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const [n, inH, inW, c] = x.shape;
+  const {
+    filterHeight: fh,
+    filterWidth: fw,
+    strideHeight: sh,
+    strideWidth: sw,
+    outHeight: oh,
+    outWidth: ow,
+  } = info;
+  const pt = info.padInfo.top, pl = info.padInfo.left;
+  const taps = fh * fw;
+  const rows = n * oh * ow * c;
+  if (sh === fh && sw === fw && pt === 0 && pl === 0) {
+    // Non-overlapping windows: regroup with reshape/transpose, no gather needed.
+    return scoped(backend, (use) => {
+      const xC = use(
+        padOrCrop(backend, x, [[0, 0], [0, oh * fh - inH], [0, ow * fw - inW], [0, 0]], NEG_MAX),
+      );
+      const x6 = use(reshape(backend, xC, [n, oh, fh, ow, fw, c]));
+      const xT = use(transpose(backend, x6, [0, 1, 3, 5, 2, 4])); // [n, oh, ow, c, fh, fw]
+      const win = use(reshape(backend, xT, [rows, taps]));
+      const g = use(routeToArgmax(backend, win, dy));
+      const g6 = use(reshape(backend, g, [n, oh, ow, c, fh, fw]));
+      const gT = use(transpose(backend, g6, [0, 1, 4, 2, 5, 3])); // [n, oh, fh, ow, fw, c]
+      const g4 = use(reshape(backend, gT, [n, oh * fh, ow * fw, c]));
+      return padOrCrop(backend, g4, [[0, 0], [0, inH - oh * fh], [0, inW - ow * fw], [0, 0]]);
+    });
+  }
+  // General windows: gather taps with a one-hot depthwise conv, scatter back with its transpose.
+  return scoped(backend, (use) => {
+    const pb = (fh - 1) + (oh - 1) * sh + 1 - inH - pt;
+    const pr = (fw - 1) + (ow - 1) * sw + 1 - inW - pl;
+    const xP = use(padOrCrop(backend, x, [[0, 0], [pt, pb], [pl, pr], [0, 0]], NEG_MAX));
+    const e = use(tapFilter(backend, fh, fw, c));
+    const patches = use(run(backend, "DepthwiseConv2dNative", { x: xP, filter: e }, {
+      strides: [sh, sw],
+      pad: "valid",
+      dilations: [1, 1],
+    })); // [n, oh, ow, c·T]
+    const win = use(reshape(backend, patches, [rows, taps]));
+    const g = use(routeToArgmax(backend, win, dy));
+    const g4 = use(reshape(backend, g, [n, oh, ow, c * taps]));
+    const dxP = use(depthwiseInputGrad(backend, g4, e, xP.shape as [number, number, number, number], {
+      strides: [sh, sw],
+      pad: "valid",
+    }));
+    return padOrCrop(backend, dxP, [[0, 0], [-pt, -pb], [-pl, -pr], [0, 0]]);
+  });
+}

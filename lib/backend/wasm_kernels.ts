@@ -1,0 +1,64 @@
+/**
+ * Training kernels for the TensorFlow.js wasm backend. Stock wasm (4.22) lacks `Conv2DBackpropFilter` and the
+ * depthwise backprop kernels, has a slow scalar `Conv2DBackpropInput`, a wrong `MaxPoolGrad` (running max
+ * from +FLT_MIN, last tie wins), a `ResizeBilinearGrad` that ignores `halfPixelCenters`, and a `Conv2D` that
+ * sizes numeric padding differently from the cpu backend for non-square filters. This module registers
+ * composed replacements built from wasm's own fast kernels (XNNPACK convs, matMul, transposes).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { conv2DBackpropFilter, conv2DBackpropInput, makeConv2D } from "./_conv2d_grads.ts";
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./_depthwise_grads.ts";
+import { maxPoolGrad } from "./_max_pool_grad.ts";
+import { resizeBilinearGrad } from "./_resize_bilinear_grad.ts";
+
+/** Kernels this module registers for `wasm`, and whether each is new there or replaces the stock one. */
+export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced" | "wrapped">> = {
+  Conv2D: "wrapped",
+  Conv2DBackpropFilter: "added",
+  Conv2DBackpropInput: "replaced",
+  DepthwiseConv2dNativeBackpropFilter: "added",
+  DepthwiseConv2dNativeBackpropInput: "added",
+  MaxPoolGrad: "replaced",
+  ResizeBilinearGrad: "replaced",
+};
+
+type Maker = (stock: tf.KernelFunc | undefined) => tf.KernelFunc;
+const cast = (f: unknown) => f as tf.KernelFunc;
+
+const MAKERS: Record<string, Maker> = {
+  Conv2D: (stock) => {
+    if (stock == null) throw new Error("lib/backend: the wasm backend has no Conv2D kernel to wrap");
+    return makeConv2D(stock);
+  },
+  Conv2DBackpropFilter: () => cast(conv2DBackpropFilter),
+  Conv2DBackpropInput: () => cast(conv2DBackpropInput),
+  DepthwiseConv2dNativeBackpropFilter: () => cast(depthwiseBackpropFilter),
+  DepthwiseConv2dNativeBackpropInput: () => cast(depthwiseBackpropInput),
+  MaxPoolGrad: () => cast(maxPoolGrad),
+  ResizeBilinearGrad: () => cast(resizeBilinearGrad),
+};
+
+/** Kernel functions registered by this module, per backend name, so that registration is idempotent. */
+const registered = new Map<string, Set<tf.KernelFunc>>();
+
+/**
+ * Registers the composed training kernels for the backend named `backendName` (a wasm backend; default
+ * "wasm"), replacing stock ones as listed in {@link WASM_TRAINING_KERNELS}. Idempotent.
+ *
+ * @returns the names of the kernels now provided by this module.
+ */
+export function registerWasmTrainingKernels(backendName = "wasm"): string[] {
+  const ours = registered.get(backendName) ?? new Set<tf.KernelFunc>();
+  registered.set(backendName, ours);
+  for (const [name, make] of Object.entries(MAKERS)) {
+    const existing = tf.getKernel(name, backendName);
+    if (existing != null && ours.has(existing.kernelFunc)) continue;
+    const kernelFunc = make(existing?.kernelFunc);
+    if (existing != null) tf.unregisterKernel(name, backendName);
+    tf.registerKernel({ kernelName: name, backendName, kernelFunc });
+    ours.add(kernelFunc);
+  }
+  return Object.keys(MAKERS);
+}

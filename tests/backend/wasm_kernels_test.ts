@@ -1,0 +1,225 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import { initBackend, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "../../lib/backend/mod.ts";
+import { forwardAndGrads, randn, relErr } from "./_grad_check.ts";
+
+const TOL = 1e-5;
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+/** Asserts forward values and every gradient match between wasm and cpu. */
+async function sameAsCpu(
+  label: string,
+  f: (...xs: tf.Tensor[]) => tf.Tensor,
+  shapes: number[][],
+  values?: Float32Array[],
+): Promise<void> {
+  const inputs = shapes.map((shape, i) => ({ shape, values: values?.[i] ?? randn(size(shape), 11 + 7 * i) }));
+  const wasm = await forwardAndGrads("wasm", f, inputs);
+  const cpu = await forwardAndGrads("cpu", f, inputs);
+  for (let i = 0; i < cpu.length; i++) {
+    const err = relErr(wasm[i], cpu[i]);
+    assert.ok(err <= TOL, `${label}: ${i === 0 ? "forward" : `gradient ${i}`} differs from cpu by ${err}`);
+  }
+}
+
+// deno-lint-ignore no-explicit-any
+type Pad = any;
+
+Deno.test("wasm training kernels match the cpu backend", async (t) => {
+  await import("@tensorflow/tfjs-backend-cpu");
+  await initBackend({ backend: "wasm" }).catch(() => undefined);
+  await tf.setBackend("wasm");
+  registerWasmTrainingKernels();
+  const before = tf.memory().numTensors;
+  const buffersBefore = tf.memory().numDataBuffers;
+
+  await t.step("registered kernels replace or add what the spec lists", () => {
+    for (const name of Object.keys(WASM_TRAINING_KERNELS)) assert.ok(tf.getKernel(name, "wasm"), name);
+    assert.deepEqual(registerWasmTrainingKernels(), Object.keys(WASM_TRAINING_KERNELS)); // idempotent
+  });
+
+  const convCases: [string, number[], number[], number | [number, number], Pad][] = [
+    ["3x3 stride 1 same", [2, 7, 6, 3], [3, 3, 3, 4], 1, "same"],
+    ["3x3 stride 2 same", [2, 7, 6, 3], [3, 3, 3, 4], 2, "same"],
+    ["3x5 stride 2 valid", [2, 9, 8, 3], [3, 5, 3, 4], 2, "valid"],
+    ["2x3 stride 1 valid", [3, 6, 7, 2], [2, 3, 2, 5], 1, "valid"],
+    ["5x3 strides [2,3] same", [2, 11, 10, 3], [5, 3, 3, 2], [2, 3], "same"],
+    ["11x11 stride 4 valid (AlexNet conv1)", [1, 27, 27, 3], [11, 11, 3, 4], 4, "valid"],
+    ["explicit padding", [2, 8, 8, 3], [3, 3, 3, 4], 2, [[0, 0], [1, 2], [2, 0], [0, 0]]],
+    ["numeric padding, non-square filter", [2, 8, 9, 2], [3, 5, 2, 3], 1, 1],
+    ["1x1", [2, 5, 5, 3], [1, 1, 3, 4], 1, "valid"],
+  ];
+  await t.step("Conv2D: Conv2DBackpropFilter and Conv2DBackpropInput", async () => {
+    for (const [label, xs, ws, s, pad] of convCases) {
+      await sameAsCpu(`conv2d ${label}`, (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad), [
+        xs,
+        ws,
+      ]);
+    }
+  });
+
+  await t.step("conv2dTranspose (Conv2DBackpropInput forward, Conv2D backward)", async () => {
+    await sameAsCpu(
+      "conv2dTranspose stride 2 same",
+      (x, w) => tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [2, 8, 6, 3], 2, "same"),
+      [[2, 4, 3, 5], [3, 3, 3, 5]],
+    );
+  });
+
+  const poolCases: [string, number[], number | [number, number], number | [number, number], Pad][] = [
+    ["2x2/2 valid", [2, 8, 8, 3], 2, 2, "valid"],
+    ["2x2/2 valid, odd size", [2, 9, 7, 3], 2, 2, "valid"],
+    ["2x2/2 same, odd size", [2, 9, 7, 3], 2, 2, "same"],
+    ["3x3/2 valid (AlexNet)", [2, 13, 13, 3], 3, 2, "valid"],
+    ["3x3/2 same (GoogLeNet)", [2, 14, 13, 3], 3, 2, "same"],
+    ["3x3/1 same (inception branch)", [2, 7, 7, 4], 3, 1, "same"],
+    ["3x2 strides [1,2] valid", [2, 7, 7, 4], [3, 2], [1, 2], "valid"],
+    ["numeric padding", [1, 6, 6, 2], 3, 2, 1],
+  ];
+  await t.step("MaxPool and MaxPoolGrad on signed inputs, with ties", async () => {
+    for (const [label, xs, f, s, pad] of poolCases) {
+      const v = randn(size(xs), 5);
+      const fn = (x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, f, s, pad);
+      await sameAsCpu(`maxPool ${label}`, fn, [xs], [v]);
+      // Quantised, all-negative values: many ties and windows whose every value is < 0.
+      await sameAsCpu(`maxPool ${label} (ties, negative)`, fn, [xs], [
+        v.map((a) => Math.round(a * 2) / 2 - 3),
+      ]);
+    }
+  });
+
+  await t.step("AvgPool and AvgPoolGrad", async () => {
+    for (const [label, xs, f, s, pad] of poolCases) {
+      await sameAsCpu(`avgPool ${label}`, (x) => tf.avgPool(x as tf.Tensor4D, f, s, pad), [xs]);
+    }
+  });
+
+  await t.step("depthwise conv: DepthwiseConv2dNativeBackpropFilter and ...BackpropInput", async () => {
+    const cases: [string, number[], number[], number | [number, number], Pad][] = [
+      ["3x3 stride 1 same, multiplier 1", [2, 7, 6, 3], [3, 3, 3, 1], 1, "same"],
+      ["3x3 stride 2 same, multiplier 2", [2, 7, 6, 3], [3, 3, 3, 2], 2, "same"],
+      ["3x5 stride 2 valid, multiplier 2", [2, 9, 8, 3], [3, 5, 3, 2], 2, "valid"],
+    ];
+    for (const [label, xs, ws, s, pad] of cases) {
+      await sameAsCpu(
+        `depthwiseConv2d ${label}`,
+        (x, w) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad),
+        [xs, ws],
+      );
+    }
+  });
+
+  await t.step(
+    "depthwise backprop kernels with dilation (adjoint identity; cpu ignores dilation there)",
+    async () => {
+      // y is bilinear in (x, w), so for any dy: <dy, y> = <dX, x> = <dW, w>.
+      const cases: [number[], number[], number, number | [number, number], Pad][] = [
+        [[2, 9, 8, 3], [3, 3, 3, 2], 1, 2, "same"],
+        [[2, 9, 8, 3], [3, 3, 3, 2], 1, 2, "valid"],
+        [[1, 10, 10, 2], [2, 3, 2, 1], 1, [2, 3], "valid"],
+      ];
+      await tf.setBackend("wasm");
+      for (const [xs, ws, s, d, pad] of cases) {
+        const [dots, extra] = tf.tidy(() => {
+          const x = tf.tensor(randn(size(xs), 3), xs), w = tf.tensor(randn(size(ws), 4), ws);
+          const y = tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad, "NHWC", d);
+          const dy = tf.tensor(randn(y.size, 5), y.shape);
+          const attrs = { strides: [s, s], dilations: d, pad, inputShape: xs, filterShape: ws };
+          const run = (name: string, inputs: tf.NamedTensorMap) =>
+            tf.engine().runKernel(name, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+          const dx = run("DepthwiseConv2dNativeBackpropInput", { dy, filter: w });
+          const dw = run("DepthwiseConv2dNativeBackpropFilter", { x, dy });
+          return [
+            tf.stack([tf.sum(tf.mul(dy, y)), tf.sum(tf.mul(dx, x)), tf.sum(tf.mul(dw, w))]),
+            tf.sum(tf.abs(y)),
+          ];
+        });
+        const [a, b, c] = await dots.data(), scale = (await extra.data())[0];
+        tf.dispose([dots, extra]);
+        assert.ok(Math.abs(a - b) <= 1e-5 * scale, `dilation ${d} ${pad}: <dy,y>=${a} but <dX,x>=${b}`);
+        assert.ok(Math.abs(a - c) <= 1e-5 * scale, `dilation ${d} ${pad}: <dy,y>=${a} but <dW,w>=${c}`);
+      }
+    },
+  );
+
+  await t.step(
+    "resizeBilinear gradient: adjoint identity, halfPixelCenters and non-square included",
+    async () => {
+      await tf.setBackend("wasm");
+      for (const [alignCorners, halfPixel] of [[false, false], [true, false], [false, true]]) {
+        for (
+          const [inShape, size2] of [[[2, 4, 3, 2], [13, 11]], [[1, 8, 8, 3], [3, 5]]] as [number[], [
+            number,
+            number,
+          ]][]
+        ) {
+          const [dots, scale] = tf.tidy(() => {
+            const x = tf.tensor4d(randn(size(inShape), 3), inShape as [number, number, number, number]);
+            const g = tf.grad((a: tf.Tensor) =>
+              tf.image.resizeBilinear(a as tf.Tensor4D, size2, alignCorners, halfPixel)
+            );
+            const y = tf.image.resizeBilinear(x, size2, alignCorners, halfPixel);
+            const dy = tf.tensor(randn(y.size, 5), y.shape);
+            const dx = g(x, dy);
+            assert.deepEqual(dx.shape, x.shape);
+            return [tf.stack([tf.sum(tf.mul(dy, y)), tf.sum(tf.mul(dx, x))]), tf.sum(tf.abs(y))];
+          });
+          const [a, b] = await dots.data(), s = (await scale.data())[0];
+          tf.dispose([dots, scale]);
+          const label = `alignCorners=${alignCorners} halfPixel=${halfPixel} ${inShape} -> ${size2}`;
+          assert.ok(Math.abs(a - b) <= 1e-5 * s, `${label}: <dy,y>=${a} but <dX,x>=${b}`);
+        }
+      }
+      // Against cpu where cpu is right (square input, no half-pixel centres).
+      await sameAsCpu("resizeBilinear square", (x) => tf.image.resizeBilinear(x as tf.Tensor4D, [13, 11]), [[
+        2,
+        4,
+        4,
+        2,
+      ]]);
+    },
+  );
+
+  await t.step("model-zoo ops: LRN, batchNorm, relu, concat, matMul, softmax CE, mean/max", async () => {
+    await sameAsCpu(
+      "localResponseNormalization (AlexNet: radius 2, bias 2, alpha 1e-4, beta 0.75)",
+      (x) => tf.localResponseNormalization(x as tf.Tensor4D, 2, 2, 1e-4, 0.75),
+      [[2, 5, 5, 8]],
+    );
+    await sameAsCpu(
+      "localResponseNormalization (GoogLeNet-style: radius 5, bias 1, alpha 1e-2)",
+      (x) => tf.localResponseNormalization(x as tf.Tensor4D, 5, 1, 1e-2, 0.75),
+      [[2, 4, 4, 12]],
+    );
+    await sameAsCpu(
+      "batchNorm",
+      (x, m, v, o, s) => tf.batchNorm(x, m, tf.abs(v), o, s, 1e-3),
+      [[2, 4, 4, 3], [3], [3], [3], [3]],
+    );
+    await sameAsCpu("batch statistics (moments) + relu", (x) => {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      return tf.relu(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3))));
+    }, [[2, 4, 4, 3]]);
+    await sameAsCpu("concat (inception)", (a, b) => tf.concat([a, tf.relu(b)], 3), [[2, 3, 3, 2], [
+      2,
+      3,
+      3,
+      5,
+    ]]);
+    await sameAsCpu("matMul", (a, b) => tf.matMul(a, b), [[4, 6], [6, 3]]);
+    await sameAsCpu("matMul transposed", (a, b) => tf.matMul(a, b, true, true), [[6, 4], [3, 6]]);
+    await sameAsCpu("dropout-style mask", (x) => tf.mul(x, tf.tensor([0, 2, 2, 0, 2, 2], [1, 6])), [[3, 6]]);
+    await sameAsCpu("softmax cross-entropy", (logits) => {
+      const labels = tf.oneHot(tf.tensor1d([0, 2, 1, 2], "int32"), 3);
+      return tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.logSoftmax(logits)), 1)));
+    }, [[4, 3]]);
+    await sameAsCpu("mean (GAP)", (x) => tf.mean(x, [1, 2]), [[2, 4, 5, 3]]);
+    await sameAsCpu("max (GMP)", (x) => tf.max(x, [1, 2]), [[2, 4, 5, 3]]);
+  });
+
+  await t.step("no tensors or wasm buffers leak", async () => {
+    assert.equal(tf.memory().numTensors, before, "tensors");
+    await tf.setBackend("wasm");
+    assert.equal(tf.memory().numDataBuffers, buffersBefore, "wasm buffers");
+  });
+});
