@@ -2,17 +2,15 @@
  * Orientation of a voxel grid from its affine, and reorientation to the closest canonical (RAS+) grid.
  *
  * Like nibabel's `io_orientation` + `as_closest_canonical`: each voxel axis is assigned the world axis
- * (R, A or S) its direction cosine points along most, greedily by the largest absolute cosine, and a
- * sign. Reorienting only permutes and flips voxel axes (no interpolation), so the same anatomy stored in
+ * (R, A or S) its direction cosine points along most, and a sign. Reorienting only permutes and flips voxel axes (no interpolation), so the same anatomy stored in
  * any axis order and direction gives bit-identical canonical data.
  *
- * nibabel first replaces the direction cosines by the nearest orthogonal matrix (polar decomposition);
- * we skip that step, which gives the same answer unless the affine is so oblique that two axes tie.
+ * The axis assignment is lib/nifti's `ioOrientation` (nibabel's algorithm, polar decomposition included).
  *
  * @module
  */
 
-import type { Volume } from "../nifti/volume.ts";
+import { ioOrientation, type Volume } from "../nifti/mod.ts";
 import { SliceError } from "./errors.ts";
 
 /** Where each voxel axis points in world (RAS+) space. */
@@ -31,10 +29,9 @@ const POSITIVE = "RAS";
 const NEGATIVE = "LPI";
 
 /**
- * Orientation of the voxel axes of a 4x4 voxel-to-world affine.
- *
- * For the direction cosines c_i = A[0:3, i] / ‖A[0:3, i]‖, repeatedly take the largest |c_i[w]| over
- * unassigned voxel axes i and world axes w, assign i → w with sign(c_i[w]).
+ * Orientation of the voxel axes of a 4x4 voxel-to-world affine, by nibabel's `io_orientation`
+ * (`ioOrientation` of lib/nifti: closest orthogonal matrix to the direction cosines, then for each voxel
+ * axis in turn the unused world axis with the largest |cosine|, with its sign).
  *
  * @example
  * axisOrientation([[0, 0, -2, 74], [2, 0, 0, -110], [0, -2, 0, 84], [0, 0, 0, 1]]).codes; // "AIL"
@@ -44,7 +41,6 @@ export function axisOrientation(affine: number[][], options: { input?: string } 
   if (!Array.isArray(affine) || affine.length < 3 || affine.slice(0, 3).some((r) => r.length < 3)) {
     throw new SliceError(input, "affine must be a 4x4 matrix");
   }
-  const cos: number[][] = [[0, 0, 0], [0, 0, 0], [0, 0, 0]]; // cos[i][w]
   for (let i = 0; i < 3; i++) {
     const norm = Math.hypot(affine[0][i], affine[1][i], affine[2][i]);
     if (!(norm > 0) || !Number.isFinite(norm)) {
@@ -53,26 +49,19 @@ export function axisOrientation(affine: number[][], options: { input?: string } 
         `affine column ${i} is zero or not finite: voxel axis ${i} has no direction`,
       );
     }
-    for (let w = 0; w < 3; w++) cos[i][w] = affine[w][i] / norm;
   }
+  const ornt = ioOrientation(affine);
   const worldAxis: [number, number, number] = [-1, -1, -1];
   const sign: [number, number, number] = [1, 1, 1];
   const voxelAxis: [number, number, number] = [-1, -1, -1];
-  for (let step = 0; step < 3; step++) {
-    let best = -1, bi = -1, bw = -1;
-    for (let i = 0; i < 3; i++) {
-      if (worldAxis[i] >= 0) continue;
-      for (let w = 0; w < 3; w++) {
-        if (voxelAxis[w] >= 0) continue;
-        const a = Math.abs(cos[i][w]);
-        if (a > best) [best, bi, bw] = [a, i, w];
-      }
+  ornt.forEach((o, i) => {
+    if (o === null || voxelAxis[o[0]] >= 0) {
+      throw new SliceError(input, `affine is degenerate: voxel axis ${i} has no world axis of its own`);
     }
-    if (!(best > 0)) throw new SliceError(input, "affine is singular: two voxel axes point the same way");
-    worldAxis[bi] = bw;
-    voxelAxis[bw] = bi;
-    sign[bi] = cos[bi][bw] < 0 ? -1 : 1;
-  }
+    worldAxis[i] = o[0];
+    sign[i] = o[1];
+    voxelAxis[o[0]] = i;
+  });
   const codes = worldAxis.map((w, i) => (sign[i] > 0 ? POSITIVE : NEGATIVE)[w]).join("");
   return { worldAxis, sign, voxelAxis, codes };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Volume } from "../../lib/nifti/volume.ts";
+import { readNifti, type Volume } from "../../lib/nifti/mod.ts";
 
 /** Folder of the shared real data, or null (tests then skip with a message). */
 export const DATA = new URL("../../../shared/data/", import.meta.url);
@@ -96,32 +96,7 @@ export function world(volume: Volume, i: number, j: number, k: number): number[]
   );
 }
 
-/**
- * Read a NIfTI file from ../shared/data with lib/nifti when it exists, else with a minimal stand-in on
- * nifti-reader-js (sform affine, scl_slope/inter applied): enough for the orientation files.
- */
-export async function readVolume(relative: string): Promise<Volume> {
-  const url = new URL(relative, DATA);
-  try {
-    const mod = await import(new URL("../../lib/nifti/mod.ts", import.meta.url).href);
-    if (typeof mod.readNifti === "function") return await mod.readNifti(url.pathname);
-  } catch (error) {
-    if (!(error instanceof Error) || !/Module not found|Cannot find module/i.test(error.message)) throw error;
-  }
-  const nifti = await import("nifti-reader-js");
-  let buffer: ArrayBuffer = (await Deno.readFile(url)).buffer as ArrayBuffer;
-  if (nifti.isCompressed(buffer)) buffer = nifti.decompress(buffer) as ArrayBuffer;
-  const header = nifti.readHeader(buffer)!;
-  const raw = new Uint8Array(nifti.readImage(header, buffer));
-  const slope = header.scl_slope || 1, inter = header.scl_inter || 0;
-  const shape = header.dims.slice(1, 1 + header.dims[0]);
-  if (header.datatypeCode !== 2) throw new Error(`${relative}: the stand-in reader only reads uint8`);
-  const data = Float32Array.from(raw, (v) => v * slope + inter);
-  return {
-    shape,
-    datatype: "float32",
-    data,
-    affine: header.affine,
-    pixdim: header.pixDims.slice(1, 1 + shape.length),
-  };
+/** Read a NIfTI file from ../shared/data with lib/nifti. */
+export function readVolume(relative: string): Promise<Volume> {
+  return readNifti(new URL(relative, DATA).pathname);
 }
