@@ -115,14 +115,20 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
     "barChart",
   );
   const sort = (options.sort ?? "data") === "data" ? null : options.sort;
-  const x = { field: options.x, type: "nominal", sort, ...(options.xTitle ? { title: options.xTitle } : {}) };
+  const x = {
+    field: options.x,
+    type: "nominal",
+    sort,
+    axis: { labelAngle: 0 },
+    ...(options.xTitle ? { title: options.xTitle } : {}),
+  };
   const shared: Record<string, unknown> = { x };
   if (options.group) shared.xOffset = { field: options.group, type: "nominal" };
   const layer: Record<string, unknown>[] = [{
     mark: "bar",
     encoding: {
       ...shared,
-      y: axis(options.y, "quantitative", options.yTitle, options.yDomain),
+      y: axis(options.y, "quantitative", options.yTitle ?? options.y, options.yDomain),
       ...(options.group ? { color: { field: options.group, type: "nominal" } } : {}),
     },
   }];
@@ -142,7 +148,11 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
     layer.push({
       ...(transform.length ? { transform } : {}),
       mark: { type: "rule", color: "black" },
-      encoding: { ...shared, y: { field: lo, type: "quantitative" }, y2: { field: hi } },
+      encoding: {
+        ...shared,
+        y: { field: lo, type: "quantitative", title: options.yTitle ?? options.y },
+        y2: { field: hi },
+      },
     });
   }
   return frame(options, { data: { values }, layer });

@@ -55,6 +55,9 @@ Deno.test("Vega-Lite specs", async (t) => {
     assert.equal(layer.length, 2);
     assert.equal(layer[0].mark, "bar");
     assert.deepEqual(layer[1].mark, { type: "rule", color: "black" });
+    // both layers name the y axis after the value, not after the helper fields of the error bars
+    const titles = layer.map((l) => (l.encoding as Record<string, { title?: string }>).y.title);
+    assert.deepEqual(titles, ["accuracy", "accuracy"]);
   });
 
   await t.step("prChart: recall on x, precision on y, both on [0, 1]", () => {
