@@ -87,5 +87,7 @@ export function targetScores(logits: tf.Tensor2D, targets: Targets): tf.Tensor1D
 
 /** One-hot rows `[m, C]` that pick each map's class score out of logits of the expanded batch. */
 export function targetMask(targets: Targets, numClasses: number): tf.Tensor2D {
-  return tf.cast(tf.oneHot(targets.classIndex, numClasses), "float32") as tf.Tensor2D;
+  // Not tf.oneHot: it refuses depth 1, and a one-output model is a valid CamModel.
+  const classes = tf.reshape(tf.range(0, numClasses, 1, "int32"), [1, numClasses]);
+  return tf.cast(tf.equal(tf.reshape(targets.classIndex, [-1, 1]), classes), "float32") as tf.Tensor2D;
 }
