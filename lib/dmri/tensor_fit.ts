@@ -36,6 +36,8 @@ export interface FitTensorOptions {
    * differ only on zero samples. @default 1e-4
    */
   minSignal?: number | "smallest-positive";
+  /** Called after each slab of voxels with (voxels done, total voxels), e.g. for progress or memory probes. @default none */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -235,8 +237,25 @@ export function fitTensor(dwi: Volume, gtab: GradientTable, options: FitTensorOp
     const data = dwi.data as NumericArray;
     const scratch = makeScratch(plan, data, minSignal);
     const layout = { offset: 0, voxelStride: 1, volumeStride: nvox };
-    for (let v0 = 0; v0 < nvox; v0 += BLOCK) {
-      fitBlock(plan, wls, data, layout, v0, Math.min(BLOCK, nvox - v0), minSignal, outputs, scratch, mask, 0);
+    const step = slabVoxels(nx, ny);
+    for (let s0 = 0; s0 < nvox; s0 += step) {
+      const end = Math.min(nvox, s0 + step);
+      for (let v0 = s0; v0 < end; v0 += BLOCK) {
+        fitBlock(
+          plan,
+          wls,
+          data,
+          layout,
+          v0,
+          Math.min(BLOCK, end - v0),
+          minSignal,
+          outputs,
+          scratch,
+          mask,
+          0,
+        );
+      }
+      options.onProgress?.(end, nvox);
     }
   } else {
     // 64-bit integers: convert one slab at a time to float64.
@@ -251,6 +270,7 @@ export function fitTensor(dwi: Volume, gtab: GradientTable, options: FitTensorOp
       for (let v0 = 0; v0 < count; v0 += BLOCK) {
         fitBlock(plan, wls, slab, layout, v0, Math.min(BLOCK, count - v0), minSignal, out, scratch, mask, s0);
       }
+      options.onProgress?.(s0 + count, nvox);
     }
   }
   return setup.maps;

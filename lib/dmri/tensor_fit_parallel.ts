@@ -50,7 +50,7 @@ export async function fitTensorParallel(
         init: { bvals: gtab.bvals, bvecs: gtab.bvecs, wls: setup.wls, minSignal: setup.minSignal },
       });
     }
-    let next = 0;
+    let next = 0, done = 0;
     const runWorker = (w: Worker): Promise<void> =>
       new Promise((resolve, reject) => {
         const pending = new Map<number, number>(); // job id → first voxel
@@ -77,6 +77,8 @@ export async function fitTensorParallel(
             outputs.evals.set(maps.subarray((4 + c) * count, (5 + c) * count), s0 + c * nvox);
             outputs.v1.set(maps.subarray((7 + c) * count, (8 + c) * count), s0 + c * nvox);
           }
+          done += count;
+          options.onProgress?.(done, nvox);
           send();
           if (pending.size === 0) resolve();
         };
