@@ -47,6 +47,8 @@ export interface SliceProvenance {
   orientation: string;
   /** Native slice plane before resampling. */
   plane: PlaneGrid;
+  /** Non-finite voxels (NaN, ±Inf) in the whole map, replaced by the raw pad value; absent when none. */
+  nonFiniteVoxels?: number;
 }
 
 /** One slice as a single-channel image. */
@@ -91,6 +93,7 @@ export interface SliceOptions {
  * of `PLANES` (superior up; anterior up in axial; neurological left-right); normalise intensities;
  * resample bilinearly to size x size keeping the physical aspect from pixdim: the plane's longer side
  * spans the full image and the shorter one is centred with padding (`padValue`) on both sides.
+ * Non-finite voxels become `padValue` before anything else (counted in `provenance.nonFiniteVoxels`).
  *
  * @example
  * const images = sliceVolume(fa, { count: 16, size: 224, subject: "HCD0001", normalization: { method: "minmax" } });
@@ -111,6 +114,14 @@ export function sliceVolume(volume: Volume, options: SliceOptions = {}): SliceIm
   const norm = options.normalization ?? {};
   const padValue = options.padValue ?? 0;
   const grid = toCanonical(volume, { frame: options.frame, input });
+  // NaN/±Inf voxels would poison every pixel they touch: they become the raw pad value, and are counted.
+  let nonFinite = 0;
+  for (let i = 0; i < grid.data.length; i++) {
+    if (!Number.isFinite(grid.data[i])) {
+      grid.data[i] = padValue;
+      nonFinite++;
+    }
+  }
   const mask = canonicalMask(volume, grid, norm, input);
   const include = maskPredicate(grid.data, mask, norm);
   const volumeRecord = (norm.scope ?? "volume") === "volume"
@@ -154,6 +165,7 @@ export function sliceVolume(volume: Volume, options: SliceOptions = {}): SliceIm
           voxelIndex: grid.orientation.sign[voxelAxis] > 0 ? rasIndex : n - 1 - rasIndex,
           orientation: grid.orientation.codes,
           plane: { ...plane },
+          ...(nonFinite > 0 ? { nonFiniteVoxels: nonFinite } : {}),
         },
         normalization: { ...record, clip: [record.clip[0], record.clip[1]] },
       });

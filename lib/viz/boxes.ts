@@ -7,14 +7,17 @@
 import { VizError } from "./errors.ts";
 import { checkRaster, type RasterImage } from "./raster.ts";
 
-/** A box in pixel coordinates, corners inclusive: columns x0..x1, rows y0..y1 (row 0 at the top). */
+/**
+ * A box in pixel coordinates, corners inclusive: columns x0..x1, rows y0..y1 (row 0 at the top); the same
+ * convention as lib/localize's `Box`, so its boxes draw as they are.
+ */
 export interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
   /** Outline colour of this box, overriding the options' colour. */
-  color?: [number, number, number];
+  readonly color?: readonly [number, number, number];
 }
 
 /** Options of {@linkcode drawBoxes}. */

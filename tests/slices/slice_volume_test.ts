@@ -207,6 +207,20 @@ Deno.test("sliceVolume", async (t) => {
     assert.deepEqual(images.map((s) => s.normalization.offset), [0, 7, 14]);
   });
 
+  await t.step("non-finite voxels become the pad value and are counted", () => {
+    const v = rasVolume(
+      [3, 3, 3],
+      [1, 1, 1],
+      (x, y, z) => (x === 1 && y === 1 && z === 1 ? NaN : z === 0 ? Infinity : 1),
+    );
+    const images = sliceVolume(v, { count: 1, size: 3, normalization: { method: "zscore" } });
+    for (const s of images) {
+      assert.ok(s.data.every(Number.isFinite));
+      assert.equal(s.provenance.nonFiniteVoxels, 10);
+    }
+    assert.equal(sliceVolume(ras, { count: 1, size: 3 })[0].provenance.nonFiniteVoxels, undefined);
+  });
+
   await t.step("rejects bad options with messages naming the input", () => {
     assert.throws(() => sliceVolume(ras, { size: 0, source: "sub-01_FA.nii.gz" }), {
       name: "SliceError",

@@ -89,6 +89,14 @@ Deno.test("rendering", async (t) => {
     assert.equal(count(rules, "<line"), 3);
   });
 
+  await t.step("grouped bars: one bar per model and pooling", async () => {
+    const rows = results.flatMap((r) => ["GAP", "GMP"].map((pooling) => ({ ...r, pooling })));
+    const svg = await renderSvg(barChart(rows, { x: "model", y: "accuracy", group: "pooling", error: "sd" }));
+    const bars = svg.match(/<g class="mark-rect role-mark [^"]*"[^>]*>(.*?)<\/g>/s)?.[1] ?? "";
+    assert.equal(count(bars, "<path"), 6);
+    assert.ok(svg.includes(">GMP<"), "legend");
+  });
+
   await t.step("renderSvg reports a spec Vega-Lite cannot compile", async () => {
     await assert.rejects(renderSvg({ mark: "no-such-mark" }), {
       name: "VizError",
