@@ -30,7 +30,7 @@ export {
   type TensorMaps,
   type TensorProvenance,
 } from "./tensor_fit.ts";
-export { fitTensorParallel, type FitTensorParallelOptions } from "./tensor_fit_parallel.ts";
+export { fitTensorParallel, type FitTensorParallelOptions, FitWorkerPool } from "./tensor_fit_parallel.ts";
 export { tensorFromEigen, tensorSignal, type TensorSignalOptions } from "./tensor_signal.ts";
 export {
   brainMask,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   fitTensor,
   fitTensorParallel,
+  FitWorkerPool,
   gradientTable,
   loadGradients,
   tensorFromEigen,
@@ -142,18 +143,43 @@ Deno.test("fitTensor: closed-form cases", async (t) => {
   });
 });
 
-Deno.test("fitTensorParallel gives the same maps as fitTensor", async () => {
+Deno.test("fitTensorParallel gives the same maps as fitTensor", async (t) => {
   const gtab = synthGradients(10);
   const dwi = dwiFromTensors(
     [10, 9, 7],
     (v) => tensorFromEigen([1.5e-3, 0.4e-3 + (v % 7) * 1e-5, 0.2e-3], [1, v % 5, 1]),
     gtab,
   );
-  for (const method of ["ols", "wls"] as const) {
-    const mask = new Uint8Array(10 * 9 * 7).map((_, i) => (i % 11 ? 1 : 0));
-    const parallel = await fitTensorParallel(dwi, gtab, { method, mask, workers: 2, slabPlanes: 2 });
-    assertSameMaps(parallel, fitTensor(dwi, gtab, { method, mask }));
-  }
+  const mask = new Uint8Array(10 * 9 * 7).map((_, i) => (i % 11 ? 1 : 0));
+  await t.step("a pool per call", async () => {
+    for (const method of ["ols", "wls"] as const) {
+      const parallel = await fitTensorParallel(dwi, gtab, { method, mask, workers: 2, slabPlanes: 2 });
+      assertSameMaps(parallel, fitTensor(dwi, gtab, { method, mask }));
+    }
+  });
+  await t.step("a reused FitWorkerPool, progress reported", async () => {
+    const pool = new FitWorkerPool({ workers: 2 });
+    try {
+      for (const method of ["wls", "ols"] as const) {
+        const progress: number[] = [];
+        const parallel = await fitTensorParallel(dwi, gtab, {
+          method,
+          pool,
+          slabPlanes: 3,
+          onProgress: (done) => progress.push(done),
+        });
+        assertSameMaps(parallel, fitTensor(dwi, gtab, { method }));
+        assert.equal(progress.length, 3);
+        assert.equal(progress.at(-1), 630);
+      }
+    } finally {
+      pool.close();
+    }
+    await assert.rejects(fitTensorParallel(dwi, gtab, { pool }), {
+      name: "DmriError",
+      message: "FitWorkerPool: the pool is closed",
+    });
+  });
 });
 
 const DATASETS = [
