@@ -94,7 +94,7 @@ export interface NiftiExtension {
   code: number;
   /** nibabel's label for the code ("dicom", "afni", "comment", ...) or "unknown". */
   label: string;
-  /** The extension's payload (esize − 8 bytes, padding included). */
+  /** The extension's payload (esize − 8 bytes without trailing NUL padding, as nibabel gives it). */
   data: Uint8Array;
 }
 
@@ -351,7 +351,9 @@ export function parseExtensions(
     if (esize < 8 || at + esize > end) {
       throw new NiftiError(file, `header extension at byte ${at} has invalid size ${esize}`);
     }
-    out.push({ code, label: EXTENSION_LABELS[code] ?? "unknown", data: bytes.slice(at + 8, at + esize) });
+    let stop = at + esize;
+    while (stop > at + 8 && bytes[stop - 1] === 0) stop--; // trailing NULs are padding, as nibabel strips them
+    out.push({ code, label: EXTENSION_LABELS[code] ?? "unknown", data: bytes.slice(at + 8, stop) });
     at += esize;
   }
   return out;
