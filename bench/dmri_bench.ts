@@ -4,7 +4,7 @@
  * FitWorkerPool, as when fitting many subjects).
  * Prints one JSON line per measurement, the format of ../shared/bench/ref_dti.py (dipy's figures).
  *
- * Then a memory check on an HCP-size synthetic DWI (145 x 174 x 145 x 100 int16; `--quick` uses 40 z-planes):
+ * First a memory check on an HCP-size synthetic DWI (145 x 174 x 145 x 100 int16; `--quick` uses 40 z-planes):
  * the peak resident memory while fitting (sampled after every slab through `onProgress`), relative to the
  * input's size as float32. The whole process is counted: runtime, the int16 input itself, outputs.
  *
@@ -95,6 +95,7 @@ async function w2() {
 }
 
 async function memory(quick: boolean) {
+  const rssStart = Deno.memoryUsage().rss;
   const gtab64 = await loadGradients(`${DWI}small_64D.bval`, `${DWI}small_64D.bvec`);
   // 100 volumes: the 65 of small_64D and 35 of them again (the fit does not care).
   const idx = Array.from({ length: 100 }, (_, i) => i % 65);
@@ -144,6 +145,7 @@ async function memory(quick: boolean) {
     unit: "peak RSS during fit / input float32 bytes",
     input_bytes: data.byteLength,
     input_float32_bytes: float32Bytes,
+    rss_at_start: rssStart,
     rss_before_fit: rssBefore,
     rss_peak_during_fit: rssPeak,
     fit_added_bytes: rssPeak - rssBefore,
@@ -154,6 +156,7 @@ async function memory(quick: boolean) {
 }
 
 if (import.meta.main) {
-  await w2();
+  // Memory first, in a process that has not yet allocated anything else.
   if (!Deno.args.includes("--no-memory")) await memory(Deno.args.includes("--quick"));
+  await w2();
 }
