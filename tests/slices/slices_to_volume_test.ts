@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Volume } from "../../lib/nifti/volume.ts";
+import { decodeNifti, encodeNifti, type Volume } from "../../lib/nifti/mod.ts";
 import {
   canonicalGeometry,
   type SliceMap,
@@ -100,6 +100,23 @@ Deno.test("slicesToVolume", async (t) => {
       },
     );
   });
+
+  await t.step(
+    "the CAM and coverage volumes round-trip through NIfTI with the reference's affine",
+    async () => {
+      const stored = restore(linear, "AIL");
+      const { volume, coverage } = slicesToVolume(sliceVolume(stored, { count: 2, size: 16 }), stored);
+      for (const v of [volume, coverage]) {
+        const back = await decodeNifti(encodeNifti(v));
+        assert.deepEqual(back.shape, v.shape);
+        assert.equal(back.datatype, v.datatype);
+        assert.deepEqual(back.data, v.data);
+        back.affine.forEach((row, r) =>
+          row.forEach((x, c) => assert.ok(Math.abs(x - stored.affine[r][c]) < 1e-5))
+        );
+      }
+    },
+  );
 
   await t.step("rejects maps that do not fit the reference", () => {
     const v = rasVolume([4, 4, 4], [1, 1, 1], () => 0);
