@@ -1,0 +1,293 @@
+/**
+ * One cell of the dMRI age study: subject-level (or leaky slice-level) split of the cohort's 2.5D FA slices,
+ * train a GAP/GMP backbone, evaluate on held-out subjects, then CAM every test subject's 48 slices, put the
+ * maps back into its 3-D grid and score them against the planted (or given) truth masks.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { initBackend } from "../backend/mod.ts";
+import {
+  arrayDataset,
+  type Sample,
+  SEED_AUGMENTATION,
+  splitBySlice,
+  splitBySubject,
+  subset,
+} from "../data/mod.ts";
+import type { CellContext, CellOutput } from "../experiments/runner.ts";
+import type { GridCell } from "../experiments/grid.ts";
+import { maskEnergy, pxap } from "../localize/mod.ts";
+import { createModel } from "../models/mod.ts";
+import { readNifti, type Volume, volumeFrom, writeNifti } from "../nifti/mod.ts";
+import { type SliceProvenance, slicesToVolume } from "../slices/mod.ts";
+import { evaluate, train } from "../train/mod.ts";
+import { encodePng, montage, overlayCam } from "../viz/mod.ts";
+import { runCamMethod } from "./_cam_methods.ts";
+import { type CohortSlices, prepareCohortSlices } from "./cohort_slices.ts";
+
+/** Options of {@linkcode runCohortCell}. */
+export interface CohortCellOptions {
+  /** The cohort folder (simulated or real). */
+  cohortDir: string;
+  /** FA cache folder. @default "data/cache/<cohort folder name>" */
+  cacheDir?: string;
+  /** Acquisitions per subject used for training. @default all */
+  maxAcquisitions?: number;
+  /** Test subjects whose CAMs are computed in 3-D. @default all test subjects */
+  camSubjects?: number;
+  /** Show training progress. @default true */
+  progress?: boolean;
+}
+
+const prepared = new Map<string, Promise<CohortSlices>>();
+
+/** The cohort's slices, prepared once per process for each (folder, size, acquisitions). */
+export function cohortSlices(
+  cohortDir: string,
+  options: { imageSize: number; maxAcquisitions?: number; cacheDir?: string },
+): Promise<CohortSlices> {
+  const key = JSON.stringify([cohortDir, options.imageSize, options.maxAcquisitions ?? null]);
+  let p = prepared.get(key);
+  if (!p) {
+    p = prepareCohortSlices(cohortDir, options);
+    prepared.set(key, p);
+    p.catch(() => prepared.delete(key));
+  }
+  return p;
+}
+
+function packImages(samples: readonly Sample[]): tf.Tensor4D {
+  const { height, width } = samples[0];
+  const data = new Float32Array(samples.length * height * width);
+  samples.forEach((s, i) => data.set(s.image, i * height * width));
+  return tf.tensor4d(data, [samples.length, height, width, 1]);
+}
+
+function unionMask(masks: Volume[]): Uint8Array {
+  const out = new Uint8Array(masks[0].data.length);
+  for (const m of masks) for (let i = 0; i < out.length; i++) if (Number(m.data[i]) > 0) out[i] = 1;
+  return out;
+}
+
+/** Run one cohort cell (a {@linkcode CellRunner} body). */
+export async function runCohortCell(
+  cell: GridCell,
+  ctx: CellContext,
+  options: CohortCellOptions,
+): Promise<CellOutput> {
+  const backend = await initBackend();
+  const t0 = performance.now();
+  const data = await cohortSlices(options.cohortDir, {
+    imageSize: cell.imageSize,
+    maxAcquisitions: options.maxAcquisitions,
+    cacheDir: options.cacheDir,
+  });
+  ctx.recordDuration("data", (performance.now() - t0) / 1000);
+  const metas = data.samples.map((s) => ({ subject: s.subject, group: s.group }));
+  const split = cell.split === "subject"
+    ? splitBySubject(metas, { seed: cell.seed })
+    : splitBySlice(metas, { seed: cell.seed });
+  const all = arrayDataset(data.samples);
+  const trainSet = subset(all, split.train),
+    valSet = subset(all, split.val),
+    testSet = subset(all, split.test);
+
+  const model = createModel(`${cell.model}-${cell.pooling}`, {
+    inputShape: [cell.imageSize, cell.imageSize, 1],
+    numClasses: data.groups.length,
+    widthMultiplier: cell.widthMultiplier,
+    seed: cell.seed,
+  });
+  try {
+    const t1 = performance.now();
+    const result = await train(model, { train: trainSet, val: valSet.size ? valSet : undefined }, {
+      epochs: cell.training.epochs,
+      batchSize: cell.training.batchSize,
+      learningRate: cell.training.learningRate,
+      optimizer: cell.training.optimizer,
+      augment: cell.augmentation === "seed" ? { ...SEED_AUGMENTATION } : false,
+      earlyStopping: cell.training.patience > 0
+        ? { monitor: "valLoss", patience: cell.training.patience }
+        : false,
+      checkpointDir: ctx.checkpointDir,
+      keepCheckpoints: 1,
+      resume: true,
+      seed: cell.seed,
+      progress: options.progress ?? true,
+      info: { run: cell.id },
+    });
+    ctx.recordDuration("train", (performance.now() - t1) / 1000);
+
+    const t2 = performance.now();
+    const test = await evaluate(model, testSet);
+    // Subject-level accuracy: majority vote of a subject's slices.
+    const votes = new Map<string, { label: number; counts: number[] }>();
+    split.test.forEach((idx, k) => {
+      const s = data.samples[idx];
+      const v = votes.get(String(s.subject)) ??
+        { label: s.label, counts: new Array(data.groups.length).fill(0) };
+      v.counts[test.predictions[k]]++;
+      votes.set(String(s.subject), v);
+    });
+    let subjectsRight = 0;
+    for (const v of votes.values()) if (v.counts.indexOf(Math.max(...v.counts)) === v.label) subjectsRight++;
+    ctx.recordDuration("evaluate", (performance.now() - t2) / 1000);
+
+    const last = result.history.at(-1);
+    const results = [{
+      leaky_split: split.leaky,
+      n_train: split.train.length,
+      n_val: split.val.length,
+      n_test: split.test.length,
+      test_subjects: votes.size,
+      epochs_run: result.epochs,
+      stop_reason: result.stopReason,
+      train_accuracy: last?.accuracy ?? null,
+      val_accuracy: last?.valAccuracy ?? null,
+      test_accuracy: test.accuracy,
+      test_loss: test.loss,
+      test_ap: test.binary?.averagePrecision ?? test.meanAveragePrecision,
+      test_auc: test.binary?.rocAuc ?? test.meanRocAuc,
+      subject_accuracy: votes.size ? subjectsRight / votes.size : null,
+      image_size: cell.imageSize,
+      width_multiplier: cell.widthMultiplier,
+      fit_method: data.settings.fitMethod,
+      normalization: JSON.stringify(data.settings.normalization),
+      backend: `${backend.name} (${backend.threads} thread${backend.threads === 1 ? "" : "s"})`,
+    }];
+
+    const t3 = performance.now();
+    const localization = await cohortCams(cell, ctx, model, data, split.subjects.test, options);
+    ctx.recordDuration("cam", (performance.now() - t3) / 1000);
+
+    return {
+      metrics: result.history.map((m) => ({ ...m })),
+      results,
+      localization,
+      backend: results[0].backend,
+      extra: {
+        split: { subjects: split.subjects, leaky: split.leaky },
+        curves: { pr: test.binary?.prCurve ?? null, roc: test.binary?.rocCurve ?? null },
+      },
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** CAM volumes of the test subjects (first acquisition) scored against their truth masks. */
+async function cohortCams(
+  cell: GridCell,
+  ctx: CellContext,
+  model: ReturnType<typeof createModel>,
+  data: CohortSlices,
+  testSubjects: string[],
+  options: CohortCellOptions,
+): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  const subjects = testSubjects.slice(0, options.camSubjects ?? testSubjects.length);
+  const groupSums = new Map<string, { sum: Float32Array; n: number; ref: Volume }>();
+  await Deno.mkdir(`${ctx.dir}/cams`, { recursive: true });
+  await Deno.mkdir(`${ctx.dir}/figures`, { recursive: true });
+  for (const subjectId of subjects) {
+    const subject = data.cohort.subjects.find((s) => s.id === subjectId);
+    if (!subject) continue;
+    const acquisition = Object.keys(data.faPaths[subjectId] ?? {})[0];
+    if (!acquisition) continue;
+    const samples = data.samples.filter((s) =>
+      s.subject === subjectId && (s.meta?.provenance as SliceProvenance).acquisition === acquisition
+    );
+    const fa = await readNifti(data.faPaths[subjectId][acquisition]);
+    const truthPaths = Object.entries(subject.truth ?? {}).filter(([name]) =>
+      !["fa", "md", "brain_mask"].includes(name)
+    );
+    const truth = truthPaths.length
+      ? unionMask(await Promise.all(truthPaths.map(([, p]) => readNifti(p))))
+      : null;
+    const brain = subject.truth?.brain_mask ? (await readNifti(subject.truth.brain_mask)).data : null;
+    const label = samples[0].label;
+    for (const method of cell.cam.methods) {
+      const images = packImages(samples);
+      let res;
+      try {
+        res = await runCamMethod(method, model, images, {
+          classIndex: samples.map((s) => s.label),
+          normalize: cell.cam.normalize,
+          relu: cell.cam.relu,
+        });
+      } finally {
+        images.dispose();
+      }
+      const [n, h, w] = res.shape;
+      const maps = samples.map((s, k) => ({
+        data: res.maps.subarray(k * h * w, (k + 1) * h * w),
+        height: h,
+        width: w,
+        provenance: s.meta?.provenance as SliceProvenance,
+      }));
+      const { volume } = slicesToVolume(maps, fa);
+      await writeNifti(volume, `${ctx.dir}/cams/${subjectId}_${method}.nii.gz`);
+      const key = `${subject.group}|${method}`;
+      const g = groupSums.get(key) ?? { sum: new Float32Array(volume.data.length), n: 0, ref: volume };
+      if (g.sum.length === volume.data.length) {
+        for (let i = 0; i < g.sum.length; i++) g.sum[i] += Number(volume.data[i]);
+        g.n++;
+      }
+      groupSums.set(key, g);
+      let chance = null, energy = null, ap = null;
+      if (truth) {
+        // Score inside the brain (the slices' padding and background carry no anatomy).
+        const inside = brain ?? Uint8Array.from(fa.data as ArrayLike<number>, (v) => (v > 0 ? 1 : 0));
+        const camIn: number[] = [], truthIn: number[] = [];
+        let nTruth = 0, nBrain = 0;
+        for (let i = 0; i < truth.length; i++) {
+          if (!Number(inside[i])) continue;
+          nBrain++;
+          camIn.push(Number(volume.data[i]));
+          truthIn.push(truth[i]);
+          nTruth += truth[i];
+        }
+        energy = maskEnergy(camIn, truthIn);
+        ap = pxap(camIn, truthIn);
+        chance = nBrain ? nTruth / nBrain : null;
+      }
+      rows.push({
+        method,
+        layer: res.record.layer,
+        relu: res.record.relu,
+        normalize: res.record.normalize,
+        threshold: cell.cam.threshold,
+        class_index: label,
+        subject: subjectId,
+        group: subject.group,
+        acquisition,
+        slices: n,
+        energy_in_truth: energy,
+        chance_energy: chance,
+        pxap: ap,
+      });
+      if (subjectId === subjects[0]) {
+        // A montage of a few slices per axis with the map overlaid.
+        const pick = [8, 24, 40].filter((k) => k < n);
+        const tiles = pick.map((k) =>
+          overlayCam({ data: samples[k].image, height: h, width: w }, {
+            data: maps[k].data,
+            height: h,
+            width: w,
+          })
+        );
+        await Deno.writeFile(`${ctx.dir}/figures/cam_${method}_${subjectId}.png`, encodePng(montage(tiles)));
+      }
+    }
+  }
+  for (const [key, g] of groupSums) {
+    const [group, method] = key.split("|");
+    const mean = g.sum.map((v) => v / Math.max(1, g.n));
+    await writeNifti(
+      volumeFrom(mean, g.ref.shape.slice(0, 3), { affine: g.ref.affine, pixdim: g.ref.pixdim }),
+      `${ctx.dir}/cams/group_${group}_${method}.nii.gz`,
+    );
+  }
+  return rows;
+}
