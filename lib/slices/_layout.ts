@@ -26,11 +26,13 @@ export const PLANES: Record<AxisName, { sliceAxis: number; rowAxis: number; colA
 
 /** Native grid of one slice plane. */
 export interface PlaneGrid {
-  /** Voxel rows and columns of the plane before resampling. */
+  /** Voxel rows of the plane before resampling. */
   rows: number;
+  /** Voxel columns of the plane before resampling. */
   cols: number;
-  /** Voxel size (mm) down the rows and along the columns. */
+  /** Voxel size (mm) down the rows. */
   rowSpacing: number;
+  /** Voxel size (mm) along the columns. */
   colSpacing: number;
 }
 

@@ -9,7 +9,9 @@ import type { SliceImage, SliceProvenance } from "./slice_volume.ts";
 
 /** N images of one size in one buffer, NHWC with C = 1: index = ((n·H + y)·W + x). */
 export interface SliceBatch {
+  /** N·H·W values. */
   data: Float32Array;
+  /** [N, H, W, 1]. */
   shape: [number, number, number, 1];
 }
 
@@ -40,7 +42,9 @@ export function packSlices(images: readonly Pick<SliceImage, "data" | "height" |
 export interface SliceMap {
   /** height·width values, row-major, row 0 at the top. */
   data: ArrayLike<number>;
+  /** Rows of the map. */
   height: number;
+  /** Columns of the map. */
   width: number;
   /** At least the axis and the RAS slice index; the rest is checked when present. */
   provenance: Pick<SliceProvenance, "axis" | "rasIndex"> & Partial<SliceProvenance>;

@@ -7,6 +7,8 @@
 /** Raised when a volume cannot be sliced or slice maps cannot be put back into a volume. */
 export class SliceError extends Error {
   /**
+   * Build the error; the message is "`input`: `reason`".
+   *
    * @param input What was being sliced or reassembled (a file name, "volume", "maps[3]", ...).
    * @param reason What is wrong with it, in words a user can act on.
    */

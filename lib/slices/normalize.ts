@@ -38,8 +38,11 @@ export interface NormalizationOptions {
 
 /** What normalisation was applied to an image: v' = (min(max(v, clip[0]), clip[1]) - offset) / scale. */
 export interface NormalizationRecord {
+  /** Method applied. */
   method: NormalizationMethod;
+  /** Whether the statistics came from the whole map or from each slice. */
   scope: "volume" | "slice";
+  /** Which voxels the statistics used. */
   mask: MaskChoice;
   /** Subtracted after clipping (raw units). */
   offset: number;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Volume } from "../nifti/volume.ts";
+import type { Volume } from "../nifti/mod.ts";
 import {
   AXES,
   type AxisName,
@@ -55,8 +55,11 @@ export interface SliceProvenance {
 export interface SliceImage {
   /** height·width values, row-major, row 0 at the top. */
   data: Float32Array;
+  /** Rows of the image. */
   height: number;
+  /** Columns of the image. */
   width: number;
+  /** Where the slice came from. */
   provenance: SliceProvenance;
   /** The intensity normalisation applied (padding included). */
   normalization: NormalizationRecord;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Volume } from "../nifti/volume.ts";
+import type { Volume } from "../nifti/mod.ts";
 import { PLANES, sampleBilinear, toUnit } from "./_layout.ts";
 import type { SliceMap } from "./batch.ts";
 import { SliceError } from "./errors.ts";

@@ -12,9 +12,13 @@ import { checkRaster, type RasterImage } from "./raster.ts";
  * convention as lib/localize's `Box`, so its boxes draw as they are.
  */
 export interface Box {
+  /** First column. */
   readonly x0: number;
+  /** First row. */
   readonly y0: number;
+  /** Last column (inclusive). */
   readonly x1: number;
+  /** Last row (inclusive). */
   readonly y1: number;
   /** Outline colour of this box, overriding the options' colour. */
   readonly color?: readonly [number, number, number];

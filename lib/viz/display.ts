@@ -20,6 +20,7 @@ export type MimeBundle = Record<string, unknown>;
 export interface Displayable {
   /** The bundle shown. */
   readonly bundle: MimeBundle;
+  /** Called by the Deno kernel to get the bundle. */
   [JUPYTER_DISPLAY](): MimeBundle;
 }
 

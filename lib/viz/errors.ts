@@ -7,6 +7,8 @@
 /** Raised when an image, chart spec or render request cannot be honoured. */
 export class VizError extends Error {
   /**
+   * Build the error; the message is "`input`: `reason`".
+   *
    * @param input What was being drawn or rendered ("image", "cam", "spec", "images[2]", ...).
    * @param reason What is wrong, in words a user can act on.
    */

@@ -10,7 +10,9 @@ import { VizError } from "./errors.ts";
 export interface RasterImage {
   /** height·width·channels bytes. */
   data: Uint8Array;
+  /** Columns. */
   width: number;
+  /** Rows. */
   height: number;
   /** 1 = gray, 2 = gray + alpha, 3 = RGB, 4 = RGBA. */
   channels: 1 | 2 | 3 | 4;
@@ -18,8 +20,11 @@ export interface RasterImage {
 
 /** A single-channel float map (a slice image, a CAM): height·width values, row-major, row 0 at the top. */
 export interface FloatMap {
+  /** height·width values. */
   data: ArrayLike<number>;
+  /** Rows. */
   height: number;
+  /** Columns. */
   width: number;
 }
 
