@@ -27,7 +27,7 @@ export function baseAffine(shape: number[], zooms: number[]): number[][] {
   const a = identityAffine();
   for (let i = 0; i < 3; i++) {
     a[i][i] = z[i];
-    a[i][3] = -((n[i] - 1) / 2) * z[i];
+    a[i][3] = -((n[i] - 1) / 2) * z[i] + 0; // + 0 turns -0 into 0
   }
   return a;
 }

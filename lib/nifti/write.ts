@@ -166,7 +166,8 @@ function encodeParts(
   }
   const sizeofHdr = version === 1 ? 348 : 540;
   let extBytes = 4;
-  for (const e of extensions) extBytes += 8 + Math.ceil(e.data.length / 16) * 16;
+  const esize = (e: NiftiExtension) => Math.ceil((8 + e.data.length) / 16) * 16; // multiple of 16
+  for (const e of extensions) extBytes += esize(e);
   const voxOffset = pair ? 0 : sizeofHdr + extBytes; // 352 + 16·k: 16-byte aligned as SPM wants
   const header: NiftiHeader = {
     version,
@@ -215,11 +216,10 @@ function encodeParts(
     const view = new DataView(head.buffer);
     let at = sizeofHdr + 4;
     for (const e of extensions) {
-      const esize = 8 + Math.ceil(e.data.length / 16) * 16;
-      view.setInt32(at, esize, littleEndian);
+      view.setInt32(at, esize(e), littleEndian);
       view.setInt32(at + 4, e.code, littleEndian);
       head.set(e.data, at + 8);
-      at += esize;
+      at += esize(e);
     }
   }
   let image = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
