@@ -15,6 +15,8 @@ export class DmriError extends Error {
   /** The file or input the problem is in. */
   readonly source: string;
   /**
+   * An error about `source`, with the message `"<source>: <reason>"`.
+   *
    * @param source The file or input the problem is in.
    * @param reason What is wrong, in words a user can act on.
    */

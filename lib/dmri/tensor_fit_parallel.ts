@@ -7,7 +7,8 @@
 import type { Volume } from "../nifti/volume.ts";
 import { DmriError } from "./errors.ts";
 import type { GradientTable } from "./gradients.ts";
-import { type FitTensorOptions, gatherSlab, setupFit, slabVoxels, type TensorMaps } from "./tensor_fit.ts";
+import type { FitTensorOptions, TensorMaps } from "./tensor_fit.ts";
+import { gatherSlab, setupFit, slabVoxels } from "./_fit_setup.ts";
 
 /** Options of {@linkcode fitTensorParallel}. */
 export interface FitTensorParallelOptions extends FitTensorOptions {
@@ -34,7 +35,11 @@ export class FitWorkerPool {
   #busy = false;
   #closed = false;
 
-  /** @param options.workers Number of workers. @default navigator.hardwareConcurrency (at least 1) */
+  /**
+   * Start the workers.
+   *
+   * @param options.workers Number of workers. @default navigator.hardwareConcurrency (at least 1)
+   */
   constructor(options: { workers?: number } = {}) {
     const n = Math.max(1, Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1));
     const url = new URL("./_fit_worker.ts", import.meta.url).href;
