@@ -24,6 +24,12 @@ export const PLANES: Record<AxisName, { sliceAxis: number; rowAxis: number; colA
   axial: { sliceAxis: 2, rowAxis: 1, colAxis: 0 },
 };
 
+/**
+ * How pixels are read between voxel centres: "bilinear" for intensities and CAMs, "nearest" for labels
+ * and masks (a pixel takes the voxel whose extent holds its centre; values never mix).
+ */
+export type Interpolation = "bilinear" | "nearest";
+
 /** Native grid of one slice plane. */
 export interface PlaneGrid {
   /** Voxel rows of the plane before resampling. */
@@ -57,9 +63,15 @@ export interface AxisTaps {
  * Taps to resample `n` voxels of size `spacing` into `out` pixels spanning a field of view `fovMm`
  * (pixel centres at (p + 1/2)/out, voxel centres at (i + 1/2)·spacing). Pixels whose centre falls outside
  * the plane are padding; inside, linear interpolation clamps to the edge voxels for the half voxel at
- * each border (half-pixel centres, like align_corners = false).
+ * each border (half-pixel centres, like align_corners = false). Nearest: the voxel ⌊mm / spacing⌋.
  */
-export function axisTaps(n: number, spacing: number, out: number, fovMm: number): AxisTaps {
+export function axisTaps(
+  n: number,
+  spacing: number,
+  out: number,
+  fovMm: number,
+  interpolation: Interpolation = "bilinear",
+): AxisTaps {
   const lengthMm = n * spacing;
   const taps: AxisTaps = {
     i0: new Int32Array(out),
@@ -71,6 +83,12 @@ export function axisTaps(n: number, spacing: number, out: number, fovMm: number)
     const mm = ((p + 0.5) / out - 0.5) * fovMm + lengthMm / 2;
     if (mm < 0 || mm > lengthMm) {
       taps.pad[p] = 1;
+      continue;
+    }
+    if (interpolation === "nearest") {
+      const i = Math.min(Math.floor(mm / spacing), n - 1);
+      taps.i0[p] = i;
+      taps.i1[p] = i;
       continue;
     }
     const f = Math.min(Math.max(mm / spacing - 0.5, 0), n - 1);
@@ -111,6 +129,12 @@ export function resamplePlane(
     }
   }
   return out;
+}
+
+/** Value of a row-major h x w map at pixel (round(fy), round(fx)), clamped to the edges. */
+export function sampleNearest(map: ArrayLike<number>, h: number, w: number, fy: number, fx: number): number {
+  const y = Math.min(Math.max(Math.round(fy), 0), h - 1), x = Math.min(Math.max(Math.round(fx), 0), w - 1);
+  return map[y * w + x];
 }
 
 /** Bilinear sample of a row-major h x w map at fractional pixel (fy, fx), clamped to the edges. */

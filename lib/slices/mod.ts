@@ -17,7 +17,7 @@
  * @module
  */
 
-export { AXES, type AxisName, centreSlices, type PlaneGrid, PLANES } from "./_layout.ts";
+export { AXES, type AxisName, centreSlices, type Interpolation, type PlaneGrid, PLANES } from "./_layout.ts";
 export { packSlices, type SliceBatch, type SliceMap, unpackMaps } from "./batch.ts";
 export { SliceError } from "./errors.ts";
 export {

@@ -10,6 +10,7 @@ import {
   type AxisName,
   axisTaps,
   centreSlices,
+  type Interpolation,
   type PlaneGrid,
   PLANES,
   resamplePlane,
@@ -25,7 +26,7 @@ import {
 } from "./normalize.ts";
 import { type CanonicalGrid, toCanonical } from "./orientation.ts";
 
-export type { AxisName, PlaneGrid };
+export type { AxisName, Interpolation, PlaneGrid };
 
 /** Where a slice image came from. */
 export interface SliceProvenance {
@@ -47,6 +48,8 @@ export interface SliceProvenance {
   orientation: string;
   /** Native slice plane before resampling. */
   plane: PlaneGrid;
+  /** How the plane was resampled to the image. */
+  interpolation: Interpolation;
   /** Non-finite voxels (NaN, ±Inf) in the whole map, replaced by the raw pad value; absent when none. */
   nonFiniteVoxels?: number;
 }
@@ -77,6 +80,8 @@ export interface SliceOptions {
   normalization?: NormalizationOptions;
   /** Raw value of the padding that squares the image; it is normalised like a voxel. @default 0 */
   padValue?: number;
+  /** Resampling: "nearest" keeps labels and masks crisp. @default "bilinear" */
+  interpolation?: Interpolation;
   /** Frame of a 4-D volume to slice. @default 0 */
   frame?: number;
   /** Recorded in each image's provenance. @default undefined */
@@ -116,6 +121,10 @@ export function sliceVolume(volume: Volume, options: SliceOptions = {}): SliceIm
   for (const a of axes) if (!(a in PLANES)) throw new SliceError(input, `unknown axis "${a}"`);
   const norm = options.normalization ?? {};
   const padValue = options.padValue ?? 0;
+  const interpolation = options.interpolation ?? "bilinear";
+  if (interpolation !== "bilinear" && interpolation !== "nearest") {
+    throw new SliceError(input, `interpolation must be "bilinear" or "nearest", got "${interpolation}"`);
+  }
   const grid = toCanonical(volume, { frame: options.frame, input });
   // NaN/±Inf voxels would poison every pixel they touch: they become the raw pad value, and are counted.
   let nonFinite = 0;
@@ -141,8 +150,8 @@ export function sliceVolume(volume: Volume, options: SliceOptions = {}): SliceIm
       colSpacing: grid.spacing[colAxis],
     };
     const fov = Math.max(plane.rows * plane.rowSpacing, plane.cols * plane.colSpacing);
-    const rowTaps = axisTaps(plane.rows, plane.rowSpacing, size, fov);
-    const colTaps = axisTaps(plane.cols, plane.colSpacing, size, fov);
+    const rowTaps = axisTaps(plane.rows, plane.rowSpacing, size, fov, interpolation);
+    const colTaps = axisTaps(plane.cols, plane.colSpacing, size, fov, interpolation);
     const voxelAxis = grid.orientation.voxelAxis[sliceAxis];
     const n = grid.shape[sliceAxis];
     for (const rasIndex of centreSlices(n, count)) {
@@ -168,6 +177,7 @@ export function sliceVolume(volume: Volume, options: SliceOptions = {}): SliceIm
           voxelIndex: grid.orientation.sign[voxelAxis] > 0 ? rasIndex : n - 1 - rasIndex,
           orientation: grid.orientation.codes,
           plane: { ...plane },
+          interpolation,
           ...(nonFinite > 0 ? { nonFiniteVoxels: nonFinite } : {}),
         },
         normalization: { ...record, clip: [record.clip[0], record.clip[1]] },

@@ -5,7 +5,7 @@
  */
 
 import type { Volume } from "../nifti/mod.ts";
-import { PLANES, sampleBilinear, toUnit } from "./_layout.ts";
+import { type Interpolation, PLANES, sampleBilinear, sampleNearest, toUnit } from "./_layout.ts";
 import type { SliceMap } from "./batch.ts";
 import { SliceError } from "./errors.ts";
 import { canonicalGeometry } from "./orientation.ts";
@@ -22,6 +22,8 @@ export interface ReassembledVolume {
 export interface SlicesToVolumeOptions {
   /** Frame of a 4-D reference whose grid the slices were cut from (only its 3-D grid is used). @default 0 */
   frame?: number;
+  /** Sampling of the maps at voxel centres: "nearest" for label maps. @default "bilinear" */
+  interpolation?: Interpolation;
   /** Name of the reference in error messages. @default "reference" */
   input?: string;
 }
@@ -31,7 +33,8 @@ export interface SlicesToVolumeOptions {
  *
  * Each map is taken to cover the same square field of view as the slice image it explains, whatever its
  * own resolution (224x224, 14x14, ...). For every voxel of the map's slice plane, the voxel centre's
- * position in that field of view is sampled bilinearly from the map (half-pixel centres, edges clamped).
+ * position in that field of view is sampled from the map, bilinearly (half-pixel centres, edges clamped)
+ * or from the nearest pixel.
  * A voxel covered by k maps (k ≤ 3 for one slice per axis) gets the mean of its k samples:
  * V(v) = (1/k) Σ_j m_j(v); uncovered voxels are 0 with coverage 0.
  *
@@ -45,6 +48,7 @@ export function slicesToVolume(
   options: SlicesToVolumeOptions = {},
 ): ReassembledVolume {
   const input = options.input ?? "reference";
+  const sample = (options.interpolation ?? "bilinear") === "nearest" ? sampleNearest : sampleBilinear;
   const geometry = canonicalGeometry(reference, { frame: options.frame, input });
   const { shape, spacing, orientation, sourceShape, steps, base } = geometry;
   const total = sourceShape[0] * sourceShape[1] * sourceShape[2];
@@ -84,7 +88,7 @@ export function slicesToVolume(
       for (let c = 0; c < cols; c++) {
         q[colAxis] = c;
         const v = base + q[0] * steps[0] + q[1] * steps[1] + q[2] * steps[2];
-        sum[v] += sampleBilinear(map.data, h, w, fy, fx[c]);
+        sum[v] += sample(map.data, h, w, fy, fx[c]);
         if (count[v] === 255) throw new SliceError(name, "more than 255 maps cover one voxel");
         count[v]++;
       }

@@ -81,6 +81,7 @@ Deno.test("sliceVolume", async (t) => {
       voxelIndex: 5,
       orientation: "LPI",
       plane: { rows: 7, cols: 11, rowSpacing: 2, colSpacing: 1 },
+      interpolation: "bilinear",
     });
     const ail = sliceVolume(restore(ras, "AIL"), { count: 1, size: 8 });
     assert.deepEqual(ail.map((s) => [s.provenance.axis, s.provenance.voxelAxis, s.provenance.voxelIndex]), [
@@ -132,6 +133,29 @@ Deno.test("sliceVolume", async (t) => {
     assert.deepEqual([...sag.data.subarray(4, 8)], [0, 1, 3, 4]);
     assert.deepEqual([...sag.data.subarray(0, 4)], [0, 0, 0, 0]); // padding rows (plane is 1 mm tall)
   });
+
+  await t.step(
+    "nearest keeps a label map's values and puts each pixel in the voxel holding its centre",
+    () => {
+      const v = rasVolume([1, 3, 1], [1, 1, 1], (_x, y) => [2, 7, 5][y]);
+      const [sag] = sliceVolume(v, {
+        count: 1,
+        size: 6,
+        axes: ["sagittal"],
+        interpolation: "nearest",
+        padValue: -1,
+      });
+      // plane: 1 row (S, 1 mm) x 3 cols (A, 3 mm) → rows 2..3 of 6 hold the plane
+      assert.deepEqual([...sag.data.subarray(12, 18)], [2, 2, 7, 7, 5, 5]);
+      assert.deepEqual([...sag.data.subarray(0, 6)], new Array(6).fill(-1));
+      assert.equal(sag.provenance.interpolation, "nearest");
+      // deno-lint-ignore no-explicit-any
+      assert.throws(() => sliceVolume(v, { interpolation: "cubic" as any }), {
+        name: "SliceError",
+        message: 'volume: interpolation must be "bilinear" or "nearest", got "cubic"',
+      });
+    },
+  );
 
   await t.step("min-max normalises to [0, 1] over the volume, padding included", () => {
     const v = rasVolume([4, 4, 4], [1, 1, 1], (x, y, z) => 2 + x + y + z);
