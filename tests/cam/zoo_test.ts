@@ -29,7 +29,7 @@ Deno.test("lib/cam on zoo models", async (t) => {
         widthMultiplier: 1 / 32,
         camUnits: 32,
       });
-        const before = tf.memory().numTensors;
+      const before = tf.memory().numTensors;
       for (const layer of model.convLayers.filter((_, i, all) => i % 3 === 0 || i === all.length - 1)) {
         const r = await gradCam(model, images, { layer, upsample: false });
         assert.equal(r.record.layer, layer);
@@ -38,7 +38,7 @@ Deno.test("lib/cam on zoo models", async (t) => {
         assert.ok(pp.maps.every(Number.isFinite), layer);
       }
       assert.equal(tf.memory().numTensors, before);
-        model.dispose();
+      model.dispose();
     },
   );
 
