@@ -45,6 +45,8 @@ export interface RenderPngOptions {
   background?: string;
   /** Font family for text and generic "sans-serif". @default "DejaVu Sans" */
   fontFamily?: string;
+  /** Look up the system's fonts (false: draw no text, e.g. for pixel-exact tests). @default true */
+  systemFonts?: boolean;
 }
 
 /**
@@ -78,7 +80,11 @@ export async function renderPng(
   const resvg = new Resvg(svg, {
     fitTo: scale === 1 ? { mode: "original" } : { mode: "zoom", value: scale },
     ...(options.background ? { background: options.background } : {}),
-    font: { loadSystemFonts: true, defaultFontFamily: family, sansSerifFamily: family },
+    font: {
+      loadSystemFonts: options.systemFonts ?? true,
+      defaultFontFamily: family,
+      sansSerifFamily: family,
+    },
   });
   return new Uint8Array(resvg.render().asPng());
 }

@@ -3,6 +3,7 @@ import {
   barChart,
   base64,
   chartDisplay,
+  decodePng,
   JUPYTER_DISPLAY,
   lineChart,
   pngDisplay,
@@ -112,6 +113,19 @@ Deno.test("rendering", async (t) => {
     assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
     assert.deepEqual(pngSize(png), { width: w, height: h });
     assert.deepEqual(pngSize(await renderPng(spec, { scale: 2 })), { width: 2 * w, height: 2 * h });
+  });
+
+  await t.step("renderPng still renders without any font (text left out)", async () => {
+    const svg = await renderSvg(lineChart(curves, { x: "epoch", y: "loss", width: 50, height: 40 }));
+    const png = await renderPng(svg, { systemFonts: false });
+    const { data, channels } = decodePng(png);
+    assert.ok(pngSize(png)!.width > 50);
+    // the line is drawn: some pixels are the default blue #4c78a8
+    let blue = 0;
+    for (let p = 0; p < data.length; p += channels) {
+      if (data[p] === 0x4c && data[p + 1] === 0x78 && data[p + 2] === 0xa8) blue++;
+    }
+    assert.ok(blue > 10, `blue pixels: ${blue}`);
   });
 });
 
