@@ -100,7 +100,10 @@ export class ZooModel implements CamModel {
       };
       const features = this.#run(this.spec.body, images, training, tap);
       const pooled = tap(this.config.pooling, globalPool(features, this.config.pooling));
-      const dropped = training ? dropout(pooled, this.config.dropout, this.#dropoutRand) : pooled;
+      const rand = options.seed === undefined
+        ? this.#dropoutRand
+        : streamRng(this.config.seed, `dropout:${options.seed}`);
+      const dropped = training ? dropout(pooled, this.config.dropout, rand) : pooled;
       const logits = dense(
         dropped,
         this.trainable["classifier/kernel"] as tf.Tensor2D,

@@ -39,6 +39,11 @@ export interface ApplyOptions {
    * is how Grad-CAM reaches any layer. @default {}
    */
   perturb?: Record<string, tf.Tensor>;
+  /**
+   * Seed of this pass's random draws (dropout masks in training mode): with it, the mask depends on
+   * `(model seed, seed)` only; without it, on the model's own running stream. @default undefined
+   */
+  seed?: number;
 }
 
 /** What one forward pass returns. */
@@ -66,7 +71,11 @@ export interface CamModel {
   readonly camLayer: string;
   /** Forward pass. The caller owns the returned tensors. */
   apply(images: tf.Tensor4D, options?: ApplyOptions): ApplyResult;
-  /** Classifier weights W `[K, numClasses]` and bias b `[numClasses]` (logits = pool(features)·W + b). */
+  /**
+   * Classifier weights W `[K, numClasses]` and bias b `[numClasses]` (logits = pool(features)·W + b).
+   * Call inside `tf.tidy` and never dispose the results by hand: an implementation may return the live
+   * variables (which tidy leaves alone) or new handles on them (the zoo returns `tf.clone`s, which tidy frees).
+   */
   classifier(): { weights: tf.Tensor2D; bias: tf.Tensor1D };
   /** Free every variable. */
   dispose(): void;

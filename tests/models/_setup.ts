@@ -34,3 +34,13 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
+
+/** A small input each architecture accepts, for width-1/16 runs on a CPU. */
+export const SMALL_SIZE: Record<string, number> = {
+  alexnet: 67,
+  vgg16: 32,
+  googlenet: 32,
+  inceptionv3: 59,
+  small: 32,
+};
+export const sizeFor = (name: string) => SMALL_SIZE[name.split("-")[0]];
