@@ -4,6 +4,8 @@
  *
  * - Boxes (Zhou et al., 2016): {@linkcode thresholdMap} at τ·max (τ = 0.2), {@linkcode connectedComponents}
  *   (4 or 8), {@linkcode boxFromMap} (largest component), {@linkcode tightLooseBoxes} (the two-box heuristic).
+ * - {@linkcode boxPredictions} / {@linkcode tightLoosePredictions}: a top-k `CamResult` → ranked (class, box)
+ *   guesses per image.
  * - {@linkcode iou} with the inclusive (+1 pixel) convention.
  * - Errors and accuracies: {@linkcode localizationError} (top-1 / top-5), {@linkcode classificationError},
  *   {@linkcode gtKnownAccuracy}, {@linkcode maxBoxAcc} / {@linkcode maxBoxAccV2} (Choe et al., 2020),
@@ -33,6 +35,7 @@ export {
   type ThresholdOptions,
 } from "./boxes.ts";
 export { iou, maxIou } from "./iou.ts";
+export { boxPredictions, type LabelledMaps, tightLoosePredictions } from "./predictions.ts";
 export { type RankedMap, tightLooseBoxes, type TightLooseOptions } from "./tight_loose.ts";
 export {
   classificationError,
