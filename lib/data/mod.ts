@@ -61,3 +61,4 @@ export {
   type SplitOptions,
   subjectOverlap,
 } from "./split.ts";
+export * from "./cohort.ts";
