@@ -66,7 +66,10 @@ export interface CamRecord {
 
 /** Maps as plain arrays plus the record of how they were made. */
 export interface CamResult {
-  /** Maps, row-major `[count, height, width]`, each in [0, 1] unless `normalize` is `"none"`. */
+  /**
+   * Maps, row-major `[count, height, width]`: in [0, 1] with `"minmax"` (and with `"max"` when the map is
+   * non-negative, e.g. after ReLU; in [−1, 1] otherwise); raw with `"none"`.
+   */
   readonly maps: Float32Array;
   /** `[count, height, width]`; count = batch (or batch × topK). */
   readonly shape: readonly [number, number, number];

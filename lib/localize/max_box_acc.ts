@@ -115,7 +115,8 @@ function levels(map: ArrayLike<number>, quantize: boolean): Float64Array {
   if (!(max > min)) return out;
   for (let p = 0; p < map.length; p++) {
     const m = (map[p] - min) / (max - min);
-    out[p] = quantize ? Math.floor(Math.fround(m) * 255) : m;
+    // numpy: (float32 map * 255).astype(uint8), i.e. a float32 product, truncated
+    out[p] = quantize ? Math.floor(Math.fround(Math.fround(m) * 255)) : m;
   }
   return out;
 }
