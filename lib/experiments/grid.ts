@@ -67,6 +67,8 @@ export interface GridConfig {
   imageSize?: number;
   training?: TrainingSettings;
   cam?: CamSettings;
+  /** Dataset options passed to every cell (e.g. `maxAcquisitions`, `camSubjects`, digits counts). @default {} */
+  data?: Record<string, unknown>;
 }
 
 /** One cell of a grid: everything one run needs. */
@@ -87,6 +89,8 @@ export interface GridCell {
     Pick<TrainingSettings, "epochs" | "batchSize" | "learningRate" | "optimizer" | "patience">
   >;
   cam: Required<Pick<CamSettings, "methods" | "threshold" | "normalize">> & CamSettings;
+  /** Dataset options of the grid. */
+  data: Record<string, unknown>;
 }
 
 /** FNV-1a 32-bit hash of a string, as 8 hex digits (stable across runs and platforms). */
@@ -171,6 +175,7 @@ export function expandGrid(config: GridConfig, options: { source?: string } = {}
                   imageSize,
                   training,
                   cam,
+                  data: config.data ?? {},
                 };
                 const hash = fnv1a(JSON.stringify(body)).slice(0, 6);
                 const id = `${dataset}-${model}-${pool}-${split}-${augmentation}-${scale}-s${seed}-${hash}`;

@@ -52,3 +52,8 @@ export function concatTables(tables: Table[]): Table {
   for (const t of tables) rows.push(...(t.objects() as Record<string, unknown>[]));
   return tableFromRows(rows);
 }
+
+/** The rows of a table as plain objects. */
+export function rowsOf(table: Table): Record<string, unknown>[] {
+  return table.objects() as Record<string, unknown>[];
+}

@@ -23,7 +23,7 @@ import { readNifti, type Volume, volumeFrom, writeNifti } from "../nifti/mod.ts"
 import { type SliceProvenance, slicesToVolume } from "../slices/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
 import { encodePng, montage, overlayCam } from "../viz/mod.ts";
-import { runCamMethod } from "./_cam_methods.ts";
+import { runCamMethod } from "./cam_methods.ts";
 import { type CohortSlices, prepareCohortSlices } from "./cohort_slices.ts";
 
 /** Options of {@linkcode runCohortCell}. */

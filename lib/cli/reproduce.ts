@@ -1,0 +1,166 @@
+/**
+ * `deno task reproduce [--data PATH] [--scale quick|default|paper] [--grid NAME] [--seed N] [--root DIR]`
+ *
+ * The main job: from nothing to tables, charts and CAM overlays under `experiments/<grid>/`.
+ * 1. picks the TensorFlow.js backend (`CAM_BACKEND` overrides);
+ * 2. simulates the cohort of the scale under `data/synth/` (or uses `--data PATH`, a real HCP-style folder);
+ * 3. runs the grid `experiments/configs/<grid>.json` (default: the scale's name), skipping finished cells and
+ *    resuming an interrupted one from its checkpoint;
+ * 4. writes summaries (CSV + Arrow) and charts (SVG + PNG), and prints a summary table.
+ *
+ * @module
+ */
+import { initBackend } from "../backend/mod.ts";
+import { loadGrid, rowsOf, runGrid, type Table } from "../experiments/mod.ts";
+import {
+  accuracySummary,
+  ensureSimulatedCohort,
+  localizationSummary,
+  studyRunner,
+  writeStudyReport,
+} from "../study/mod.ts";
+import { formatDuration } from "../train/mod.ts";
+
+interface Args {
+  data?: string;
+  scale: "quick" | "default" | "paper";
+  grid?: string;
+  seed: number;
+  root: string;
+}
+
+function usage(message?: string): never {
+  if (message) console.error(`reproduce: ${message}`);
+  console.error(
+    "usage: deno task reproduce [--data PATH] [--scale quick|default|paper] [--grid NAME] [--seed N] [--root DIR]",
+  );
+  Deno.exit(2);
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { scale: "default", seed: 0, root: "experiments" };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split("=", 2);
+    const value = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
+    switch (flag) {
+      case "--data":
+        args.data = value();
+        break;
+      case "--scale": {
+        const s = value();
+        if (s !== "quick" && s !== "default" && s !== "paper") usage(`unknown scale "${s}"`);
+        args.scale = s;
+        break;
+      }
+      case "--grid":
+        args.grid = value();
+        break;
+      case "--seed":
+        args.seed = Number(value());
+        if (!Number.isInteger(args.seed)) usage("--seed must be an integer");
+        break;
+      case "--root":
+        args.root = value();
+        break;
+      case "-h":
+      case "--help":
+        usage();
+        break;
+      default:
+        usage(`unknown argument "${argv[i]}"`);
+    }
+  }
+  return args;
+}
+
+function printTable(title: string, table: Table, columns: string[]): void {
+  if (!table.numRows()) return;
+  const cols = columns.filter((c) => table.columnNames().includes(c));
+  const rows = rowsOf(table).map((r) =>
+    cols.map((c) => {
+      const v = r[c];
+      return typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : String(v ?? "");
+    })
+  );
+  const widths = cols.map((c, k) => Math.max(c.length, ...rows.map((r) => r[k].length)));
+  console.log(`\n${title}`);
+  console.log(cols.map((c, k) => c.padEnd(widths[k])).join("  "));
+  for (const r of rows) console.log(r.map((v, k) => v.padEnd(widths[k])).join("  "));
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(Deno.args);
+  const t0 = performance.now();
+  const backend = await initBackend();
+  console.log(`[reproduce] backend ${backend.name} (${backend.threads} thread(s)), scale ${args.scale}`);
+
+  let cohortDir = args.data;
+  if (cohortDir) {
+    console.log(`[reproduce] using the cohort at ${cohortDir}`);
+  } else {
+    let last = -1;
+    cohortDir = await ensureSimulatedCohort(args.scale, {
+      seed: args.seed,
+      onProgress: (done, total) => {
+        const pct = Math.floor((100 * done) / total / 10) * 10;
+        if (pct !== last) {
+          last = pct;
+          console.log(`[reproduce] simulating the cohort: ${done}/${total} (${pct}%)`);
+        }
+      },
+    });
+    console.log(`[reproduce] simulated cohort at ${cohortDir}`);
+  }
+
+  const gridName = args.grid ?? args.scale;
+  const { config, cells } = await loadGrid(`experiments/configs/${gridName}.json`);
+  console.log(`[reproduce] grid ${config.name}: ${cells.length} cells`);
+  const started: number[] = [];
+  let timed = 0, timedSeconds = 0;
+  const { ran, skipped, tables } = await runGrid(cells, studyRunner({ cohortDir }), {
+    root: args.root,
+    onCell: (cell, index, total, isSkipped) => {
+      const now = performance.now();
+      if (started.length) {
+        timed++;
+        timedSeconds += (now - started[started.length - 1]) / 1000;
+      }
+      started.push(now);
+      const eta = timed ? formatDuration((timedSeconds / timed) * (total - index)) : "?";
+      console.log(
+        `[reproduce] cell ${index + 1}/${total} ${cell.id}${
+          isSkipped ? " (finished earlier)" : ""
+        } ETA ${eta}`,
+      );
+    },
+  });
+  const written = await writeStudyReport(tables, `${args.root}/${config.name}`);
+  printTable("Test accuracy (mean over seeds)", accuracySummary(tables.results), [
+    "dataset",
+    "config",
+    "seeds",
+    "test_accuracy",
+    "test_accuracy_sd",
+    "subject_accuracy",
+    "test_auc",
+    "top1_cls_error",
+    "top1_loc_error",
+  ]);
+  printTable("Localization (mean over subjects/images and seeds)", localizationSummary(tables.localization), [
+    "dataset",
+    "config",
+    "method",
+    "energy_in_truth",
+    "chance_energy",
+    "pxap",
+    "top1_loc_error",
+    "gt_known_loc",
+    "max_box_acc_v2",
+  ]);
+  console.log(
+    `\n[reproduce] ran ${ran.length} cells, ${skipped.length} finished earlier; ${written.length} files under ` +
+      `${args.root}/${config.name}/ in ${formatDuration((performance.now() - t0) / 1000)}`,
+  );
+}
+
+if (import.meta.main) await main();

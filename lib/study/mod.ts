@@ -1,0 +1,23 @@
+/**
+ * The study end to end, composed from the rest of lib/: data → FA → slices → train → evaluate → CAM →
+ * localization → tables and charts. Notebooks and `deno task reproduce` call these.
+ *
+ * @module
+ */
+export {
+  acquisitionFa,
+  type CohortSlices,
+  type CohortSlicesOptions,
+  prepareCohortSlices,
+} from "./cohort_slices.ts";
+export { type CohortCellOptions, cohortSlices, runCohortCell } from "./cohort_cell.ts";
+export { CAM_METHODS, type CamMethod, runCamMethod } from "./cam_methods.ts";
+export {
+  accuracySummary,
+  configLabel,
+  localizationSummary,
+  saveChart,
+  studyCharts,
+  writeStudyReport,
+} from "./figures.ts";
+export { COHORT_PRESETS, ensureSimulatedCohort, type StudyOptions, studyRunner } from "./study.ts";
