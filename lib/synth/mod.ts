@@ -67,3 +67,13 @@ export {
   type SimulateCohortOptions,
   type SimulatedCohort,
 } from "./simulate_cohort.ts";
+export { loadMnist, type LoadMnistOptions, mnistDir, type MnistSet, parseIdx } from "./mnist.ts";
+export {
+  type Box,
+  type ClutteredDigits,
+  clutteredDigits,
+  type ClutteredDigitsOptions,
+  type DigitDataset,
+  type DigitSample,
+  loadClutteredDigits,
+} from "./cluttered_digits.ts";
