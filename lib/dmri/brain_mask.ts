@@ -52,7 +52,7 @@ export function brainMask(dwi: Volume, gtab: GradientTable, options: BrainMaskOp
   const data = dwi.data;
   for (const t of b0s) for (let v = 0; v < nvox; v++) img[v] += Number(data[t * nvox + v]);
   for (let v = 0; v < nvox; v++) img[v] /= b0s.length;
-  for (let p = 0; p < numPass; p++) img = medianFilter3(img, [nx, ny, nz], medianRadius);
+  for (let p = 0; p < numPass; p++) img = medianFilter3(img, [nx, ny, nz], { radius: medianRadius });
   const threshold = otsuThreshold(img, bins);
   let mask: Uint8Array = new Uint8Array(nvox);
   for (let v = 0; v < nvox; v++) mask[v] = img[v] > threshold ? 1 : 0;
@@ -123,8 +123,22 @@ export function otsuThreshold(values: ArrayLike<number>, bins = 256): number {
   return lo + bestK * width;
 }
 
-/** (2r+1)³ median filter with scipy's "reflect" edges (d c b a | a b c d | d c b a). */
-export function medianFilter3(img: ArrayLike<number>, shape: number[], radius: number): Float64Array {
+/**
+ * (2r+1)³ median filter with scipy's "reflect" edges (d c b a | a b c d | d c b a), as scipy's
+ * `median_filter(img, size=2r+1)`.
+ *
+ * @param img Values in NIfTI order.
+ * @param shape [nx, ny, nz].
+ */
+export function medianFilter3(
+  img: ArrayLike<number>,
+  shape: number[],
+  options: {
+    /** Radius r of the (2r+1)³ window. @default 1 */
+    radius?: number;
+  } = {},
+): Float64Array {
+  const { radius = 1 } = options;
   const [nx, ny, nz] = shape;
   if (radius <= 0) return Float64Array.from(img);
   const out = new Float64Array(img.length);
