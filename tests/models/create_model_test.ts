@@ -139,6 +139,25 @@ Deno.test("every model at width 1/16: forward shapes, parameters, the CAM identi
   }
 });
 
+Deno.test("every model runs at its minimum input size and rejects one pixel less", async (t) => {
+  for (const name of listModels()) {
+    await t.step(name, () => {
+      const min = minInputSize(name);
+      const model = createModel(name, { inputShape: [min, min, 1], widthMultiplier: 1 / 16, numClasses: 2 });
+      const x = tf.zeros([1, min, min, 1]) as tf.Tensor4D;
+      const out = model.apply(x);
+      assert.ok(out.features.shape[1] >= 1 && out.features.shape[2] >= 1);
+      assert.deepEqual(out.logits.shape, [1, 2]);
+      tf.dispose([x, out.logits, out.features]);
+      model.dispose();
+      assert.throws(() => createModel(name, { inputShape: [min - 1, min, 1] }), {
+        name: "ModelError",
+        message: `${name}: input ${min - 1}x${min} is too small (minimum ${min}x${min})`,
+      });
+    });
+  }
+});
+
 Deno.test("construction", async (t) => {
   await t.step("the same seed gives identical weights; another seed does not", async () => {
     const opts = { inputShape: [32, 32, 3] as [number, number, number], widthMultiplier: 1 / 8 };
@@ -154,6 +173,20 @@ Deno.test("construction", async (t) => {
     const std = Math.sqrt(k.reduce((s, v) => s + v * v, 0) / k.length);
     assert.ok(Math.abs(std - Math.sqrt(2 / 147)) < 0.1 * Math.sqrt(2 / 147), `std ${std}`);
     [a, b, c].forEach((m) => m.dispose());
+  });
+  await t.step("LRN where the original had it; batch norm replaces it", () => {
+    const names = (name: string) => createModelNames(name);
+    assert.deepEqual(names("alexnet-gap").slice(0, 4), ["conv1", "norm1", "pool1", "conv2"]);
+    assert.deepEqual(names("alexnet-bn-gap").slice(0, 3), ["conv1", "pool1", "conv2"]);
+    assert.ok(names("googlenet-gap").includes("norm2"));
+    assert.ok(!names("vgg16-gap").some((n) => n.startsWith("norm")));
+    assert.deepEqual(names("alexnet-star-gap").slice(-5), [
+      "conv5",
+      "cam_conv1",
+      "cam_conv2",
+      "cam_conv",
+      "gap",
+    ]);
   });
   await t.step("width multiplier rounds channels, at least 1", () => {
     const s = outputShapes("googlenet-gap", { inputShape: [32, 32, 1], widthMultiplier: 1 / 64 });
@@ -183,3 +216,11 @@ Deno.test("construction", async (t) => {
     model.dispose();
   });
 });
+
+/** Layer names of a model at a tiny size (built and freed). */
+function createModelNames(name: string): string[] {
+  const model = createModel(name, { inputShape: [67, 67, 1], widthMultiplier: 1 / 64 });
+  const names = model.layerNames;
+  model.dispose();
+  return names;
+}
