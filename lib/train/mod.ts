@@ -24,7 +24,6 @@ export {
   type EarlyStoppingOptions,
   type EpochInfo,
   train,
-  type TrainApplyOptions,
   type TrainOptions,
   type TrainResult,
 } from "./train.ts";

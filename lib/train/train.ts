@@ -5,7 +5,7 @@
  *
  * Determinism: one {@linkcode Rng} seeded by `seed` draws, per epoch, the seed of the shuffle order and
  * augmentation ({@linkcode batches}) and the seed of a per-epoch generator that gives every batch's forward pass
- * its `seed` (for dropout masks). Its state is saved with each checkpoint, so training N epochs straight and
+ * its `ApplyOptions.seed` (for dropout masks). Its state is saved with each checkpoint, so training N epochs straight and
  * training k, stopping, and resuming N − k more give bit-identical weights on a deterministic backend.
  *
  * @module
@@ -29,16 +29,6 @@ import { crossEntropy } from "./metrics.ts";
 import { createOptimizer, type NamedArray, type OptimizerOptions } from "./optimizer.ts";
 import { Progress, type ProgressOptions } from "./progress.ts";
 import { learningRateAt, type ScheduleOptions } from "./schedule.ts";
-
-/**
- * Forward-pass options the trainer passes: `seed` is a fresh 31-bit integer per training batch. Models with
- * dropout should draw their masks from it (e.g. tf.dropout(x, rate, undefined, seed + layerIndex)) so that
- * training is reproducible and resumable; models may ignore it.
- */
-export interface TrainApplyOptions extends ApplyOptions {
-  /** Seed of this forward pass's random draws (dropout masks). */
-  seed?: number;
-}
 
 /** Early stopping on a validation metric. */
 export interface EarlyStoppingOptions {
@@ -159,6 +149,24 @@ function assignVariables(
       );
     }
     tf.tidy(() => vars[n].assign(tf.tensor(values, shape, "float32")));
+  }
+}
+
+/** tf.variableGrads, with a hint when TensorFlow.js's gradients were never registered. */
+function gradients(
+  f: () => tf.Scalar,
+  varList: tf.Variable[],
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  try {
+    return tf.variableGrads(f, varList);
+  } catch (error) {
+    if (/gradient function not found/.test((error as Error).message)) {
+      throw new TrainError(
+        `train: ${(error as Error).message}; TensorFlow.js's gradients are registered by lib/backend: ` +
+          "call initBackend() before training",
+      );
+    }
+    throw error;
   }
 }
 
@@ -311,11 +319,11 @@ export async function train(
           epochs,
           warmupEpochs,
         });
-        const applyOptions: TrainApplyOptions = { training: true, seed: forwardRng.seed() };
+        const applyOptions: ApplyOptions = { training: true, seed: forwardRng.seed() };
         const [lossT, correctT] = tf.tidy(() => {
           const x = batchTensor(batch);
           let logits: tf.Tensor2D | undefined;
-          const { value, grads } = tf.variableGrads(() => {
+          const { value, grads } = gradients(() => {
             const out = model.apply(x, applyOptions);
             logits = tf.keep(out.logits);
             return softmaxCrossEntropy(out.logits, batch.labels, { classWeights });

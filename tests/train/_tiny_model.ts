@@ -1,5 +1,5 @@
 /**
- * A tiny CamModel for tests (a private stand-in until the zoo's `small-gap` is used here):
+ * A tiny CamModel for tests, fully under the tests' control (zoo_test.ts covers lib/models' small network):
  * conv3x3 → ReLU → conv3x3 → ReLU (CAM layer) → GAP/GMP → dropout (seeded from ApplyOptions.seed) → dense.
  */
 import * as tf from "@tensorflow/tfjs-core";
@@ -43,7 +43,7 @@ export function tinyModel(options: TinyOptions = {}): CamModel {
     layerNames: ["conv1", "conv2", "pool", "fc"],
     convLayers: ["conv1", "conv2"],
     camLayer: "conv2",
-    apply(images: tf.Tensor4D, opts: ApplyOptions & { seed?: number } = {}): ApplyResult {
+    apply(images: tf.Tensor4D, opts: ApplyOptions = {}): ApplyResult {
       const activations: Record<string, tf.Tensor> = {};
       const capture = new Set(opts.capture ?? []);
       const h1 = tf.relu(
