@@ -60,16 +60,17 @@ export function weightedSum(featureMaps: tf.Tensor4D, classWeights: tf.Tensor2D)
 
 /**
  * ReLU? → normalise → upsample, per map (`[m, h, w]` → `[m, H, W]`).
- * minmax: (M − min) / (max − min + eps); max: M / (max|M| + eps). A flat map gives 0 / eps = 0, not NaN.
+ * minmax: (M − min) / (max − min + eps); max: M / (max|M| + eps). A flat map gives 0 / eps = 0, and
+ * `divNoNan` keeps it 0 even with eps = 0: never NaN.
  * Bilinear resizing of a map in [0, 1] stays in [0, 1] (each output is a convex combination).
  */
 export function finishMaps(raw: tf.Tensor3D, settings: PipelineSettings): tf.Tensor3D {
   let maps = settings.relu ? tf.relu(raw) : raw;
   if (settings.normalize === "minmax") {
     const shifted = tf.sub(maps, tf.min(maps, [1, 2], true));
-    maps = tf.div(shifted, tf.add(tf.max(shifted, [1, 2], true), settings.eps));
+    maps = tf.divNoNan(shifted, tf.add(tf.max(shifted, [1, 2], true), settings.eps));
   } else if (settings.normalize === "max") {
-    maps = tf.div(maps, tf.add(tf.max(tf.abs(maps), [1, 2], true), settings.eps));
+    maps = tf.divNoNan(maps, tf.add(tf.max(tf.abs(maps), [1, 2], true), settings.eps));
   }
   if (settings.upsample) {
     const [h, w] = settings.upsample;

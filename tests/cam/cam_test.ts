@@ -132,6 +132,14 @@ Deno.test("cam", async (t) => {
       classifier: { weights: [1] },
     });
     assertClose((await cam(zero, image, { normalize: "max" })).maps, [0, 0, 0, 0], 0);
+    for (const normalize of ["minmax", "max"] as const) {
+      assertClose(
+        (await cam(zero, image, { normalize, eps: 0 })).maps,
+        [0, 0, 0, 0],
+        0,
+        `${normalize}, eps 0`,
+      );
+    }
     flat.dispose();
     zero.dispose();
   });
