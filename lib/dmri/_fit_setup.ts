@@ -123,7 +123,8 @@ function smallestPositive(data: Volume["data"]): number {
 
 /**
  * Copy the samples of voxels [v0, v0 + count) into a volume-major slab (count x N, same type as the input,
- * or float64 for 64-bit integers): sample t of voxel v at slab[v + t·count].
+ * or float64 for 64-bit integers): sample t of voxel v at slab[v + t·count]. With `reuse`, the slab is a view
+ * on that buffer when it is large enough.
  */
 export function gatherSlab(
   data: Volume["data"],
@@ -131,16 +132,25 @@ export function gatherSlab(
   n: number,
   v0: number,
   count: number,
+  reuse: ArrayBuffer | null = null,
 ): NumericArray {
-  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-    const slab = new Float64Array(count * n);
+  const big = data instanceof BigInt64Array || data instanceof BigUint64Array;
+  type Ctor = {
+    new (length: number): NumericArray;
+    new (buffer: ArrayBuffer, byteOffset: number, length: number): NumericArray;
+    BYTES_PER_ELEMENT: number;
+  };
+  const C = (big ? Float64Array : data.constructor) as Ctor;
+  // Reusing a buffer that came back from a worker avoids fresh pages (and their faults) per job.
+  const slab = reuse !== null && reuse.byteLength >= count * n * C.BYTES_PER_ELEMENT
+    ? new C(reuse, 0, count * n)
+    : new C(count * n);
+  if (big) {
     for (let t = 0; t < n; t++) {
       for (let v = 0; v < count; v++) slab[t * count + v] = Number(data[t * nvox + v0 + v]);
     }
     return slab;
   }
-  const Ctor = data.constructor as new (length: number) => NumericArray;
-  const slab = new Ctor(count * n);
   for (let t = 0; t < n; t++) {
     const from = t * nvox + v0;
     slab.set(data.subarray(from, from + count) as never, t * count);

@@ -1,9 +1,10 @@
 /**
  * Worker of {@linkcode fitTensorParallel} (private): fits the slabs it is sent with the shared kernel.
  *
- * Messages in: `{ init: { bvals, bvecs, wls, minSignal } }`, then `{ id, slab, count, mask }` where slab is
- * volume-major (sample t of voxel v at slab[v + t·count]). Out: `{ id, maps }`, maps = Float32Array(10·count)
- * holding fa, md, ad, rd, then λ₁..₃ and v₁ by component, each `count` long.
+ * Messages in: `{ init: { bvals, bvecs, wls, minSignal } }`, then `{ id, slab, count, mask, reuse }` where slab
+ * is volume-major (sample t of voxel v at slab[v + t·count]) and reuse an optional buffer for the maps.
+ * Out: `{ id, maps, slab }`, maps = Float32Array(10·count) holding fa, md, ad, rd, then λ₁..₃ and v₁ by
+ * component, each `count` long; the slab's buffer comes back for reuse.
  *
  * @module
  */
@@ -40,18 +41,21 @@ self_.onmessage = (e: MessageEvent) => {
     scratch = null;
     return;
   }
-  const { id, slab, count, mask } = msg as {
+  const { id, slab, count, mask, reuse } = msg as {
     id: number;
     slab: NumericArray;
     count: number;
     mask: Uint8Array | null;
+    reuse: ArrayBuffer | null;
   };
   if (!plan || !init) throw new Error("dmri worker: job before init");
   if (scratch === null || scratchType !== slab.constructor) {
     scratch = makeScratch(plan, slab, init.minSignal);
     scratchType = slab.constructor;
   }
-  const maps = new Float32Array(10 * count);
+  const maps = reuse && reuse.byteLength >= 40 * count
+    ? new Float32Array(reuse, 0, 10 * count)
+    : new Float32Array(10 * count);
   const out = {
     fa: maps.subarray(0, count),
     md: maps.subarray(count, 2 * count),
@@ -78,5 +82,6 @@ self_.onmessage = (e: MessageEvent) => {
       0,
     );
   }
-  self_.postMessage({ id, maps }, [maps.buffer]);
+  // Both buffers go back to the main thread, which reuses them for the next job.
+  self_.postMessage({ id, maps, slab }, [maps.buffer, slab.buffer]);
 };

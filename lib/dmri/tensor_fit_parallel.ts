@@ -77,18 +77,26 @@ export class FitWorkerPool {
     const runWorker = (w: Worker): Promise<void> =>
       new Promise((resolve, reject) => {
         let pending = 0;
+        // Buffers that came back from this worker, reused for its next jobs.
+        const freeSlabs: ArrayBuffer[] = [], freeMaps: ArrayBuffer[] = [];
         const send = () => {
           if (next >= slabs.length) return false;
           const id = next++;
           const [s0, count] = slabs[id];
-          const slab = gatherSlab(dwi.data, nvox, n, s0, count);
+          const slab = gatherSlab(dwi.data, nvox, n, s0, count, freeSlabs.pop() ?? null);
           const m = mask ? mask.slice(s0, s0 + count) : null;
+          const reuse = freeMaps.pop() ?? null;
           pending++;
-          w.postMessage({ id, slab, count, mask: m }, [slab.buffer as ArrayBuffer]);
+          const transfer = [slab.buffer as ArrayBuffer, ...(reuse ? [reuse] : [])];
+          w.postMessage({ id, slab, count, mask: m, reuse }, transfer);
           return true;
         };
         w.onmessage = (e: MessageEvent) => {
-          const { id, maps } = e.data as { id: number; maps: Float32Array };
+          const { id, maps, slab } = e.data as {
+            id: number;
+            maps: Float32Array;
+            slab: { buffer: ArrayBuffer };
+          };
           pending--;
           const [s0, count] = slabs[id];
           outputs.fa.set(maps.subarray(0, count), s0);
@@ -99,6 +107,8 @@ export class FitWorkerPool {
             outputs.evals.set(maps.subarray((4 + c) * count, (5 + c) * count), s0 + c * nvox);
             outputs.v1.set(maps.subarray((7 + c) * count, (8 + c) * count), s0 + c * nvox);
           }
+          freeSlabs.push(slab.buffer);
+          freeMaps.push(maps.buffer as ArrayBuffer);
           done += count;
           options.onProgress?.(done, nvox);
           send();

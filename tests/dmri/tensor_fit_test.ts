@@ -157,6 +157,12 @@ Deno.test("fitTensorParallel gives the same maps as fitTensor", async (t) => {
       assertSameMaps(parallel, fitTensor(dwi, gtab, { method, mask }));
     }
   });
+  await t.step("one worker, buffers reused across jobs of different sizes", async () => {
+    for (const method of ["ols", "wls"] as const) {
+      const parallel = await fitTensorParallel(dwi, gtab, { method, mask, workers: 1, slabPlanes: 2 });
+      assertSameMaps(parallel, fitTensor(dwi, gtab, { method, mask }));
+    }
+  });
   await t.step("a reused FitWorkerPool, progress reported", async () => {
     const pool = new FitWorkerPool({ workers: 2 });
     try {
