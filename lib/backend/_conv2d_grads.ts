@@ -6,7 +6,17 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { type Info, padOrCrop, run, scoped, transpose, type WasmLike, zeroInsert } from "./_kernel_util.ts";
+import {
+  type Info,
+  padOrCrop,
+  reshape,
+  run,
+  scoped,
+  transpose,
+  type WasmLike,
+  zeroInsert,
+} from "./_kernel_util.ts";
+import { tapFilter } from "./_depthwise_grads.ts";
 
 type ConvAttrs = {
   strides: [number, number] | number;
@@ -25,7 +35,7 @@ function checkFormat(name: string, dataFormat?: string): void {
  * dW[i, j, c, o] = Σ_{n, p, q} x[n, p·sh + i − pt, q·sw + j − pl, c] · dy[n, p, q, o], computed as a forward
  * conv of x (channels as batch, batch as channels) with dy as the filter, dilated by the stride.
  */
-export function conv2DBackpropFilter(
+export function conv2DBackpropFilterByConv(
   args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
 ): Info {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
@@ -60,6 +70,87 @@ export function conv2DBackpropFilter(
       dilations: [sh, sw],
     })); // [c, kh, kw, o]
     return transpose(backend, out, [1, 2, 0, 3]);
+  });
+}
+
+/**
+ * Conv2DBackpropFilter kernel: im2col ({@link conv2DBackpropFilterIm2col}) when the patch matrix is narrow
+ * (c·kh·kw ≤ 32, e.g. the first layer on 1-channel images, where XNNPACK's conv with a huge filter is ~6x
+ * slower), else the forward-conv form ({@link conv2DBackpropFilterByConv}), which was faster on wide layers.
+ */
+export function conv2DBackpropFilter(
+  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+): Info {
+  const { x } = args.inputs as { x: Info };
+  const { filterShape } = args.attrs as unknown as { filterShape: [number, number, number, number] };
+  const width = x.shape[3] * filterShape[0] * filterShape[1];
+  return width <= 32 ? conv2DBackpropFilterIm2col(args) : conv2DBackpropFilterByConv(args);
+}
+
+/**
+ * The same gradient by im2col: a depthwise conv with a one-hot filter gathers every window tap of x into
+ * `patches [N, c·T]` (N = n·oh·ow, T = kh·kw; handles stride and padding), then one GEMM
+ * dWᵀ[o, c·T] = dyᵀ[o, N] · patches[N, c·T] (explicit transposes: wasm's matMul is slow with transpose flags).
+ */
+export function conv2DBackpropFilterIm2col(
+  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+): Info {
+  const { x, dy } = args.inputs as { x: Info; dy: Info };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as
+    & ConvAttrs
+    & { filterShape: [number, number, number, number] };
+  checkFormat("Conv2DBackpropFilter", dataFormat);
+  const backend = args.backend;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const [, inH, inW, c] = x.shape;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const [n, oh, ow, o] = dy.shape;
+  const pt = info.padInfo.top, pl = info.padInfo.left;
+  const pb = (kh - 1) + (oh - 1) * sh + 1 - inH - pt;
+  const pr = (kw - 1) + (ow - 1) * sw + 1 - inW - pl;
+  const rows = n * oh * ow, taps = kh * kw;
+  return scoped(backend, (use) => {
+    const xP = use(padOrCrop(backend, x, [[0, 0], [pt, pb], [pl, pr], [0, 0]]));
+    let patches: Info;
+    if (taps === 1) {
+      patches = xP; // 1x1 filter, stride 1 after cropping: x itself
+      if (sh !== 1 || sw !== 1) {
+        patches = use(
+          run(backend, "DepthwiseConv2dNative", { x: xP, filter: use(tapFilter(backend, 1, 1, c)) }, {
+            strides: [sh, sw],
+            pad: "valid",
+            dilations: [1, 1],
+          }),
+        );
+      }
+    } else {
+      const e = use(tapFilter(backend, kh, kw, c));
+      patches = use(run(backend, "DepthwiseConv2dNative", { x: xP, filter: e }, {
+        strides: [sh, sw],
+        pad: "valid",
+        dilations: [1, 1],
+      })); // [n, oh, ow, c·T]
+    }
+    const p2 = use(reshape(backend, patches, [rows, c * taps]));
+    const d2 = use(reshape(backend, dy, [rows, o]));
+    if (o <= c * taps) {
+      // Transpose the smaller operand: dy.
+      const dT = use(transpose(backend, d2, [1, 0])); // [o, N]
+      const g = use(run(backend, "BatchMatMul", { a: dT, b: p2 }, { transposeA: false, transposeB: false }));
+      const g4 = use(reshape(backend, g, [o, c, kh, kw]));
+      return transpose(backend, g4, [2, 3, 1, 0]);
+    }
+    const pT = use(transpose(backend, p2, [1, 0])); // [c·T, N]
+    const g = use(run(backend, "BatchMatMul", { a: pT, b: d2 }, { transposeA: false, transposeB: false }));
+    const g4 = use(reshape(backend, g, [c, kh, kw, o]));
+    return transpose(backend, g4, [1, 2, 0, 3]);
   });
 }
 

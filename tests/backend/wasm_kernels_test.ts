@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "../../lib/backend/mod.ts";
+import { maxPoolGradComposed } from "../../lib/backend/_max_pool_grad.ts";
 import { forwardAndGrads, randn, relErr } from "./_grad_check.ts";
 
 const TOL = 1e-5;
@@ -85,6 +86,29 @@ Deno.test("wasm training kernels match the cpu backend", async (t) => {
       await sameAsCpu(`maxPool ${label} (ties, negative)`, fn, [xs], [
         v.map((a) => Math.round(a * 2) / 2 - 3),
       ]);
+    }
+  });
+
+  await t.step("the composed MaxPoolGrad (cross-check of the heap pass) matches too", async () => {
+    await tf.setBackend("wasm");
+    for (const [label, xs, f, s, pad] of poolCases) {
+      const v = randn(size(xs), 5).map((a) => Math.round(a * 2) / 2 - 3);
+      const grads = tf.tidy(() => {
+        const x = tf.tensor4d(v, xs as [number, number, number, number]);
+        const y = tf.maxPool(x, f, s, pad);
+        const dy = tf.tensor(randn(y.size, 8), y.shape);
+        const attrs = { filterSize: f, strides: s, pad };
+        const heap = tf.engine().runKernel("MaxPoolGrad", { dy, input: x, output: y }, attrs);
+        const composed = maxPoolGradComposed({
+          inputs: { dy, input: x, output: y },
+          backend: tf.backend() as unknown as Parameters<typeof maxPoolGradComposed>[0]["backend"],
+          attrs: attrs as unknown as tf.NamedAttrMap,
+        });
+        return [heap as tf.Tensor, tf.engine().makeTensorFromTensorInfo(composed)];
+      });
+      const [a, b] = await Promise.all(grads.map((g) => g.data())) as Float32Array[];
+      tf.dispose(grads);
+      assert.ok(relErr(b, a) <= TOL, `composed maxPoolGrad ${label}: ${relErr(b, a)}`);
     }
   });
 
