@@ -284,6 +284,12 @@ export async function train(
         resumedFrom = ckpt.epoch;
       }
     }
+    if (!resume && checkpointDir && (await listCheckpoints(checkpointDir)).length > 0) {
+      throw new TrainError(
+        `train: ${checkpointDir} already holds checkpoints of another run; pass resume: true to continue it, ` +
+          "or use an empty directory",
+      );
+    }
     let stopping = earlyStopping ? stoppingState(history, earlyStopping) : null;
     const stopped = () => earlyStopping && stopping && stopping.wait >= (earlyStopping.patience ?? 5);
     let stopReason: TrainResult["stopReason"] = stopped() ? "early-stopping" : "completed";
@@ -320,7 +326,7 @@ export async function train(
           warmupEpochs,
         });
         const applyOptions: ApplyOptions = { training: true, seed: forwardRng.seed() };
-        const [lossT, correctT] = tf.tidy(() => {
+        const lossAndHits = tf.tidy(() => {
           const x = batchTensor(batch);
           let logits: tf.Tensor2D | undefined;
           const { value, grads } = gradients(() => {
@@ -335,12 +341,11 @@ export async function train(
             tf.cast(tf.equal(tf.argMax(logits!, 1), tf.tensor1d(batch.labels, "int32")), "float32"),
           );
           logits!.dispose();
-          return [value, hits];
+          return tf.stack([value, hits]);
         });
-        const loss = (await lossT.data())[0];
-        const hits = (await correctT.data())[0];
-        lossT.dispose();
-        correctT.dispose();
+        // One read-back per step (a sync point on GPU backends).
+        const [loss, hits] = await lossAndHits.data();
+        lossAndHits.dispose();
         if (!Number.isFinite(loss)) {
           throw new TrainError(
             `train: loss is ${loss} at epoch ${epoch}, batch ${batchIndex} (learning rate ${lr})`,

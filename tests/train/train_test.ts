@@ -265,6 +265,16 @@ Deno.test("train: errors", async (t) => {
       message: "train: classWeights has 3 entries, model has 2 classes",
     });
   });
+  await t.step("a checkpoint directory of another run without resume", async () => {
+    const dir = await tempDir();
+    await train(model, { train: trainSet }, { epochs: 1, batchSize: 16, checkpointDir: dir });
+    await assert.rejects(train(model, { train: trainSet }, { epochs: 1, checkpointDir: dir }), {
+      name: "TrainError",
+      message: `train: ${dir} already holds checkpoints of another run; pass resume: true to continue it, ` +
+        "or use an empty directory",
+    });
+    await Deno.remove(dir, { recursive: true });
+  });
   await t.step("a checkpoint of another model", async () => {
     const dir = await tempDir();
     const other = tinyModel({ width: 4 });
