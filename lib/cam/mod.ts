@@ -14,7 +14,11 @@
  * | {@linkcode scoreCam} | softmax_c(f(X ∘ upsampled normalised A_k)) | on |
  * | {@linkcode saliency} | (none: max_ch \|∂y^c/∂X\|) | off |
  *
- * Models implement `CamModel` (lib/models/model.ts).
+ * Models implement `CamModel` (lib/models/model.ts); gradients reach any layer through `apply`'s `perturb`
+ * (∂y/∂P at P = 0 equals ∂y/∂A). Importing this module imports lib/backend, which registers TensorFlow.js's
+ * gradient functions. Oracles the tests pin: with a GAP → dense head, Grad-CAM at the CAM layer is CAM / Z
+ * (equal after min-max); with GMP it is (1/Z) Σ_k n_k w_k^c f_k, n_k the positions tied at channel k's
+ * maximum (equal to CAM / Z when there are no ties).
  *
  * @example
  * import { cam, gradCam } from "./mod.ts";
