@@ -7,6 +7,7 @@
 import type { CellRunner } from "../experiments/runner.ts";
 import { simulateCohort, type SimulateCohortOptions } from "../synth/mod.ts";
 import { runCohortCell } from "./cohort_cell.ts";
+import { runDigitsCell } from "./digits_cell.ts";
 
 /** Options of {@linkcode studyRunner}. */
 export interface StudyOptions {
@@ -65,8 +66,10 @@ export function studyRunner(options: StudyOptions): CellRunner {
           progress: options.progress,
         });
       }
+      case "digits":
+        return runDigitsCell(cell, ctx, { progress: options.progress });
       default:
-        throw new Error(`${cell.id}: unknown dataset "${cell.dataset}" (known: cohort)`);
+        throw new Error(`${cell.id}: unknown dataset "${cell.dataset}" (known: cohort, digits)`);
     }
   };
 }

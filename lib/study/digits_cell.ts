@@ -1,0 +1,217 @@
+/**
+ * One cell of the CAM paper's Table 1/2 protocol on cluttered digits: train a GAP/GMP backbone, report top-1 /
+ * top-5 classification error, then for each CAM method (CAM, Grad-CAM, Grad-CAM++, saliency as the
+ * baseline) the top-1 / top-5 localization error (right class and IoU ≥ 0.5 with boxes at τ·max), the
+ * paper's tight + loose heuristic, GT-known localization, MaxBoxAccV2 (IoU 0.3/0.5/0.7) and the pointing game.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { initBackend } from "../backend/mod.ts";
+import type { CellContext, CellOutput } from "../experiments/runner.ts";
+import type { GridCell } from "../experiments/grid.ts";
+import {
+  boxFromMap,
+  boxPredictions,
+  classificationError,
+  gtKnownAccuracy,
+  localizationError,
+  maxBoxAccV2,
+  pointingGame,
+  type Prediction,
+  tightLoosePredictions,
+} from "../localize/mod.ts";
+import type { Box } from "../localize/mod.ts";
+import { createModel } from "../models/mod.ts";
+import { type ClutteredDigits, type DigitDataset, loadClutteredDigits } from "../synth/mod.ts";
+import { evaluate, train } from "../train/mod.ts";
+import { drawBoxes, encodePng, montage, overlayCam } from "../viz/mod.ts";
+import { SEED_AUGMENTATION } from "../data/mod.ts";
+import { runCamMethod } from "./cam_methods.ts";
+
+/** Dataset options of a digits grid (`data` of the grid config). */
+export interface DigitsData {
+  /** Images per split. @default { train: 3000, val: 500, test: 500 } */
+  counts?: { train?: number; val?: number; test?: number };
+  /** Test images scored for localization. @default all test images */
+  locImages?: number;
+  /** Seed of the dataset (fixed across model seeds). @default 0 */
+  dataSeed?: number;
+}
+
+const cache = new Map<string, Promise<ClutteredDigits>>();
+
+/** The cluttered-digits splits for a size and counts, built once per process. */
+export function digitsData(size: number, data: DigitsData = {}): Promise<ClutteredDigits> {
+  const counts = { train: 3000, val: 500, test: 500, ...data.counts };
+  const key = JSON.stringify([size, counts, data.dataSeed ?? 0]);
+  let p = cache.get(key);
+  if (!p) {
+    p = loadClutteredDigits({ size, counts, seed: data.dataSeed ?? 0 });
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+function toBox(b: readonly number[]): Box {
+  return { x0: b[0], y0: b[1], x1: b[2], y1: b[3] };
+}
+
+function packImages(set: DigitDataset, from: number, to: number): tf.Tensor4D {
+  const { height, width } = set;
+  const data = new Float32Array((to - from) * height * width);
+  for (let i = from; i < to; i++) data.set(set.get(i).image, (i - from) * height * width);
+  return tf.tensor4d(data, [to - from, height, width, 1]);
+}
+
+/** Run one digits cell (a {@linkcode CellRunner} body). */
+export async function runDigitsCell(
+  cell: GridCell,
+  ctx: CellContext,
+  options: { progress?: boolean } = {},
+): Promise<CellOutput> {
+  const backend = await initBackend();
+  const data = cell.data as DigitsData;
+  const t0 = performance.now();
+  const digits = await digitsData(cell.imageSize, data);
+  ctx.recordDuration("data", (performance.now() - t0) / 1000);
+  const model = createModel(`${cell.model}-${cell.pooling}`, {
+    inputShape: [cell.imageSize, cell.imageSize, 1],
+    numClasses: digits.numClasses,
+    widthMultiplier: cell.widthMultiplier,
+    seed: cell.seed,
+  });
+  try {
+    const t1 = performance.now();
+    const result = await train(model, { train: digits.train, val: digits.val }, {
+      epochs: cell.training.epochs,
+      batchSize: cell.training.batchSize,
+      learningRate: cell.training.learningRate,
+      optimizer: cell.training.optimizer,
+      // No flips for digits (a mirrored digit is another shape); the rest of the seed's augmentation.
+      augment: cell.augmentation === "seed" ? { ...SEED_AUGMENTATION, flip: false } : false,
+      earlyStopping: cell.training.patience > 0
+        ? { monitor: "valLoss", patience: cell.training.patience }
+        : false,
+      checkpointDir: ctx.checkpointDir,
+      keepCheckpoints: 1,
+      resume: true,
+      seed: cell.seed,
+      progress: options.progress ?? true,
+      info: { run: cell.id },
+    });
+    ctx.recordDuration("train", (performance.now() - t1) / 1000);
+    const t2 = performance.now();
+    const test = await evaluate(model, digits.test);
+    ctx.recordDuration("evaluate", (performance.now() - t2) / 1000);
+
+    const n = Math.min(data.locImages ?? digits.test.size, digits.test.size);
+    const labels: number[] = [], truthBoxes: Box[][] = [];
+    for (let i = 0; i < n; i++) {
+      const s = digits.test.get(i);
+      labels.push(s.label);
+      truthBoxes.push([toBox(s.box)]);
+    }
+    const truth = labels.map((c, i) => ({ classIndex: c, boxes: truthBoxes[i] }));
+    const size = cell.imageSize;
+    const t3 = performance.now();
+    const localization: Record<string, unknown>[] = [];
+    const ranked: number[][] = [];
+    await Deno.mkdir(`${ctx.dir}/figures`, { recursive: true });
+    for (const method of cell.cam.methods) {
+      const top5: Prediction[][] = [], tightLoose: Prediction[][] = [];
+      const gtBoxes: (Box | null)[] = [];
+      const gtMaps = new Float32Array(n * size * size);
+      const chunk = 50;
+      for (let from = 0; from < n; from += chunk) {
+        const to = Math.min(n, from + chunk);
+        const images = packImages(digits.test, from, to);
+        try {
+          const common = { normalize: cell.cam.normalize, relu: cell.cam.relu };
+          const top = await runCamMethod(method, model, images, { ...common, topK: 5 });
+          top5.push(...boxPredictions(top, { threshold: cell.cam.threshold }));
+          tightLoose.push(...tightLoosePredictions(top));
+          if (method === cell.cam.methods[0]) {
+            const k = top.record.imageIndex;
+            for (let i = 0; i < k.length; i++) (ranked[from + k[i]] ??= []).push(top.record.classIndex[i]);
+          }
+          const known = await runCamMethod(method, model, images, {
+            ...common,
+            classIndex: labels.slice(from, to),
+          });
+          gtMaps.set(known.maps, from * size * size);
+          for (let i = 0; i < to - from; i++) {
+            gtBoxes.push(
+              boxFromMap(known.maps.subarray(i * size * size, (i + 1) * size * size), [size, size], {
+                threshold: cell.cam.threshold,
+              }),
+            );
+          }
+        } finally {
+          images.dispose();
+        }
+      }
+      const stack = { maps: gtMaps, shape: [n, size, size] as [number, number, number] };
+      const v2 = maxBoxAccV2(stack, truthBoxes);
+      localization.push({
+        method,
+        relu: cell.cam.relu ?? (method === "cam" || method === "saliency" ? false : true),
+        normalize: cell.cam.normalize,
+        threshold: cell.cam.threshold,
+        images: n,
+        top1_loc_error: localizationError(top5, truth, { topK: 1 }),
+        top5_loc_error: localizationError(top5, truth, { topK: 5 }),
+        top5_loc_error_tight_loose: localizationError(tightLoose, truth, { topK: 5 }),
+        gt_known_loc: gtKnownAccuracy(gtBoxes, truthBoxes),
+        max_box_acc_v2: v2.value,
+        pointing_game: pointingGame(stack, truthBoxes.map((b) => b[0])).accuracy,
+      });
+      // A figure: the first 8 test images with the map and both boxes (truth green, prediction red).
+      const tiles = [];
+      for (let i = 0; i < Math.min(8, n); i++) {
+        const s = digits.test.get(i);
+        const map = gtMaps.subarray(i * size * size, (i + 1) * size * size);
+        const over = overlayCam({ data: s.image, height: size, width: size }, {
+          data: map,
+          height: size,
+          width: size,
+        });
+        let tile = drawBoxes(over, truthBoxes[i], { color: [0, 255, 0] });
+        if (gtBoxes[i]) tile = drawBoxes(tile, [gtBoxes[i]!], { color: [255, 0, 0] });
+        tiles.push(tile);
+      }
+      if (tiles.length) {
+        await Deno.writeFile(
+          `${ctx.dir}/figures/digits_${method}.png`,
+          encodePng(montage(tiles, { columns: 4 })),
+        );
+      }
+    }
+    ctx.recordDuration("cam", (performance.now() - t3) / 1000);
+    const last = result.history.at(-1);
+    const results = [{
+      n_train: digits.train.size,
+      n_test: digits.test.size,
+      epochs_run: result.epochs,
+      stop_reason: result.stopReason,
+      train_accuracy: last?.accuracy ?? null,
+      val_accuracy: last?.valAccuracy ?? null,
+      test_accuracy: test.accuracy,
+      top1_cls_error: test.top1Error,
+      top5_cls_error: test.top5Error,
+      top1_cls_error_loc_subset: classificationError(ranked.slice(0, n), labels, { topK: 1 }),
+      image_size: cell.imageSize,
+      width_multiplier: cell.widthMultiplier,
+      backend: `${backend.name} (${backend.threads} thread${backend.threads === 1 ? "" : "s"})`,
+    }];
+    return {
+      metrics: result.history.map((m) => ({ ...m })),
+      results,
+      localization,
+      backend: results[0].backend,
+    };
+  } finally {
+    model.dispose();
+  }
+}
