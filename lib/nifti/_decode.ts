@@ -106,9 +106,11 @@ export function scaleInto(
     for (let i = 0; i < n; i++) out[i] = Number(raw[i]) * slope + inter;
     return;
   }
+  // a plain loop: TypedArray.prototype.set across element types measured several times slower
+  // into freshly allocated arrays
   const r = raw as Exclude<VoxelArray, BigInt64Array | BigUint64Array>;
   if (slope === 1 && inter === 0) {
-    out.set(r);
+    for (let i = 0; i < n; i++) out[i] = r[i];
     return;
   }
   for (let i = 0; i < n; i++) out[i] = r[i] * slope + inter;

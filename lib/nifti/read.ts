@@ -5,9 +5,10 @@
  * @module
  */
 
-import { gunzipSync } from "node:zlib";
-import { datatypeByCode, type DatatypeInfo, datatypeOfArray } from "./_datatypes.ts";
-import { complexMagnitude, decodeRaw, scaleInto } from "./_decode.ts";
+import { arrayConstructor, datatypeByCode, type DatatypeInfo, datatypeOfArray } from "./_datatypes.ts";
+import { complexMagnitude, decodeRaw, HOST_LITTLE_ENDIAN, scaleInto, swapBytes } from "./_decode.ts";
+import { giveScratch, takeScratch } from "./_scratch.ts";
+import { fileSource, gunzipAll, gunzipSource, isGzip, memorySource, type Source } from "./_source.ts";
 import { exactAffine } from "./_exact_affine.ts";
 import { headerAffine } from "./affine.ts";
 import { NiftiError } from "./errors.ts";
@@ -78,26 +79,14 @@ interface Layout {
  * @throws {NiftiError} naming the file and the problem: not NIfTI, truncated, bad gzip, unknown
  * datatype, vox_offset past the end, data shorter than the dims need, complex without `complex`.
  */
-export async function readNifti(
-  pathOrBytes: string | Uint8Array,
-  options: ReadNiftiOptions = {},
-): Promise<Volume> {
-  if (typeof pathOrBytes !== "string") return decodeNifti(pathOrBytes, options);
-  const path = pathOrBytes;
-  const pair = pairPaths(path);
-  if (pair) {
-    const hdrPath = await firstExisting(pair.hdr, path);
-    const hdrBytes = gunzipIfNeeded(await readFileBytes(hdrPath), hdrPath);
-    const header = parseHeader(hdrBytes, hdrPath);
-    if (header.magic.startsWith("n+")) {
-      return volumeFromBuffer(hdrBytes, hdrBytes, header, hdrPath, options, false);
-    }
-    const imgPath = await firstExisting(pair.img, path);
-    const imgBytes = gunzipIfNeeded(await readFileBytes(imgPath), imgPath);
-    return volumeFromBuffer(hdrBytes, imgBytes, header, imgPath, options, false, hdrPath);
+export function readNifti(pathOrBytes: string | Uint8Array, options: ReadNiftiOptions = {}): Promise<Volume> {
+  try {
+    return Promise.resolve(
+      typeof pathOrBytes === "string" ? readPath(pathOrBytes, options) : decodeNifti(pathOrBytes, options),
+    );
+  } catch (e) {
+    return Promise.reject(e);
   }
-  const bytes = gunzipIfNeeded(await readFileBytes(path), path);
-  return decodeBuffer(bytes, path, options, false);
 }
 
 /**
@@ -108,98 +97,298 @@ export async function readNifti(
  */
 export function decodeNifti(bytes: Uint8Array, options: ReadNiftiOptions = {}): Volume {
   const name = options.name ?? "<bytes>";
-  const raw = gunzipIfNeeded(bytes, name);
-  return decodeBuffer(raw, name, options, raw === bytes);
+  const source = isGzip(bytes) ? gunzipSource(bytes, name) : memorySource(bytes);
+  try {
+    return readSingle(source, name, options);
+  } finally {
+    source.close();
+  }
 }
 
-function decodeBuffer(bytes: Uint8Array, file: string, options: ReadNiftiOptions, copy: boolean): Volume {
-  const header = parseHeader(bytes, file);
+function readPath(path: string, options: ReadNiftiOptions): Volume {
+  const pair = pairPaths(path);
+  if (pair) {
+    const hdrPath = firstExisting(pair.hdr, path);
+    const hdrFile = openFile(hdrPath);
+    let hdrBytes: Uint8Array;
+    try {
+      hdrBytes = readAll(hdrFile, hdrPath);
+    } finally {
+      hdrFile.close();
+    }
+    if (isGzip(hdrBytes)) hdrBytes = gunzipAll(hdrBytes, hdrPath);
+    const header = parseHeader(hdrBytes, hdrPath);
+    if (header.magic.startsWith("n+")) return decodeNifti(hdrBytes, { ...options, name: hdrPath });
+    const imgPath = firstExisting(pair.img, path);
+    return withSource(imgPath, (source) => {
+      const layout = checkLayout(header, false, hdrPath, options);
+      const extensions = parseExtensions(
+        hdrBytes,
+        header.sizeofHdr,
+        hdrBytes.length,
+        header.littleEndian,
+        hdrPath,
+      );
+      // skip vox_offset bytes of the .img
+      let skipped = 0;
+      const sink = takeScratch(Math.min(layout.offset, 1 << 20));
+      try {
+        while (skipped < layout.offset) {
+          const n = source.read(sink.subarray(0, Math.min(sink.length, layout.offset - skipped)));
+          if (n === 0) break;
+          skipped += n;
+        }
+      } finally {
+        giveScratch(sink);
+      }
+      if (skipped < layout.offset) {
+        throw new NiftiError(
+          imgPath,
+          `vox_offset ${layout.offset} is past the end of the file (${skipped} bytes)`,
+        );
+      }
+      return readImage(source, new Uint8Array(0), layout, extensions, imgPath, hdrPath, options);
+    });
+  }
+  return withSource(path, (source) => readSingle(source, path, options));
+}
+
+/** Open `path` (gzip or not) as a source, run `fn`, and close it. */
+function withSource(path: string, fn: (source: Source) => Volume): Volume {
+  const file = openFile(path);
+  let source: Source | undefined;
+  let input: Uint8Array | undefined;
+  try {
+    const magic = new Uint8Array(2);
+    const n = file.readSync(magic) ?? 0;
+    if (n === 2 && isGzip(magic)) {
+      const size = file.statSync().size;
+      input = takeScratch(size);
+      input.set(magic);
+      const got = 2 + fileSource(file, path).read(input.subarray(2));
+      source = gunzipSource(input.subarray(0, got), path);
+    } else {
+      file.seekSync(0, Deno.SeekMode.Start);
+      source = fileSource(file, path);
+    }
+    return fn(source);
+  } finally {
+    source?.close();
+    file.close();
+    if (input) giveScratch(input);
+  }
+}
+
+/** Header, extensions and image of a single-file NIfTI (n+1 / n+2) from a source. */
+function readSingle(source: Source, file: string, options: ReadNiftiOptions): Volume {
+  const head = new Uint8Array(544);
+  const got = source.read(head);
+  const header = parseHeader(head.subarray(0, got), file);
   if (!header.magic.startsWith("n+")) {
     throw new NiftiError(
       file,
       `header magic "${header.magic}" is for a .hdr/.img pair: read it by its .hdr path`,
     );
   }
-  return volumeFromBuffer(bytes, bytes, header, file, options, copy);
+  const layout = checkLayout(header, true, file, options);
+  const { offset } = layout;
+  let prefix = head.subarray(0, got);
+  let carry = new Uint8Array(0);
+  if (offset <= got) {
+    carry = head.subarray(offset, got);
+    prefix = head.subarray(0, offset);
+  } else {
+    const rest = got === head.length ? readSafely(source, offset - got, file) : 0;
+    if (typeof rest === "number") {
+      throw new NiftiError(file, `vox_offset ${offset} is past the end of the file (${got + rest} bytes)`);
+    }
+    prefix = new Uint8Array(offset);
+    prefix.set(head.subarray(0, got));
+    prefix.set(rest, got);
+  }
+  const extensions = parseExtensions(prefix, header.sizeofHdr, offset, header.littleEndian, file);
+  return readImage(source, carry, layout, extensions, file, file, options);
 }
 
-function volumeFromBuffer(
-  hdrBytes: Uint8Array,
-  imgBytes: Uint8Array,
-  rawHeader: NiftiHeader,
-  file: string,
-  options: ReadNiftiOptions,
-  copy: boolean,
-  hdrFile = file,
-): Volume {
-  const single = hdrBytes === imgBytes;
-  const layout = checkLayout(rawHeader, single, hdrFile, options);
-  const { header, dt, shape, count, nbytes, offset, scaling } = layout;
-  if (offset > imgBytes.length) {
-    throw new NiftiError(file, `vox_offset ${offset} is past the end of the file (${imgBytes.length} bytes)`);
+/**
+ * The next `n` bytes of a source, or how many there were when fewer. Allocates only what the source
+ * vouches for; otherwise it reads in chunks first, so a forged size cannot trigger a huge allocation.
+ */
+function readSafely(source: Source, n: number, file: string): Uint8Array | number {
+  const known = source.remaining();
+  if (known.bytes >= n) {
+    let out: Uint8Array;
+    try {
+      out = new Uint8Array(n);
+    } catch (e) {
+      throw new NiftiError(file, `cannot allocate ${n} bytes`, { cause: e });
+    }
+    const got = source.read(out);
+    return got < n ? got : out;
   }
-  if (imgBytes.length - offset < nbytes) {
-    throw new NiftiError(
+  if (known.exact) return known.bytes;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (total < n) {
+    const chunk = new Uint8Array(Math.min(n - total, 16 << 20));
+    const got = source.read(chunk);
+    chunks.push(chunk.subarray(0, got));
+    total += got;
+    if (got < chunk.length) return total;
+  }
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * Read the image bytes (`carry` first, then the source) and build the Volume. Stored values go
+ * straight into the returned array when no conversion is needed; otherwise they pass through a
+ * reused scratch buffer and are converted into a fresh array in one pass.
+ */
+function readImage(
+  source: Source,
+  carry: Uint8Array,
+  layout: Layout,
+  extensions: NiftiExtension[],
+  file: string,
+  hdrFile: string,
+  options: ReadNiftiOptions,
+): Volume {
+  const { header, dt, shape, count, nbytes, offset, scaling } = layout;
+  const want = options.dtype ?? "auto";
+  const affine = exactAffine(extensions, header) ?? headerAffine(header, hdrFile);
+  const direct = dt.kind !== "complex" && dt.kind !== "complex256" && dt.kind !== "float128" && !scaling &&
+    (want === "auto" || want === dt.name);
+  const first = Math.min(carry.length, nbytes);
+  const tooShort = (got: number) =>
+    new NiftiError(
       file,
       `image data too short: shape [${shape.join(", ")}] ${dt.name} needs ${nbytes} bytes from ` +
-        `vox_offset ${offset}, file has ${imgBytes.length - offset}`,
+        `vox_offset ${offset}, file has ${got}`,
     );
+  // never allocate for data that is not there: exact sizes are checked first; a gzip stream whose
+  // trailer does not vouch for the size is inflated in chunks before the image array is made
+  const known = source.remaining();
+  let chunks: Uint8Array[] | undefined;
+  if (first + known.bytes < nbytes) {
+    if (known.exact) throw tooShort(first + known.bytes);
+    chunks = [];
+    let total = first;
+    while (total < nbytes) {
+      const chunk = new Uint8Array(Math.min(nbytes - total, 16 << 20));
+      const n = source.read(chunk);
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (n < chunk.length) break;
+    }
+    if (total < nbytes) throw tooShort(total);
   }
-  const extensions: NiftiExtension[] = parseExtensions(
-    hdrBytes,
-    header.sizeofHdr,
-    single ? offset : hdrBytes.length,
-    header.littleEndian,
-    hdrFile,
-  );
-  const affine = exactAffine(extensions, header) ?? headerAffine(header, hdrFile);
-  const want = options.dtype ?? "auto";
-  const raw = decodeRaw(imgBytes, offset, count, dt, header.littleEndian, copy);
-  let data: VoxelArray;
-  let channels: number | undefined;
+  let dest: VoxelArray | undefined;
+  let bytes: Uint8Array;
+  try {
+    if (direct) {
+      dest = new (arrayConstructor(dt.name)!)(count * dt.channels);
+      bytes = new Uint8Array(dest.buffer, 0, nbytes);
+    } else bytes = takeScratch(nbytes);
+  } catch (e) {
+    throw new NiftiError(file, `cannot allocate ${nbytes} bytes for shape [${shape.join(", ")}]`, {
+      cause: e,
+    });
+  }
+  try {
+    bytes.set(carry.subarray(0, first));
+    let got = first;
+    if (chunks) {
+      for (const c of chunks) {
+        bytes.set(c, got);
+        got += c.length;
+      }
+    } else if (first < nbytes) got += source.read(bytes.subarray(first));
+    if (got < nbytes) throw tooShort(got);
+    source.finish(); // reach the gzip trailer so that its CRC is checked
+    let data: VoxelArray;
+    if (dest) {
+      if (dt.elementBytes > 1 && header.littleEndian !== HOST_LITTLE_ENDIAN) {
+        swapBytes(bytes, dt.elementBytes);
+      }
+      data = dest;
+    } else {
+      data = convertStored(
+        decodeRaw(bytes, 0, count, dt, header.littleEndian, false),
+        dt,
+        count,
+        want,
+        scaling,
+      );
+    }
+    const volume: Volume = {
+      shape,
+      datatype: dt.kind === "rgb" && !(want !== "auto" && want !== dt.name)
+        ? dt.name
+        : datatypeOfArray(data)!,
+      data,
+      affine,
+      pixdim: header.pixdim.slice(1, shape.length + 1),
+      units: {
+        spatial: UNIT_NAMES[header.xyztUnits & 0x07] ?? "unknown",
+        temporal: UNIT_NAMES[header.xyztUnits & 0x38] ?? "unknown",
+      },
+      header,
+      extensions,
+      file,
+    };
+    if (dt.kind === "rgb") volume.channels = dt.channels;
+    if (scaling) volume.scaling = scaling;
+    return volume;
+  } finally {
+    if (!dest) giveScratch(bytes);
+  }
+}
+
+/** Stored values (a view on scratch) → a fresh array: complex magnitude, scaling, or type conversion. */
+function convertStored(
+  raw: VoxelArray,
+  dt: DatatypeInfo,
+  count: number,
+  want: "auto" | "float32" | "float64",
+  scaling: Layout["scaling"],
+): VoxelArray {
   const slope = scaling?.slope ?? 1, inter = scaling?.inter ?? 0;
   if (dt.kind === "complex" || dt.kind === "complex256") {
     const type = want !== "auto" ? want : dt.name === "complex64" ? "float32" : "float64";
     const out = type === "float32" ? new Float32Array(count) : new Float64Array(count);
     complexMagnitude(raw as Float32Array | Float64Array, out, slope, inter);
-    data = out;
-  } else if (dt.kind === "rgb") {
-    channels = dt.channels;
-    data = want === "auto" ? raw : convert(raw, want);
-  } else if (scaling) {
-    const type = want !== "auto" ? want : raw instanceof Float64Array ? "float64" : "float32";
-    const out = type === "float32" ? new Float32Array(count) : new Float64Array(count);
-    scaleInto(raw, out, slope, inter);
-    data = out;
-  } else {
-    data = want === "auto" ? raw : convert(raw, want);
+    return out;
   }
-  const pixdim = header.pixdim.slice(1, shape.length + 1);
-  const volume: Volume = {
-    shape,
-    datatype: channels ? dt.name : datatypeOfArray(data)!,
-    data,
-    affine,
-    pixdim,
-    units: {
-      spatial: UNIT_NAMES[header.xyztUnits & 0x07] ?? "unknown",
-      temporal: UNIT_NAMES[header.xyztUnits & 0x38] ?? "unknown",
-    },
-    header,
-    extensions,
-    file,
-  };
-  if (channels) volume.channels = channels;
-  if (scaling) volume.scaling = scaling;
-  return volume;
+  let type: "float32" | "float64";
+  if (want !== "auto") type = want;
+  else if (scaling) type = raw instanceof Float64Array ? "float64" : "float32";
+  else if (raw.buffer.byteLength === raw.byteLength) return raw; // already its own array (float128 → float64)
+  else return raw.slice() as VoxelArray;
+  const out = type === "float32" ? new Float32Array(raw.length) : new Float64Array(raw.length);
+  scaleInto(raw, out, slope, inter);
+  return out;
 }
 
-function convert(raw: VoxelArray, type: "float32" | "float64"): VoxelArray {
-  const Ctor = type === "float32" ? Float32Array : Float64Array;
-  if (raw instanceof Ctor) return raw;
-  const out = new Ctor(raw.length);
-  scaleInto(raw, out, 1, 0);
-  return out;
+function openFile(path: string): Deno.FsFile {
+  try {
+    return Deno.openSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) throw new NiftiError(path, "file not found", { cause: e });
+    throw new NiftiError(path, `cannot read file (${(e as Error).message})`, { cause: e });
+  }
+}
+
+function readAll(file: Deno.FsFile, path: string): Uint8Array {
+  const size = file.statSync().size;
+  const out = new Uint8Array(size);
+  const got = fileSource(file, path).read(out);
+  return out.subarray(0, got);
 }
 
 /** Validate a header, apply nibabel's fixes, and work out shape, sizes, offset and scaling. */
@@ -253,25 +442,6 @@ function checkLayout(raw: NiftiHeader, single: boolean, file: string, options: R
   return { header, dt, shape, count, nbytes, offset, scaling };
 }
 
-function gunzipIfNeeded(bytes: Uint8Array, file: string): Uint8Array {
-  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  try {
-    const out = gunzipSync(bytes);
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  } catch (e) {
-    throw new NiftiError(file, `corrupt or truncated gzip stream (${(e as Error).message})`, { cause: e });
-  }
-}
-
-async function readFileBytes(path: string): Promise<Uint8Array> {
-  try {
-    return await Deno.readFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) throw new NiftiError(path, "file not found", { cause: e });
-    throw new NiftiError(path, `cannot read file (${(e as Error).message})`, { cause: e });
-  }
-}
-
 /** Candidate paths of the header and image of a pair, or undefined for a single-file name. */
 function pairPaths(path: string): { hdr: string[]; img: string[] } | undefined {
   const m = /^(.*)\.(hdr|img)(\.gz)?$/i.exec(path);
@@ -286,10 +456,10 @@ function pairPaths(path: string): { hdr: string[]; img: string[] } | undefined {
   return isHdr ? { hdr: [path], img: mates } : { hdr: mates, img: [path] };
 }
 
-async function firstExisting(candidates: string[], asked: string): Promise<string> {
+function firstExisting(candidates: string[], asked: string): string {
   for (const c of candidates) {
     try {
-      await Deno.stat(c);
+      Deno.statSync(c);
       return c;
     } catch {
       // try the next candidate

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
-import { decodeNifti, NiftiError, type Volume } from "../../lib/nifti/mod.ts";
+import { decodeNifti, NiftiError, readNifti, type Volume } from "../../lib/nifti/mod.ts";
 import { DATA, HAVE_DATA, rng } from "./_fixtures.ts";
 
 /** Iterations; raise NIFTI_FUZZ_ITERS (and vary NIFTI_FUZZ_SEED) for a longer local hunt. */
@@ -74,4 +74,58 @@ Deno.test("fuzz: byte flips and truncations give a valid Volume or a NiftiError"
   const seconds = (performance.now() - t0) / 1000;
   console.log(`fuzz: ${outcomes.volume} volumes, ${outcomes.error} NiftiErrors in ${seconds.toFixed(2)} s`);
   assert.ok(outcomes.volume > 50 && outcomes.error > 50, JSON.stringify(outcomes));
+});
+
+Deno.test("fuzz: mutated files read by path (.nii, .nii.gz, .hdr/.img) give a Volume or a NiftiError", async () => {
+  if (!HAVE_DATA) {
+    console.log(`SKIP: ${DATA} not found; path fuzz test not run`);
+    return;
+  }
+  const random = rng(Number(Deno.env.get("NIFTI_FUZZ_SEED") ?? 99));
+  const singles = [
+    "nifti/5D_small.nii",
+    "nifti/nibabel_functional.nii",
+    "nifti/niivue_minimal.nii.gz",
+    "nifti/big.nii.gz",
+  ];
+  const pair = ["nifti/niivue_ras.hdr", "nifti/niivue_ras.img"];
+  const originals = new Map<string, Uint8Array>();
+  for (const f of [...singles, ...pair]) originals.set(f, await Deno.readFile(`${DATA}${f}`));
+  const dir = await Deno.makeTempDir();
+  const outcomes = { volume: 0, error: 0 };
+  try {
+    for (let iter = 0; iter < Math.ceil(ITERS / 4); iter++) {
+      const usePair = random() < 0.3;
+      const name = usePair ? pair[random() < 0.5 ? 0 : 1] : singles[Math.floor(random() * singles.length)];
+      let bytes = originals.get(name)!.slice();
+      if (random() < 0.3) bytes = bytes.subarray(0, Math.floor(random() * bytes.length));
+      else {
+        const span = random() < 0.5 ? Math.min(bytes.length, 540) : bytes.length;
+        for (let k = 0; k < 1 + random() * 6; k++) {
+          bytes[Math.floor(random() * span)] ^= 1 << Math.floor(random() * 8);
+        }
+      }
+      const base = name.split("/").pop()!;
+      if (usePair) {
+        for (const p of pair) await Deno.writeFile(`${dir}/${p.split("/").pop()}`, originals.get(p)!);
+      }
+      await Deno.writeFile(`${dir}/${base}`, bytes);
+      const path = usePair ? `${dir}/niivue_ras.hdr` : `${dir}/${base}`;
+      try {
+        assertValid(await readNifti(path, { complex: "magnitude" }), `#${iter} ${name}`);
+        outcomes.volume++;
+      } catch (e) {
+        if (e instanceof assert.AssertionError) throw e;
+        assert.ok(
+          e instanceof NiftiError,
+          `#${iter} ${name}: ${e instanceof Error ? `${e.name}: ${e.message}` : e}`,
+        );
+        outcomes.error++;
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  console.log(`path fuzz: ${outcomes.volume} volumes, ${outcomes.error} NiftiErrors`);
+  assert.ok(outcomes.volume > 10 && outcomes.error > 10, JSON.stringify(outcomes));
 });
