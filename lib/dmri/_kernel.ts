@@ -18,10 +18,10 @@ export interface FitPlan {
   x: Float64Array;
   /** Pseudo-inverse X⁺, row-major 7 x N (the OLS estimator β = X⁺ ln S). */
   xPinv: Float64Array;
-  /** Column-scaled design X·diag(colScale), row-major N x 7 (better conditioned normal equations). */
-  xs: Float64Array;
-  /** Per row n, the 28 products xs_i·xs_j (j ≤ i, packed lower triangle), row-major N x 28. */
-  xsOuter: Float64Array;
+  /** Column-scaled design X·diag(colScale), transposed: 7 x N (better conditioned normal equations). */
+  xsT: Float64Array;
+  /** The 28 products xs_i·xs_j (j ≤ i, packed lower triangle) per row, transposed: 28 x N. */
+  xsOuterT: Float64Array;
   /** colScale_c = 1/‖X_{·c}‖. */
   colScale: Float64Array;
   /** dipy's eigenvalue floor: 1e-6 / max |X|. */
@@ -54,16 +54,16 @@ export function makePlan(g: PlanInput): FitPlan {
     for (let i = 0; i < n; i++) s += x[i * 7 + c] * x[i * 7 + c];
     colScale[c] = s > 0 ? 1 / Math.sqrt(s) : 1;
   }
-  const xs = new Float64Array(n * 7);
-  const xsOuter = new Float64Array(n * 28);
+  const xsT = new Float64Array(7 * n);
+  const xsOuterT = new Float64Array(28 * n);
   for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 7; c++) xs[i * 7 + c] = x[i * 7 + c] * colScale[c];
+    for (let c = 0; c < 7; c++) xsT[c * n + i] = x[i * 7 + c] * colScale[c];
     let k = 0;
     for (let r = 0; r < 7; r++) {
-      for (let c = 0; c <= r; c++) xsOuter[i * 28 + k++] = xs[i * 7 + r] * xs[i * 7 + c];
+      for (let c = 0; c <= r; c++) xsOuterT[n * k++ + i] = xsT[r * n + i] * xsT[c * n + i];
     }
   }
-  return { n, x, xPinv, xs, xsOuter, colScale, minDiffusivity: 1e-6 / maxB };
+  return { n, x, xPinv, xsT, xsOuterT, colScale, minDiffusivity: 1e-6 / maxB };
 }
 
 /** Where the samples of a block of voxels are: sample n of voxel v is data[offset + v·voxelStride + n·volumeStride]. */
@@ -104,6 +104,8 @@ export interface Scratch {
   normal: Float64Array;
   rhs: Float64Array;
   eig: Float64Array;
+  weights: Float64Array;
+  weightedLogs: Float64Array;
   lut: Float64Array | null;
   lutMin: number;
 }
@@ -137,6 +139,8 @@ export function makeScratch(plan: FitPlan, data: NumericArray, minSignal: number
     normal: new Float64Array(28),
     rhs: new Float64Array(7),
     eig: new Float64Array(6),
+    weights: new Float64Array(plan.n),
+    weightedLogs: new Float64Array(plan.n),
     lut: t ? t.lut : null,
     lutMin: t ? t.min : 0,
   };
@@ -191,8 +195,8 @@ export function fitBlock(
 ): void {
   const n = plan.n;
   gatherLogs(data, layout, v0, count, n, minSignal, s);
-  const { logs, beta, ols, normal, rhs, eig } = s;
-  const { xPinv, x, xs, xsOuter, colScale, minDiffusivity } = plan;
+  const { logs, beta, ols, normal, rhs, eig, weights, weightedLogs } = s;
+  const { xPinv, x, xsT, xsOuterT, colScale, minDiffusivity } = plan;
   const cs = out.componentStride;
   for (let v = 0; v < count; v++) {
     const o = out.at + v0 + v;
@@ -216,19 +220,28 @@ export function fitBlock(
     if (wls) {
       // dipy's WLS: w_n = exp(X_n·β_OLS) (the predicted signal); minimise Σ w_n² (X_n·β − ln S_n)².
       // Normal equations in the column-scaled design: (Xsᵀ W² Xs) z = Xsᵀ W² ln S, β = diag(colScale) z.
-      normal.fill(0);
-      rhs.fill(0);
       ols.set(beta);
       const b0 = beta[0], b1 = beta[1], b2 = beta[2], b3 = beta[3], b4 = beta[4], b5 = beta[5], b6 = beta[6];
+      // Weights first, then each entry of the normal equations as one dot product over the volumes.
       for (let t = 0; t < n; t++) {
         const xo = t * 7;
         const pred = x[xo] * b0 + x[xo + 1] * b1 + x[xo + 2] * b2 + x[xo + 3] * b3 + x[xo + 4] * b4 +
           x[xo + 5] * b5 + x[xo + 6] * b6;
         const w2 = Math.exp(2 * pred);
-        const wy = w2 * logs[lo + t];
-        for (let c = 0; c < 7; c++) rhs[c] += wy * xs[xo + c];
-        const qo = t * 28;
-        for (let k = 0; k < 28; k++) normal[k] += w2 * xsOuter[qo + k];
+        weights[t] = w2;
+        weightedLogs[t] = w2 * logs[lo + t];
+      }
+      for (let c = 0; c < 7; c++) {
+        let acc = 0;
+        const co = c * n;
+        for (let t = 0; t < n; t++) acc += weightedLogs[t] * xsT[co + t];
+        rhs[c] = acc;
+      }
+      for (let k = 0; k < 28; k++) {
+        let acc = 0;
+        const ko = k * n;
+        for (let t = 0; t < n; t++) acc += weights[t] * xsOuterT[ko + t];
+        normal[k] = acc;
       }
       if (cholSolve7(normal, rhs)) {
         for (let c = 0; c < 7; c++) beta[c] = rhs[c] * colScale[c];
