@@ -4,14 +4,14 @@
  * The main job: from nothing to tables, charts and CAM overlays under `experiments/<grid>/`.
  * 1. picks the TensorFlow.js backend (`CAM_BACKEND` overrides);
  * 2. simulates the cohort of the scale under `data/synth/` (or uses `--data PATH`, a real HCP-style folder);
- * 3. runs the grid `experiments/configs/<grid>.json` (default: the scale's name), skipping finished cells and
+ * 3. runs the grids `experiments/configs/<grid>.json` (default: `<scale>,digits-<scale>`), skipping finished cells and
  *    resuming an interrupted one from its checkpoint;
  * 4. writes summaries (CSV + Arrow) and charts (SVG + PNG), and prints a summary table.
  *
  * @module
  */
 import { initBackend } from "../backend/mod.ts";
-import { loadGrid, rowsOf, runGrid, type Table } from "../experiments/mod.ts";
+import { concatTables, type GridTables, loadGrid, rowsOf, runGrid, type Table } from "../experiments/mod.ts";
 import {
   accuracySummary,
   ensureSimulatedCohort,
@@ -112,29 +112,42 @@ async function main(): Promise<void> {
     console.log(`[reproduce] simulated cohort at ${cohortDir}`);
   }
 
-  const gridName = args.grid ?? args.scale;
-  const { config, cells } = await loadGrid(`experiments/configs/${gridName}.json`);
-  console.log(`[reproduce] grid ${config.name}: ${cells.length} cells`);
-  const started: number[] = [];
-  let timed = 0, timedSeconds = 0;
-  const { ran, skipped, tables } = await runGrid(cells, studyRunner({ cohortDir }), {
-    root: args.root,
-    onCell: (cell, index, total, isSkipped) => {
-      const now = performance.now();
-      if (started.length) {
-        timed++;
-        timedSeconds += (now - started[started.length - 1]) / 1000;
-      }
-      started.push(now);
-      const eta = timed ? formatDuration((timedSeconds / timed) * (total - index)) : "?";
-      console.log(
-        `[reproduce] cell ${index + 1}/${total} ${cell.id}${
-          isSkipped ? " (finished earlier)" : ""
-        } ETA ${eta}`,
-      );
-    },
-  });
-  const written = await writeStudyReport(tables, `${args.root}/${config.name}`);
+  // The scale's grids: the dMRI study and the cluttered-digits protocol.
+  const gridNames = (args.grid ?? `${args.scale},digits-${args.scale}`).split(",").filter(Boolean);
+  const allTables: GridTables[] = [];
+  let ranCount = 0, skippedCount = 0, writtenCount = 0;
+  for (const gridName of gridNames) {
+    const { config, cells } = await loadGrid(`experiments/configs/${gridName}.json`);
+    console.log(`[reproduce] grid ${config.name}: ${cells.length} cells`);
+    const started: number[] = [];
+    let timed = 0, timedSeconds = 0;
+    const { ran, skipped, tables } = await runGrid(cells, studyRunner({ cohortDir }), {
+      root: args.root,
+      onCell: (cell, index, total, isSkipped) => {
+        const now = performance.now();
+        if (started.length) {
+          timed++;
+          timedSeconds += (now - started[started.length - 1]) / 1000;
+        }
+        started.push(now);
+        const eta = timed ? formatDuration((timedSeconds / timed) * (total - index)) : "?";
+        console.log(
+          `[reproduce] ${config.name} cell ${index + 1}/${total} ${cell.id}${
+            isSkipped ? " (finished earlier)" : ""
+          } ETA ${eta}`,
+        );
+      },
+    });
+    writtenCount += (await writeStudyReport(tables, `${args.root}/${config.name}`)).length;
+    ranCount += ran.length;
+    skippedCount += skipped.length;
+    allTables.push(tables);
+  }
+  const tables: GridTables = {
+    metrics: concatTables(allTables.map((t) => t.metrics)),
+    results: concatTables(allTables.map((t) => t.results)),
+    localization: concatTables(allTables.map((t) => t.localization)),
+  };
   printTable("Test accuracy (mean over seeds)", accuracySummary(tables.results), [
     "dataset",
     "config",
@@ -158,8 +171,8 @@ async function main(): Promise<void> {
     "max_box_acc_v2",
   ]);
   console.log(
-    `\n[reproduce] ran ${ran.length} cells, ${skipped.length} finished earlier; ${written.length} files under ` +
-      `${args.root}/${config.name}/ in ${formatDuration((performance.now() - t0) / 1000)}`,
+    `\n[reproduce] ran ${ranCount} cells, ${skippedCount} finished earlier; ${writtenCount} files under ` +
+      `${args.root}/{${gridNames.join(",")}}/ in ${formatDuration((performance.now() - t0) / 1000)}`,
   );
 }
 
