@@ -16,8 +16,8 @@ export interface FitPlan {
   n: number;
   /** Design matrix X, row-major N x 7. */
   x: Float64Array;
-  /** Pseudo-inverse X⁺, row-major 7 x N (the OLS estimator β = X⁺ ln S). */
-  xPinv: Float64Array;
+  /** Pseudo-inverse X⁺ (the OLS estimator β = X⁺ ln S), transposed: row-major N x 7. */
+  xPinvT: Float64Array;
   /** Column-scaled design X·diag(colScale), transposed: 7 x N (better conditioned normal equations). */
   xsT: Float64Array;
   /** The 28 products xs_i·xs_j (j ≤ i, packed lower triangle) per row, transposed: 28 x N. */
@@ -48,6 +48,8 @@ export function makePlan(g: PlanInput): FitPlan {
     }
   }
   const xPinv = pinv(x, n, 7);
+  const xPinvT = new Float64Array(n * 7);
+  for (let c = 0; c < 7; c++) for (let i = 0; i < n; i++) xPinvT[i * 7 + c] = xPinv[c * n + i];
   const colScale = new Float64Array(7);
   for (let c = 0; c < 7; c++) {
     let s = 0;
@@ -63,7 +65,7 @@ export function makePlan(g: PlanInput): FitPlan {
       for (let c = 0; c <= r; c++) xsOuterT[n * k++ + i] = xsT[r * n + i] * xsT[c * n + i];
     }
   }
-  return { n, x, xPinv, xsT, xsOuterT, colScale, minDiffusivity: 1e-6 / maxB };
+  return { n, x, xPinvT, xsT, xsOuterT, colScale, minDiffusivity: 1e-6 / maxB };
 }
 
 /** Where the samples of a block of voxels are: sample n of voxel v is data[offset + v·voxelStride + n·volumeStride]. */
@@ -196,7 +198,7 @@ export function fitBlock(
   const n = plan.n;
   gatherLogs(data, layout, v0, count, n, minSignal, s);
   const { logs, beta, ols, normal, rhs, eig, weights, weightedLogs } = s;
-  const { xPinv, x, xsT, xsOuterT, colScale, minDiffusivity } = plan;
+  const { xPinvT, x, xsT, xsOuterT, colScale, minDiffusivity } = plan;
   const cs = out.componentStride;
   for (let v = 0; v < count; v++) {
     const o = out.at + v0 + v;
@@ -211,12 +213,25 @@ export function fitBlock(
     }
     const lo = v * n;
     // OLS: β = X⁺ ln S.
-    for (let c = 0; c < 7; c++) {
-      let acc = 0;
-      const po = c * n;
-      for (let t = 0; t < n; t++) acc += xPinv[po + t] * logs[lo + t];
-      beta[c] = acc;
+    // All seven rows of X⁺ in one pass over the voxel's log signal (X⁺ stored N x 7 here).
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0;
+    for (let t = 0, p = 0; t < n; t++, p += 7) {
+      const y = logs[lo + t];
+      a0 += xPinvT[p] * y;
+      a1 += xPinvT[p + 1] * y;
+      a2 += xPinvT[p + 2] * y;
+      a3 += xPinvT[p + 3] * y;
+      a4 += xPinvT[p + 4] * y;
+      a5 += xPinvT[p + 5] * y;
+      a6 += xPinvT[p + 6] * y;
     }
+    beta[0] = a0;
+    beta[1] = a1;
+    beta[2] = a2;
+    beta[3] = a3;
+    beta[4] = a4;
+    beta[5] = a5;
+    beta[6] = a6;
     if (wls) {
       // dipy's WLS: w_n = exp(X_n·β_OLS) (the predicted signal); minimise Σ w_n² (X_n·β − ln S_n)².
       // Normal equations in the column-scaled design: (Xsᵀ W² Xs) z = Xsᵀ W² ln S, β = diag(colScale) z.
