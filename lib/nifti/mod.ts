@@ -5,6 +5,7 @@
  *   dimensions and every NIfTI datatype, into a {@link Volume}: values scaled by scl_slope/scl_inter
  *   as nibabel does (slope 0 or NaN: unscaled), and the affine nibabel's `get_best_affine` picks
  *   (sform if sform_code ≠ 0, else qform if qform_code ≠ 0, else pixdim-based).
+ * - {@link readNiftiHeader} reads only the header: shape, datatype, affine, units, extensions.
  * - {@link writeNifti} writes NIfTI-1 .nii/.nii.gz (or pairs, or NIfTI-2) with the affine in sform
  *   and qform; reading back gives the same data, affine, shape and datatype.
  * - {@link volumeFrom} builds a Volume in code; {@link voxelToWorld}, {@link worldToVoxel} and
@@ -22,7 +23,7 @@
 
 export type { Volume, VoxelArray } from "./volume.ts";
 export { NiftiError } from "./errors.ts";
-export { decodeNifti, readNifti, type ReadNiftiOptions } from "./read.ts";
+export { decodeNifti, type NiftiInfo, readNifti, readNiftiHeader, type ReadNiftiOptions } from "./read.ts";
 export { encodeNifti, writeNifti, type WriteNiftiOptions } from "./write.ts";
 export { volumeFrom, type VolumeFromOptions } from "./volume_from.ts";
 export {

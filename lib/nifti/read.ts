@@ -82,7 +82,9 @@ interface Layout {
 export function readNifti(pathOrBytes: string | Uint8Array, options: ReadNiftiOptions = {}): Promise<Volume> {
   try {
     return Promise.resolve(
-      typeof pathOrBytes === "string" ? readPath(pathOrBytes, options) : decodeNifti(pathOrBytes, options),
+      typeof pathOrBytes === "string"
+        ? readPath(pathOrBytes, options) as Volume
+        : decodeNifti(pathOrBytes, options),
     );
   } catch (e) {
     return Promise.reject(e);
@@ -99,13 +101,82 @@ export function decodeNifti(bytes: Uint8Array, options: ReadNiftiOptions = {}): 
   const name = options.name ?? "<bytes>";
   const source = isGzip(bytes) ? gunzipSource(bytes, name) : memorySource(bytes);
   try {
-    return readSingle(source, name, options);
+    return readSingle(source, name, options) as Volume;
   } finally {
     source.close();
   }
 }
 
-function readPath(path: string, options: ReadNiftiOptions): Volume {
+/** What a NIfTI header says about its image, without the voxel values. */
+export interface NiftiInfo {
+  /** Size along each dimension. */
+  shape: number[];
+  /** Stored datatype name ("int16", "complex64", "rgb24", ...), before any scaling. */
+  datatype: string;
+  /** The affine readNifti would give. */
+  affine: number[][];
+  /** pixdim[1..n] after nibabel's fixes. */
+  pixdim: number[];
+  /** Units of pixdim, as nibabel names them. */
+  units: { spatial: string; temporal: string };
+  /** The header after nibabel's fixes. */
+  header: NiftiHeader;
+  /** Header extensions. */
+  extensions: NiftiExtension[];
+  /** The scaling readNifti would apply, if any. */
+  scaling?: { slope: number; inter: number };
+  /** The header's file. */
+  file: string;
+}
+
+/**
+ * Read only the header (and extensions) of a NIfTI file or buffer: shape, stored datatype, affine,
+ * pixdim, units, scaling. Gzipped files are inflated only as far as the header; the image of a pair
+ * is not opened. Checks the same header fields as {@link readNifti} (but not the data length).
+ *
+ * @example
+ * const { shape, affine } = await readNiftiHeader("../shared/data/dwi/small_64D.nii");
+ *
+ * @throws {NiftiError} as {@link readNifti} for header problems.
+ */
+export function readNiftiHeader(
+  pathOrBytes: string | Uint8Array,
+  options: { name?: string } = {},
+): Promise<NiftiInfo> {
+  try {
+    if (typeof pathOrBytes === "string") return Promise.resolve(readPath(pathOrBytes, {}, true) as NiftiInfo);
+    const name = options.name ?? "<bytes>";
+    const source = isGzip(pathOrBytes) ? gunzipSource(pathOrBytes, name) : memorySource(pathOrBytes);
+    try {
+      return Promise.resolve(readSingle(source, name, {}, true) as NiftiInfo);
+    } finally {
+      source.close();
+    }
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+function describe(layout: Layout, extensions: NiftiExtension[], file: string, hdrFile: string): NiftiInfo {
+  const { header, dt, shape, scaling } = layout;
+  const info: NiftiInfo = {
+    shape,
+    datatype: dt.name,
+    affine: exactAffine(extensions, header) ?? headerAffine(header, hdrFile),
+    pixdim: header.pixdim.slice(1, shape.length + 1),
+    units: {
+      spatial: UNIT_NAMES[header.xyztUnits & 0x07] ?? "unknown",
+      temporal: UNIT_NAMES[header.xyztUnits & 0x38] ?? "unknown",
+    },
+    header,
+    extensions,
+    file,
+  };
+  if (scaling) info.scaling = scaling;
+  return info;
+}
+
+function readPath(path: string, options: ReadNiftiOptions, headerOnly = false): Volume | NiftiInfo {
   const pair = pairPaths(path);
   if (pair) {
     const hdrPath = firstExisting(pair.hdr, path);
@@ -118,7 +189,21 @@ function readPath(path: string, options: ReadNiftiOptions): Volume {
     }
     if (isGzip(hdrBytes)) hdrBytes = gunzipAll(hdrBytes, hdrPath);
     const header = parseHeader(hdrBytes, hdrPath);
-    if (header.magic.startsWith("n+")) return decodeNifti(hdrBytes, { ...options, name: hdrPath });
+    if (header.magic.startsWith("n+")) {
+      const source = memorySource(hdrBytes);
+      return readSingle(source, hdrPath, options, headerOnly);
+    }
+    if (headerOnly) {
+      const layout = checkLayout(header, false, hdrPath, { ...options, complex: "magnitude" });
+      const extensions = parseExtensions(
+        hdrBytes,
+        header.sizeofHdr,
+        hdrBytes.length,
+        header.littleEndian,
+        hdrPath,
+      );
+      return describe(layout, extensions, hdrPath, hdrPath);
+    }
     const imgPath = firstExisting(pair.img, path);
     return withSource(imgPath, (source) => {
       const layout = checkLayout(header, false, hdrPath, options);
@@ -150,11 +235,11 @@ function readPath(path: string, options: ReadNiftiOptions): Volume {
       return readImage(source, new Uint8Array(0), layout, extensions, imgPath, hdrPath, options);
     });
   }
-  return withSource(path, (source) => readSingle(source, path, options));
+  return withSource(path, (source) => readSingle(source, path, options, headerOnly));
 }
 
 /** Open `path` (gzip or not) as a source, run `fn`, and close it. */
-function withSource(path: string, fn: (source: Source) => Volume): Volume {
+function withSource<T>(path: string, fn: (source: Source) => T): T {
   const file = openFile(path);
   let source: Source | undefined;
   let input: Uint8Array | undefined;
@@ -180,7 +265,12 @@ function withSource(path: string, fn: (source: Source) => Volume): Volume {
 }
 
 /** Header, extensions and image of a single-file NIfTI (n+1 / n+2) from a source. */
-function readSingle(source: Source, file: string, options: ReadNiftiOptions): Volume {
+function readSingle(
+  source: Source,
+  file: string,
+  options: ReadNiftiOptions,
+  headerOnly = false,
+): Volume | NiftiInfo {
   const head = new Uint8Array(544);
   const got = source.read(head);
   const header = parseHeader(head.subarray(0, got), file);
@@ -190,7 +280,7 @@ function readSingle(source: Source, file: string, options: ReadNiftiOptions): Vo
       `header magic "${header.magic}" is for a .hdr/.img pair: read it by its .hdr path`,
     );
   }
-  const layout = checkLayout(header, true, file, options);
+  const layout = checkLayout(header, true, file, headerOnly ? { ...options, complex: "magnitude" } : options);
   const { offset } = layout;
   let prefix = head.subarray(0, got);
   let carry = new Uint8Array(0);
@@ -207,6 +297,7 @@ function readSingle(source: Source, file: string, options: ReadNiftiOptions): Vo
     prefix.set(rest, got);
   }
   const extensions = parseExtensions(prefix, header.sizeofHdr, offset, header.littleEndian, file);
+  if (headerOnly) return describe(layout, extensions, file, file);
   return readImage(source, carry, layout, extensions, file, file, options);
 }
 
@@ -261,7 +352,6 @@ function readImage(
 ): Volume {
   const { header, dt, shape, count, nbytes, offset, scaling } = layout;
   const want = options.dtype ?? "auto";
-  const affine = exactAffine(extensions, header) ?? headerAffine(header, hdrFile);
   const direct = dt.kind !== "complex" && dt.kind !== "complex256" && dt.kind !== "float128" && !scaling &&
     (want === "auto" || want === dt.name);
   const first = Math.min(carry.length, nbytes);
@@ -326,24 +416,13 @@ function readImage(
         scaling,
       );
     }
+    const info = describe(layout, extensions, file, hdrFile);
     const volume: Volume = {
-      shape,
-      datatype: dt.kind === "rgb" && !(want !== "auto" && want !== dt.name)
-        ? dt.name
-        : datatypeOfArray(data)!,
+      ...info,
+      datatype: dt.kind === "rgb" && want === "auto" ? dt.name : datatypeOfArray(data)!,
       data,
-      affine,
-      pixdim: header.pixdim.slice(1, shape.length + 1),
-      units: {
-        spatial: UNIT_NAMES[header.xyztUnits & 0x07] ?? "unknown",
-        temporal: UNIT_NAMES[header.xyztUnits & 0x38] ?? "unknown",
-      },
-      header,
-      extensions,
-      file,
     };
     if (dt.kind === "rgb") volume.channels = dt.channels;
-    if (scaling) volume.scaling = scaling;
     return volume;
   } finally {
     if (!dest) giveScratch(bytes);
@@ -368,8 +447,8 @@ function convertStored(
   let type: "float32" | "float64";
   if (want !== "auto") type = want;
   else if (scaling) type = raw instanceof Float64Array ? "float64" : "float32";
-  else if (raw.buffer.byteLength === raw.byteLength) return raw; // already its own array (float128 → float64)
-  else return raw.slice() as VoxelArray;
+  else if (dt.kind === "float128") return raw; // decodeRaw made a fresh Float64Array
+  else return raw.slice() as VoxelArray; // never hand out a view on scratch
   const out = type === "float32" ? new Float32Array(raw.length) : new Float64Array(raw.length);
   scaleInto(raw, out, slope, inter);
   return out;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
-import { decodeNifti, NiftiError, readNifti, type VoxelArray } from "../../lib/nifti/mod.ts";
+import { decodeNifti, NiftiError, readNifti, readNiftiHeader, type VoxelArray } from "../../lib/nifti/mod.ts";
 import { bytesOf, DATA, HAVE_DATA, header, niftiBytes } from "./_fixtures.ts";
 
 const SHAPE = [2, 3, 4];
@@ -349,5 +349,41 @@ Deno.test("paths, pairs, bytes, units and extensions", async (t) => {
     assert.deepEqual(w.extensions!.map((e) => [e.code, e.data.length]), [[0, 365]]);
     assert.deepEqual(w.units, { spatial: "mm", temporal: "unknown" });
     assert.equal(w.header!.descrip, "Mango ROI   ");
+  });
+});
+
+Deno.test("readNiftiHeader gives the geometry without the voxels", async (t) => {
+  await t.step("from bytes, complex included", async () => {
+    const bytes = niftiBytes(header(SHAPE, 32, 64, { sclSlope: 2 }), new Uint8Array(N * 8));
+    const info = await readNiftiHeader(bytes);
+    assert.deepEqual(info.shape, SHAPE);
+    assert.equal(info.datatype, "complex64");
+    assert.deepEqual(info.scaling, { slope: 2, inter: 0 });
+    assert.deepEqual(info.affine, [[2, 0, 0, -10], [0, 3, 0, -20], [0, 0, 4, -30], [0, 0, 0, 1]]);
+    // the header alone is enough: the image may be missing
+    const info2 = await readNiftiHeader(bytes.subarray(0, 352));
+    assert.deepEqual(info2.shape, SHAPE);
+    await assert.rejects(readNiftiHeader(bytes.subarray(0, 100), { name: "h.nii" }), {
+      name: "NiftiError",
+      message: "h.nii: file too short for a NIfTI-1 header (100 of 348 bytes)",
+    });
+  });
+  await t.step("from paths, same as readNifti", async () => {
+    if (skip("readNiftiHeader on files")) return;
+    for (
+      const name of [
+        "nifti/nibabel_example4d.nii.gz",
+        "nifti/air.hdr.gz",
+        "nifti/niivue_ras.hdr",
+        "dwi/small_64D.nii",
+      ]
+    ) {
+      const info = await readNiftiHeader(`${DATA}${name}`);
+      const vol = await readNifti(`${DATA}${name}`);
+      assert.deepEqual(info.shape, vol.shape);
+      assert.deepEqual(info.affine, vol.affine);
+      assert.deepEqual(info.extensions, vol.extensions);
+      assert.equal(info.datatype, vol.header!.datatype === 4 ? "int16" : info.datatype);
+    }
   });
 });
