@@ -96,6 +96,7 @@ export async function prepareCohortSlices(
   const normalization = options.normalization ?? { method: "zscore", mask: "nonzero" };
   const cacheDir = options.cacheDir ?? `data/cache/${baseName(root)}`;
   const cohort = await loadCohort(root, options.cohort);
+  for (const p of cohort.problems) console.warn(`[cohort] skipped ${p.subject}: ${p.path}: ${p.reason}`);
   const groups = cohort.groups;
   const samples: Sample[] = [];
   const faPaths: Record<string, Record<string, string>> = {};
