@@ -169,6 +169,9 @@ export async function simulateCohort(
   const record = {
     generator: `cam-dmri lib/synth v${GENERATOR_VERSION}`,
     anatomy: anatomy.name,
+    anatomyChecksum: options.realAnatomy
+      ? checksum([options.realAnatomy.fa.data, options.realAnatomy.v1.data])
+      : undefined,
     grid: anatomy.grid,
     regions: anatomy.regions,
     seed,
@@ -239,6 +242,16 @@ export async function simulateCohort(
     skipped,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** FNV-1a over the bytes of the arrays: tells two real anatomies apart in cohort.json. */
+function checksum(arrays: ArrayBufferView[]): string {
+  let h = 0x811c9dc5;
+  for (const a of arrays) {
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 async function runInWorkers(

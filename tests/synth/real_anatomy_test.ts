@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { fitTensor, gradientTable } from "../../lib/dmri/mod.ts";
 import { readNifti } from "../../lib/nifti/read.ts";
 import { volumeFrom } from "../../lib/nifti/volume_from.ts";
-import { gradientScheme, planSubjects, plantedMaps, realAnatomy, simulateDwi } from "../../lib/synth/mod.ts";
+import { loadCohort } from "../../lib/data/cohort.ts";
+import {
+  gradientScheme,
+  planSubjects,
+  plantedMaps,
+  realAnatomy,
+  simulateCohort,
+  simulateDwi,
+} from "../../lib/synth/mod.ts";
 
 const DATA = new URL("../../../shared/data/fa/", import.meta.url);
 
@@ -80,7 +88,7 @@ Deno.test("realAnatomy: a real FA + V1 map replaces the phantom", async (t) => {
 
   await t.step("DWI simulated on the real anatomy fits back to its FA", () => {
     // A sub-block keeps the fit small: crop the anatomy by fitting only a mask of 2000 white-matter voxels.
-    const scheme = gradientScheme({ directions: 20, b0Count: 2, seed: 3 });
+    const scheme = gradientScheme({ directions: 6, b0Count: 1, seed: 3 });
     const dwi = simulateDwi(anatomy, subjects[0], scheme, { snr: Infinity });
     const mask = new Uint8Array(84 * 92 * 56);
     const real = fa.data as Float32Array;
@@ -96,6 +104,34 @@ Deno.test("realAnatomy: a real FA + V1 map replaces the phantom", async (t) => {
     for (let i = 0; i < mask.length; i++) if (mask[i]) worst = Math.max(worst, Math.abs(out[i] - real[i]));
     // int16 rounding of S ≈ 1000 limits the precision.
     assert.ok(worst < 0.02, `worst |FA error| ${worst}`);
+  });
+
+  await t.step("simulateCohort uses the real anatomy instead of the phantom", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "real_cohort_test_" });
+    try {
+      const made = await simulateCohort(dir, {
+        scale: "quick",
+        realAnatomy: { fa, v1 },
+        groups: [{ name: "young", count: 1, minAge: 8, maxAge: 15 }, {
+          name: "old",
+          count: 1,
+          minAge: 25,
+          maxAge: 75,
+        }],
+        acquisitions: 1,
+        directions: 6,
+        b0Count: 1,
+        workers: 0,
+      });
+      assert.deepEqual(made.regions, ["callosum", "slf_left", "cst_right"]);
+      const cohort = await loadCohort(dir);
+      assert.deepEqual(cohort.problems, []);
+      const dwi = await readNifti(cohort.subjects[1].acquisitions[0].dwiPath);
+      assert.deepEqual(dwi.shape, [84, 92, 56, 7]);
+      assert.deepEqual(dwi.affine, fa.affine);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   });
 
   await t.step("mismatched V1 is a SynthError", () => {
