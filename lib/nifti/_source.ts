@@ -97,18 +97,19 @@ interface ZlibHandle {
 
 /**
  * A gzip stream (members back to back are one stream) inflated on demand by node:zlib's handle,
- * which writes into our buffers; where that handle is missing, the whole stream is inflated first.
+ * which writes into our buffers; where that handle is missing (or `incremental` is false), the whole
+ * stream is inflated first with gunzipSync.
  *
  * @throws {NiftiError} "corrupt or truncated gzip stream (...)" from read or finish.
  */
-export function gunzipSource(input: Uint8Array, file: string): Source {
+export function gunzipSource(input: Uint8Array, file: string, incremental = true): Source {
   const gz = zlib.createGunzip() as unknown as {
     _handle?: ZlibHandle;
     _writeState?: Uint32Array;
     close(): void;
   };
   const handle = gz._handle, state = gz._writeState;
-  if (!handle || typeof handle.writeSync !== "function" || !(state instanceof Uint32Array)) {
+  if (!incremental || !handle || typeof handle.writeSync !== "function" || !(state instanceof Uint32Array)) {
     gz.close();
     return memorySource(gunzipAll(input, file));
   }
