@@ -203,17 +203,18 @@ export function fitBlock(
   for (let v = 0; v < count; v++) {
     const o = out.at + v0 + v;
     if (mask !== null && mask[maskAt + v0 + v] === 0) {
-      out.fa[o] =
-        out.md[o] =
-        out.ad[o] =
-        out.rd[o] =
-          0;
-      for (let c = 0; c < 3; c++) out.evals[o + c * cs] = out.v1[o + c * cs] = 0;
+      out.fa[o] = 0;
+      out.md[o] = 0;
+      out.ad[o] = 0;
+      out.rd[o] = 0;
+      for (let c = 0; c < 3; c++) {
+        out.evals[o + c * cs] = 0;
+        out.v1[o + c * cs] = 0;
+      }
       continue;
     }
     const lo = v * n;
-    // OLS: β = X⁺ ln S.
-    // All seven rows of X⁺ in one pass over the voxel's log signal (X⁺ stored N x 7 here).
+    // OLS: β = X⁺ ln S, the seven rows of X⁺ in one pass over the voxel's log signal.
     let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0;
     for (let t = 0, p = 0; t < n; t++, p += 7) {
       const y = logs[lo + t];
