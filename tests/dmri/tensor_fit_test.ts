@@ -188,6 +188,17 @@ Deno.test("fitTensorParallel gives the same maps as fitTensor", async (t) => {
   });
 });
 
+Deno.test("fitTensor: gradient files that disagree with the DWI are a DmriError naming them", {
+  ignore: !hasData,
+}, async () => {
+  const dwi = await readNifti(`${DWI}small_64D.nii`);
+  const gtab = await loadGradients(`${DWI}small_25.bval`, `${DWI}small_25.bvec`);
+  assert.throws(() => fitTensor(dwi, gtab), {
+    name: "DmriError",
+    message: `${DWI}small_25.bval + ${DWI}small_25.bvec: has 26 entries but the DWI has 65 volumes`,
+  });
+});
+
 const DATASETS = [
   { name: "small_25", file: "small_25.nii.gz" },
   { name: "small_64D", file: "small_64D.nii" },
