@@ -9,6 +9,7 @@ import { type GradientTable, gradientTable, tensorSignal } from "../../lib/dmri/
 
 export const DWI = new URL("../../../shared/data/dwi/", import.meta.url).pathname;
 export const hasData = await Deno.stat(DWI).then(() => true, () => false);
+if (!hasData) console.log(`[dmri] ${DWI} not found: the tests on real DWI data are skipped (ignored)`);
 
 /** A Volume with an identity-like affine (2 mm voxels, offset) around the given data. */
 export function volume(shape: number[], data: VoxelArray, datatype = "float64"): Volume {

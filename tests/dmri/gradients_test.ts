@@ -9,9 +9,7 @@ import {
   readBvecs,
 } from "../../lib/dmri/mod.ts";
 
-const DWI = new URL("../../../shared/data/dwi/", import.meta.url).pathname;
-const hasData = await Deno.stat(DWI).then(() => true, () => false);
-if (!hasData) console.log(`[dmri] ${DWI} not found: skipping the real bval/bvec tests`);
+import { DWI, hasData } from "./_helpers.ts";
 
 Deno.test("parseBvals", async (t) => {
   await t.step("one row, scientific notation, no final newline", () => {
