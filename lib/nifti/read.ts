@@ -72,6 +72,10 @@ interface Layout {
  * fall-back. The header is stored after nibabel's fixes (invalid xform codes → 0, qfac → ±1,
  * zero pixdims → 1, negative spatial pixdims → |p|).
  *
+ * Reading is one pass: a .nii.gz is inflated incrementally, straight into the returned array when no
+ * conversion is needed, else into a reused scratch buffer converted in one loop. File I/O is
+ * synchronous (nibabel-like); the promise is settled when the call returns.
+ *
  * @example
  * const vol = await readNifti("../shared/data/nifti/nibabel_example4d.nii.gz", { dtype: "float32" });
  * vol.shape; // [128, 96, 24, 2]
