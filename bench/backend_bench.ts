@@ -11,7 +11,8 @@
  * backend is skipped for training (0.14 samples/s: one batch takes minutes).
  *
  * Usage: deno run --allow-read --allow-env --allow-sys --allow-ffi bench/backend_bench.ts
- *   [--backends wasm,webgpu,cpu] [--sizes 64,128] [--batches 20] [--budget-s 25] [--profile]
+ *   [--backends wasm,webgpu,cpu] [--sizes 64,128] [--batches 20] [--budget-s 25] [--threads 1] [--profile]
+ * (`--threads 2`: the threaded wasm build; a process can start wasm only once, so run it separately.)
  *
  * @module
  */
@@ -120,11 +121,12 @@ async function benchBackend(
   batches: number,
   budgetS: number,
   profile: boolean,
+  threads: number,
 ) {
   _resetBackendForTests();
   let info: BackendInfo;
   try {
-    info = await initBackend({ backend: name as BackendInfo["name"], allowFallbackAdapter: true });
+    info = await initBackend({ backend: name as BackendInfo["name"], allowFallbackAdapter: true, threads });
   } catch (e) {
     console.error(`[bench] ${name}: not available (${(e as Error).message})`);
     return;
@@ -189,5 +191,6 @@ if (import.meta.main) {
   const batches = Number(arg("batches", "20"));
   const budgetS = Number(arg("budget-s", "25"));
   const profile = Deno.args.includes("--profile");
-  for (const b of backends) await benchBackend(b, sizes, batches, budgetS, profile);
+  const threads = Number(arg("threads", "1"));
+  for (const b of backends) await benchBackend(b, sizes, batches, budgetS, profile, threads);
 }

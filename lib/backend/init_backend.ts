@@ -9,6 +9,7 @@ import "./_gradients.js";
 import { exists, fromFileUrl } from "./_paths.ts";
 import { wasmBinaryFolder } from "./_wasm_setup.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
+import { withThreadedWasm } from "./_wasm_threads.ts";
 
 /** A backend this module can start. */
 export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
@@ -25,7 +26,12 @@ export interface BackendOptions {
   backend?: BackendChoice;
   /** Accept a CPU-emulated WebGPU adapter (llvmpipe, lavapipe, SwiftShader). @default false */
   allowFallbackAdapter?: boolean;
-  /** Threads for the wasm backend (only the threaded wasm build can use more than 1). @default 1 */
+  /**
+   * Threads for the wasm backend. More than 1 starts tfjs's threaded SIMD build through
+   * `node:worker_threads` (needs read/write permission for a temporary worker script); if that fails, wasm
+   * runs single-threaded and `tried` says why. The `CAM_WASM_THREADS` environment variable overrides it.
+   * Only the first wasm start in a process decides. @default 1
+   */
   threads?: number;
   /** Milliseconds allowed for each import / adapter request before giving up on that backend. @default 20000 */
   timeoutMs?: number;
@@ -213,20 +219,47 @@ async function tryWebgpu(allowFallback: boolean, timeoutMs: number): Promise<Att
   return { ok: true, reason: `adapter "${label}"`, adapter: info, threads: 1 };
 }
 
-async function tryWasm(threads: number): Promise<Attempt> {
+/** Whether the wasm backend was initialised already (tf.findBackend would start it). */
+function wasmStarted(): boolean {
+  const registry = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
+  return registry != null && registry["wasm"] != null;
+}
+
+async function tryWasm(threads: number, timeoutMs: number): Promise<Attempt> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   const folder = wasmBinaryFolder();
-  if (tf.findBackend("wasm") == null) {
+  const started = wasmStarted();
+  if (!started) {
     try {
       wasm.setWasmPaths(folder);
     } catch { /* already initialised with paths */ }
   }
-  if (threads > 1) wasm.setThreadsCount(threads);
-  if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
+  let note = "";
+  let ready = false;
+  if (threads > 1 && !started) {
+    // The threaded SIMD build, through node:worker_threads (see _wasm_threads.ts).
+    tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
+    wasm.setThreadsCount(threads);
+    try {
+      ready = await withTimeout(
+        "the threaded wasm build",
+        timeoutMs,
+        withThreadedWasm(threads, () => tf.setBackend("wasm")),
+      );
+      if (!ready) note = "; the threaded build did not start, using 1 thread";
+    } catch (e) {
+      note = `; the threaded build failed (${(e as Error).message.split("\n")[0]}), using 1 thread`;
+    }
+    if (!ready) {
+      tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+      wasm.setThreadsCount(1);
+    }
+  }
+  if (!ready && !(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
   const kernels = registerWasmTrainingKernels("wasm");
   const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
   const used = wasm.getThreadsCount();
-  const note = threads > used ? ` (${threads} threads asked; this build runs ${used})` : "";
+  if (threads > used && note === "") note = ` (${threads} threads asked, ${used} running)`;
   return { ok: true, reason: `wasm binaries from ${folder}${note}`, threads: used, simd, kernels };
 }
 
@@ -267,7 +300,8 @@ export function _resetBackendForTests(): void {
 async function start(options: BackendOptions): Promise<BackendInfo> {
   const { choice, source } = resolveChoice(options);
   const timeoutMs = options.timeoutMs ?? 20000;
-  const threads = Math.max(1, Math.floor(options.threads ?? 1));
+  const envThreads = Number(readEnv("CAM_WASM_THREADS") ?? "");
+  const threads = Math.max(1, Math.floor(envThreads > 0 ? envThreads : options.threads ?? 1));
   const tried: BackendAttempt[] = [];
   for (const name of backendOrder(choice)) {
     const t0 = performance.now();
@@ -277,7 +311,7 @@ async function start(options: BackendOptions): Promise<BackendInfo> {
         : name === "webgpu"
         ? await tryWebgpu(options.allowFallbackAdapter ?? false, timeoutMs)
         : name === "wasm"
-        ? await tryWasm(threads)
+        ? await tryWasm(threads, timeoutMs)
         : await tryCpu();
       tried.push({ backend: name, ok: true, reason: got.reason, ms: performance.now() - t0 });
       await tf.ready();
