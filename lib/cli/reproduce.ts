@@ -4,7 +4,8 @@
  * The main job: from nothing to tables, charts and CAM overlays under `experiments/<grid>/`.
  * 1. picks the TensorFlow.js backend (`CAM_BACKEND` overrides);
  * 2. simulates the cohort of the scale under `data/synth/` (or uses `--data PATH`, a real HCP-style folder);
- * 3. runs the grids `experiments/configs/<grid>.json` (default: `<scale>,digits-<scale>`), skipping finished cells and
+ * 3. runs the grids `experiments/configs/<grid>.json` (default: the scale's grids `<scale>*.json` and
+ *    `digits-<scale>*.json`), skipping finished cells and
  *    resuming an interrupted one from its checkpoint;
  * 4. writes summaries (CSV + Arrow) and charts (SVG + PNG), and prints a summary table.
  *
@@ -88,6 +89,19 @@ function printTable(title: string, table: Table, columns: string[]): void {
   for (const r of rows) console.log(r.map((v, k) => v.padEnd(widths[k])).join("  "));
 }
 
+/** The grids of a scale: `<scale>.json`, `<scale>-*.json`, `digits-<scale>.json`, `digits-<scale>-*.json`. */
+async function scaleGrids(scale: string): Promise<string[]> {
+  const names: string[] = [];
+  const pattern = new RegExp(`^(digits-)?${scale}(-[A-Za-z0-9_.-]+)?\\.json$`);
+  for await (const e of Deno.readDir("experiments/configs")) {
+    if (e.isFile && pattern.test(e.name)) names.push(e.name.replace(/\.json$/, ""));
+  }
+  // The dMRI grids first, then the digits grids, each in name order.
+  return names.sort((a, b) =>
+    Number(a.startsWith("digits-")) - Number(b.startsWith("digits-")) || a.localeCompare(b)
+  );
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(Deno.args);
   const t0 = performance.now();
@@ -113,7 +127,7 @@ async function main(): Promise<void> {
   }
 
   // The scale's grids: the dMRI study and the cluttered-digits protocol.
-  const gridNames = (args.grid ?? `${args.scale},digits-${args.scale}`).split(",").filter(Boolean);
+  const gridNames = args.grid ? args.grid.split(",").filter(Boolean) : await scaleGrids(args.scale);
   const allTables: GridTables[] = [];
   let ranCount = 0, skippedCount = 0, writtenCount = 0;
   for (const gridName of gridNames) {
