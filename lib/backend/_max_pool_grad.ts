@@ -73,8 +73,7 @@ export function maxPoolGrad(
   const xv = backend.typedArrayFromHeap(x);
   const g = backend.typedArrayFromHeap(dy);
   dx.fill(0);
-  const best = new Float32Array(c);
-  const at = new Int32Array(c);
+  const taps = new Int32Array(fh * fw);
   let k = 0;
   for (let b = 0; b < n; b++) {
     const base = b * inH * inW * c;
@@ -82,18 +81,18 @@ export function maxPoolGrad(
       const r0 = p * sh - pt, r1 = Math.min(inH, r0 + fh);
       for (let q = 0; q < ow; q++) {
         const c0 = q * sw - pl, c1 = Math.min(inW, c0 + fw);
-        best.fill(-Infinity);
-        at.fill(-1);
+        let nt = 0; // offsets of the window's in-range taps, row-major
         for (let r = Math.max(0, r0); r < r1; r++) {
-          for (let col = Math.max(0, c0); col < c1; col++) {
-            const off = base + (r * inW + col) * c;
-            for (let ch = 0; ch < c; ch++) {
-              const v = xv[off + ch];
-              if (v > best[ch]) (best[ch] = v, at[ch] = off + ch);
-            }
-          }
+          for (let col = Math.max(0, c0); col < c1; col++) taps[nt++] = base + (r * inW + col) * c;
         }
-        for (let ch = 0; ch < c; ch++, k++) if (at[ch] >= 0) dx[at[ch]] += g[k];
+        for (let ch = 0; ch < c; ch++, k++) {
+          let at = -1, best = -Infinity;
+          for (let t = 0; t < nt; t++) {
+            const i = taps[t] + ch, v = xv[i];
+            if (v > best) (best = v, at = i);
+          }
+          if (at >= 0) dx[at] += g[k];
+        }
       }
     }
   }

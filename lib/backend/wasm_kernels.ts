@@ -2,7 +2,8 @@
  * Training kernels for the TensorFlow.js wasm backend. Stock wasm (4.22) lacks `Conv2DBackpropFilter` and the
  * depthwise backprop kernels, has a slow scalar `Conv2DBackpropInput`, a wrong `MaxPoolGrad` (running max
  * from +FLT_MIN, last tie wins), a `ResizeBilinearGrad` that ignores `halfPixelCenters`, and a `Conv2D` that
- * sizes numeric padding differently from the cpu backend for non-square filters. This module registers
+ * sizes numeric padding differently from the cpu backend for non-square filters, and its `Sum` transposes
+ * the whole tensor to reduce leading axes (bias gradients). This module registers
  * composed replacements built from wasm's own fast kernels (XNNPACK convs, matMul, transposes).
  *
  * @module
@@ -12,6 +13,7 @@ import { conv2DBackpropFilter, conv2DBackpropInput, makeConv2D } from "./_conv2d
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./_depthwise_grads.ts";
 import { maxPoolGrad } from "./_max_pool_grad.ts";
 import { resizeBilinearGrad } from "./_resize_bilinear_grad.ts";
+import { makeSum } from "./_sum.ts";
 
 /** Kernels this module registers for `wasm`, and whether each is new there or replaces the stock one. */
 export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced" | "wrapped">> = {
@@ -22,6 +24,7 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced"
   DepthwiseConv2dNativeBackpropInput: "added",
   MaxPoolGrad: "replaced",
   ResizeBilinearGrad: "replaced",
+  Sum: "wrapped",
 };
 
 type Maker = (stock: tf.KernelFunc | undefined) => tf.KernelFunc;
@@ -38,6 +41,10 @@ const MAKERS: Record<string, Maker> = {
   DepthwiseConv2dNativeBackpropInput: () => cast(depthwiseBackpropInput),
   MaxPoolGrad: () => cast(maxPoolGrad),
   ResizeBilinearGrad: () => cast(resizeBilinearGrad),
+  Sum: (stock) => {
+    if (stock == null) throw new Error("lib/backend: the wasm backend has no Sum kernel to wrap");
+    return makeSum(stock);
+  },
 };
 
 /** Kernel functions registered by this module, per backend name, so that registration is idempotent. */

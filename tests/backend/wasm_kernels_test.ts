@@ -237,6 +237,9 @@ Deno.test("wasm training kernels match the cpu backend", async (t) => {
       const labels = tf.oneHot(tf.tensor1d([0, 2, 1, 2], "int32"), 3);
       return tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.logSoftmax(logits)), 1)));
     }, [[4, 3]]);
+    await sameAsCpu("sum over leading axes (bias gradients)", (x) => tf.sum(x, [0, 1, 2]), [[4, 5, 6, 7]]);
+    await sameAsCpu("sum over leading axes, keepDims", (x) => tf.sum(x, [1, 0], true), [[9, 8, 3]]);
+    await sameAsCpu("sum over inner axes", (x) => tf.sum(x, [1, 2]), [[4, 5, 6, 7]]);
     await sameAsCpu("mean (GAP)", (x) => tf.mean(x, [1, 2]), [[2, 4, 5, 3]]);
     await sameAsCpu("max (GMP)", (x) => tf.max(x, [1, 2]), [[2, 4, 5, 3]]);
   });
