@@ -7,23 +7,17 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../backend/mod.ts";
-import {
-  arrayDataset,
-  type Sample,
-  SEED_AUGMENTATION,
-  splitBySlice,
-  splitBySubject,
-  subset,
-} from "../data/mod.ts";
+import { arrayDataset, type Sample, splitBySlice, splitBySubject, subset } from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
 import type { GridCell } from "../experiments/grid.ts";
 import { maskEnergy, pxap } from "../localize/mod.ts";
-import { createModel } from "../models/mod.ts";
+import type { createModel } from "../models/mod.ts";
 import { readNifti, type Volume, volumeFrom, writeNifti } from "../nifti/mod.ts";
 import { type SliceProvenance, slicesToVolume } from "../slices/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
 import { encodePng, montage, overlayCam } from "../viz/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
+import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 import { type CohortSlices, prepareCohortSlices } from "./cohort_slices.ts";
 
 /** Options of {@linkcode runCohortCell}. */
@@ -93,30 +87,14 @@ export async function runCohortCell(
     valSet = subset(all, split.val),
     testSet = subset(all, split.test);
 
-  const model = createModel(`${cell.model}-${cell.pooling}`, {
-    inputShape: [cell.imageSize, cell.imageSize, 1],
-    numClasses: data.groups.length,
-    widthMultiplier: cell.widthMultiplier,
-    seed: cell.seed,
-  });
+  const model = cellModel(cell, data.groups.length);
   try {
     const t1 = performance.now();
-    const result = await train(model, { train: trainSet, val: valSet.size ? valSet : undefined }, {
-      epochs: cell.training.epochs,
-      batchSize: cell.training.batchSize,
-      learningRate: cell.training.learningRate,
-      optimizer: cell.training.optimizer,
-      augment: cell.augmentation === "seed" ? { ...SEED_AUGMENTATION } : false,
-      earlyStopping: cell.training.patience > 0
-        ? { monitor: "valLoss", patience: cell.training.patience }
-        : false,
-      checkpointDir: ctx.checkpointDir,
-      keepCheckpoints: 1,
-      resume: true,
-      seed: cell.seed,
-      progress: options.progress ?? true,
-      info: { run: cell.id },
-    });
+    const result = await train(
+      model,
+      { train: trainSet, val: valSet.size ? valSet : undefined },
+      cellTrainOptions(cell, ctx, { progress: options.progress }),
+    );
     ctx.recordDuration("train", (performance.now() - t1) / 1000);
 
     const t2 = performance.now();
@@ -154,7 +132,7 @@ export async function runCohortCell(
       width_multiplier: cell.widthMultiplier,
       fit_method: data.settings.fitMethod,
       normalization: JSON.stringify(data.settings.normalization),
-      backend: `${backend.name} (${backend.threads} thread${backend.threads === 1 ? "" : "s"})`,
+      backend: backendLabel(backend),
     }];
 
     const t3 = performance.now();

@@ -22,12 +22,11 @@ import {
   tightLoosePredictions,
 } from "../localize/mod.ts";
 import type { Box } from "../localize/mod.ts";
-import { createModel } from "../models/mod.ts";
 import { type ClutteredDigits, type DigitDataset, loadClutteredDigits } from "../synth/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
 import { drawBoxes, encodePng, montage, overlayCam } from "../viz/mod.ts";
-import { SEED_AUGMENTATION } from "../data/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
+import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 
 /** Dataset options of a digits grid (`data` of the grid config). */
 export interface DigitsData {
@@ -76,31 +75,14 @@ export async function runDigitsCell(
   const t0 = performance.now();
   const digits = await digitsData(cell.imageSize, data);
   ctx.recordDuration("data", (performance.now() - t0) / 1000);
-  const model = createModel(`${cell.model}-${cell.pooling}`, {
-    inputShape: [cell.imageSize, cell.imageSize, 1],
-    numClasses: digits.numClasses,
-    widthMultiplier: cell.widthMultiplier,
-    seed: cell.seed,
-  });
+  const model = cellModel(cell, digits.numClasses);
   try {
     const t1 = performance.now();
-    const result = await train(model, { train: digits.train, val: digits.val }, {
-      epochs: cell.training.epochs,
-      batchSize: cell.training.batchSize,
-      learningRate: cell.training.learningRate,
-      optimizer: cell.training.optimizer,
-      // No flips for digits (a mirrored digit is another shape); the rest of the seed's augmentation.
-      augment: cell.augmentation === "seed" ? { ...SEED_AUGMENTATION, flip: false } : false,
-      earlyStopping: cell.training.patience > 0
-        ? { monitor: "valLoss", patience: cell.training.patience }
-        : false,
-      checkpointDir: ctx.checkpointDir,
-      keepCheckpoints: 1,
-      resume: true,
-      seed: cell.seed,
-      progress: options.progress ?? true,
-      info: { run: cell.id },
-    });
+    const result = await train(
+      model,
+      { train: digits.train, val: digits.val },
+      cellTrainOptions(cell, ctx, { progress: options.progress, augmentOverrides: { flip: false } }),
+    );
     ctx.recordDuration("train", (performance.now() - t1) / 1000);
     const t2 = performance.now();
     const test = await evaluate(model, digits.test);
@@ -203,7 +185,7 @@ export async function runDigitsCell(
       top1_cls_error_loc_subset: classificationError(ranked.slice(0, n), labels, { topK: 1 }),
       image_size: cell.imageSize,
       width_multiplier: cell.widthMultiplier,
-      backend: `${backend.name} (${backend.threads} thread${backend.threads === 1 ? "" : "s"})`,
+      backend: backendLabel(backend),
     }];
     return {
       metrics: result.history.map((m) => ({ ...m })),

@@ -1,0 +1,50 @@
+// The training options every study cell derives from its grid cell, and the cell's model and backend label.
+import type { BackendInfo } from "../backend/mod.ts";
+import { type AugmentOptions, SEED_AUGMENTATION } from "../data/mod.ts";
+import type { CellContext } from "../experiments/runner.ts";
+import type { GridCell } from "../experiments/grid.ts";
+import { createModel } from "../models/mod.ts";
+import type { TrainOptions } from "../train/mod.ts";
+
+/**
+ * Train options of a cell: its training settings, the seed's augmentation when the cell asks for it (with
+ * `augmentOverrides` applied), early stopping on validation loss when `patience` > 0, one checkpoint kept in
+ * the cell's folder and resume from it.
+ */
+export function cellTrainOptions(
+  cell: GridCell,
+  ctx: CellContext,
+  options: { progress?: boolean; augmentOverrides?: Partial<AugmentOptions> } = {},
+): TrainOptions {
+  return {
+    epochs: cell.training.epochs,
+    batchSize: cell.training.batchSize,
+    learningRate: cell.training.learningRate,
+    optimizer: cell.training.optimizer,
+    augment: cell.augmentation === "seed" ? { ...SEED_AUGMENTATION, ...options.augmentOverrides } : false,
+    earlyStopping: cell.training.patience > 0
+      ? { monitor: "valLoss", patience: cell.training.patience }
+      : false,
+    checkpointDir: ctx.checkpointDir,
+    keepCheckpoints: 1,
+    resume: true,
+    seed: cell.seed,
+    progress: options.progress ?? true,
+    info: { run: cell.id },
+  };
+}
+
+/** The cell's backbone: `<model>-<pooling>` from the zoo, 1 input channel. */
+export function cellModel(cell: GridCell, numClasses: number): ReturnType<typeof createModel> {
+  return createModel(`${cell.model}-${cell.pooling}`, {
+    inputShape: [cell.imageSize, cell.imageSize, 1],
+    numClasses,
+    widthMultiplier: cell.widthMultiplier,
+    seed: cell.seed,
+  });
+}
+
+/** "wasm (1 thread)" */
+export function backendLabel(backend: BackendInfo): string {
+  return `${backend.name} (${backend.threads} thread${backend.threads === 1 ? "" : "s"})`;
+}
