@@ -53,3 +53,28 @@ export {
   type LoadEmotionOptions,
 } from "./emotion_net.ts";
 export { FACE_API_SAMPLE } from "./samples.ts";
+export {
+  accuracy,
+  argMaxRows,
+  type LinearSvm,
+  linearSvm,
+  type LinearSvmOptions,
+  svmScores,
+} from "./linear_svm.ts";
+export { type DeepFeatures, gapFeatures, type GapFeaturesOptions } from "./features.ts";
+export { withClassifier } from "./with_classifier.ts";
+export { fcHeadModel, type FcHeadOptions } from "./fc_head.ts";
+export {
+  type FeatureSource,
+  svmTransfer,
+  type SvmTransferOptions,
+  type SvmTransferRow,
+  type TargetSet,
+} from "./svm_transfer.ts";
+export {
+  type ClutteredGarmentsOptions,
+  DEBIAN_FASHION_MNIST_DIR,
+  FASHION_CLASSES,
+  fashionMnistDir,
+  loadClutteredGarments,
+} from "./targets.ts";
