@@ -78,3 +78,4 @@ export {
   fashionMnistDir,
   loadClutteredGarments,
 } from "./targets.ts";
+export { cropAccuracy, type CropAccuracyOptions, type CropAccuracyResult } from "./crop_accuracy.ts";
