@@ -79,3 +79,17 @@ export {
   loadClutteredGarments,
 } from "./targets.ts";
 export { cropAccuracy, type CropAccuracyOptions, type CropAccuracyResult } from "./crop_accuracy.ts";
+export {
+  classUnits,
+  maskImage,
+  type RankedUnit,
+  type UnitImages,
+  unitTopImages,
+  type UnitTopImagesOptions,
+} from "./class_units.ts";
+export {
+  type ConceptDetector,
+  conceptDetector,
+  type WeakLabelOptions,
+  weakLabels,
+} from "./concept_detector.ts";
