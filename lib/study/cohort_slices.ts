@@ -7,7 +7,7 @@
  */
 import { type Cohort, loadCohort, type LoadCohortOptions } from "../data/cohort.ts";
 import type { Sample } from "../data/dataset.ts";
-import { fitTensorParallel, loadGradients } from "../dmri/mod.ts";
+import { fitTensor, loadGradients } from "../dmri/mod.ts";
 import { readNifti, type Volume, writeNifti } from "../nifti/mod.ts";
 import { type NormalizationOptions, sliceVolume } from "../slices/mod.ts";
 
@@ -74,7 +74,8 @@ export async function acquisitionFa(
   if (await exists(cachePath)) return await readNifti(cachePath);
   const dwi = await readNifti(acquisition.dwiPath);
   const gtab = await loadGradients(acquisition.bvalPath, acquisition.bvecPath, { volumes: dwi.shape[3] });
-  const maps = await fitTensorParallel(dwi, gtab, { method: options.fitMethod ?? "wls" });
+  // One thread: on 2 cores the worker pool measured slower than a single thread (lib/dmri bench).
+  const maps = fitTensor(dwi, gtab, { method: options.fitMethod ?? "wls" });
   await Deno.mkdir(cachePath.slice(0, cachePath.lastIndexOf("/")) || ".", { recursive: true });
   await writeNifti(maps.fa, cachePath);
   return maps.fa;
