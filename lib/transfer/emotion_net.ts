@@ -43,6 +43,7 @@ export async function loadEmotionNet(options: LoadEmotionOptions = {}): Promise<
   return graphCamModel(graph, {
     name: "human-emotion",
     labels: HUMAN_EMOTIONS,
+    gradCamLayer: "add_2/add",
     preprocess: (x) => tf.mul(tf.sub(x, 0.5), 2) as tf.Tensor4D,
   });
 }

@@ -33,7 +33,10 @@ export interface LoadFaceExpressionOptions {
 
 /** A pretrained CAM model plus the names of its classes. */
 export interface PretrainedCamModel extends FixedCamModel {
+  /** Class names in logit order. */
   readonly labels: readonly string[];
+  /** The layer Grad-CAM is shown at by default (the last wide conv map). */
+  readonly gradCamLayer: string;
 }
 
 const MEAN_RGB = [122.782, 117.001, 104.298];
@@ -132,7 +135,7 @@ export function faceExpressionFromWeights(weights: Record<string, NamedWeight>):
     classifierBias: constVariable(fcB.values, fcB.shape),
     forward,
   });
-  return Object.assign(model, { labels: FACE_API_EXPRESSIONS }) as PretrainedCamModel;
+  return Object.assign(model, { labels: FACE_API_EXPRESSIONS, gradCamLayer: "dense3" }) as PretrainedCamModel;
 }
 
 /** The package folder, or a TransferError that says how to fetch it. */

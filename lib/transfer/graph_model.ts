@@ -84,6 +84,8 @@ export interface GraphCamModelOptions {
   name?: string;
   /** Prefix stripped from node names to make layer names. @default the longest common "/"-prefix */
   stripPrefix?: string;
+  /** Layer Grad-CAM is shown at by default. @default the layer before the CAM layer */
+  gradCamLayer?: string;
   /** Preprocessing applied to `apply`'s images before the graph's input. @default identity */
   preprocess?: (images: tf.Tensor4D) => tf.Tensor4D;
 }
@@ -176,7 +178,14 @@ export function graphCamModel(
     forward,
   });
   const labels = options.labels ?? Array.from({ length: numClasses }, (_, i) => `class ${i}`);
-  return Object.assign(model, { labels }) as PretrainedCamModel;
+  const gradCamLayer = options.gradCamLayer ?? layerNames.at(-2) ?? short(camNode);
+  if (!layerNames.includes(gradCamLayer)) {
+    throw new TransferError(
+      graph.path,
+      `no layer ${gradCamLayer} for Grad-CAM (layers: ${layerNames.join(", ")})`,
+    );
+  }
+  return Object.assign(model, { labels, gradCamLayer }) as PretrainedCamModel;
 }
 
 /** Node name of an input reference (`name`, `name:0`, `^name`). */

@@ -93,3 +93,5 @@ export {
   type WeakLabelOptions,
   weakLabels,
 } from "./concept_detector.ts";
+export { type ExpressionMaps, expressionMaps, type ExpressionMapsOptions } from "./expression_maps.ts";
+export { maskBox } from "./mask_box.ts";

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import assert from "node:assert/strict";
 import { createModel } from "../../lib/models/mod.ts";
 import { train } from "../../lib/train/mod.ts";
-import { cropAccuracy } from "../../lib/transfer/mod.ts";
+import { cropAccuracy, maskBox } from "../../lib/transfer/mod.ts";
 import { useCpu } from "./_helpers.ts";
 import { squares } from "./_data.ts";
 
@@ -59,4 +59,19 @@ Deno.test("cropAccuracy", async (t) => {
     });
   });
   model.dispose();
+});
+
+Deno.test("maskBox", () => {
+  assert.deepEqual(maskBox(new Uint8Array([0, 0, 0, 1, 1, 0, 0, 0, 0]), [3, 3]), {
+    x0: 0,
+    y0: 1,
+    x1: 1,
+    y1: 1,
+  });
+  assert.deepEqual(maskBox(new Float32Array([0, 0.5, 0, 0, 0, 2]), [2, 3]), { x0: 1, y0: 0, x1: 2, y1: 1 });
+  assert.equal(maskBox(new Uint8Array(4), [2, 2]), null);
+  assert.throws(() => maskBox(new Uint8Array(3), [2, 2]), {
+    name: "TransferError",
+    message: "maskBox: mask has 3 values, shape 2x2 needs 4",
+  });
 });

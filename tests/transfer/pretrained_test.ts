@@ -6,9 +6,11 @@ import { cam, gradCam } from "../../lib/cam/mod.ts";
 import {
   decodeWeights,
   emotionModelPath,
+  expressionMaps,
   FACE_API_PACKAGE,
   FACE_API_SAMPLE,
   faceCrops,
+  HUMAN_EMOTIONS,
   HUMAN_PACKAGE,
   jpegSize,
   loadEmotionNet,
@@ -147,7 +149,7 @@ Deno.test({
       const right = Array.from(probs.subarray(14, 21));
       const top = right.indexOf(Math.max(...right));
       assert.equal(net.labels[top], "happy");
-      tf.dispose([ours, theirs]);
+      theirs.dispose();
       reference.dispose();
 
       // CAM layer = the 7-channel conv, classifier = identity: CAM of class c is channel c.
@@ -162,10 +164,24 @@ Deno.test({
         assertClose(maps.maps.subarray(n * h * w, (n + 1) * h * w), channel, 1e-5, `channel 3 of face ${n}`);
       }
       assert.equal(tf.memory().numTensors, before, "no tensor leaks (cam)");
-      const grad = await gradCam(net, faces, { layer: "add_2/add", topK: 7 });
+      // Oracle: with W = I, Grad-CAM at the CAM layer has weights e_c / Z, i.e. ReLU(channel c) after min-max.
+      const atCam = await gradCam(net, faces, { layer: net.camLayer, classIndex: 3 });
+      const camRelu = await cam(net, faces, { classIndex: 3, relu: true });
+      assertClose(atCam.maps, camRelu.maps, 1e-5, "Grad-CAM at the CAM layer = CAM with ReLU");
+      assert.equal(net.gradCamLayer, "add_2/add");
+      const grad = await gradCam(net, faces, { layer: net.gradCamLayer, topK: 7 });
       assert.deepEqual(grad.shape, [21, 64, 64]);
       assert.ok(grad.maps.every((v) => v >= 0 && v <= 1));
       assert.equal(tf.memory().numTensors, before, "no tensor leaks");
+      const third = tf.slice(faces, [2, 0, 0, 0], [1, -1, -1, -1]);
+      const shown = await expressionMaps(net, third);
+      assert.deepEqual(shown.perClass.map((p) => p.label), [...HUMAN_EMOTIONS]);
+      assert.deepEqual(shown.shape, [1, 64, 64]);
+      assert.equal(shown.gradCamRecord.layer, "add_2/add");
+      assert.equal(shown.camRecord.layer, "conv2d_5/BiasAdd");
+      assertClose(shown.probabilities, (await ours.data()).subarray(14, 21), 1e-6, "probabilities of face 2");
+      assert.equal(tf.memory().numTensors, before + 1, "no tensor leaks (the slice is ours)");
+      tf.dispose([third, ours]);
       net.dispose();
       faces.dispose();
     });
