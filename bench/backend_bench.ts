@@ -11,8 +11,9 @@
  * backend is skipped for training (0.14 samples/s: one batch takes minutes).
  *
  * Usage: deno run --allow-read --allow-env --allow-sys --allow-ffi bench/backend_bench.ts
- *   [--backends wasm,webgpu,cpu] [--sizes 64,128] [--batches 20] [--budget-s 25] [--threads 1] [--profile]
- * (`--threads 2`: the threaded wasm build; a process can start wasm only once, so run it separately.)
+ *   [--backends wasm,webgpu,cpu] [--sizes 64,128] [--batches 20] [--budget-s 60] [--threads 1] [--profile]
+ * (`--threads 2`: the threaded wasm build; a process can start wasm only once, so run it separately.
+ * `--fallback-adapter`: also run webgpu on a CPU-emulated adapter such as llvmpipe, ~1 train sample/s.)
  *
  * @module
  */
@@ -126,7 +127,11 @@ async function benchBackend(
   _resetBackendForTests();
   let info: BackendInfo;
   try {
-    info = await initBackend({ backend: name as BackendInfo["name"], allowFallbackAdapter: true, threads });
+    info = await initBackend({
+      backend: name as BackendInfo["name"],
+      allowFallbackAdapter: Deno.args.includes("--fallback-adapter"),
+      threads,
+    });
   } catch (e) {
     console.error(`[bench] ${name}: not available (${(e as Error).message})`);
     return;
@@ -189,7 +194,7 @@ if (import.meta.main) {
   const backends = arg("backends", "wasm,webgpu,cpu").split(",");
   const sizes = arg("sizes", "64,128").split(",").map(Number);
   const batches = Number(arg("batches", "20"));
-  const budgetS = Number(arg("budget-s", "25"));
+  const budgetS = Number(arg("budget-s", "60"));
   const profile = Deno.args.includes("--profile");
   const threads = Number(arg("threads", "1"));
   for (const b of backends) await benchBackend(b, sizes, batches, budgetS, profile, threads);

@@ -25,6 +25,29 @@ type ConvAttrs = {
   dimRoundingMode?: "floor" | "round" | "ceil";
 };
 
+/**
+ * Stride-1 Conv2D of x padded by [top, bottom, left, right] (negative amounts crop): the padding goes to
+ * XNNPACK as explicit padding when none is negative, saving a padded copy of x.
+ */
+function convPadded(
+  backend: WasmLike,
+  x: Info,
+  filter: Info,
+  [top, bottom, left, right]: number[],
+  dilations: [number, number],
+  use: (info: Info) => Info,
+): Info {
+  const attrs = { strides: [1, 1], dataFormat: "NHWC", dilations };
+  if (Math.min(top, bottom, left, right) >= 0) {
+    return run(backend, "Conv2D", { x, filter }, {
+      ...attrs,
+      pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+    });
+  }
+  const xP = use(padOrCrop(backend, x, [[0, 0], [top, bottom], [left, right], [0, 0]]));
+  return run(backend, "Conv2D", { x: xP, filter }, { ...attrs, pad: "valid" });
+}
+
 function checkFormat(name: string, dataFormat?: string): void {
   if (dataFormat != null && dataFormat !== "NHWC") {
     throw new Error(`lib/backend ${name} (wasm): dataFormat ${dataFormat} is not supported, use NHWC`);
@@ -61,14 +84,8 @@ export function conv2DBackpropFilterByConv(
   const pr = (kw - 1) + (ow - 1) * sw + 1 - inW - pl;
   return scoped(backend, (use) => {
     const xT = use(transpose(backend, x, [3, 1, 2, 0])); // [c, H, W, n]
-    const xP = use(padOrCrop(backend, xT, [[0, 0], [pt, pb], [pl, pr], [0, 0]]));
     const dyT = use(transpose(backend, dy, [1, 2, 0, 3])); // [oh, ow, n, o]
-    const out = use(run(backend, "Conv2D", { x: xP, filter: dyT }, {
-      strides: [1, 1],
-      pad: "valid",
-      dataFormat: "NHWC",
-      dilations: [sh, sw],
-    })); // [c, kh, kw, o]
+    const out = use(convPadded(backend, xT, dyT, [pt, pb, pl, pr], [sh, sw], use)); // [c, kh, kw, o]
     return transpose(backend, out, [1, 2, 0, 3]);
   });
 }
@@ -184,15 +201,9 @@ export function conv2DBackpropInput(
     const zh = dyZ.shape[1], zw = dyZ.shape[2];
     const top = kh - 1 - pt, left = kw - 1 - pl;
     const bottom = inH + kh - 1 - zh - top, right = inW + kw - 1 - zw - left;
-    const dyP = use(padOrCrop(backend, dyZ, [[0, 0], [top, bottom], [left, right], [0, 0]]));
     const rot = use(run(backend, "Reverse", { x: filter }, { dims: [0, 1] }));
     const wT = use(transpose(backend, rot, [0, 1, 3, 2])); // [kh, kw, o, c]
-    return run(backend, "Conv2D", { x: dyP, filter: wT }, {
-      strides: [1, 1],
-      pad: "valid",
-      dataFormat: "NHWC",
-      dilations: [1, 1],
-    });
+    return convPadded(backend, dyZ, wT, [top, bottom, left, right], [1, 1], use);
   });
 }
 
