@@ -18,8 +18,8 @@ Deno.test("cropAccuracy", async (t) => {
   });
   await train(model, { train: data }, { epochs: 4, batchSize: 8, learningRate: 1e-2, progress: false });
   const test = squares(12, 200);
-  const truth = (_: unknown, i: number) => {
-    const [x0, y0, x1, y1] = test.boxes[i];
+  const truth = (_: unknown, i: number, split = "test") => {
+    const [x0, y0, x1, y1] = (split === "test" ? test : data).boxes[i];
     return { x0, y0, x1, y1 };
   };
 
@@ -47,6 +47,17 @@ Deno.test("cropAccuracy", async (t) => {
       assert.equal(same.gtCropAccuracy, same.camCropAccuracy);
     },
   );
+
+  await t.step("the paper's protocol: per-view SVMs on GAP features of training crops", async () => {
+    const r = await cropAccuracy(model, test, { truthBox: truth, svmTrain: data, svm: { cost: 1 } });
+    assert.equal(r.classifier, "svm");
+    for (const v of [r.fullAccuracy, r.camCropAccuracy, r.gtCropAccuracy]) assert.ok(v >= 0 && v <= 1);
+    // a huge margin clips every box to the whole image: all three views are the full image
+    const wide = await cropAccuracy(model, test, { truthBox: truth, svmTrain: data, margin: 100 });
+    assert.equal(wide.camCropAccuracy, wide.fullAccuracy);
+    assert.equal(wide.gtCropAccuracy, wide.fullAccuracy);
+    assert.equal(wide.margin, 100);
+  });
 
   await t.step("samples without a box and an empty dataset", async () => {
     const r = await cropAccuracy(model, test, { limit: 3 });
