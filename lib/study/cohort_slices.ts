@@ -7,7 +7,7 @@
  */
 import { type Cohort, loadCohort, type LoadCohortOptions } from "../data/cohort.ts";
 import type { Sample } from "../data/dataset.ts";
-import { fitTensor, loadGradients } from "../dmri/mod.ts";
+import { brainMask, fitTensor, loadGradients } from "../dmri/mod.ts";
 import { readNifti, type Volume, writeNifti } from "../nifti/mod.ts";
 import { type NormalizationOptions, sliceVolume } from "../slices/mod.ts";
 
@@ -23,7 +23,7 @@ export interface CohortSlicesOptions {
   fitMethod?: "ols" | "wls";
   /** Slice intensity normalisation (recorded with each sample). @default { method: "zscore", mask: "nonzero" } */
   normalization?: NormalizationOptions;
-  /** Where FA maps are cached: `<cacheDir>/<subject>/<acquisition>_FA_<method>.nii.gz`. @default "data/cache/<cohort folder name>" */
+  /** Where FA maps are cached: `<cacheDir>/<subject>/<acquisition>_FA_<method>_masked.nii.gz`. @default "data/cache/<cohort folder name>" */
   cacheDir?: string;
   /** Options for reading the cohort (problem handling, age groups). */
   cohort?: LoadCohortOptions;
@@ -63,7 +63,8 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * The FA map of one acquisition, from the cache or fitted now (and cached atomically).
+ * The FA map of one acquisition inside its brain mask (lib/dmri `brainMask`; 0 outside), from the cache or
+ * fitted now (and cached atomically).
  * FA = sqrt(1/2)·sqrt((λ1−λ2)² + (λ2−λ3)² + (λ3−λ1)²) / sqrt(λ1² + λ2² + λ3²) (Basser & Pierpaoli, 1996).
  */
 export async function acquisitionFa(
@@ -74,8 +75,10 @@ export async function acquisitionFa(
   if (await exists(cachePath)) return await readNifti(cachePath);
   const dwi = await readNifti(acquisition.dwiPath);
   const gtab = await loadGradients(acquisition.bvalPath, acquisition.bvecPath, { volumes: dwi.shape[3] });
-  // One thread: on 2 cores the worker pool measured slower than a single thread (lib/dmri bench).
-  const maps = fitTensor(dwi, gtab, { method: options.fitMethod ?? "wls" });
+  // FA only inside the brain (b0 median-Otsu mask): background noise fits to random, often high, FA that would
+  // dominate the normalised slices. One thread: on 2 cores the worker pool measured slower (lib/dmri bench).
+  const mask = brainMask(dwi, gtab);
+  const maps = fitTensor(dwi, gtab, { method: options.fitMethod ?? "wls", mask });
   await Deno.mkdir(cachePath.slice(0, cachePath.lastIndexOf("/")) || ".", { recursive: true });
   await writeNifti(maps.fa, cachePath);
   return maps.fa;
@@ -106,7 +109,7 @@ export async function prepareCohortSlices(
   );
   let done = 0;
   for (const { s, a } of jobs) {
-    const cachePath = `${cacheDir}/${s.id}/${a.name}_FA_${fitMethod}.nii.gz`;
+    const cachePath = `${cacheDir}/${s.id}/${a.name}_FA_${fitMethod}_masked.nii.gz`;
     const fa = await acquisitionFa(a, cachePath, { fitMethod });
     (faPaths[s.id] ??= {})[a.name] = cachePath;
     const label = groups.indexOf(s.group);
