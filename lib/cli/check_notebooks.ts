@@ -25,7 +25,11 @@ async function main(): Promise<number> {
       temps.push(tmp);
     }
     if (!temps.length) return 0;
-    const { code } = await new Deno.Command(Deno.execPath(), { args: ["check", ...temps] }).output();
+    const { code } = await new Deno.Command(Deno.execPath(), {
+      args: ["check", ...temps],
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
     console.log(`notebook type-check: ${temps.length} notebooks, ${code === 0 ? "clean" : "errors above"}`);
     return code;
   } finally {

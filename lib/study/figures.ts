@@ -44,7 +44,9 @@ export function accuracySummary(results: Table): Table {
     rollups.top1_loc_error = aq.op.mean("top1_loc_error");
   }
   // deno-lint-ignore no-explicit-any
-  return t.groupby("dataset", "config").rollup(rollups as any).orderby("dataset", "config");
+  const summary = t.groupby("dataset", "config").rollup(rollups as any).orderby("dataset", "config");
+  // One seed has no spread: null, not undefined (which tables print as "undefined").
+  return tableFromRows(rowsOf(summary).map((r) => ({ ...r, test_accuracy_sd: r.test_accuracy_sd ?? null })));
 }
 
 /** Localization per dataset, configuration and method: means over subjects/images and seeds. */
@@ -60,6 +62,7 @@ export function localizationSummary(localization: Table): Table {
       "pxap",
       "top1_loc_error",
       "top5_loc_error",
+      "top5_loc_error_tight_loose",
       "gt_known_loc",
       "max_box_acc",
       "max_box_acc_v2",
