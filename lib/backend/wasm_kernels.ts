@@ -3,7 +3,8 @@
  * depthwise backprop kernels, has a slow scalar `Conv2DBackpropInput`, a wrong `MaxPoolGrad` (running max
  * from +FLT_MIN, last tie wins), a `ResizeBilinearGrad` that ignores `halfPixelCenters`, and a `Conv2D` that
  * sizes numeric padding differently from the cpu backend for non-square filters, and its `Sum` transposes
- * the whole tensor to reduce leading axes (bias gradients). This module registers
+ * the whole tensor to reduce leading axes (bias gradients); its `Transpose` is slow on large 2-D/3-D
+ * permutations. This module registers
  * composed replacements built from wasm's own fast kernels (XNNPACK convs, matMul, transposes).
  *
  * @module
@@ -14,6 +15,7 @@ import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./_depthwise_gr
 import { maxPoolGrad } from "./_max_pool_grad.ts";
 import { resizeBilinearGrad } from "./_resize_bilinear_grad.ts";
 import { makeSum } from "./_sum.ts";
+import { makeTranspose } from "./_transpose.ts";
 
 /** Kernels this module registers for `wasm`, and whether each is new there or replaces the stock one. */
 export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced" | "wrapped">> = {
@@ -25,6 +27,7 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced"
   MaxPoolGrad: "replaced",
   ResizeBilinearGrad: "replaced",
   Sum: "wrapped",
+  Transpose: "wrapped",
 };
 
 type Maker = (stock: tf.KernelFunc | undefined) => tf.KernelFunc;
@@ -44,6 +47,10 @@ const MAKERS: Record<string, Maker> = {
   Sum: (stock) => {
     if (stock == null) throw new Error("lib/backend: the wasm backend has no Sum kernel to wrap");
     return makeSum(stock);
+  },
+  Transpose: (stock) => {
+    if (stock == null) throw new Error("lib/backend: the wasm backend has no Transpose kernel to wrap");
+    return makeTranspose(stock);
   },
 };
 

@@ -244,6 +244,30 @@ Deno.test("wasm training kernels match the cpu backend", async (t) => {
     await sameAsCpu("max (GMP)", (x) => tf.max(x, [1, 2]), [[2, 4, 5, 3]]);
   });
 
+  await t.step("Transpose (large permutations done on the heap) and its gradient", async () => {
+    const cases: [number[], number[]][] = [
+      [[64, 80], [1, 0]],
+      [[3, 40, 50], [0, 2, 1]],
+      [[20, 30, 8], [1, 0, 2]],
+      [[6, 5, 7, 30], [3, 1, 2, 0]],
+      [[4, 1, 30, 40], [2, 1, 3, 0]],
+      [[32, 16, 16, 8], [1, 2, 0, 3]],
+      [[2, 3, 4, 5, 60], [4, 0, 2, 1, 3]],
+    ];
+    for (const [shape, perm] of cases) {
+      await sameAsCpu(`transpose ${shape} by ${perm}`, (x) => tf.transpose(x, perm), [shape]);
+    }
+    const ints = async (backend: string) => {
+      await tf.setBackend(backend);
+      const x = tf.tidy(() => tf.reshape(tf.range(0, 64 * 90, 1, "int32"), [64, 90]));
+      const y = tf.transpose(x);
+      const v = await y.data();
+      tf.dispose([x, y]);
+      return Array.from(v);
+    };
+    assert.deepEqual(await ints("wasm"), await ints("cpu"));
+  });
+
   await t.step("no tensors or wasm buffers leak", async () => {
     assert.equal(tf.memory().numTensors, before, "tensors");
     await tf.setBackend("wasm");
