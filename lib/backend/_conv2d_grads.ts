@@ -107,7 +107,8 @@ export function conv2DBackpropFilter(
 /**
  * The same gradient by im2col: a depthwise conv with a one-hot filter gathers every window tap of x into
  * `patches [N, c·T]` (N = n·oh·ow, T = kh·kw; handles stride and padding), then one GEMM
- * dWᵀ[o, c·T] = dyᵀ[o, N] · patches[N, c·T] (explicit transposes: wasm's matMul is slow with transpose flags).
+ * dWᵀ[o, c·T] = dyᵀ[o, N] · patches[N, c·T], or dW = patchesᵀ · dy when the patches are the wider operand
+ * (explicit transposes: wasm's matMul is slow with transpose flags).
  */
 export function conv2DBackpropFilterIm2col(
   args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
@@ -157,8 +158,9 @@ export function conv2DBackpropFilterIm2col(
     }
     const p2 = use(reshape(backend, patches, [rows, c * taps]));
     const d2 = use(reshape(backend, dy, [rows, o]));
-    if (o <= c * taps) {
-      // Transpose the smaller operand: dy.
+    if (c * taps <= o) {
+      // XNNPACK repacks the right-hand operand on every call (it is new each step) and packing costs more
+      // than our heap transpose, so the smaller matrix (here the patches) goes on the right.
       const dT = use(transpose(backend, d2, [1, 0])); // [o, N]
       const g = use(run(backend, "BatchMatMul", { a: dT, b: p2 }, { transposeA: false, transposeB: false }));
       const g4 = use(reshape(backend, g, [o, c, kh, kw]));

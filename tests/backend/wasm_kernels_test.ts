@@ -49,6 +49,9 @@ Deno.test("wasm training kernels match the cpu backend", async (t) => {
     ["explicit padding", [2, 8, 8, 3], [3, 3, 3, 4], 2, [[0, 0], [1, 2], [2, 0], [0, 0]]],
     ["numeric padding, non-square filter", [2, 8, 9, 2], [3, 5, 2, 3], 1, 1],
     ["1x1", [2, 5, 5, 3], [1, 1, 3, 4], 1, "valid"],
+    ["1x1 stride 2", [2, 7, 6, 3], [1, 1, 3, 4], 2, "same"],
+    ["1 input channel (first layer), stride 2", [3, 9, 10, 1], [3, 3, 1, 16], 2, "same"],
+    ["1 input channel, stride 1", [2, 12, 12, 1], [3, 3, 1, 32], 1, "same"],
   ];
   await t.step("Conv2D: Conv2DBackpropFilter and Conv2DBackpropInput", async () => {
     for (const [label, xs, ws, s, pad] of convCases) {
