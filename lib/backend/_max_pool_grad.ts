@@ -73,6 +73,30 @@ export function maxPoolGrad(
   const xv = backend.typedArrayFromHeap(x);
   const g = backend.typedArrayFromHeap(dy);
   dx.fill(0);
+  if (
+    fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * oh <= inH && 2 * ow <= inW
+  ) {
+    // The common 2×2/2 window fully inside the image: four taps in registers.
+    const row = inW * c;
+    let k = 0;
+    for (let b = 0; b < n; b++) {
+      for (let p = 0; p < oh; p++) {
+        for (let q = 0; q < ow; q++) {
+          const t0 = b * inH * row + 2 * p * row + 2 * q * c, t1 = t0 + c, t2 = t0 + row, t3 = t2 + c;
+          for (let ch = 0; ch < c; ch++, k++) {
+            // Running max from −∞ with ">", exactly as the cpu backend (NaN and −∞ never win).
+            let at = -1, best = -Infinity;
+            if (xv[t0 + ch] > best) (best = xv[t0 + ch], at = t0 + ch);
+            if (xv[t1 + ch] > best) (best = xv[t1 + ch], at = t1 + ch);
+            if (xv[t2 + ch] > best) (best = xv[t2 + ch], at = t2 + ch);
+            if (xv[t3 + ch] > best) at = t3 + ch;
+            if (at >= 0) dx[at] += g[k];
+          }
+        }
+      }
+    }
+    return out;
+  }
   const taps = new Int32Array(fh * fw);
   let k = 0;
   for (let b = 0; b < n; b++) {

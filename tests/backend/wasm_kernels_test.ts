@@ -92,6 +92,23 @@ Deno.test("wasm training kernels match the cpu backend", async (t) => {
     }
   });
 
+  await t.step("MaxPoolGrad with NaN and -Infinity matches cpu", async () => {
+    for (const [f, s] of [[2, 2], [3, 2]]) {
+      const v = randn(2 * 6 * 6 * 3, 4);
+      for (let i = 0; i < v.length; i += 5) v[i] = NaN;
+      for (let i = 2; i < v.length; i += 7) v[i] = -Infinity;
+      const run = async (backend: string) => {
+        await tf.setBackend(backend);
+        const x = tf.tensor4d(v, [2, 6, 6, 3]);
+        const g = tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, f, s, "valid")))(x);
+        const out = await g.data();
+        tf.dispose([x, g]);
+        return Array.from(out);
+      };
+      assert.deepEqual(await run("wasm"), await run("cpu"), `window ${f}, stride ${s}`);
+    }
+  });
+
   await t.step("the composed MaxPoolGrad (cross-check of the heap pass) matches too", async () => {
     await tf.setBackend("wasm");
     for (const [label, xs, f, s, pad] of poolCases) {
