@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     "subject_accuracy",
     "test_auc",
     "top1_cls_error",
-    "top1_loc_error",
+    "top5_cls_error",
   ]);
   printTable("Localization (mean over subjects/images and seeds)", localizationSummary(tables.localization), [
     "dataset",
@@ -181,6 +181,7 @@ async function main(): Promise<void> {
     "chance_energy",
     "pxap",
     "top1_loc_error",
+    "top5_loc_error",
     "gt_known_loc",
     "max_box_acc_v2",
   ]);

@@ -39,10 +39,7 @@ export function accuracySummary(results: Table): Table {
   if (cols.includes("test_auc")) rollups.test_auc = aq.op.mean("test_auc");
   if (cols.includes("subject_accuracy")) rollups.subject_accuracy = aq.op.mean("subject_accuracy");
   if (cols.includes("val_accuracy")) rollups.val_accuracy = aq.op.mean("val_accuracy");
-  if (cols.includes("top1_loc_error")) {
-    rollups.top1_cls_error = aq.op.mean("top1_cls_error");
-    rollups.top1_loc_error = aq.op.mean("top1_loc_error");
-  }
+  for (const c of ["top1_cls_error", "top5_cls_error"]) if (cols.includes(c)) rollups[c] = aq.op.mean(c);
   // deno-lint-ignore no-explicit-any
   const summary = t.groupby("dataset", "config").rollup(rollups as any).orderby("dataset", "config");
   // One seed has no spread: null, not undefined (which tables print as "undefined").
