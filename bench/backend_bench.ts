@@ -136,6 +136,8 @@ async function benchBackend(
     console.error(`[bench] ${name}: not available (${(e as Error).message})`);
     return;
   }
+  // The cpu backend is a reference, not a contender: a short look is enough.
+  if (info.name === "cpu") budgetS = Math.min(budgetS, 20);
   const tool = `cam-dmri ${info.name}${info.threads > 1 ? ` ${info.threads} threads` : ""}`;
   const common = {
     threads: info.threads,
