@@ -39,9 +39,9 @@ export function fcHeadModel(backbone: CamModel, options: FcHeadOptions = {}): Ca
   };
   const head = {
     "fc1/kernel": glorot(flat, hidden, seed * 2 + 1),
-    "fc1/bias": tf.variable(tf.zeros([hidden])),
+    "fc1/bias": tf.tidy(() => tf.variable(tf.zeros([hidden]))),
     "fc2/kernel": glorot(hidden, numClasses, seed * 2 + 2),
-    "fc2/bias": tf.variable(tf.zeros([numClasses])),
+    "fc2/bias": tf.tidy(() => tf.variable(tf.zeros([numClasses]))),
   };
   const trainable: Record<string, tf.Variable> = {};
   for (const [k, v] of Object.entries(backbone.trainable)) if (!k.startsWith("classifier/")) trainable[k] = v;

@@ -23,9 +23,11 @@ export function withClassifier(
     throw new TransferError("withClassifier", `${weights.length} weights do not form [K, ${numClasses}]`);
   }
   const k = weights.length / numClasses;
-  // Variables: a tf.tidy around this call must not free them.
-  const w = tf.variable(tf.tensor2d(weights, [k, numClasses]), false) as unknown as tf.Tensor2D;
-  const b = tf.variable(tf.tensor1d(bias), false) as unknown as tf.Tensor1D;
+  // Variables: a tf.tidy around this call must not free them; the tidy here frees the source tensors.
+  const w = tf.tidy(() =>
+    tf.variable(tf.tensor2d(weights, [k, numClasses]), false)
+  ) as unknown as tf.Tensor2D;
+  const b = tf.tidy(() => tf.variable(tf.tensor1d(bias), false)) as unknown as tf.Tensor1D;
   const config: ModelConfig = { ...model.config, numClasses, name: `${model.config.name}+linear` };
   return {
     base: model,
