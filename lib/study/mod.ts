@@ -12,6 +12,7 @@ export {
 } from "./cohort_slices.ts";
 export { type CohortCellOptions, cohortSlices, runCohortCell } from "./cohort_cell.ts";
 export { type DigitsData, digitsData, runDigitsCell } from "./digits_cell.ts";
+export { runTransferCell, type TransferCellOptions, type TransferData } from "./transfer_cell.ts";
 export { CAM_METHODS, type CamMethod, runCamMethod } from "./cam_methods.ts";
 export {
   accuracySummary,

@@ -8,6 +8,7 @@ import type { CellRunner } from "../experiments/runner.ts";
 import { simulateCohort, type SimulateCohortOptions } from "../synth/mod.ts";
 import { runCohortCell } from "./cohort_cell.ts";
 import { runDigitsCell } from "./digits_cell.ts";
+import { runTransferCell } from "./transfer_cell.ts";
 
 /** Options of {@linkcode studyRunner}. */
 export interface StudyOptions {
@@ -68,8 +69,14 @@ export function studyRunner(options: StudyOptions): CellRunner {
       }
       case "digits":
         return runDigitsCell(cell, ctx, { progress: options.progress });
+      case "transfer":
+        return runTransferCell(cell, ctx, {
+          cohortDir: options.cohortDir,
+          cacheDir: options.cacheDir,
+          progress: options.progress,
+        });
       default:
-        throw new Error(`${cell.id}: unknown dataset "${cell.dataset}" (known: cohort, digits)`);
+        throw new Error(`${cell.id}: unknown dataset "${cell.dataset}" (known: cohort, digits, transfer)`);
     }
   };
 }
