@@ -318,12 +318,15 @@ export async function runTransferCell(
         svmTrain: b.train,
         trainLimit: data.cropTrainLimit,
         limit: data.cropLimit,
+        camOptions: { normalize: cell.cam.normalize, relu: cell.cam.relu },
       });
       localization.push({
         dataset: datasetOf(b.name),
         target: b.name,
         method: b.own ? "cam" : "cam-svm",
         classifier: res.classifier,
+        relu: cell.cam.relu ?? false,
+        normalize: cell.cam.normalize,
         images: res.count,
         full_accuracy: res.fullAccuracy,
         cam_crop_accuracy: res.camCropAccuracy,

@@ -85,6 +85,7 @@ Deno.test("a transfer cell runs the Table 4/5 analogues on digits, garments and 
         }
         assert.equal(r.classifier, "svm");
         assert.equal(r.threshold, 0.2);
+        assert.equal(r.normalize, "minmax");
       }
     },
   );
