@@ -12,7 +12,15 @@
  * @module
  */
 import { initBackend } from "../backend/mod.ts";
-import { concatTables, type GridTables, loadGrid, rowsOf, runGrid, type Table } from "../experiments/mod.ts";
+import {
+  concatTables,
+  expandGrid,
+  type GridTables,
+  loadGrid,
+  rowsOf,
+  runGrid,
+  type Table,
+} from "../experiments/mod.ts";
 import {
   accuracySummary,
   ensureSimulatedCohort,
@@ -109,7 +117,16 @@ async function main(): Promise<void> {
   console.log(`[reproduce] backend ${backend.name} (${backend.threads} thread(s)), scale ${args.scale}`);
 
   let cohortDir = args.data;
+  // Which cohort the "cohort" cells ran on is part of their identity: results made on the default simulated
+  // cohort must not be reused for --data or another --seed (cells of the default cohort keep their ids, so the
+  // notebooks find them).
+  let cohortTag: Record<string, string> = {};
   if (cohortDir) {
+    try {
+      cohortTag = { cohort: await Deno.realPath(cohortDir) };
+    } catch {
+      usage(`--data ${cohortDir}: no such folder`);
+    }
     console.log(`[reproduce] using the cohort at ${cohortDir}`);
   } else {
     let last = -1;
@@ -124,6 +141,7 @@ async function main(): Promise<void> {
       },
     });
     console.log(`[reproduce] simulated cohort at ${cohortDir}`);
+    if (args.seed !== 0) cohortTag = { cohort: `synth-${args.scale}-s${args.seed}` };
   }
 
   // The scale's grids: the dMRI study and the cluttered-digits protocol.
@@ -131,7 +149,10 @@ async function main(): Promise<void> {
   const allTables: GridTables[] = [];
   let ranCount = 0, skippedCount = 0, writtenCount = 0;
   for (const gridName of gridNames) {
-    const { config, cells } = await loadGrid(`experiments/configs/${gridName}.json`);
+    const path = `experiments/configs/${gridName}.json`;
+    const { config } = await loadGrid(path);
+    const tag = config.datasets.includes("cohort") ? cohortTag : {};
+    const cells = expandGrid({ ...config, data: { ...config.data, ...tag } }, { source: path });
     console.log(`[reproduce] grid ${config.name}: ${cells.length} cells`);
     const started: number[] = [];
     let timed = 0, timedSeconds = 0;
@@ -191,4 +212,16 @@ async function main(): Promise<void> {
   );
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  try {
+    await main();
+  } catch (e) {
+    // The library's typed errors name the file and the problem: say that, without a stack.
+    const known = e instanceof Error && e.name !== "Error" && e.name.endsWith("Error") &&
+      !(e instanceof TypeError) &&
+      !(e instanceof RangeError) && !(e instanceof ReferenceError);
+    if (!known) throw e;
+    console.error(`reproduce: ${e.name}: ${e.message}`);
+    Deno.exit(1);
+  }
+}
