@@ -182,6 +182,7 @@ async function main(): Promise<void> {
     metrics: concatTables(allTables.map((t) => t.metrics)),
     results: concatTables(allTables.map((t) => t.results)),
     localization: concatTables(allTables.map((t) => t.localization)),
+    curves: concatTables(allTables.map((t) => t.curves)),
   };
   printTable("Test accuracy (mean over seeds)", accuracySummary(tables.results), [
     "dataset",

@@ -33,6 +33,8 @@ export interface CellOutput {
   results: Record<string, unknown>[];
   /** One row per CAM method x metric (localization, faithfulness, ...). */
   localization?: Record<string, unknown>[];
+  /** Points of curves (precision–recall, ROC, ...): one row per point, with a `curve` column naming it. */
+  curves?: Record<string, unknown>[];
   /** Backend that ran it, e.g. "wasm (1 thread)". */
   backend?: string;
   /** Extra manifest fields. */
@@ -55,10 +57,11 @@ export interface GridTables {
   metrics: Table;
   results: Table;
   localization: Table;
+  curves: Table;
 }
 
 /** The table names of a grid and of each cell. */
-export const TABLES = ["metrics", "results", "localization"] as const;
+export const TABLES = ["metrics", "results", "localization", "curves"] as const;
 
 /** Folder of a cell. */
 export function cellDir(root: string, cell: GridCell): string {
@@ -155,7 +158,7 @@ export async function runGrid(
  */
 export async function collectGrid(cells: GridCell[], options: { root?: string } = {}): Promise<GridTables> {
   const root = options.root ?? "experiments";
-  const parts: Record<string, Table[]> = { metrics: [], results: [], localization: [] };
+  const parts: Record<string, Table[]> = { metrics: [], results: [], localization: [], curves: [] };
   for (const cell of cells) {
     if (!(await isDone(root, cell))) continue;
     for (const name of TABLES) {
@@ -167,6 +170,7 @@ export async function collectGrid(cells: GridCell[], options: { root?: string } 
     metrics: concatTables(parts.metrics),
     results: concatTables(parts.results),
     localization: concatTables(parts.localization),
+    curves: concatTables(parts.curves),
   };
   if (cells.length > 0) {
     for (const name of TABLES) await saveTable(tables[name], `${root}/${cells[0].grid}/${name}`);

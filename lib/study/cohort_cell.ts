@@ -143,15 +143,26 @@ export async function runCohortCell(
       metrics: result.history.map((m) => ({ ...m })),
       results,
       localization,
+      curves: curveRows(test.binary?.prCurve, test.binary?.rocCurve),
       backend: results[0].backend,
       extra: {
         split: { subjects: split.subjects, leaky: split.leaky },
-        curves: { pr: test.binary?.prCurve ?? null, roc: test.binary?.rocCurve ?? null },
       },
     };
   } finally {
     model.dispose();
   }
+}
+
+/** PR and ROC curve points as rows: curve, x (recall / false-positive rate), y (precision / true-positive rate). */
+function curveRows(
+  pr: { precision: number[]; recall: number[]; thresholds: number[] } | null | undefined,
+  roc: { fpr: number[]; tpr: number[]; thresholds: number[] } | null | undefined,
+): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  pr?.recall.forEach((r, i) => rows.push({ curve: "pr", point: i, x: r, y: pr.precision[i] }));
+  roc?.fpr.forEach((f, i) => rows.push({ curve: "roc", point: i, x: f, y: roc.tpr[i] }));
+  return rows;
 }
 
 /** CAM volumes of the test subjects (first acquisition) scored against their truth masks. */

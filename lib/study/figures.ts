@@ -9,7 +9,7 @@ import * as aq from "arquero";
 import type { GridTables } from "../experiments/runner.ts";
 import type { Table } from "../experiments/tables.ts";
 import { rowsOf, saveTable, tableFromRows } from "../experiments/tables.ts";
-import { barChart, lineChart, renderPng, renderSvg, type VegaLiteSpec } from "../viz/mod.ts";
+import { barChart, lineChart, prChart, renderPng, renderSvg, type VegaLiteSpec } from "../viz/mod.ts";
 
 /** Label of a run's configuration without the seed: `model-pooling (split[, aug])`. */
 export function configLabel(row: Record<string, unknown>): string {
@@ -127,6 +127,20 @@ export function studyCharts(tables: GridTables): Record<string, VegaLiteSpec> {
         title: `${dataset}: test accuracy (mean ± sd over seeds)`,
         yDomain: [0, 1],
       });
+    }
+  }
+  const curves = withLabel(tables.curves);
+  if (curves.numRows()) {
+    for (const dataset of new Set(curves.array("dataset") as string[])) {
+      const pr = rowsOf(curves).filter((r) => r.dataset === dataset && r.curve === "pr" && r.seed === 0)
+        .map((r) => ({ config: r.config, recall: r.x, precision: r.y, point: r.point }));
+      if (pr.length) {
+        charts[`${dataset}_precision_recall`] = prChart(pr, {
+          color: "config",
+          order: "point",
+          title: `${dataset}: precision–recall on the test set (seed 0)`,
+        });
+      }
     }
   }
   const loc = localizationSummary(tables.localization);

@@ -58,6 +58,11 @@ Deno.test("the study end to end at toy scale", async (t) => {
     assert.equal(localizationSummary(tables.localization).numRows(), 4);
     const written = await writeStudyReport(tables, `${root}/exp/toy`);
     assert.ok(written.some((f) => f.endsWith("cohort_test_accuracy.svg")));
+    assert.ok(written.some((f) => f.endsWith("cohort_precision_recall.svg")));
+    // PR curves start at (recall 0, precision 1) and end at recall 1.
+    const pr = (tables.curves.objects() as Record<string, number | string>[]).filter((r) => r.curve === "pr");
+    assert.ok(pr.length >= 2);
+    assert.equal(pr.at(-1)!.x, 1);
   });
 
   await t.step("a digits cell reports classification and localization errors per method", async () => {
