@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   for (const gridName of gridNames) {
     const path = `experiments/configs/${gridName}.json`;
     const { config } = await loadGrid(path);
-    const tag = config.datasets.includes("cohort") ? cohortTag : {};
+    const tag = config.datasets.some((d) => d === "cohort" || d === "transfer") ? cohortTag : {};
     const cells = expandGrid({ ...config, data: { ...config.data, ...tag } }, { source: path });
     console.log(`[reproduce] grid ${config.name}: ${cells.length} cells`);
     const started: number[] = [];
