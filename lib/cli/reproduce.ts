@@ -206,6 +206,10 @@ async function main(): Promise<void> {
     "top5_loc_error",
     "gt_known_loc",
     "max_box_acc_v2",
+    "full_accuracy",
+    "cam_crop_accuracy",
+    "gt_crop_accuracy",
+    "cam_box_iou50",
   ]);
   console.log(
     `\n[reproduce] ran ${ranCount} cells, ${skippedCount} finished earlier; ${writtenCount} files under ` +

@@ -64,6 +64,11 @@ export function localizationSummary(localization: Table): Table {
       "max_box_acc",
       "max_box_acc_v2",
       "pointing_game",
+      "full_accuracy",
+      "cam_crop_accuracy",
+      "gt_crop_accuracy",
+      "cam_box_iou50",
+      "mean_iou",
     ]
   ) {
     if (cols.has(c)) rollups[c] = aq.op.mean(c);
