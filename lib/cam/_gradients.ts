@@ -5,7 +5,8 @@ import "../backend/mod.ts";
 import type { CamModel } from "../models/model.ts";
 import { CamError } from "./errors.ts";
 import { byImage, resolveTargets, targetMask, type Targets, targetScores } from "./_targets.ts";
-import type { ClassSelector } from "./types.ts";
+import type { CamResult, ClassSelector, MapOptions } from "./types.ts";
+import { checkLayer, collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";
 
 /** Activations A and gradients ∂y^c/∂A at one layer, one row per map. */
 export interface LayerGradients {
@@ -43,4 +44,36 @@ export function layerGradients(
     tf.sum(tf.mul(model.apply(batch, { training: false, perturb: { [layer]: perturbation } }).logits, pick));
   const gradients = tf.grad(objective)(tf.zerosLike(activations)) as tf.Tensor4D;
   return { activations, gradients, scores: targetScores(forward.logits, targets), targets };
+}
+
+/**
+ * The shared body of the gradient methods (torch-cam style): gradients at the layer → the method's channel
+ * weights α (from A and ∂y^c/∂A) → Σ_k α_k A_k → the pipeline (ReLU?, normalise, upsample) → a CamResult.
+ */
+export async function gradientMethod(
+  fn: string,
+  method: string,
+  model: CamModel,
+  images: tf.Tensor4D,
+  options: MapOptions & { layer?: string },
+  channelWeights: (activations: tf.Tensor4D, gradients: tf.Tensor4D) => tf.Tensor2D,
+): Promise<CamResult> {
+  const layer = options.layer ?? model.camLayer;
+  checkLayer(fn, model, layer);
+  const settings = pipelineSettings(fn, options, true, images.shape);
+  const out = tf.tidy(() => {
+    const { activations, gradients, scores, targets } = layerGradients(fn, model, images, layer, options);
+    const weights = channelWeights(activations, gradients);
+    const raw = weightedSum(activations, weights);
+    return {
+      maps: finishMaps(raw, settings),
+      scores,
+      imageIndex: targets.imageIndex,
+      classIndex: targets.classIndex,
+      weights,
+      mapSize: [raw.shape[1], raw.shape[2]] as [number, number],
+      selection: targets.selection,
+    };
+  });
+  return await collect(out, { method, layer, model, settings, inputShape: images.shape });
 }

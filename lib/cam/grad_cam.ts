@@ -1,8 +1,7 @@
 /** Grad-CAM (Selvaraju et al., 2017). */
 import * as tf from "@tensorflow/tfjs-core";
 import type { CamModel } from "../models/model.ts";
-import { checkLayer, collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";
-import { layerGradients } from "./_gradients.ts";
+import { gradientMethod } from "./_gradients.ts";
 import type { CamResult, MapOptions } from "./types.ts";
 
 /** Options of {@linkcode gradCam} and {@linkcode gradCamPlusPlus}. */
@@ -27,33 +26,17 @@ export interface GradCamOptions extends MapOptions {
  * @example
  * const { maps } = await gradCam(model, images, { layer: model.convLayers[1], classIndex: [0, 1] });
  */
-export async function gradCam(
+export function gradCam(
   model: CamModel,
   images: tf.Tensor4D,
   options: GradCamOptions = {},
 ): Promise<CamResult> {
-  const layer = options.layer ?? model.camLayer;
-  checkLayer("gradCam", model, layer);
-  const settings = pipelineSettings("gradCam", options, true, images.shape);
-  const out = tf.tidy(() => {
-    const { activations, gradients, scores, targets } = layerGradients(
-      "gradCam",
-      model,
-      images,
-      layer,
-      options,
-    );
-    const weights = tf.mean(gradients, [1, 2]) as tf.Tensor2D;
-    const raw = weightedSum(activations, weights);
-    return {
-      maps: finishMaps(raw, settings),
-      scores,
-      imageIndex: targets.imageIndex,
-      classIndex: targets.classIndex,
-      weights,
-      mapSize: [raw.shape[1], raw.shape[2]] as [number, number],
-      selection: targets.selection,
-    };
-  });
-  return await collect(out, { method: "grad-cam", layer, model, settings, inputShape: images.shape });
+  return gradientMethod(
+    "gradCam",
+    "grad-cam",
+    model,
+    images,
+    options,
+    (_activations, gradients) => tf.mean(gradients, [1, 2]) as tf.Tensor2D,
+  );
 }

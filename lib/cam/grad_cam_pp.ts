@@ -1,8 +1,7 @@
 /** Grad-CAM++ (Chattopadhyay et al., 2018). */
 import * as tf from "@tensorflow/tfjs-core";
 import type { CamModel } from "../models/model.ts";
-import { checkLayer, collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";
-import { layerGradients } from "./_gradients.ts";
+import { gradientMethod } from "./_gradients.ts";
 import type { GradCamOptions } from "./grad_cam.ts";
 import type { CamResult } from "./types.ts";
 
@@ -25,37 +24,16 @@ import type { CamResult } from "./types.ts";
  * @example
  * const { maps, weights } = await gradCamPlusPlus(model, images, { topK: 2 });
  */
-export async function gradCamPlusPlus(
+export function gradCamPlusPlus(
   model: CamModel,
   images: tf.Tensor4D,
   options: GradCamOptions = {},
 ): Promise<CamResult> {
-  const layer = options.layer ?? model.camLayer;
-  checkLayer("gradCamPlusPlus", model, layer);
-  const settings = pipelineSettings("gradCamPlusPlus", options, true, images.shape);
-  const out = tf.tidy(() => {
-    const { activations, gradients: g, scores, targets } = layerGradients(
-      "gradCamPlusPlus",
-      model,
-      images,
-      layer,
-      options,
-    );
+  return gradientMethod("gradCamPlusPlus", "grad-cam++", model, images, options, (activations, g) => {
     const g2 = tf.square(g);
     const g3 = tf.mul(g2, g);
     const activationSum = tf.sum(activations, [1, 2], true);
     const alpha = tf.divNoNan(g2, tf.add(tf.mul(g2, 2), tf.mul(activationSum, g3)));
-    const weights = tf.sum(tf.mul(alpha, tf.relu(g)), [1, 2]) as tf.Tensor2D;
-    const raw = weightedSum(activations, weights);
-    return {
-      maps: finishMaps(raw, settings),
-      scores,
-      imageIndex: targets.imageIndex,
-      classIndex: targets.classIndex,
-      weights,
-      mapSize: [raw.shape[1], raw.shape[2]] as [number, number],
-      selection: targets.selection,
-    };
+    return tf.sum(tf.mul(alpha, tf.relu(g)), [1, 2]) as tf.Tensor2D;
   });
-  return await collect(out, { method: "grad-cam++", layer, model, settings, inputShape: images.shape });
 }
