@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../../lib/backend/mod.ts";
 import { expandGrid, runGrid } from "../../lib/experiments/mod.ts";
 import { readNifti } from "../../lib/nifti/mod.ts";
@@ -29,7 +30,9 @@ Deno.test("the study end to end at toy scale", async (t) => {
       cam: { methods: ["cam", "grad-cam"] },
       data: { camSubjects: 1 },
     });
+    const before = tf.memory().numTensors;
     const { tables } = await runGrid(cells, runner, { root: `${root}/exp` });
+    assert.equal(tf.memory().numTensors, before, "a cohort cell leaves no tensors behind");
     const results = tables.results.objects() as Record<string, number | boolean>[];
     assert.equal(results.length, 2);
     const bySplit = Object.fromEntries(results.map((r) => [String(r.split), r]));
@@ -78,7 +81,9 @@ Deno.test("the study end to end at toy scale", async (t) => {
       cam: { methods: ["cam", "saliency"] },
       data: { counts: { train: 200, val: 50, test: 40 } },
     });
+    const before = tf.memory().numTensors;
     const { tables } = await runGrid(cells, runner, { root: `${root}/exp` });
+    assert.equal(tf.memory().numTensors, before, "a digits cell leaves no tensors behind");
     const [result] = tables.results.objects() as Record<string, number>[];
     assert.ok(result.top1_cls_error >= 0 && result.top1_cls_error <= 1);
     assert.ok(result.top5_cls_error <= result.top1_cls_error);
