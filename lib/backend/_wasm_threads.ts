@@ -14,6 +14,7 @@
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs-core";
 import { fromFileUrl } from "./_paths.ts";
 
 const STRING_LITERAL = /var wasmWorkerContents = ("(?:[^"\\]|\\.)*");/;
@@ -53,11 +54,29 @@ type WorkerThreads = { Worker: new (url: string | URL, options?: unknown) => unk
  * Prepares the patches and runs `start` (which must initialise the wasm backend) with them in place.
  * Returns what `start` returns; the patches are undone afterwards.
  */
-export async function withThreadedWasm<T>(threads: number, start: () => Promise<T>): Promise<T> {
+export async function withThreadedWasm<T>(
+  threads: number,
+  start: () => Promise<T>,
+  scriptDir?: string,
+): Promise<T> {
   const bundlePath = fromFileUrl(import.meta.resolve("@tensorflow/tfjs-backend-wasm"));
   const script = patchedWorkerScript(await Deno.readTextFile(bundlePath));
-  const file = await Deno.makeTempFile({ prefix: "tfjs-wasm-pthread-", suffix: ".cjs" });
-  await Deno.writeTextFile(file, script);
+  // node:worker_threads wants an absolute path. In a given folder the script keeps one name per tfjs version
+  // (written atomically, reused by later runs); otherwise a fresh OS temp file.
+  let file: string;
+  if (scriptDir) {
+    await Deno.mkdir(scriptDir, { recursive: true });
+    file = `${await Deno.realPath(scriptDir)}/tfjs-wasm-pthread-${tf.version_core}.cjs`;
+    const existing = await Deno.readTextFile(file).catch(() => null);
+    if (existing !== script) {
+      const tmp = `${file}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+      await Deno.writeTextFile(tmp, script);
+      await Deno.rename(tmp, file);
+    }
+  } else {
+    file = await Deno.realPath(await Deno.makeTempFile({ prefix: "tfjs-wasm-pthread-", suffix: ".cjs" }));
+    await Deno.writeTextFile(file, script);
+  }
   const wt = (await import("node:worker_threads")).default as unknown as WorkerThreads;
   const NodeWorker = wt.Worker;
   const webWorker = globalThis.Worker;

@@ -33,6 +33,11 @@ export interface BackendOptions {
    * Only the first wasm start in a process decides. @default 1
    */
   threads?: number;
+  /**
+   * Folder for the threaded build's worker script (a patched copy of tfjs's pthread script).
+   * @default the OS temp folder
+   */
+  workerScriptDir?: string;
   /** Milliseconds allowed for each import / adapter request before giving up on that backend. @default 20000 */
   timeoutMs?: number;
 }
@@ -225,7 +230,7 @@ function wasmStarted(): boolean {
   return registry != null && registry["wasm"] != null;
 }
 
-async function tryWasm(threads: number, timeoutMs: number): Promise<Attempt> {
+async function tryWasm(threads: number, timeoutMs: number, scriptDir?: string): Promise<Attempt> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   const folder = wasmBinaryFolder();
   const started = wasmStarted();
@@ -244,7 +249,7 @@ async function tryWasm(threads: number, timeoutMs: number): Promise<Attempt> {
       ready = await withTimeout(
         "the threaded wasm build",
         timeoutMs,
-        withThreadedWasm(threads, () => tf.setBackend("wasm")),
+        withThreadedWasm(threads, () => tf.setBackend("wasm"), scriptDir),
       );
       if (!ready) note = "; the threaded build did not start, using 1 thread";
     } catch (e) {
@@ -311,7 +316,7 @@ async function start(options: BackendOptions): Promise<BackendInfo> {
         : name === "webgpu"
         ? await tryWebgpu(options.allowFallbackAdapter ?? false, timeoutMs)
         : name === "wasm"
-        ? await tryWasm(threads, timeoutMs)
+        ? await tryWasm(threads, timeoutMs, options.workerScriptDir)
         : await tryCpu();
       tried.push({ backend: name, ok: true, reason: got.reason, ms: performance.now() - t0 });
       await tf.ready();
