@@ -54,19 +54,15 @@ function checkFormat(name: string, dataFormat?: string): void {
   }
 }
 
-/**
- * dW[i, j, c, o] = Σ_{n, p, q} x[n, p·sh + i − pt, q·sw + j − pl, c] · dy[n, p, q, o], computed as a forward
- * conv of x (channels as batch, batch as channels) with dy as the filter, dilated by the stride.
- */
-export function conv2DBackpropFilterByConv(
+/** The inputs, backend and conv geometry both Conv2DBackpropFilter compositions start from. */
+function filterGradSetup(
   args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
-): Info {
+): { x: Info; dy: Info; backend: WasmLike; info: tf.backend_util.Conv2DInfo } {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as
     & ConvAttrs
     & { filterShape: [number, number, number, number] };
   checkFormat("Conv2DBackpropFilter", dataFormat);
-  const backend = args.backend;
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filterShape,
@@ -75,6 +71,17 @@ export function conv2DBackpropFilterByConv(
     pad,
     dimRoundingMode,
   );
+  return { x, dy, backend: args.backend, info };
+}
+
+/**
+ * dW[i, j, c, o] = Σ_{n, p, q} x[n, p·sh + i − pt, q·sw + j − pl, c] · dy[n, p, q, o], computed as a forward
+ * conv of x (channels as batch, batch as channels) with dy as the filter, dilated by the stride.
+ */
+export function conv2DBackpropFilterByConv(
+  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+): Info {
+  const { x, dy, backend, info } = filterGradSetup(args);
   const [, inH, inW] = x.shape;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const [, oh, ow] = dy.shape;
@@ -113,20 +120,7 @@ export function conv2DBackpropFilter(
 export function conv2DBackpropFilterIm2col(
   args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
 ): Info {
-  const { x, dy } = args.inputs as { x: Info; dy: Info };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as
-    & ConvAttrs
-    & { filterShape: [number, number, number, number] };
-  checkFormat("Conv2DBackpropFilter", dataFormat);
-  const backend = args.backend;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const { x, dy, backend, info } = filterGradSetup(args);
   const [, inH, inW, c] = x.shape;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const [n, oh, ow, o] = dy.shape;
