@@ -12,6 +12,11 @@
  *
  * Usage: deno run --allow-read --allow-env --allow-sys --allow-ffi bench/backend_bench.ts
  *   [--backends wasm,webgpu,cpu] [--sizes 64,128] [--batches 20] [--budget-s 60] [--threads 1] [--profile]
+ *   [--native both|on|off|all]
+ * (`--native`: wasm with its convs on oneDNN and matrix products on a BLAS through FFI (tool
+ * "cam-dmri wasm+dnnl+blas"), wasm alone ("cam-dmri wasm"), `both` one after the other in the same process
+ * (the default), or `all`: also the BLAS without oneDNN ("cam-dmri wasm+blas", stride-1 convs as shifted
+ * GEMMs).)
  * (`--threads 2`: the threaded wasm build; a process can start wasm only once, so run it separately.
  * `--fallback-adapter`: also run webgpu on a CPU-emulated adapter such as llvmpipe, ~1 train sample/s.)
  *
@@ -19,6 +24,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { _resetBackendForTests, type BackendInfo, initBackend } from "../lib/backend/init_backend.ts";
+import { activeNative, type NativeLibraries, registerNativeKernels } from "../lib/backend/native_kernels.ts";
 import { createModelR, type ModelR, modelRMacs } from "./_model_r.ts";
 
 const BATCH = 32;
@@ -138,10 +144,44 @@ async function benchBackend(
   }
   // The cpu backend is a reference, not a contender: a short look is enough.
   if (info.name === "cpu") budgetS = Math.min(budgetS, 20);
-  const tool = `cam-dmri ${info.name}${info.threads > 1 ? ` ${info.threads} threads` : ""}`;
+  const libs = activeNative();
+  const mode = arg("native", "both");
+  const none: NativeLibraries = {};
+  const hasNative = info.name === "wasm" && (libs.blas != null || libs.dnnl != null);
+  const variants: NativeLibraries[] = !hasNative
+    ? [none]
+    : mode === "on"
+    ? [libs]
+    : mode === "off"
+    ? [none]
+    : [
+      none,
+      ...(mode === "all" && libs.dnnl && libs.blas ? [{ blas: libs.blas }] : []),
+      libs,
+    ];
+  for (const variant of variants) {
+    if (info.name === "wasm") registerNativeKernels(variant);
+    await benchVariant(info, name, sizes, batches, budgetS, profile, variant);
+  }
+  if (info.name === "wasm") registerNativeKernels(libs);
+}
+
+async function benchVariant(
+  info: BackendInfo,
+  name: string,
+  sizes: number[],
+  batches: number,
+  budgetS: number,
+  profile: boolean,
+  libs: NativeLibraries,
+) {
+  const suffix = `${libs.dnnl ? "+dnnl" : ""}${libs.blas ? "+blas" : ""}`;
+  const tool = `cam-dmri ${info.name}${suffix}${info.threads > 1 ? ` ${info.threads} threads` : ""}`;
   const common = {
     threads: info.threads,
     simd: info.simd,
+    ...(libs.dnnl ? { dnnl: libs.dnnl.version, dnnlThreads: libs.dnnl.threads } : {}),
+    ...(libs.blas ? { blas: libs.blas.config, blasThreads: libs.blas.threads } : {}),
     ...(info.adapter ? { adapter: info.adapter.description } : {}),
   };
   for (const size of sizes) {

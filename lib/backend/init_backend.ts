@@ -9,6 +9,9 @@ import "./_gradients.js";
 import { exists, fromFileUrl } from "./_paths.ts";
 import { wasmBinaryFolder } from "./_wasm_setup.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
+import { blasUnavailableReason, loadBlas } from "./blas.ts";
+import { dnnlUnavailableReason, loadDnnl } from "./dnnl.ts";
+import { registerNativeKernels } from "./native_kernels.ts";
 import { withThreadedWasm } from "./_wasm_threads.ts";
 
 /** A backend this module can start. */
@@ -38,6 +41,15 @@ export interface BackendOptions {
    * @default the OS temp folder
    */
   workerScriptDir?: string;
+  /**
+   * Run the wasm backend's convolutions on oneDNN and its matrix products (and, without oneDNN, stride-1
+   * convolutions) on a BLAS (OpenBLAS or Accelerate), through FFI on the wasm heap (see
+   * {@link registerNativeKernels}), when the libraries load and FFI is permitted. `CAM_DNNL=off` /
+   * `CAM_BLAS=off` turn one off, `CAM_DNNL=<library>` / `CAM_BLAS=<library>` pick the file. @default true
+   */
+  native?: boolean;
+  /** Threads of the native libraries' own pools. @default all cores */
+  nativeThreads?: number;
   /** Milliseconds allowed for each import / adapter request before giving up on that backend. @default 20000 */
   timeoutMs?: number;
 }
@@ -80,8 +92,21 @@ export interface BackendInfo {
   tried: BackendAttempt[];
   /** Kernels registered by lib/backend for this backend (wasm only). */
   kernels: string[];
+  /**
+   * The native libraries behind the wasm backend's convs and matrix products (wasm only; null when none
+   * loaded, with the reasons in `tried`).
+   */
+  native: NativeInfo | null;
   /** TensorFlow.js version. */
   tfjs: string;
+}
+
+/** The native libraries in use (see {@link BackendOptions.native}). */
+export interface NativeInfo {
+  /** oneDNN: convolutions. */
+  dnnl: { library: string; version: string; threads: number } | null;
+  /** BLAS: matrix products (and stride-1 convolutions when oneDNN is missing). */
+  blas: { library: string; config: string; threads: number } | null;
 }
 
 /** A backend could not be set up as asked. */
@@ -146,6 +171,7 @@ type Attempt = {
   simd?: boolean;
   adapter?: AdapterInfo;
   kernels?: string[];
+  native?: BackendInfo["native"];
 };
 
 /** Where `npm:` packages would be in Deno's cache (next to tfjs-core), or null if unknown. */
@@ -230,7 +256,12 @@ function wasmStarted(): boolean {
   return registry != null && registry["wasm"] != null;
 }
 
-async function tryWasm(threads: number, timeoutMs: number, scriptDir?: string): Promise<Attempt> {
+async function tryWasm(
+  threads: number,
+  timeoutMs: number,
+  scriptDir?: string,
+  native: { use: boolean; threads?: number } = { use: true },
+): Promise<Attempt> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   const folder = wasmBinaryFolder();
   const started = wasmStarted();
@@ -265,7 +296,30 @@ async function tryWasm(threads: number, timeoutMs: number, scriptDir?: string): 
   const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
   const used = wasm.getThreadsCount();
   if (threads > used && note === "") note = ` (${threads} threads asked, ${used} running)`;
-  return { ok: true, reason: `wasm binaries from ${folder}${note}`, threads: used, simd, kernels };
+  const blas = native.use ? loadBlas({ threads: native.threads }) : null;
+  const dnnl = native.use ? loadDnnl({ threads: native.threads }) : null;
+  registerNativeKernels({ blas, dnnl }, "wasm");
+  const nativeNote = !native.use
+    ? "; native libraries off (native: false)"
+    : (dnnl
+      ? `; convs on oneDNN ${dnnl.version} (${dnnl.threads} threads)`
+      : `; no oneDNN (${dnnlUnavailableReason})`) +
+      (blas
+        ? `; matMul on ${blas.config} (${blas.threads} threads)`
+        : `; no BLAS (${blasUnavailableReason})`);
+  return {
+    ok: true,
+    reason: `wasm binaries from ${folder}${note}${nativeNote}`,
+    threads: used,
+    simd,
+    kernels,
+    native: blas || dnnl
+      ? {
+        blas: blas ? { library: blas.library, config: blas.config, threads: blas.threads } : null,
+        dnnl: dnnl ? { library: dnnl.library, version: dnnl.version, threads: dnnl.threads } : null,
+      }
+      : null,
+  };
 }
 
 async function tryCpu(): Promise<Attempt> {
@@ -316,7 +370,10 @@ async function start(options: BackendOptions): Promise<BackendInfo> {
         : name === "webgpu"
         ? await tryWebgpu(options.allowFallbackAdapter ?? false, timeoutMs)
         : name === "wasm"
-        ? await tryWasm(threads, timeoutMs, options.workerScriptDir)
+        ? await tryWasm(threads, timeoutMs, options.workerScriptDir, {
+          use: options.native ?? true,
+          threads: options.nativeThreads,
+        })
         : await tryCpu();
       tried.push({ backend: name, ok: true, reason: got.reason, ms: performance.now() - t0 });
       await tf.ready();
@@ -329,6 +386,7 @@ async function start(options: BackendOptions): Promise<BackendInfo> {
         source,
         tried,
         kernels: got.kernels ?? [],
+        native: got.native ?? null,
         tfjs: tf.version_core,
       };
     } catch (e) {

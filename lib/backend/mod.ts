@@ -6,8 +6,9 @@
  * Importing this module registers tfjs's gradient functions (tfjs-core's npm bundles leave them out).
  *
  * Environment: `CAM_BACKEND` (auto | tensorflow | webgpu | wasm | cpu) overrides the backend option;
- * `CAM_WASM_THREADS` overrides `threads` (the threaded wasm build; opt-in: on the shared 2-core machine
- * it measured slower than one thread).
+ * `CAM_WASM_THREADS` overrides `threads` (the threaded wasm build); `CAM_DNNL` and `CAM_BLAS` (off | a
+ * library path) control the native oneDNN (convolutions) and BLAS (matrix products) that the wasm backend
+ * runs through FFI when allowed.
  *
  * @example
  * import { initBackend, readData } from "../backend/mod.ts";
@@ -28,7 +29,18 @@ export {
   type BackendOptions,
   backendOrder,
   initBackend,
+  type NativeInfo,
   resolveChoice,
 } from "./init_backend.ts";
 export { readData, type ReadDataOptions } from "./read_data.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasm_kernels.ts";
+export { type Blas, BLAS_CANDIDATES, type BlasMatrix, type BlasOptions, loadBlas } from "./blas.ts";
+export { type ConvProblem, type Dnnl, DNNL_CANDIDATES, type DnnlOptions, loadDnnl } from "./dnnl.ts";
+export {
+  activeNative,
+  NATIVE_KERNELS,
+  nativeKernelCounts,
+  type NativeLibraries,
+  type NativePath,
+  registerNativeKernels,
+} from "./native_kernels.ts";

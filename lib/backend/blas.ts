@@ -1,0 +1,182 @@
+/**
+ * A native single-precision GEMM through Deno's FFI: OpenBLAS (Linux, Windows) or Apple's Accelerate
+ * (macOS), found at run time. Optional: when no library loads, or FFI permission is missing, {@link loadBlas}
+ * returns `null` and cam-dmri runs on wasm alone.
+ *
+ * C = α·op(A)·op(B) + β·C, row-major, op(X) = X or Xᵀ (`cblas_sgemm`).
+ *
+ * @module
+ */
+
+/** Library names tried in order when {@link BlasOptions.library} is not given. */
+export const BLAS_CANDIDATES: readonly string[] = [
+  "libopenblas.so.0",
+  "libopenblas.so",
+  "libopenblasp-r0.so",
+  "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
+  "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0",
+  "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
+  "/usr/local/opt/openblas/lib/libopenblas.dylib",
+  "/System/Library/Frameworks/Accelerate.framework/Accelerate",
+  "libopenblas.dll",
+];
+
+/** Options of {@link loadBlas}. */
+export interface BlasOptions {
+  /**
+   * Library to open (a file name or path). The `CAM_BLAS` environment variable overrides it; `CAM_BLAS=off`
+   * disables the native path. @default the first of {@link BLAS_CANDIDATES} that opens
+   */
+  library?: string;
+  /** Threads for the library's own pool (OpenBLAS only). @default navigator.hardwareConcurrency */
+  threads?: number;
+}
+
+/** A matrix operand: a pointer to its first element (row-major) and its leading dimension. */
+export interface BlasMatrix {
+  ptr: Deno.PointerValue;
+  ld: number;
+}
+
+/** A loaded native GEMM. */
+export interface Blas {
+  /** The library that was opened, e.g. "libopenblas.so.0". */
+  readonly library: string;
+  /** Its self-description, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Haswell". */
+  readonly config: string;
+  /** Threads of its pool (1 when the library does not say). */
+  readonly threads: number;
+  /**
+   * C[m×n] = α·op(A)·op(B) + β·C with op(A) m×k and op(B) k×n, row-major; `transA`/`transB` read A/B
+   * transposed. Synchronous.
+   */
+  sgemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: BlasMatrix,
+    b: BlasMatrix,
+    beta: number,
+    c: BlasMatrix,
+  ): void;
+  /** Closes the library. */
+  close(): void;
+}
+
+/** Why {@link loadBlas} returned null, for reports. */
+export let blasUnavailableReason = "";
+
+const SYMBOLS = {
+  cblas_sgemm: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "f32",
+      "pointer",
+      "i32",
+      "pointer",
+      "i32",
+      "f32",
+      "pointer",
+      "i32",
+    ],
+    result: "void",
+  },
+} as const;
+
+const OPENBLAS_SYMBOLS = {
+  openblas_get_config: { parameters: [], result: "pointer", optional: true },
+  openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
+  openblas_get_num_threads: { parameters: [], result: "i32", optional: true },
+} as const;
+
+const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
+function ffiGranted(): boolean {
+  try {
+    return Deno.permissions.querySync({ name: "ffi" }).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens a native BLAS and returns its GEMM, or `null` (with {@link blasUnavailableReason} set) when FFI is
+ * not permitted, `CAM_BLAS=off`, or no candidate library opens. OpenBLAS's pool is set to `threads`.
+ *
+ * @example
+ * const blas = loadBlas();
+ * if (blas) console.log(blas.config, blas.threads);
+ */
+export function loadBlas(options: BlasOptions = {}): Blas | null {
+  const env = readEnv("CAM_BLAS");
+  if (env === "off" || env === "0" || env === "none") {
+    blasUnavailableReason = "CAM_BLAS=off";
+    return null;
+  }
+  if (!ffiGranted()) {
+    blasUnavailableReason = "no FFI permission (--allow-ffi)";
+    return null;
+  }
+  const candidates = env ? [env] : options.library ? [options.library] : BLAS_CANDIDATES;
+  const failures: string[] = [];
+  for (const library of candidates) {
+    let lib: Deno.DynamicLibrary<typeof SYMBOLS & typeof OPENBLAS_SYMBOLS>;
+    try {
+      lib = Deno.dlopen(library, { ...SYMBOLS, ...OPENBLAS_SYMBOLS });
+    } catch (e) {
+      failures.push(`${library}: ${(e as Error).message.split("\n")[0]}`);
+      continue;
+    }
+    const s = lib.symbols;
+    const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+    const want = Math.max(1, Math.floor(options.threads ?? cores));
+    if (s.openblas_set_num_threads) s.openblas_set_num_threads(want);
+    const threads = s.openblas_get_num_threads ? s.openblas_get_num_threads() : 1;
+    const cfgPtr = s.openblas_get_config ? s.openblas_get_config() : null;
+    const config = cfgPtr ? new Deno.UnsafePointerView(cfgPtr).getCString() : library;
+    const sgemm = s.cblas_sgemm;
+    blasUnavailableReason = "";
+    return {
+      library,
+      config,
+      threads,
+      sgemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
+        sgemm(
+          ROW_MAJOR,
+          transA ? TRANS : NO_TRANS,
+          transB ? TRANS : NO_TRANS,
+          m,
+          n,
+          k,
+          alpha,
+          a.ptr,
+          a.ld,
+          b.ptr,
+          b.ld,
+          beta,
+          c.ptr,
+          c.ld,
+        );
+      },
+      close: () => lib.close(),
+    };
+  }
+  blasUnavailableReason = `no BLAS library opened (${failures.join("; ")})`;
+  return null;
+}

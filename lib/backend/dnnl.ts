@@ -1,0 +1,540 @@
+/**
+ * oneDNN (libdnnl 2.x, the library PyTorch's CPU convolutions run on) through Deno's FFI: convolution
+ * forward (with bias and a fused ReLU), backward-data and backward-weights primitives on plain NHWC/HWIO
+ * memory — here, tensors on the wasm heap. Optional: {@link loadDnnl} returns `null` when the library is
+ * missing, FFI is not permitted or `CAM_DNNL=off`.
+ *
+ * The primitive for each problem is created once and cached (oneDNN picks its fastest implementation,
+ * e.g. `brgconv:avx512_core`, with the weights in a blocked layout it chooses; they are reordered from
+ * HWIO on every call, which costs little next to the convolution).
+ *
+ * y[n, p, q, o] = b[o] + Σ_{i, j, c} x[n, p·sh + i·dh − top, q·sw + j·dw − left, c] · w[i, j, c, o].
+ *
+ * @module
+ */
+
+/** Library names tried in order when {@link DnnlOptions.library} is not given. */
+export const DNNL_CANDIDATES: readonly string[] = [
+  "libdnnl.so.2",
+  "libdnnl.so",
+  "libdnnl.2.dylib",
+  "dnnl.dll",
+];
+
+/** Options of {@link loadDnnl}. */
+export interface DnnlOptions {
+  /** Library to open. `CAM_DNNL` overrides it (`CAM_DNNL=off` disables oneDNN). @default the first of {@link DNNL_CANDIDATES} that opens */
+  library?: string;
+  /** OpenMP threads for oneDNN (through libgomp's `omp_set_num_threads`). @default OpenMP's default (all cores) */
+  threads?: number;
+}
+
+/** One 2-D convolution, NHWC activations and HWIO weights; paddings may differ per side. */
+export interface ConvProblem {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  o: number;
+  kh: number;
+  kw: number;
+  oh: number;
+  ow: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/** A loaded oneDNN. Pointers are raw addresses (e.g. into the wasm heap); every call is synchronous. */
+export interface Dnnl {
+  /** The library opened. */
+  readonly library: string;
+  /** Its version, e.g. "2.6.3". */
+  readonly version: string;
+  /** OpenMP threads it runs on. */
+  readonly threads: number;
+  /** y = x ⊛ w (+ b when given) (then ReLU when `relu`). False when oneDNN has no primitive for the problem. */
+  convForward(
+    p: ConvProblem,
+    ptrs: { x: Deno.PointerValue; w: Deno.PointerValue; b: Deno.PointerValue | null; y: Deno.PointerValue },
+    relu: boolean,
+  ): boolean;
+  /** dx = ∂(Σ y·dy)/∂x. False when unsupported. */
+  convBackwardData(
+    p: ConvProblem,
+    ptrs: { dy: Deno.PointerValue; w: Deno.PointerValue; dx: Deno.PointerValue },
+  ): boolean;
+  /** dw = ∂(Σ y·dy)/∂w (HWIO). False when unsupported. */
+  convBackwardWeights(
+    p: ConvProblem,
+    ptrs: { x: Deno.PointerValue; dy: Deno.PointerValue; dw: Deno.PointerValue },
+  ): boolean;
+  /** The implementation oneDNN chose for a problem ("brgconv:avx512_core", ...), or null if none. */
+  implementation(kind: "forward" | "backward_data" | "backward_weights", p: ConvProblem): string | null;
+  /** Frees every cached primitive and closes the library. */
+  close(): void;
+}
+
+/** Why {@link loadDnnl} returned null, for reports. */
+export let dnnlUnavailableReason = "";
+
+const P = "pointer", B = "buffer";
+const SYMBOLS = {
+  dnnl_version: { parameters: [], result: P },
+  dnnl_engine_create: { parameters: [B, "i32", "usize"], result: "i32" },
+  dnnl_engine_destroy: { parameters: [P], result: "i32" },
+  dnnl_stream_create: { parameters: [B, P, "u32"], result: "i32" },
+  dnnl_stream_destroy: { parameters: [P], result: "i32" },
+  dnnl_stream_wait: { parameters: [P], result: "i32" },
+  dnnl_memory_desc_init_by_strides: { parameters: [B, "i32", B, "i32", B], result: "i32" },
+  dnnl_memory_desc_init_by_tag: { parameters: [B, "i32", B, "i32", "i32"], result: "i32" },
+  dnnl_dilated_convolution_forward_desc_init: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "buffer",
+      "buffer",
+      "pointer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  dnnl_dilated_convolution_backward_data_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  dnnl_dilated_convolution_backward_weights_desc_init: {
+    parameters: [
+      "buffer",
+      "i32",
+      "buffer",
+      "buffer",
+      "pointer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  dnnl_primitive_attr_create: { parameters: [B], result: "i32" },
+  dnnl_primitive_attr_destroy: { parameters: [P], result: "i32" },
+  dnnl_primitive_attr_set_post_ops: { parameters: [P, P], result: "i32" },
+  dnnl_post_ops_create: { parameters: [B], result: "i32" },
+  dnnl_post_ops_destroy: { parameters: [P], result: "i32" },
+  dnnl_post_ops_append_eltwise: { parameters: [P, "f32", "i32", "f32", "f32"], result: "i32" },
+  dnnl_primitive_desc_create: { parameters: [B, B, P, P, P], result: "i32" },
+  dnnl_primitive_desc_destroy: { parameters: [P], result: "i32" },
+  dnnl_primitive_desc_query: { parameters: [P, "i32", "i32", B], result: "i32" },
+  dnnl_primitive_desc_query_md: { parameters: [P, "i32", "i32"], result: P },
+  dnnl_reorder_primitive_desc_create: { parameters: [B, P, P, P, P, P], result: "i32" },
+  dnnl_primitive_create: { parameters: [B, P], result: "i32" },
+  dnnl_primitive_destroy: { parameters: [P], result: "i32" },
+  dnnl_primitive_execute: { parameters: [P, P, "i32", B], result: "i32" },
+  dnnl_memory_create: { parameters: [B, P, P, P], result: "i32" },
+  dnnl_memory_destroy: { parameters: [P], result: "i32" },
+  dnnl_memory_set_data_handle: { parameters: [P, P], result: "i32" },
+} as const;
+
+const GOMP_SYMBOLS = {
+  omp_set_num_threads: { parameters: ["i32"], result: "void" },
+  omp_get_max_threads: { parameters: [], result: "i32" },
+} as const;
+
+// oneDNN 2.x constants (dnnl_types.h).
+const F32 = 3, ENGINE_CPU = 1, STREAM_IN_ORDER = 1, TAG_ANY = 1;
+const FORWARD_TRAINING = 64, FORWARD_INFERENCE = 96;
+const CONVOLUTION_DIRECT = 1, ELTWISE_RELU = 0x1f;
+const QUERY_IMPL_INFO_STR = 8, QUERY_WEIGHTS_MD = 131, QUERY_DIFF_WEIGHTS_MD = 132;
+const ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_BIAS = 41;
+const ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145, ARG_DIFF_WEIGHTS = 161;
+const MD_BYTES = 2048, OP_DESC_BYTES = 16384;
+const ALLOCATE = 0xffffffffffffffffn; // DNNL_MEMORY_ALLOCATE
+
+type Lib = Deno.DynamicLibrary<typeof SYMBOLS>;
+
+/** A cached primitive: its memories (handles set per call), an optional reorder before/after, the args. */
+interface Plan {
+  impl: string;
+  prim: Deno.PointerValue;
+  /** Memories whose handle is set from the call's pointers, by pointer name. */
+  bind: Record<string, Deno.PointerValue>;
+  before?: { prim: Deno.PointerValue; args: BigUint64Array };
+  after?: { prim: Deno.PointerValue; args: BigUint64Array };
+  args: BigUint64Array;
+  owned: { prims: Deno.PointerValue[]; mems: Deno.PointerValue[]; pds: Deno.PointerValue[] };
+}
+
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
+function ffiGranted(): boolean {
+  try {
+    return Deno.permissions.querySync({ name: "ffi" }).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens oneDNN, or returns `null` (with {@link dnnlUnavailableReason} set) when FFI is not permitted,
+ * `CAM_DNNL=off`, or no candidate library opens.
+ *
+ * @example
+ * const dnnl = loadDnnl();
+ * if (dnnl) console.log(dnnl.version, dnnl.threads);
+ */
+export function loadDnnl(options: DnnlOptions = {}): Dnnl | null {
+  const env = readEnv("CAM_DNNL");
+  if (env === "off" || env === "0" || env === "none") {
+    dnnlUnavailableReason = "CAM_DNNL=off";
+    return null;
+  }
+  if (!ffiGranted()) {
+    dnnlUnavailableReason = "no FFI permission (--allow-ffi)";
+    return null;
+  }
+  const candidates = env ? [env] : options.library ? [options.library] : DNNL_CANDIDATES;
+  const failures: string[] = [];
+  for (const library of candidates) {
+    let lib: Lib;
+    try {
+      lib = Deno.dlopen(library, SYMBOLS);
+    } catch (e) {
+      failures.push(`${library}: ${(e as Error).message.split("\n")[0]}`);
+      continue;
+    }
+    const v = new Deno.UnsafePointerView(lib.symbols.dnnl_version()!);
+    const version = `${v.getInt32(0)}.${v.getInt32(4)}.${v.getInt32(8)}`;
+    if (v.getInt32(0) !== 2) {
+      lib.close();
+      failures.push(`${library}: version ${version} (cam-dmri speaks the oneDNN 2.x API)`);
+      continue;
+    }
+    try {
+      const dnnl = open(lib, library, version, options.threads);
+      dnnlUnavailableReason = "";
+      return dnnl;
+    } catch (e) {
+      lib.close();
+      failures.push(`${library}: ${(e as Error).message}`);
+    }
+  }
+  dnnlUnavailableReason = `no oneDNN opened (${failures.join("; ")})`;
+  return null;
+}
+
+function ompThreads(want?: number): number {
+  let gomp: Deno.DynamicLibrary<typeof GOMP_SYMBOLS> | undefined;
+  try {
+    gomp = Deno.dlopen("libgomp.so.1", GOMP_SYMBOLS);
+    if (want != null) gomp.symbols.omp_set_num_threads(Math.max(1, Math.floor(want)));
+    return gomp.symbols.omp_get_max_threads();
+  } catch {
+    return globalThis.navigator?.hardwareConcurrency ?? 1;
+  } finally {
+    gomp?.close();
+  }
+}
+
+function open(lib: Lib, library: string, version: string, threads?: number): Dnnl {
+  const s = lib.symbols;
+  const check = (status: number, what: string) => {
+    if (status !== 0) throw new Error(`oneDNN ${what} failed with status ${status}`);
+  };
+  const handle = () => new BigUint64Array(1);
+  const ptr = (h: BigUint64Array) => Deno.UnsafePointer.create(h[0]);
+  const dims = (...d: number[]) => {
+    const a = new BigInt64Array(12);
+    d.forEach((v, i) => a[i] = BigInt(v));
+    return a;
+  };
+  const e = handle();
+  check(s.dnnl_engine_create(e, ENGINE_CPU, 0n), "engine_create");
+  const engine = ptr(e);
+  const st = handle();
+  check(s.dnnl_stream_create(st, engine, STREAM_IN_ORDER), "stream_create");
+  const stream = ptr(st);
+  const nThreads = ompThreads(threads);
+
+  /** A plain memory descriptor from logical dims and strides, or format `any` when strides is null. */
+  const md = (d: number[], strides: number[] | null): Uint8Array => {
+    const m = new Uint8Array(MD_BYTES);
+    const status = strides
+      ? s.dnnl_memory_desc_init_by_strides(m, d.length, dims(...d), F32, dims(...strides))
+      : s.dnnl_memory_desc_init_by_tag(m, d.length, dims(...d), F32, TAG_ANY);
+    check(status, "memory_desc_init");
+    return m;
+  };
+  const mds = (p: ConvProblem) => ({
+    src: md([p.n, p.c, p.h, p.w], [p.h * p.w * p.c, 1, p.w * p.c, p.c]),
+    dst: md([p.n, p.o, p.oh, p.ow], [p.oh * p.ow * p.o, 1, p.ow * p.o, p.o]),
+    wUser: md([p.o, p.c, p.kh, p.kw], [1, p.o, p.kw * p.c * p.o, p.c * p.o]),
+    wAny: md([p.o, p.c, p.kh, p.kw], null),
+    bias: md([p.o], [1]),
+  });
+  const geometry = (p: ConvProblem) => ({
+    strides: dims(p.sh, p.sw),
+    dilates: dims(p.dh - 1, p.dw - 1),
+    padL: dims(p.top, p.left),
+    padR: dims(p.bottom, p.right),
+  });
+  const memory = (m: Uint8Array | Deno.PointerValue, at: bigint | null = null): Deno.PointerValue => {
+    const h = handle();
+    const mdPtr = m instanceof Uint8Array ? Deno.UnsafePointer.of(m) : m;
+    check(
+      s.dnnl_memory_create(h, mdPtr, engine, at == null ? null : Deno.UnsafePointer.create(at)),
+      "memory_create",
+    );
+    return ptr(h);
+  };
+  const primitive = (pd: Deno.PointerValue): Deno.PointerValue => {
+    const h = handle();
+    check(s.dnnl_primitive_create(h, pd), "primitive_create");
+    return ptr(h);
+  };
+  const args = (...pairs: [number, Deno.PointerValue][]): BigUint64Array => {
+    const a = new BigUint64Array(pairs.length * 2);
+    pairs.forEach(([k, m], i) => {
+      a[2 * i] = BigInt(k);
+      a[2 * i + 1] = BigInt(Deno.UnsafePointer.value(m));
+    });
+    return a;
+  };
+  /** A primitive descriptor from an op descriptor, or null when oneDNN has no implementation. */
+  const pdOf = (op: Uint8Array, attr: Deno.PointerValue, hint: Deno.PointerValue): Deno.PointerValue => {
+    const h = handle();
+    return s.dnnl_primitive_desc_create(h, op, attr, engine, hint) === 0 ? ptr(h) : null;
+  };
+  const implOf = (pd: Deno.PointerValue): string => {
+    const out = new BigUint64Array(2);
+    if (s.dnnl_primitive_desc_query(pd, QUERY_IMPL_INFO_STR, 0, out) !== 0 || out[0] === 0n) return "?";
+    return new Deno.UnsafePointerView(Deno.UnsafePointer.create(out[0])!).getCString();
+  };
+  const reorder = (from: Deno.PointerValue, to: Deno.PointerValue, owned: Plan["owned"]) => {
+    const h = handle();
+    check(
+      s.dnnl_reorder_primitive_desc_create(h, from, engine, to, engine, null),
+      "reorder_primitive_desc_create",
+    );
+    const pd = ptr(h);
+    owned.pds.push(pd);
+    const prim = primitive(pd);
+    owned.prims.push(prim);
+    return prim;
+  };
+  /** The forward descriptor (weights `any`): for inference (bias optional), or training (a hint, no bias). */
+  const forwardDesc = (
+    p: ConvProblem,
+    m: ReturnType<typeof mds>,
+    training: boolean,
+    bias = false,
+  ): Uint8Array => {
+    const g = geometry(p);
+    const op = new Uint8Array(OP_DESC_BYTES);
+    check(
+      s.dnnl_dilated_convolution_forward_desc_init(
+        op,
+        training ? FORWARD_TRAINING : FORWARD_INFERENCE,
+        CONVOLUTION_DIRECT,
+        m.src,
+        m.wAny,
+        bias ? Deno.UnsafePointer.of(m.bias) : null,
+        m.dst,
+        g.strides,
+        g.dilates,
+        g.padL,
+        g.padR,
+      ),
+      "convolution_forward_desc_init",
+    );
+    return op;
+  };
+
+  const plans = new Map<string, Plan | null>();
+  const newOwned = (): Plan["owned"] => ({ prims: [], mems: [], pds: [] });
+
+  const planForward = (p: ConvProblem, relu: boolean, bias: boolean): Plan | null => {
+    const m = mds(p);
+    const op = forwardDesc(p, m, false, bias);
+    let attr: Deno.PointerValue = null, postOps: Deno.PointerValue = null;
+    if (relu) {
+      const a = handle(), po = handle();
+      check(s.dnnl_primitive_attr_create(a), "primitive_attr_create");
+      check(s.dnnl_post_ops_create(po), "post_ops_create");
+      attr = ptr(a);
+      postOps = ptr(po);
+      check(s.dnnl_post_ops_append_eltwise(postOps, 1, ELTWISE_RELU, 0, 0), "post_ops_append_eltwise");
+      check(s.dnnl_primitive_attr_set_post_ops(attr, postOps), "primitive_attr_set_post_ops");
+    }
+    const pd = pdOf(op, attr, null);
+    if (attr) s.dnnl_primitive_attr_destroy(attr), s.dnnl_post_ops_destroy(postOps);
+    if (pd == null) return null;
+    const owned = newOwned();
+    owned.pds.push(pd);
+    const wMd = s.dnnl_primitive_desc_query_md(pd, QUERY_WEIGHTS_MD, 0);
+    const x = memory(m.src), wUser = memory(m.wUser), w = memory(wMd, ALLOCATE), b = memory(m.bias);
+    const y = memory(m.dst);
+    owned.mems.push(x, wUser, w, b, y);
+    const convArgs: [number, Deno.PointerValue][] = [[ARG_SRC, x], [ARG_WEIGHTS, w], [ARG_DST, y]];
+    if (bias) convArgs.push([ARG_BIAS, b]);
+    const prim = primitive(pd);
+    owned.prims.push(prim);
+    const r = reorder(Deno.UnsafePointer.of(m.wUser), wMd, owned);
+    return {
+      impl: implOf(pd),
+      prim,
+      bind: { x, w: wUser, b, y },
+      before: { prim: r, args: args([ARG_SRC, wUser], [ARG_DST, w]) },
+      args: args(...convArgs),
+      owned,
+    };
+  };
+
+  const planBackward = (p: ConvProblem, kind: "backward_data" | "backward_weights"): Plan | null => {
+    const m = mds(p);
+    const hint = pdOf(forwardDesc(p, m, true), null, null);
+    if (hint == null) return null;
+    const g = geometry(p);
+    const op = new Uint8Array(OP_DESC_BYTES);
+    const status = kind === "backward_data"
+      ? s.dnnl_dilated_convolution_backward_data_desc_init(
+        op,
+        CONVOLUTION_DIRECT,
+        m.src,
+        m.wAny,
+        m.dst,
+        g.strides,
+        g.dilates,
+        g.padL,
+        g.padR,
+      )
+      : s.dnnl_dilated_convolution_backward_weights_desc_init(
+        op,
+        CONVOLUTION_DIRECT,
+        m.src,
+        m.wAny,
+        null,
+        m.dst,
+        g.strides,
+        g.dilates,
+        g.padL,
+        g.padR,
+      );
+    check(status, `convolution_${kind}_desc_init`);
+    const pd = pdOf(op, null, hint);
+    s.dnnl_primitive_desc_destroy(hint);
+    if (pd == null) return null;
+    const owned = newOwned();
+    owned.pds.push(pd);
+    const prim = primitive(pd);
+    owned.prims.push(prim);
+    const wUser = memory(m.wUser);
+    owned.mems.push(wUser);
+    if (kind === "backward_data") {
+      const wMd = s.dnnl_primitive_desc_query_md(pd, QUERY_WEIGHTS_MD, 0);
+      const w = memory(wMd, ALLOCATE), dy = memory(m.dst), dx = memory(m.src);
+      owned.mems.push(w, dy, dx);
+      const r = reorder(Deno.UnsafePointer.of(m.wUser), wMd, owned);
+      return {
+        impl: implOf(pd),
+        prim,
+        bind: { w: wUser, dy, dx },
+        before: { prim: r, args: args([ARG_SRC, wUser], [ARG_DST, w]) },
+        args: args([ARG_DIFF_DST, dy], [ARG_WEIGHTS, w], [ARG_DIFF_SRC, dx]),
+        owned,
+      };
+    }
+    const dwMd = s.dnnl_primitive_desc_query_md(pd, QUERY_DIFF_WEIGHTS_MD, 0);
+    const dw = memory(dwMd, ALLOCATE), x = memory(m.src), dy = memory(m.dst);
+    owned.mems.push(dw, x, dy);
+    const r = reorder(dwMd, Deno.UnsafePointer.of(m.wUser), owned);
+    return {
+      impl: implOf(pd),
+      prim,
+      bind: { x, dy, dw: wUser },
+      after: { prim: r, args: args([ARG_SRC, dw], [ARG_DST, wUser]) },
+      args: args([ARG_SRC, x], [ARG_DIFF_DST, dy], [ARG_DIFF_WEIGHTS, dw]),
+      owned,
+    };
+  };
+
+  const plan = (kind: string, p: ConvProblem, relu = false, bias = false): Plan | null => {
+    const key = `${kind}|${relu}|${bias}|${Object.values(p).join(",")}`;
+    if (!plans.has(key)) {
+      plans.set(
+        key,
+        kind === "forward"
+          ? planForward(p, relu, bias)
+          : planBackward(p, kind as "backward_data" | "backward_weights"),
+      );
+    }
+    return plans.get(key)!;
+  };
+
+  const execute = (pl: Plan, ptrs: Record<string, Deno.PointerValue | null>) => {
+    for (const [name, mem] of Object.entries(pl.bind)) {
+      const at = ptrs[name];
+      if (at != null) check(s.dnnl_memory_set_data_handle(mem, at), "memory_set_data_handle");
+    }
+    if (pl.before) check(s.dnnl_primitive_execute(pl.before.prim, stream, 2, pl.before.args), "reorder");
+    check(s.dnnl_primitive_execute(pl.prim, stream, pl.args.length / 2, pl.args), "primitive_execute");
+    if (pl.after) check(s.dnnl_primitive_execute(pl.after.prim, stream, 2, pl.after.args), "reorder");
+    check(s.dnnl_stream_wait(stream), "stream_wait");
+  };
+
+  return {
+    library,
+    version,
+    threads: nThreads,
+    convForward(p, ptrs, relu) {
+      const pl = plan("forward", p, relu, ptrs.b != null);
+      if (pl == null) return false;
+      execute(pl, ptrs);
+      return true;
+    },
+    convBackwardData(p, ptrs) {
+      const pl = plan("backward_data", p);
+      if (pl == null) return false;
+      execute(pl, ptrs);
+      return true;
+    },
+    convBackwardWeights(p, ptrs) {
+      const pl = plan("backward_weights", p);
+      if (pl == null) return false;
+      execute(pl, { x: ptrs.x, dy: ptrs.dy, dw: ptrs.dw });
+      return true;
+    },
+    implementation(kind, p) {
+      return plan(kind, p)?.impl ?? null;
+    },
+    close() {
+      for (const pl of plans.values()) {
+        if (pl == null) continue;
+        for (const prim of pl.owned.prims) s.dnnl_primitive_destroy(prim);
+        for (const mem of pl.owned.mems) s.dnnl_memory_destroy(mem);
+        for (const pd of pl.owned.pds) s.dnnl_primitive_desc_destroy(pd);
+      }
+      plans.clear();
+      s.dnnl_stream_destroy(stream);
+      s.dnnl_engine_destroy(engine);
+      lib.close();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * Native kernels for the wasm backend, run through Deno's FFI on the tensors in the wasm heap:
+ * `Conv2D`, `FusedConv2D`, `Conv2DBackpropInput` and `Conv2DBackpropFilter` on oneDNN ({@link loadDnnl}:
+ * any stride, padding, dilation) or else, for stride 1, as shifted GEMMs on a BLAS ({@link loadBlas});
+ * `BatchMatMul` and `_FusedMatMul` on the BLAS. The kernels registered before (wasm's own, or ours from
+ * {@link registerWasmTrainingKernels}) remain the fallback for every case not covered (NCHW, no library,
+ * tiny products). Optional: without either library the wasm kernels run unchanged.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { Blas } from "./blas.ts";
+import type { Dnnl } from "./dnnl.ts";
+import { dnnlConv2D, dnnlConv2DBackpropFilter, dnnlConv2DBackpropInput } from "./_dnnl_conv.ts";
+import {
+  biasActivation,
+  nativeBatchMatMul,
+  nativeConv2D,
+  nativeConv2DBackpropFilter,
+  nativeConv2DBackpropInput,
+} from "./_native_conv.ts";
+import type { Info, WasmLike } from "./_kernel_util.ts";
+
+/** Kernels {@link registerNativeKernels} wraps. */
+export const NATIVE_KERNELS: readonly string[] = [
+  "Conv2D",
+  "FusedConv2D",
+  "Conv2DBackpropInput",
+  "Conv2DBackpropFilter",
+  "BatchMatMul",
+  "_FusedMatMul",
+];
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap };
+
+/** The native libraries the kernels may use; either may be missing. */
+export interface NativeLibraries {
+  blas?: Blas | null;
+  dnnl?: Dnnl | null;
+}
+
+/** Which path ran a kernel call. */
+export type NativePath = "dnnl" | "blas" | "fallback";
+
+type Native = (libs: NativeLibraries, args: KernelArgs) => { out: Info; path: NativePath } | null;
+
+/** The libraries the registered kernels use now. */
+let active: NativeLibraries = {};
+/** Calls per kernel and path since the last {@link nativeKernelCounts} reset. */
+const counts: Record<string, Record<NativePath, number>> = {};
+
+function withBlasEpilogue(f: (blas: Blas, args: KernelArgs) => Info | null) {
+  return (blas: Blas, args: KernelArgs): Info | null => {
+    const { bias, preluActivationWeights } = args.inputs as { bias?: Info; preluActivationWeights?: Info };
+    const { activation, leakyreluAlpha } = args.attrs as unknown as {
+      activation?: string;
+      leakyreluAlpha?: number;
+    };
+    const y = f(blas, args);
+    if (y == null) return null;
+    return biasActivation(args.backend, y, bias, activation, { preluActivationWeights, leakyreluAlpha });
+  };
+}
+
+/** dnnl first (when given), then the BLAS form (when given). */
+function chain(
+  dnnl: ((d: Dnnl, args: KernelArgs) => Info | null) | null,
+  blas: ((b: Blas, args: KernelArgs) => Info | null) | null,
+): Native {
+  return (libs, args) => {
+    if (dnnl && libs.dnnl) {
+      const out = dnnl(libs.dnnl, args);
+      if (out != null) return { out, path: "dnnl" };
+    }
+    if (blas && libs.blas) {
+      const out = blas(libs.blas, args);
+      if (out != null) return { out, path: "blas" };
+    }
+    return null;
+  };
+}
+
+const NATIVE: Record<string, Native> = {
+  Conv2D: chain(dnnlConv2D, nativeConv2D),
+  FusedConv2D: chain((d, a) => dnnlConv2D(d, a, true), withBlasEpilogue(nativeConv2D)),
+  Conv2DBackpropInput: chain(dnnlConv2DBackpropInput, nativeConv2DBackpropInput),
+  Conv2DBackpropFilter: chain(dnnlConv2DBackpropFilter, nativeConv2DBackpropFilter),
+  BatchMatMul: chain(null, nativeBatchMatMul),
+  _FusedMatMul: chain(null, withBlasEpilogue(nativeBatchMatMul)),
+};
+
+const registered = new Map<string, Set<tf.KernelFunc>>();
+
+/**
+ * Makes the kernels of {@link NATIVE_KERNELS} on backend `backendName` (default "wasm") use `libs` where
+ * they can, falling back to the kernels registered before. Call again with other libraries, or `null` to
+ * turn the native path off; the wrappers are registered once.
+ *
+ * @returns the kernel names now wrapped.
+ */
+export function registerNativeKernels(libs: NativeLibraries | null, backendName = "wasm"): string[] {
+  active = libs ?? {};
+  const ours = registered.get(backendName) ?? new Set<tf.KernelFunc>();
+  registered.set(backendName, ours);
+  for (const name of NATIVE_KERNELS) {
+    const existing = tf.getKernel(name, backendName);
+    if (existing == null || ours.has(existing.kernelFunc)) continue;
+    const fallback = existing.kernelFunc;
+    const native = NATIVE[name];
+    const kernelFunc = ((args: KernelArgs) => {
+      const tally = counts[name] ??= { dnnl: 0, blas: 0, fallback: 0 };
+      const got = native(active, args);
+      if (got != null) {
+        tally[got.path]++;
+        return got.out;
+      }
+      tally.fallback++;
+      return fallback(args as unknown as Parameters<tf.KernelFunc>[0]);
+    }) as unknown as tf.KernelFunc;
+    tf.unregisterKernel(name, backendName);
+    tf.registerKernel({ kernelName: name, backendName, kernelFunc });
+    ours.add(kernelFunc);
+  }
+  return [...NATIVE_KERNELS];
+}
+
+/** The native libraries the kernels use now. */
+export function activeNative(): NativeLibraries {
+  return { ...active };
+}
+
+/**
+ * How many calls of each wrapped kernel ran on oneDNN, on the BLAS, or fell back, since the last reset.
+ *
+ * @example
+ * nativeKernelCounts({ reset: true }); model.predict(x); console.log(nativeKernelCounts());
+ */
+export function nativeKernelCounts(
+  options: { reset?: boolean } = {},
+): Record<string, Record<NativePath, number>> {
+  const copy = structuredClone(counts);
+  if (options.reset) { for (const k of Object.keys(counts)) delete counts[k]; }
+  return copy;
+}

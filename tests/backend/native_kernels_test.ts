@@ -1,0 +1,292 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import { initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
+import { type Blas, blasUnavailableReason, loadBlas } from "../../lib/backend/blas.ts";
+import { type Dnnl, dnnlUnavailableReason, loadDnnl } from "../../lib/backend/dnnl.ts";
+import {
+  NATIVE_KERNELS,
+  nativeKernelCounts,
+  registerNativeKernels,
+} from "../../lib/backend/native_kernels.ts";
+import { forwardAndGrads, type Inputs, randn, relErr } from "./_grad_check.ts";
+
+const TOL = 1e-5;
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+/** Forward values and every gradient agree between wasm (+ native GEMM) and cpu. */
+async function sameAsCpu(
+  label: string,
+  f: (...xs: tf.Tensor[]) => tf.Tensor,
+  shapes: number[][],
+  forwardOnly = false,
+): Promise<void> {
+  const inputs = shapes.map((shape, i) => ({ shape, values: randn(size(shape), 5 + 13 * i) }));
+  const run = forwardOnly ? forwardValue : forwardAndGrads;
+  const wasm = await run("wasm", f, inputs);
+  const cpu = await run("cpu", f, inputs);
+  for (let i = 0; i < cpu.length; i++) {
+    const err = relErr(wasm[i], cpu[i]);
+    assert.ok(err <= TOL, `${label}: ${i === 0 ? "forward" : `gradient ${i}`} differs from cpu by ${err}`);
+  }
+}
+
+/** Only f's value (for ops whose tfjs gradient is not defined, e.g. fused leaky ReLU). */
+async function forwardValue(backend: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: Inputs) {
+  await tf.setBackend(backend);
+  const xs = inputs.map((i) => tf.tensor(i.values, i.shape));
+  const y = f(...xs);
+  const out = [await y.data() as Float32Array];
+  tf.dispose([...xs, y]);
+  return out;
+}
+
+// deno-lint-ignore no-explicit-any
+type Pad = any;
+
+const convCases: [string, number[], number[], Pad, number][] = [
+  ["3x3 same", [2, 7, 6, 8], [3, 3, 8, 16], "same", 1],
+  ["3x3 valid", [2, 7, 6, 8], [3, 3, 8, 12], "valid", 1],
+  ["2x5 same (non-square)", [3, 6, 9, 9], [2, 5, 9, 8], "same", 1],
+  ["1x1", [2, 5, 5, 16], [1, 1, 16, 8], "valid", 1],
+  ["explicit padding", [2, 8, 7, 8], [3, 3, 8, 10], [[0, 0], [1, 2], [2, 0], [0, 0]], 1],
+  ["numeric padding, non-square", [2, 8, 9, 8], [3, 5, 8, 9], 1, 1],
+  ["4x4 even kernel same", [1, 8, 8, 8], [4, 4, 8, 8], "same", 1],
+];
+
+Deno.test("native GEMM kernels on the wasm heap match the cpu backend", async (t) => {
+  const blas: Blas | null = loadBlas({ threads: 2 });
+  if (blas == null) {
+    console.log(`skip: no native BLAS here (${blasUnavailableReason})`);
+    return;
+  }
+  await import("@tensorflow/tfjs-backend-cpu");
+  await initBackend({ backend: "wasm" }).catch(() => undefined);
+  await tf.setBackend("wasm");
+  registerWasmTrainingKernels();
+  registerNativeKernels({ blas });
+  const before = tf.memory().numTensors;
+
+  await t.step("the library reports itself", () => {
+    assert.ok(blas.config.length > 0);
+    assert.ok(blas.threads >= 1);
+  });
+
+  await t.step("sgemm on plain memory: closed-form 2x3 · 3x2, both transposes", () => {
+    const a = new Float32Array([1, 2, 3, 4, 5, 6]); // 2x3
+    const b = new Float32Array([7, 8, 9, 10, 11, 12]); // 3x2
+    const c = new Float32Array(4);
+    const p = (x: Float32Array) => Deno.UnsafePointer.of(x);
+    blas.sgemm(false, false, 2, 2, 3, 1, { ptr: p(a), ld: 3 }, { ptr: p(b), ld: 2 }, 0, { ptr: p(c), ld: 2 });
+    assert.deepEqual([...c], [58, 64, 139, 154]);
+    // (Aᵀ)ᵀ·(Bᵀ)ᵀ with A stored transposed (3x2) and B stored transposed (2x3), β = 1 accumulates.
+    const at = new Float32Array([1, 4, 2, 5, 3, 6]), bt = new Float32Array([7, 9, 11, 8, 10, 12]);
+    blas.sgemm(true, true, 2, 2, 3, 1, { ptr: p(at), ld: 2 }, { ptr: p(bt), ld: 3 }, 1, { ptr: p(c), ld: 2 });
+    assert.deepEqual([...c], [116, 128, 278, 308]);
+  });
+
+  await t.step(
+    "Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter (stride 1) go native and agree",
+    async () => {
+      nativeKernelCounts({ reset: true });
+      for (const [label, xs, ws, pad, d] of convCases) {
+        await sameAsCpu(
+          `conv2d ${label}`,
+          (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, pad, "NHWC", d),
+          [xs, ws],
+        );
+      }
+      // tfjs has no gradient for dilated convs: forward only.
+      await sameAsCpu(
+        "conv2d 3x3 dilation 2 same",
+        (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same", "NHWC", 2),
+        [[2, 9, 10, 8], [3, 3, 8, 8]],
+        true,
+      );
+      await sameAsCpu(
+        "conv2d 2x3 dilation [2, 3] valid",
+        (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "valid", "NHWC", [2, 3]),
+        [[2, 9, 10, 8], [2, 3, 8, 8]],
+        true,
+      );
+      const c = nativeKernelCounts();
+      for (const k of ["Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"]) {
+        assert.ok(c[k]?.blas >= convCases.length, `${k} ran on the BLAS ${c[k]?.blas} times`);
+      }
+    },
+  );
+
+  await t.step("fused conv + bias + relu / leakyrelu, and strides > 1 fall back", async () => {
+    for (const activation of ["relu", "leakyrelu", "linear"] as const) {
+      await sameAsCpu(
+        `fused conv ${activation}`,
+        (x, w, b) =>
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: w as tf.Tensor4D,
+            strides: 1,
+            pad: "same",
+            bias: b,
+            activation,
+            leakyreluAlpha: 0.1,
+          }),
+        [[2, 6, 6, 8], [3, 3, 8, 8], [8]],
+        activation === "leakyrelu",
+      );
+    }
+    nativeKernelCounts({ reset: true });
+    await sameAsCpu("stride 2", (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, "same"), [
+      [2, 8, 8, 8],
+      [3, 3, 8, 8],
+    ]);
+    await sameAsCpu("1 input channel", (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same"), [
+      [2, 8, 8, 1],
+      [3, 3, 1, 8],
+    ]);
+    const c = nativeKernelCounts();
+    assert.ok(c.Conv2D.fallback >= 2, "stride 2 and 1-channel forwards fall back");
+  });
+
+  await t.step("BatchMatMul and fused dense: transposes, batches, broadcasting", async () => {
+    nativeKernelCounts({ reset: true });
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+      await sameAsCpu(
+        `matMul ${ta} ${tb}`,
+        (a, b) => tf.matMul(a, b, ta, tb),
+        [ta ? [40, 33] : [33, 40], tb ? [21, 40] : [40, 21]],
+      );
+    }
+    await sameAsCpu("batched", (a, b) => tf.matMul(a, b), [[3, 20, 30], [3, 30, 17]]);
+    // tfjs's BatchMatMul gradient does not reduce a broadcast batch: forward only.
+    await sameAsCpu("broadcast b", (a, b) => tf.matMul(a, b), [[3, 20, 30], [1, 30, 17]], true);
+    await sameAsCpu(
+      "fused dense relu",
+      (a, b, bias) => tf.fused.matMul({ a, b, bias, activation: "relu" }),
+      [[32, 64], [64, 24], [24]],
+    );
+    assert.ok(nativeKernelCounts().BatchMatMul.blas > 0);
+  });
+
+  await t.step("turned off: the same kernels fall back", async () => {
+    registerNativeKernels(null);
+    nativeKernelCounts({ reset: true });
+    await sameAsCpu("off", (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same"), [
+      [1, 5, 5, 8],
+      [3, 3, 8, 8],
+    ]);
+    assert.equal(nativeKernelCounts().Conv2D.blas, 0);
+    assert.deepEqual(registerNativeKernels({ blas }), [...NATIVE_KERNELS]);
+  });
+
+  await t.step("no tensors leak", async () => {
+    await tf.setBackend("wasm");
+    assert.equal(tf.memory().numTensors, before);
+  });
+  registerNativeKernels(null);
+});
+
+Deno.test("oneDNN conv kernels on the wasm heap match the cpu backend", async (t) => {
+  const dnnl: Dnnl | null = loadDnnl({ threads: 2 });
+  if (dnnl == null) {
+    console.log(`skip: no oneDNN here (${dnnlUnavailableReason})`);
+    return;
+  }
+  await import("@tensorflow/tfjs-backend-cpu");
+  await initBackend({ backend: "wasm" }).catch(() => undefined);
+  await tf.setBackend("wasm");
+  registerWasmTrainingKernels();
+  registerNativeKernels({ dnnl });
+  const before = tf.memory().numTensors;
+
+  await t.step("version and implementation are reported", () => {
+    assert.match(dnnl.version, /^2\.\d+\.\d+$/);
+    const p = { n: 2, h: 8, w: 8, c: 8, o: 8, kh: 3, kw: 3, oh: 8, ow: 8, sh: 1, sw: 1, dh: 1, dw: 1 };
+    const impl = dnnl.implementation("forward", { ...p, top: 1, left: 1, bottom: 1, right: 1 });
+    assert.ok(impl != null && impl.length > 0, `implementation ${impl}`);
+  });
+
+  const strided: [string, number[], number[], number | [number, number], Pad][] = [
+    ["3x3 stride 2 same", [2, 7, 6, 3], [3, 3, 3, 4], 2, "same"],
+    ["3x5 stride 2 valid", [2, 9, 8, 3], [3, 5, 3, 4], 2, "valid"],
+    ["5x3 strides [2,3] same", [2, 11, 10, 3], [5, 3, 3, 2], [2, 3], "same"],
+    ["11x11 stride 4 valid (AlexNet conv1)", [1, 27, 27, 3], [11, 11, 3, 4], 4, "valid"],
+    ["explicit padding, stride 2", [2, 8, 8, 3], [3, 3, 3, 4], 2, [[0, 0], [1, 2], [2, 0], [0, 0]]],
+    ["1 input channel, stride 1", [2, 12, 12, 1], [3, 3, 1, 32], 1, "same"],
+    ["7x7 stride 2 same (GoogLeNet conv1)", [1, 16, 16, 3], [7, 7, 3, 8], 2, "same"],
+  ];
+  await t.step("Conv2D and both gradients, every stride and padding, run on oneDNN and agree", async () => {
+    nativeKernelCounts({ reset: true });
+    for (const [label, xs, ws, pad, d] of convCases) {
+      await sameAsCpu(
+        `dnnl conv2d ${label}`,
+        (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, pad, "NHWC", d),
+        [xs, ws],
+      );
+    }
+    for (const [label, xs, ws, s, pad] of strided) {
+      await sameAsCpu(
+        `dnnl conv2d ${label}`,
+        (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad),
+        [
+          xs,
+          ws,
+        ],
+      );
+    }
+    await sameAsCpu(
+      "dnnl conv2d 3x3 dilation 2 same",
+      (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same", "NHWC", 2),
+      [[2, 9, 10, 8], [3, 3, 8, 8]],
+      true,
+    );
+    await sameAsCpu(
+      "dnnl conv2dTranspose stride 2 same",
+      (x, w) => tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [2, 8, 6, 3], 2, "same"),
+      [[2, 4, 3, 5], [3, 3, 3, 5]],
+    );
+    const c = nativeKernelCounts();
+    const n = convCases.length + strided.length;
+    for (const k of ["Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"]) {
+      assert.ok(c[k]?.dnnl >= n, `${k} ran on oneDNN ${c[k]?.dnnl} times`);
+      assert.equal(c[k]?.fallback ?? 0, 0, `${k} fell back`);
+    }
+  });
+
+  await t.step("fused conv: bias and ReLU inside oneDNN, other activations after it", async () => {
+    for (const activation of ["relu", "linear", "elu", "leakyrelu"] as const) {
+      await sameAsCpu(
+        `dnnl fused conv ${activation}`,
+        (x, w, b) =>
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: w as tf.Tensor4D,
+            strides: 2,
+            pad: "same",
+            bias: b,
+            activation,
+            leakyreluAlpha: 0.1,
+          }),
+        [[2, 9, 9, 4], [3, 3, 4, 8], [8]],
+        activation !== "relu" && activation !== "linear",
+      );
+    }
+    await sameAsCpu(
+      "dnnl fused conv without bias",
+      (x, w) =>
+        tf.fused.conv2d({
+          x: x as tf.Tensor4D,
+          filter: w as tf.Tensor4D,
+          strides: 1,
+          pad: "same",
+          activation: "relu",
+        }),
+      [[2, 6, 6, 4], [3, 3, 4, 8]],
+    );
+  });
+
+  await t.step("no tensors leak; closing frees the primitives", async () => {
+    await tf.setBackend("wasm");
+    assert.equal(tf.memory().numTensors, before);
+    registerNativeKernels(null);
+    dnnl.close();
+  });
+});
