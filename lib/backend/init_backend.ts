@@ -33,9 +33,10 @@ export interface BackendOptions {
    * Threads for the wasm backend. More than 1 starts tfjs's threaded SIMD build through
    * `node:worker_threads` (needs read/write permission for a temporary worker script); if that fails, wasm
    * runs single-threaded and `tried` says why. The `CAM_WASM_THREADS` environment variable overrides it.
-   * Only the first wasm start in a process decides. @default 1
+   * Only the first wasm start in a process decides. `"auto"`: 1 when oneDNN runs the convolutions (its own
+   * threads use every core; wasm threads beside them measured slower), else every core. @default 1
    */
-  threads?: number;
+  threads?: number | "auto";
   /**
    * Folder for the threaded build's worker script (a patched copy of tfjs's pthread script).
    * @default the OS temp folder
@@ -257,11 +258,15 @@ function wasmStarted(): boolean {
 }
 
 async function tryWasm(
-  threads: number,
+  asked: number | "auto",
   timeoutMs: number,
   scriptDir?: string,
   native: { use: boolean; threads?: number } = { use: true },
 ): Promise<Attempt> {
+  const blas = native.use ? loadBlas({ threads: native.threads }) : null;
+  const dnnl = native.use ? loadDnnl({ threads: native.threads }) : null;
+  const cores = Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
+  const threads = asked === "auto" ? (dnnl ? 1 : cores) : asked;
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   const folder = wasmBinaryFolder();
   const started = wasmStarted();
@@ -296,8 +301,6 @@ async function tryWasm(
   const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
   const used = wasm.getThreadsCount();
   if (threads > used && note === "") note = ` (${threads} threads asked, ${used} running)`;
-  const blas = native.use ? loadBlas({ threads: native.threads }) : null;
-  const dnnl = native.use ? loadDnnl({ threads: native.threads }) : null;
   registerNativeKernels({ blas, dnnl }, "wasm");
   const nativeNote = !native.use
     ? "; native libraries off (native: false)"
@@ -351,6 +354,16 @@ export function initBackend(options: BackendOptions = {}): Promise<BackendInfo> 
   return current;
 }
 
+/**
+ * A one-line description for logs and result rows: "wasm (2 threads) + oneDNN 2.6.3 + OpenBLAS 0.3.21".
+ */
+export function describeBackend(info: BackendInfo): string {
+  let out = `${info.name} (${info.threads} thread${info.threads === 1 ? "" : "s"})`;
+  if (info.native?.dnnl) out += ` + oneDNN ${info.native.dnnl.version}`;
+  if (info.native?.blas) out += ` + ${info.native.blas.config.split(" ").slice(0, 2).join(" ")}`;
+  return out;
+}
+
 /** Forgets the chosen backend so the next {@link initBackend} selects again (tests only). */
 export function _resetBackendForTests(): void {
   current = undefined;
@@ -360,7 +373,11 @@ async function start(options: BackendOptions): Promise<BackendInfo> {
   const { choice, source } = resolveChoice(options);
   const timeoutMs = options.timeoutMs ?? 20000;
   const envThreads = Number(readEnv("CAM_WASM_THREADS") ?? "");
-  const threads = Math.max(1, Math.floor(envThreads > 0 ? envThreads : options.threads ?? 1));
+  const threads = envThreads > 0
+    ? Math.floor(envThreads)
+    : options.threads === "auto"
+    ? "auto"
+    : Math.max(1, Math.floor(options.threads ?? 1));
   const tried: BackendAttempt[] = [];
   for (const name of backendOrder(choice)) {
     const t0 = performance.now();

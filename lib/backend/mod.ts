@@ -28,6 +28,7 @@ export {
   type BackendName,
   type BackendOptions,
   backendOrder,
+  describeBackend,
   initBackend,
   type NativeInfo,
   resolveChoice,

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { initBackend } from "../backend/mod.ts";
+import { describeBackend, initBackend } from "../backend/mod.ts";
 import {
   concatTables,
   expandGrid,
@@ -113,13 +113,14 @@ async function scaleGrids(scale: string): Promise<string[]> {
 async function main(): Promise<void> {
   const args = parseArgs(Deno.args);
   const t0 = performance.now();
-  // Every core: the threaded SIMD wasm build (2 threads here) trains ~1.9x and infers ~2.6x faster than one thread
-  // on an idle 2-core machine. CAM_WASM_THREADS overrides (e.g. 1 on a machine shared with other jobs).
+  // "auto": with oneDNN running the convs (its threads take every core) wasm stays single-threaded; without
+  // it, the threaded SIMD wasm build on every core (2 threads here train ~1.9x and infer ~2.6x faster than
+  // one). CAM_WASM_THREADS overrides (e.g. 1 on a machine shared with other jobs).
   const backend = await initBackend({
-    threads: Math.max(1, navigator.hardwareConcurrency ?? 1),
+    threads: "auto",
     workerScriptDir: "data/cache",
   });
-  console.log(`[reproduce] backend ${backend.name} (${backend.threads} thread(s)), scale ${args.scale}`);
+  console.log(`[reproduce] backend ${describeBackend(backend)}, scale ${args.scale}`);
 
   let cohortDir = args.data;
   // Which cohort the "cohort" cells ran on is part of their identity: results made on the default simulated

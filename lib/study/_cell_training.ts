@@ -1,5 +1,5 @@
 // The training options every study cell derives from its grid cell, and the cell's model and backend label.
-import type { BackendInfo } from "../backend/mod.ts";
+import { type BackendInfo, describeBackend } from "../backend/mod.ts";
 import { type AugmentOptions, SEED_AUGMENTATION } from "../data/mod.ts";
 import type { CellContext } from "../experiments/runner.ts";
 import type { GridCell } from "../experiments/grid.ts";
@@ -44,7 +44,7 @@ export function cellModel(cell: GridCell, numClasses: number): ReturnType<typeof
   });
 }
 
-/** "wasm (1 thread)" */
+/** "wasm (1 thread)", with the native libraries when in use ({@link describeBackend}). */
 export function backendLabel(backend: BackendInfo): string {
-  return `${backend.name} (${backend.threads} thread${backend.threads === 1 ? "" : "s"})`;
+  return describeBackend(backend);
 }

@@ -5,6 +5,7 @@ import {
   BACKEND_ORDER,
   BackendError,
   backendOrder,
+  describeBackend,
   initBackend,
   resolveChoice,
 } from "../../lib/backend/init_backend.ts";
@@ -99,6 +100,34 @@ Deno.test("backend selection", async (t) => {
       _resetBackendForTests();
       const info = await initBackend({ backend: "wasm" });
       assert.deepEqual([info.name, info.simd, info.tried.length], ["wasm", true, 1]);
+      // The native libraries are reported (or why not) in the attempt's reason, and in `native`.
+      assert.match(info.tried[0].reason, /oneDNN|BLAS/);
+      if (info.native?.dnnl) assert.match(describeBackend(info), / \+ oneDNN 2\.\d+\.\d+/);
+    });
+
+    await t.step("describeBackend names threads and native libraries", () => {
+      const base = {
+        name: "wasm" as const,
+        threads: 2,
+        simd: true,
+        requested: "auto" as const,
+        source: "default" as const,
+        tried: [],
+        kernels: [],
+        tfjs: "4.22.0",
+      };
+      assert.equal(describeBackend({ ...base, native: null }), "wasm (2 threads)");
+      assert.equal(
+        describeBackend({
+          ...base,
+          threads: 1,
+          native: {
+            dnnl: { library: "libdnnl.so.2", version: "2.6.3", threads: 2 },
+            blas: { library: "libopenblas.so.0", config: "OpenBLAS 0.3.21 DYNAMIC_ARCH", threads: 2 },
+          },
+        }),
+        "wasm (1 thread) + oneDNN 2.6.3 + OpenBLAS 0.3.21",
+      );
     });
   } finally {
     if (saved != null) Deno.env.set("CAM_BACKEND", saved);
