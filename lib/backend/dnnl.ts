@@ -1,7 +1,7 @@
 /**
  * oneDNN (libdnnl 2.x, the library PyTorch's CPU convolutions run on) through Deno's FFI: convolution
- * forward (with bias and a fused ReLU), backward-data and backward-weights primitives on plain NHWC/HWIO
- * memory — here, tensors on the wasm heap. Optional: {@link loadDnnl} returns `null` when the library is
+ * forward (with bias and a fused ReLU), backward-data and backward-weights primitives, and max pooling
+ * forward and backward, on plain NHWC/HWIO memory — here, tensors on the wasm heap. Optional: {@link loadDnnl} returns `null` when the library is
  * missing, FFI is not permitted or `CAM_DNNL=off`.
  *
  * The primitive for each problem is created once and cached (oneDNN picks its fastest implementation,
@@ -50,6 +50,24 @@ export interface ConvProblem {
   right: number;
 }
 
+/** One 2-D max pooling, NHWC; paddings may differ per side (padded positions never win). */
+export interface PoolProblem {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  oh: number;
+  ow: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
 /** A loaded oneDNN. Pointers are raw addresses (e.g. into the wasm heap); every call is synchronous. */
 export interface Dnnl {
   /** The library opened. */
@@ -73,6 +91,16 @@ export interface Dnnl {
   convBackwardWeights(
     p: ConvProblem,
     ptrs: { x: Deno.PointerValue; dy: Deno.PointerValue; dw: Deno.PointerValue },
+  ): boolean;
+  /** y[n, p, q, c] = max over the window of x. False when unsupported. */
+  maxPoolForward(p: PoolProblem, ptrs: { x: Deno.PointerValue; y: Deno.PointerValue }): boolean;
+  /**
+   * dx: each window's dy goes to the position of its maximum (the first in row-major order on ties). Runs the
+   * forward pass again to find them. False when unsupported.
+   */
+  maxPoolBackward(
+    p: PoolProblem,
+    ptrs: { x: Deno.PointerValue; dy: Deno.PointerValue; dx: Deno.PointerValue },
   ): boolean;
   /** The implementation oneDNN chose for a problem ("brgconv:avx512_core", ...), or null if none. */
   implementation(kind: "forward" | "backward_data" | "backward_weights", p: ConvProblem): string | null;
@@ -128,6 +156,14 @@ const SYMBOLS = {
     ],
     result: "i32",
   },
+  dnnl_pooling_forward_desc_init: {
+    parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  dnnl_pooling_backward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
   dnnl_primitive_attr_create: { parameters: [B], result: "i32" },
   dnnl_primitive_attr_destroy: { parameters: [P], result: "i32" },
   dnnl_primitive_attr_set_post_ops: { parameters: [P, P], result: "i32" },
@@ -155,16 +191,16 @@ const GOMP_SYMBOLS = {
 // oneDNN 2.x constants (dnnl_types.h).
 const F32 = 3, ENGINE_CPU = 1, STREAM_IN_ORDER = 1, TAG_ANY = 1;
 const FORWARD_TRAINING = 64, FORWARD_INFERENCE = 96;
-const CONVOLUTION_DIRECT = 1, ELTWISE_RELU = 0x1f;
-const QUERY_IMPL_INFO_STR = 8, QUERY_WEIGHTS_MD = 131, QUERY_DIFF_WEIGHTS_MD = 132;
-const ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_BIAS = 41;
+const CONVOLUTION_DIRECT = 1, ELTWISE_RELU = 0x1f, POOLING_MAX = 0x1ff;
+const QUERY_IMPL_INFO_STR = 8, QUERY_WEIGHTS_MD = 131, QUERY_DIFF_WEIGHTS_MD = 132, QUERY_WORKSPACE_MD = 135;
+const ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_BIAS = 41, ARG_WORKSPACE = 64;
 const ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145, ARG_DIFF_WEIGHTS = 161;
 const MD_BYTES = 2048, OP_DESC_BYTES = 16384;
 const ALLOCATE = 0xffffffffffffffffn; // DNNL_MEMORY_ALLOCATE
 
 type Lib = Deno.DynamicLibrary<typeof SYMBOLS>;
 
-/** A cached primitive: its memories (handles set per call), an optional reorder before/after, the args. */
+/** A cached primitive: its memories (handles set per call), optional steps before/after, the args. */
 interface Plan {
   impl: string;
   prim: Deno.PointerValue;
@@ -475,6 +511,91 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     };
   };
 
+  const poolMds = (p: PoolProblem) => ({
+    src: md([p.n, p.c, p.h, p.w], [p.h * p.w * p.c, 1, p.w * p.c, p.c]),
+    dst: md([p.n, p.c, p.oh, p.ow], [p.oh * p.ow * p.c, 1, p.ow * p.c, p.c]),
+  });
+  const poolDesc = (p: PoolProblem, m: ReturnType<typeof poolMds>, prop: number): Uint8Array => {
+    const op = new Uint8Array(OP_DESC_BYTES);
+    check(
+      s.dnnl_pooling_forward_desc_init(
+        op,
+        prop,
+        POOLING_MAX,
+        m.src,
+        m.dst,
+        dims(p.sh, p.sw),
+        dims(p.kh, p.kw),
+        dims(p.top, p.left),
+        dims(p.bottom, p.right),
+      ),
+      "pooling_forward_desc_init",
+    );
+    return op;
+  };
+  const planPool = (p: PoolProblem, backward: boolean): Plan | null => {
+    const m = poolMds(p);
+    const fwdPd = pdOf(poolDesc(p, m, backward ? FORWARD_TRAINING : FORWARD_INFERENCE), null, null);
+    if (fwdPd == null) return null;
+    const owned = newOwned();
+    owned.pds.push(fwdPd);
+    const fwd = primitive(fwdPd);
+    owned.prims.push(fwd);
+    const x = memory(m.src);
+    owned.mems.push(x);
+    if (!backward) {
+      const y = memory(m.dst);
+      owned.mems.push(y);
+      return {
+        impl: implOf(fwdPd),
+        prim: fwd,
+        bind: { x, y },
+        args: args([ARG_SRC, x], [ARG_DST, y]),
+        owned,
+      };
+    }
+    const op = new Uint8Array(OP_DESC_BYTES);
+    check(
+      s.dnnl_pooling_backward_desc_init(
+        op,
+        POOLING_MAX,
+        m.src,
+        m.dst,
+        dims(p.sh, p.sw),
+        dims(p.kh, p.kw),
+        dims(p.top, p.left),
+        dims(p.bottom, p.right),
+      ),
+      "pooling_backward_desc_init",
+    );
+    const pd = pdOf(op, null, fwdPd);
+    if (pd == null) {
+      for (const prim of owned.prims) s.dnnl_primitive_destroy(prim);
+      for (const mem of owned.mems) s.dnnl_memory_destroy(mem);
+      s.dnnl_primitive_desc_destroy(fwdPd);
+      return null;
+    }
+    owned.pds.push(pd);
+    const bwd = primitive(pd);
+    owned.prims.push(bwd);
+    const ws = memory(s.dnnl_primitive_desc_query_md(fwdPd, QUERY_WORKSPACE_MD, 0), ALLOCATE);
+    const yTmp = memory(m.dst, ALLOCATE), dy = memory(m.dst), dx = memory(m.src);
+    owned.mems.push(ws, yTmp, dy, dx);
+    return {
+      impl: implOf(pd),
+      prim: bwd,
+      bind: { x, dy, dx },
+      before: { prim: fwd, args: args([ARG_SRC, x], [ARG_DST, yTmp], [ARG_WORKSPACE, ws]) },
+      args: args([ARG_DIFF_DST, dy], [ARG_DIFF_SRC, dx], [ARG_WORKSPACE, ws]),
+      owned,
+    };
+  };
+  const poolPlan = (p: PoolProblem, backward: boolean): Plan | null => {
+    const key = `pool|${backward}|${Object.values(p).join(",")}`;
+    if (!plans.has(key)) plans.set(key, planPool(p, backward));
+    return plans.get(key)!;
+  };
+
   const plan = (kind: string, p: ConvProblem, relu = false, bias = false): Plan | null => {
     const key = `${kind}|${relu}|${bias}|${Object.values(p).join(",")}`;
     if (!plans.has(key)) {
@@ -493,9 +614,14 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
       const at = ptrs[name];
       if (at != null) check(s.dnnl_memory_set_data_handle(mem, at), "memory_set_data_handle");
     }
-    if (pl.before) check(s.dnnl_primitive_execute(pl.before.prim, stream, 2, pl.before.args), "reorder");
-    check(s.dnnl_primitive_execute(pl.prim, stream, pl.args.length / 2, pl.args), "primitive_execute");
-    if (pl.after) check(s.dnnl_primitive_execute(pl.after.prim, stream, 2, pl.after.args), "reorder");
+    for (const step of [pl.before, { prim: pl.prim, args: pl.args }, pl.after]) {
+      if (step) {
+        check(
+          s.dnnl_primitive_execute(step.prim, stream, step.args.length / 2, step.args),
+          "primitive_execute",
+        );
+      }
+    }
     check(s.dnnl_stream_wait(stream), "stream_wait");
   };
 
@@ -519,6 +645,18 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
       const pl = plan("backward_weights", p);
       if (pl == null) return false;
       execute(pl, { x: ptrs.x, dy: ptrs.dy, dw: ptrs.dw });
+      return true;
+    },
+    maxPoolForward(p, ptrs) {
+      const pl = poolPlan(p, false);
+      if (pl == null) return false;
+      execute(pl, ptrs);
+      return true;
+    },
+    maxPoolBackward(p, ptrs) {
+      const pl = poolPlan(p, true);
+      if (pl == null) return false;
+      execute(pl, ptrs);
       return true;
     },
     implementation(kind, p) {

@@ -2,7 +2,7 @@
  * Native kernels for the wasm backend, run through Deno's FFI on the tensors in the wasm heap:
  * `Conv2D`, `FusedConv2D`, `Conv2DBackpropInput` and `Conv2DBackpropFilter` on oneDNN ({@link loadDnnl}:
  * any stride, padding, dilation) or else, for stride 1, as shifted GEMMs on a BLAS ({@link loadBlas});
- * `BatchMatMul` and `_FusedMatMul` on the BLAS. The kernels registered before (wasm's own, or ours from
+ * `BatchMatMul` and `_FusedMatMul` on the BLAS; `MaxPool` and `MaxPoolGrad` on oneDNN. The kernels registered before (wasm's own, or ours from
  * {@link registerWasmTrainingKernels}) remain the fallback for every case not covered (NCHW, no library,
  * tiny products). Optional: without either library the wasm kernels run unchanged.
  *
@@ -12,6 +12,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Blas } from "./blas.ts";
 import type { Dnnl } from "./dnnl.ts";
 import { dnnlConv2D, dnnlConv2DBackpropFilter, dnnlConv2DBackpropInput } from "./_dnnl_conv.ts";
+import { dnnlMaxPool, dnnlMaxPoolGrad } from "./_dnnl_pool.ts";
 import {
   biasActivation,
   nativeBatchMatMul,
@@ -29,6 +30,8 @@ export const NATIVE_KERNELS: readonly string[] = [
   "Conv2DBackpropFilter",
   "BatchMatMul",
   "_FusedMatMul",
+  "MaxPool",
+  "MaxPoolGrad",
 ];
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap };
@@ -87,6 +90,8 @@ const NATIVE: Record<string, Native> = {
   Conv2DBackpropFilter: chain(dnnlConv2DBackpropFilter, nativeConv2DBackpropFilter),
   BatchMatMul: chain(null, nativeBatchMatMul),
   _FusedMatMul: chain(null, withBlasEpilogue(nativeBatchMatMul)),
+  MaxPool: chain(dnnlMaxPool, null),
+  MaxPoolGrad: chain(dnnlMaxPoolGrad, null),
 };
 
 const registered = new Map<string, Set<tf.KernelFunc>>();

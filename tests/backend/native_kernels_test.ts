@@ -19,8 +19,9 @@ async function sameAsCpu(
   f: (...xs: tf.Tensor[]) => tf.Tensor,
   shapes: number[][],
   forwardOnly = false,
+  valuesOf: (v: Float32Array) => Float32Array = (v) => v,
 ): Promise<void> {
-  const inputs = shapes.map((shape, i) => ({ shape, values: randn(size(shape), 5 + 13 * i) }));
+  const inputs = shapes.map((shape, i) => ({ shape, values: valuesOf(randn(size(shape), 5 + 13 * i)) }));
   const run = forwardOnly ? forwardValue : forwardAndGrads;
   const wasm = await run("wasm", f, inputs);
   const cpu = await run("cpu", f, inputs);
@@ -281,6 +282,41 @@ Deno.test("oneDNN conv kernels on the wasm heap match the cpu backend", async (t
         }),
       [[2, 6, 6, 4], [3, 3, 4, 8]],
     );
+  });
+
+  const poolCases: [string, number[], number | [number, number], number | [number, number], Pad][] = [
+    ["2x2/2 valid", [2, 8, 8, 3], 2, 2, "valid"],
+    ["2x2/2 valid, odd size", [2, 9, 7, 3], 2, 2, "valid"],
+    ["2x2/2 same, odd size", [2, 9, 7, 3], 2, 2, "same"],
+    ["3x3/2 valid (AlexNet)", [2, 13, 13, 3], 3, 2, "valid"],
+    ["3x3/2 same (GoogLeNet)", [2, 14, 13, 3], 3, 2, "same"],
+    ["3x3/1 same (inception branch)", [2, 7, 7, 4], 3, 1, "same"],
+    ["3x2 strides [1,2] valid", [2, 7, 7, 4], [3, 2], [1, 2], "valid"],
+  ];
+  await t.step("MaxPool and MaxPoolGrad on oneDNN agree with cpu, ties included", async () => {
+    nativeKernelCounts({ reset: true });
+    for (const [label, xs, f, s, pad] of poolCases) {
+      const pool = (x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, f, s, pad);
+      await sameAsCpu(`dnnl maxPool ${label}`, pool, [xs]);
+      // Half zeros (as after a ReLU) and small integers: windows of equal values, where the first must win.
+      await sameAsCpu(
+        `dnnl maxPool ${label}, half zeros`,
+        pool,
+        [xs],
+        false,
+        (v) => v.map((a) => Math.max(0, a)),
+      );
+      await sameAsCpu(
+        `dnnl maxPool ${label}, integer ties`,
+        pool,
+        [xs],
+        false,
+        (v) => v.map((a) => Math.round(a)),
+      );
+    }
+    const c = nativeKernelCounts();
+    assert.ok(c.MaxPool?.dnnl >= poolCases.length * 3, `MaxPool ran on oneDNN ${c.MaxPool?.dnnl} times`);
+    assert.ok(c.MaxPoolGrad?.dnnl >= poolCases.length * 3, `MaxPoolGrad on oneDNN ${c.MaxPoolGrad?.dnnl}`);
   });
 
   await t.step("no tensors leak; closing frees the primitives", async () => {
