@@ -3,10 +3,11 @@
  * scaled float32 arrays, 20 repeats each after one warm-up, and report MB/s of decoded float32 — the
  * same work and JSON line format as ../shared/bench/ref_nifti.py (nibabel get_fdata(dtype=float32)).
  *
- * Usage: deno run --allow-read bench/nifti_bench.ts [--warmup N] [--repeats N] [files...]
- * (defaults 1 and 20, the reference script's protocol). A long-running process reads faster than the
- * first 20 reads show: until V8's first collections of dead image arrays, every new array lands on
- * fresh pages, and page faults are costly on virtual machines; `--warmup 60` measures that steady state.
+ * Usage: deno run --allow-read --allow-ffi bench/nifti_bench.ts [--warmup N] [--repeats N] [files...]
+ * (defaults 1 and 20, the reference script's protocol). Most of a read's cost on a VM is the first
+ * touch of the new float32 array (~11 µs per 4 KiB page fault); with --allow-ffi, readNifti puts it on
+ * transparent huge pages (lib/nifti/_alloc.ts), which are cheap once V8 has freed the arrays of
+ * earlier reads; without FFI every read pays 4 KiB faults. `--warmup 60` measures the steady state.
  *
  * @module
  */
