@@ -2,7 +2,9 @@
  * The TensorFlow.js backend for cam-dmri: one call picks, sets and reports it, and makes the wasm backend
  * able to train conv nets (composed `Conv2DBackpropFilter`, depthwise backprop kernels, a fast
  * `Conv2DBackpropInput`, a correct `MaxPoolGrad` and `ResizeBilinearGrad`, faster leading-axis `Sum` and
- * large `Transpose`s; see {@link WASM_TRAINING_KERNELS}). Every one is tested against the cpu backend.
+ * large `Transpose`s; see {@link WASM_TRAINING_KERNELS}), and runs wasm's convolutions, max pooling and matrix
+ * products on native oneDNN and OpenBLAS through FFI when they are installed ({@link registerNativeKernels}).
+ * Every one is tested against the cpu backend.
  * Importing this module registers tfjs's gradient functions (tfjs-core's npm bundles leave them out).
  *
  * Environment: `CAM_BACKEND` (auto | tensorflow | webgpu | wasm | cpu) overrides the backend option;
