@@ -102,6 +102,12 @@ type FloatArray = Float32Array | Float64Array;
  * seen several array types runs several times slower in V8).
  */
 export function scaleInto(raw: VoxelArray, out: FloatArray, slope: number, inter: number): void {
+  if (slope === 1 && inter === 0 && !(raw instanceof BigInt64Array || raw instanceof BigUint64Array)) {
+    // TypedArray.prototype.set converts in C++ with the same rounding as element assignment (one
+    // rounding of the exact value to the output type), about twice as fast as a JS loop
+    out.set(raw.length === out.length ? raw : raw.subarray(0, out.length));
+    return;
+  }
   if (raw instanceof Uint8Array) return scaleU8(raw, out, slope, inter);
   if (raw instanceof Int8Array) return scaleI8(raw, out, slope, inter);
   if (raw instanceof Uint16Array) return scaleU16(raw, out, slope, inter);
