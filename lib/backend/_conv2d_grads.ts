@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import {
+  type ConvAttrs,
   type Info,
   padOrCrop,
   reshape,
@@ -17,13 +18,6 @@ import {
   zeroInsert,
 } from "./_kernel_util.ts";
 import { tapFilter } from "./_depthwise_grads.ts";
-
-type ConvAttrs = {
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dataFormat?: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
-};
 
 /**
  * Stride-1 Conv2D of x padded by [top, bottom, left, right] (negative amounts crop): the padding goes to

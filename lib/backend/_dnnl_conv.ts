@@ -5,59 +5,17 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { ConvProblem, Dnnl } from "./dnnl.ts";
-import type { Info, WasmLike } from "./_kernel_util.ts";
-import { biasActivation, type HeapBackend } from "./_native_conv.ts";
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap };
-type ConvAttrs = {
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dataFormat?: "NHWC" | "NCHW";
-  dilations?: [number, number] | number;
-  dimRoundingMode?: "floor" | "round" | "ceil";
-};
-
-/**
- * The problem in oneDNN's terms (tfjs's geometry: the declared output size decides the bottom/right
- * padding, as the cpu backend sizes it), or null for NCHW.
- */
-export function convProblem(xShape: number[], filterShape: number[], attrs: ConvAttrs): ConvProblem | null {
-  if (attrs.dataFormat != null && attrs.dataFormat !== "NHWC") return null;
-  const info = tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
-  const [n, h, w, c] = xShape;
-  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
-  const { dilationHeight: dh, dilationWidth: dw, effectiveFilterHeight: eh, effectiveFilterWidth: ew } = info;
-  const { top, left } = info.padInfo;
-  return {
-    n,
-    h,
-    w,
-    c,
-    o: filterShape[3],
-    kh: filterShape[0],
-    kw: filterShape[1],
-    oh,
-    ow,
-    sh,
-    sw,
-    dh,
-    dw,
-    top,
-    left,
-    bottom: (oh - 1) * sh + eh - h - top,
-    right: (ow - 1) * sw + ew - w - left,
-  };
-}
-
-const at = (backend: HeapBackend, info: Info) => Deno.UnsafePointer.of(backend.typedArrayFromHeap(info));
+import type { Dnnl } from "./dnnl.ts";
+import { convProblem } from "./_geometry.ts";
+import {
+  type ConvAttrs,
+  type HeapBackend,
+  heapPointer as at,
+  type Info,
+  type KernelArgs,
+  nativeOutput,
+} from "./_kernel_util.ts";
+import { biasActivation } from "./_native_conv.ts";
 
 /** Conv2D, or FusedConv2D when `fused` (bias and ReLU inside oneDNN; other activations after, on wasm). */
 export function dnnlConv2D(dnnl: Dnnl, args: KernelArgs, fused = false): Info | null {
@@ -79,17 +37,14 @@ export function dnnlConv2D(dnnl: Dnnl, args: KernelArgs, fused = false): Info | 
   const nativeBias = fused && bias != null && bias.dtype === "float32" &&
     tf.util.sizeFromShape(bias.shape) === p.o;
   const relu = act === "relu";
-  const y = backend.makeOutput([p.n, p.oh, p.ow, p.o], "float32");
-  const ok = dnnl.convForward(p, {
-    x: at(backend, x),
-    w: at(backend, filter),
-    b: nativeBias ? at(backend, bias!) : null,
-    y: at(backend, y),
-  }, relu);
-  if (!ok) {
-    backend.disposeData(y.dataId);
-    return null;
-  }
+  const y = nativeOutput(backend, [p.n, p.oh, p.ow, p.o], (y) =>
+    dnnl.convForward(p, {
+      x: at(backend, x),
+      w: at(backend, filter),
+      b: nativeBias ? at(backend, bias!) : null,
+      y: at(backend, y),
+    }, relu));
+  if (y == null) return null;
   if (!fused || ((nativeBias || bias == null) && (relu || act === "linear"))) return y;
   return biasActivation(backend, y, nativeBias ? undefined : bias, relu ? "linear" : act, {
     preluActivationWeights,
@@ -105,12 +60,11 @@ export function dnnlConv2DBackpropInput(dnnl: Dnnl, args: KernelArgs): Info | nu
   if (dy.dtype !== "float32") return null;
   const p = convProblem(attrs.inputShape, filter.shape, attrs);
   if (p == null || p.n * p.h * p.w * p.c === 0) return null;
-  const dx = backend.makeOutput([p.n, p.h, p.w, p.c], "float32");
-  if (!dnnl.convBackwardData(p, { dy: at(backend, dy), w: at(backend, filter), dx: at(backend, dx) })) {
-    backend.disposeData(dx.dataId);
-    return null;
-  }
-  return dx;
+  return nativeOutput(
+    backend,
+    [p.n, p.h, p.w, p.c],
+    (dx) => dnnl.convBackwardData(p, { dy: at(backend, dy), w: at(backend, filter), dx: at(backend, dx) }),
+  );
 }
 
 /** Conv2DBackpropFilter: dw (HWIO) from x and dy. */
@@ -121,10 +75,9 @@ export function dnnlConv2DBackpropFilter(dnnl: Dnnl, args: KernelArgs): Info | n
   if (x.dtype !== "float32") return null;
   const p = convProblem(x.shape, attrs.filterShape, attrs);
   if (p == null) return null;
-  const dw = backend.makeOutput(attrs.filterShape, "float32");
-  if (!dnnl.convBackwardWeights(p, { x: at(backend, x), dy: at(backend, dy), dw: at(backend, dw) })) {
-    backend.disposeData(dw.dataId);
-    return null;
-  }
-  return dw;
+  return nativeOutput(
+    backend,
+    attrs.filterShape,
+    (dw) => dnnl.convBackwardWeights(p, { x: at(backend, x), dy: at(backend, dy), dw: at(backend, dw) }),
+  );
 }

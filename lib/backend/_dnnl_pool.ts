@@ -5,58 +5,16 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
 import type { Dnnl, PoolProblem } from "./dnnl.ts";
-import type { Info, WasmLike } from "./_kernel_util.ts";
-import type { HeapBackend } from "./_native_conv.ts";
+import { type PoolAttrs, poolProblem } from "./_geometry.ts";
+import {
+  type HeapBackend,
+  heapPointer as at,
+  type Info,
+  type KernelArgs,
+  nativeOutput,
+} from "./_kernel_util.ts";
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap };
-type PoolAttrs = {
-  filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: "floor" | "round" | "ceil";
-};
-
-/** The pooling problem in oneDNN's terms (bottom/right padding from tfjs's declared output size). */
-export function poolProblem(xShape: number[], attrs: PoolAttrs): PoolProblem {
-  const info = tf.backend_util.computePool2DInfo(
-    xShape as [number, number, number, number],
-    attrs.filterSize,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
-  const [n, h, w, c] = xShape;
-  const {
-    outHeight: oh,
-    outWidth: ow,
-    strideHeight: sh,
-    strideWidth: sw,
-    filterHeight: kh,
-    filterWidth: kw,
-  } = info;
-  const { top, left } = info.padInfo;
-  return {
-    n,
-    h,
-    w,
-    c,
-    oh,
-    ow,
-    kh,
-    kw,
-    sh,
-    sw,
-    top,
-    left,
-    bottom: (oh - 1) * sh + kh - h - top,
-    right: (ow - 1) * sw + kw - w - left,
-  };
-}
-
-const at = (backend: HeapBackend, info: Info) => Deno.UnsafePointer.of(backend.typedArrayFromHeap(info));
 const usable = (p: PoolProblem) =>
   p.n * p.oh * p.ow * p.c > 0 && p.top < p.kh && p.left < p.kw && p.bottom < p.kh && p.right < p.kw;
 
@@ -67,12 +25,11 @@ export function dnnlMaxPool(dnnl: Dnnl, args: KernelArgs): Info | null {
   if (x.dtype !== "float32") return null;
   const p = poolProblem(x.shape, args.attrs as unknown as PoolAttrs);
   if (!usable(p)) return null;
-  const y = backend.makeOutput([p.n, p.oh, p.ow, p.c], "float32");
-  if (!dnnl.maxPoolForward(p, { x: at(backend, x), y: at(backend, y) })) {
-    backend.disposeData(y.dataId);
-    return null;
-  }
-  return y;
+  return nativeOutput(
+    backend,
+    [p.n, p.oh, p.ow, p.c],
+    (y) => dnnl.maxPoolForward(p, { x: at(backend, x), y: at(backend, y) }),
+  );
 }
 
 /** MaxPoolGrad (inputs dy, input, output) on oneDNN, or null when it does not apply. */
@@ -82,10 +39,9 @@ export function dnnlMaxPoolGrad(dnnl: Dnnl, args: KernelArgs): Info | null {
   if (x.dtype !== "float32" || dy.dtype !== "float32") return null;
   const p = poolProblem(x.shape, args.attrs as unknown as PoolAttrs);
   if (!usable(p)) return null;
-  const dx = backend.makeOutput(x.shape, "float32");
-  if (!dnnl.maxPoolBackward(p, { x: at(backend, x), dy: at(backend, dy), dx: at(backend, dx) })) {
-    backend.disposeData(dx.dataId);
-    return null;
-  }
-  return dx;
+  return nativeOutput(
+    backend,
+    x.shape,
+    (dx) => dnnl.maxPoolBackward(p, { x: at(backend, x), dy: at(backend, dy), dx: at(backend, dx) }),
+  );
 }

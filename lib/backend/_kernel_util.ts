@@ -16,6 +16,44 @@ export interface WasmLike extends tf.KernelBackend {
   incRef(dataId: tf.DataId): void;
 }
 
+/** What a kernel function receives. */
+export type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap };
+
+/** Conv2D attributes (and those of its gradients). */
+export type ConvAttrs = {
+  strides: [number, number] | number;
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: "NHWC" | "NCHW";
+  dilations?: [number, number] | number;
+  dimRoundingMode?: "floor" | "round" | "ceil";
+};
+
+/** The wasm backend with its heap: kernels that write outputs in place use these. */
+export type HeapBackend = WasmLike & {
+  makeOutput(shape: number[], dtype: tf.DataType): Info;
+  typedArrayFromHeap(info: Info): Float32Array;
+};
+
+/** The address of `info`'s data in the wasm heap (valid until the next allocation may grow the heap). */
+export function heapPointer(backend: HeapBackend, info: Info): Deno.PointerValue {
+  return Deno.UnsafePointer.of(backend.typedArrayFromHeap(info));
+}
+
+/**
+ * A new float32 output of `shape` that `fill` writes natively; `null` (the output freed) when `fill` returns
+ * false. Pointers must be taken inside `fill`, after the allocation.
+ */
+export function nativeOutput(
+  backend: HeapBackend,
+  shape: number[],
+  fill: (out: Info) => boolean,
+): Info | null {
+  const out = backend.makeOutput(shape, "float32");
+  if (fill(out)) return out;
+  backend.disposeData(out.dataId);
+  return null;
+}
+
 /** Runs kernel `name` of backend `backendName` on `TensorInfo` inputs and returns its output. */
 export function run(
   backend: WasmLike,

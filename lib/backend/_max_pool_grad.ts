@@ -7,7 +7,16 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { type Info, padOrCrop, reshape, run, scoped, transpose, type WasmLike } from "./_kernel_util.ts";
+import {
+  type HeapBackend,
+  type Info,
+  padOrCrop,
+  reshape,
+  run,
+  scoped,
+  transpose,
+  type WasmLike,
+} from "./_kernel_util.ts";
 import { depthwiseInputGrad, tapFilter } from "./_depthwise_grads.ts";
 
 /** Stands in for −∞ in padding: finite, so that 0 · pad = 0 inside the tap-gathering conv. */
@@ -26,11 +35,6 @@ function routeToArgmax(backend: WasmLike, windows: Info, dy: Info): Info {
     return run(backend, "Multiply", { a: hotF, b: dy2 });
   });
 }
-
-type HeapBackend = WasmLike & {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  typedArrayFromHeap(info: Info): Float32Array;
-};
 
 /**
  * MaxPoolGrad kernel (inputs dy, input, output; attrs filterSize, strides, pad, dimRoundingMode), as one
@@ -72,36 +76,6 @@ export function maxPoolGrad(
   const dx = backend.typedArrayFromHeap(out);
   const xv = backend.typedArrayFromHeap(x);
   const g = backend.typedArrayFromHeap(dy);
-  if (
-    fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * oh === inH && 2 * ow === inW
-  ) {
-    // 2×2/2 windows tiling the image exactly: every input belongs to one window, so each is written once
-    // (no zero fill, no read-modify-write).
-    const row = inW * c;
-    let k = 0;
-    for (let b = 0; b < n; b++) {
-      for (let p = 0; p < oh; p++) {
-        for (let q = 0; q < ow; q++) {
-          const t0 = b * inH * row + 2 * p * row + 2 * q * c, t1 = t0 + c, t2 = t0 + row, t3 = t2 + c;
-          for (let ch = 0; ch < c; ch++, k++) {
-            // Running max from −∞ with ">", exactly as the cpu backend (NaN and −∞ never win).
-            const v0 = xv[t0 + ch], v1 = xv[t1 + ch], v2 = xv[t2 + ch], v3 = xv[t3 + ch];
-            let at = -1, best = -Infinity;
-            if (v0 > best) (best = v0, at = 0);
-            if (v1 > best) (best = v1, at = 1);
-            if (v2 > best) (best = v2, at = 2);
-            if (v3 > best) at = 3;
-            const d = g[k];
-            dx[t0 + ch] = at === 0 ? d : 0;
-            dx[t1 + ch] = at === 1 ? d : 0;
-            dx[t2 + ch] = at === 2 ? d : 0;
-            dx[t3 + ch] = at === 3 ? d : 0;
-          }
-        }
-      }
-    }
-    return out;
-  }
   dx.fill(0);
   if (
     fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * oh <= inH && 2 * ow <= inW

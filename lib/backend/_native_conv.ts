@@ -13,24 +13,20 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
 import type { Blas, BlasMatrix } from "./blas.ts";
-import { type Info, padOrCrop, reshape, run, scoped, type WasmLike } from "./_kernel_util.ts";
-
-/** The wasm backend surface these kernels use. */
-export type HeapBackend = WasmLike & {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  typedArrayFromHeap(info: Info): Float32Array;
-};
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap };
-type ConvAttrs = {
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dataFormat?: "NHWC" | "NCHW";
-  dilations?: [number, number] | number;
-  dimRoundingMode?: "floor" | "round" | "ceil";
-};
+import type { ConvProblem } from "./dnnl.ts";
+import { convProblem } from "./_geometry.ts";
+import {
+  type ConvAttrs,
+  type HeapBackend,
+  type Info,
+  type KernelArgs,
+  padOrCrop,
+  reshape,
+  run,
+  scoped,
+  type WasmLike,
+} from "./_kernel_util.ts";
 
 /** Smallest channel count (c for forward, o for input gradients) sent to the native GEMM. */
 export const NATIVE_MIN_CHANNELS = 8;
@@ -41,27 +37,10 @@ function mat(backend: HeapBackend, info: Info, ld: number, at = 0): BlasMatrix {
   return { ptr: at === 0 ? base : Deno.UnsafePointer.offset(base!, at * 4), ld };
 }
 
-function pair(v: [number, number] | number | undefined): [number, number] {
-  return v == null ? [1, 1] : typeof v === "number" ? [v, v] : v;
-}
-
-/** Conv geometry (cpu backend's rules) when the native path applies, else null. */
-function geometry(
-  xShape: number[],
-  filterShape: number[],
-  attrs: ConvAttrs,
-): tf.backend_util.Conv2DInfo | null {
-  if (attrs.dataFormat != null && attrs.dataFormat !== "NHWC") return null;
-  const [sh, sw] = pair(attrs.strides);
-  if (sh !== 1 || sw !== 1) return null;
-  return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
+/** The geometry when the shifted-GEMM path applies (NHWC, stride 1), else null. */
+function geometry(xShape: number[], filterShape: number[], attrs: ConvAttrs): ConvProblem | null {
+  const p = convProblem(xShape, filterShape, attrs);
+  return p != null && p.sh === 1 && p.sw === 1 ? p : null;
 }
 
 /**
@@ -137,13 +116,9 @@ export function nativeConv2D(blas: Blas, args: KernelArgs): Info | null {
   const { x, filter } = args.inputs as { x: Info; filter: Info };
   const backend = args.backend as HeapBackend;
   if (x.dtype !== "float32" || x.shape[3] < NATIVE_MIN_CHANNELS) return null;
-  const info = geometry(x.shape, filter.shape, args.attrs as unknown as ConvAttrs);
-  if (info == null) return null;
-  const [kh, kw, , o] = filter.shape;
-  const { dilationHeight: dh, dilationWidth: dw, outHeight: oh, outWidth: ow } = info;
-  // From the declared output size (tfjs sizes numeric padding of non-square filters from the height).
-  const { top, left } = info.padInfo;
-  const bottom = oh + (kh - 1) * dh - x.shape[1] - top, right = ow + (kw - 1) * dw - x.shape[2] - left;
+  const p = geometry(x.shape, filter.shape, args.attrs as unknown as ConvAttrs);
+  if (p == null) return null;
+  const { kh, kw, o, dh, dw, oh, ow, top, bottom, left, right } = p;
   return scoped(backend, (use) => {
     const xP = use(padOrCrop(backend, x, [[0, 0], [top, bottom], [left, right], [0, 0]]));
     const grid = use(shiftedGemm(backend, blas, xP, filter, o, {
@@ -168,12 +143,10 @@ export function nativeConv2DBackpropInput(blas: Blas, args: KernelArgs): Info | 
   const backend = args.backend as HeapBackend;
   const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
   if (dy.dtype !== "float32" || dy.shape[3] < NATIVE_MIN_CHANNELS) return null;
-  const info = geometry(attrs.inputShape, filter.shape, attrs);
-  if (info == null) return null;
-  const [, inH, inW, c] = attrs.inputShape;
-  const [kh, kw] = filter.shape;
-  const { dilationHeight: dh, dilationWidth: dw, outHeight: oh, outWidth: ow } = info;
-  const top = (kh - 1) * dh - info.padInfo.top, left = (kw - 1) * dw - info.padInfo.left;
+  const p = geometry(attrs.inputShape, filter.shape, attrs);
+  if (p == null) return null;
+  const { h: inH, w: inW, c, kh, kw, dh, dw, oh, ow } = p;
+  const top = (kh - 1) * dh - p.top, left = (kw - 1) * dw - p.left;
   const bottom = inH + (kh - 1) * dh - oh - top, right = inW + (kw - 1) * dw - ow - left;
   return scoped(backend, (use) => {
     const dyP = use(padOrCrop(backend, dy, [[0, 0], [top, bottom], [left, right], [0, 0]]));
@@ -199,11 +172,9 @@ export function nativeConv2DBackpropFilter(blas: Blas, args: KernelArgs): Info |
   const backend = args.backend as HeapBackend;
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
   if (x.dtype !== "float32" || dy.shape[3] < NATIVE_MIN_CHANNELS) return null;
-  const info = geometry(x.shape, attrs.filterShape, attrs);
-  if (info == null) return null;
-  const [kh, kw, c, o] = attrs.filterShape;
-  const { dilationHeight: dh, dilationWidth: dw, outHeight: oh, outWidth: ow } = info;
-  const { top, left } = info.padInfo;
+  const p = geometry(x.shape, attrs.filterShape, attrs);
+  if (p == null) return null;
+  const { kh, kw, c, o, dh, dw, oh, ow, top, left } = p;
   // The grid exactly covers the outputs' receptive fields: Hp = oh + (kh − 1)·dh.
   const hp = oh + (kh - 1) * dh, wp = ow + (kw - 1) * dw;
   const bottom = hp - x.shape[1] - top, right = wp - x.shape[2] - left;

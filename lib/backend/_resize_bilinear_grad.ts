@@ -9,12 +9,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import type { Info, WasmLike } from "./_kernel_util.ts";
-
-type HeapBackend = WasmLike & {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  typedArrayFromHeap(info: Info): Float32Array;
-};
+import { type HeapBackend, type Info, type WasmLike } from "./_kernel_util.ts";
 
 function sourceIndex(scale: number, i: number, halfPixel: boolean, size: number) {
   const frac = halfPixel ? scale * (i + 0.5) - 0.5 : scale * i;

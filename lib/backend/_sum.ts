@@ -8,12 +8,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import type { Info, WasmLike } from "./_kernel_util.ts";
-
-type HeapBackend = WasmLike & {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  typedArrayFromHeap(info: Info): Float32Array;
-};
+import { type HeapBackend, type Info, type WasmLike } from "./_kernel_util.ts";
 
 /** Wraps the stock Sum kernel. */
 export function makeSum(stock: tf.KernelFunc): tf.KernelFunc {

@@ -8,12 +8,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import type { Info, WasmLike } from "./_kernel_util.ts";
-
-type HeapBackend = WasmLike & {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  typedArrayFromHeap(info: Info): Float32Array | Int32Array | Uint8Array;
-};
+import { type HeapBackend, type Info, type WasmLike } from "./_kernel_util.ts";
 
 const TILE = 64;
 

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { openNative } from "./_ffi.ts";
+
 /** Library names tried in order when {@link BlasOptions.library} is not given. */
 export const BLAS_CANDIDATES: readonly string[] = [
   "libopenblas.so.0",
@@ -99,22 +101,6 @@ const OPENBLAS_SYMBOLS = {
 
 const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-}
-
-function ffiGranted(): boolean {
-  try {
-    return Deno.permissions.querySync({ name: "ffi" }).state === "granted";
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Opens a native BLAS and returns its GEMM, or `null` (with {@link blasUnavailableReason} set) when FFI is
  * not permitted, `CAM_BLAS=off`, or no candidate library opens. OpenBLAS's pool is set to `threads`.
@@ -124,25 +110,8 @@ function ffiGranted(): boolean {
  * if (blas) console.log(blas.config, blas.threads);
  */
 export function loadBlas(options: BlasOptions = {}): Blas | null {
-  const env = readEnv("CAM_BLAS");
-  if (env === "off" || env === "0" || env === "none") {
-    blasUnavailableReason = "CAM_BLAS=off";
-    return null;
-  }
-  if (!ffiGranted()) {
-    blasUnavailableReason = "no FFI permission (--allow-ffi)";
-    return null;
-  }
-  const candidates = env ? [env] : options.library ? [options.library] : BLAS_CANDIDATES;
-  const failures: string[] = [];
-  for (const library of candidates) {
-    let lib: Deno.DynamicLibrary<typeof SYMBOLS & typeof OPENBLAS_SYMBOLS>;
-    try {
-      lib = Deno.dlopen(library, { ...SYMBOLS, ...OPENBLAS_SYMBOLS });
-    } catch (e) {
-      failures.push(`${library}: ${(e as Error).message.split("\n")[0]}`);
-      continue;
-    }
+  const got = openNative("CAM_BLAS", options.library, BLAS_CANDIDATES, (library) => {
+    const lib = Deno.dlopen(library, { ...SYMBOLS, ...OPENBLAS_SYMBOLS });
     const s = lib.symbols;
     const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
     const want = Math.max(1, Math.floor(options.threads ?? cores));
@@ -151,8 +120,7 @@ export function loadBlas(options: BlasOptions = {}): Blas | null {
     const cfgPtr = s.openblas_get_config ? s.openblas_get_config() : null;
     const config = cfgPtr ? new Deno.UnsafePointerView(cfgPtr).getCString() : library;
     const sgemm = s.cblas_sgemm;
-    blasUnavailableReason = "";
-    return {
+    const blas: Blas = {
       library,
       config,
       threads,
@@ -176,7 +144,8 @@ export function loadBlas(options: BlasOptions = {}): Blas | null {
       },
       close: () => lib.close(),
     };
-  }
-  blasUnavailableReason = `no BLAS library opened (${failures.join("; ")})`;
-  return null;
+    return blas;
+  });
+  blasUnavailableReason = got.ok ? "" : got.reason;
+  return got.ok ? got.value : null;
 }

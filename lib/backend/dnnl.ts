@@ -13,6 +13,8 @@
  * @module
  */
 
+import { openNative } from "./_ffi.ts";
+
 /** Library names tried in order when {@link DnnlOptions.library} is not given. */
 export const DNNL_CANDIDATES: readonly string[] = [
   "libdnnl.so.2",
@@ -212,22 +214,6 @@ interface Plan {
   owned: { prims: Deno.PointerValue[]; mems: Deno.PointerValue[]; pds: Deno.PointerValue[] };
 }
 
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-}
-
-function ffiGranted(): boolean {
-  try {
-    return Deno.permissions.querySync({ name: "ffi" }).state === "granted";
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Opens oneDNN, or returns `null` (with {@link dnnlUnavailableReason} set) when FFI is not permitted,
  * `CAM_DNNL=off`, or no candidate library opens.
@@ -237,43 +223,20 @@ function ffiGranted(): boolean {
  * if (dnnl) console.log(dnnl.version, dnnl.threads);
  */
 export function loadDnnl(options: DnnlOptions = {}): Dnnl | null {
-  const env = readEnv("CAM_DNNL");
-  if (env === "off" || env === "0" || env === "none") {
-    dnnlUnavailableReason = "CAM_DNNL=off";
-    return null;
-  }
-  if (!ffiGranted()) {
-    dnnlUnavailableReason = "no FFI permission (--allow-ffi)";
-    return null;
-  }
-  const candidates = env ? [env] : options.library ? [options.library] : DNNL_CANDIDATES;
-  const failures: string[] = [];
-  for (const library of candidates) {
-    let lib: Lib;
-    try {
-      lib = Deno.dlopen(library, SYMBOLS);
-    } catch (e) {
-      failures.push(`${library}: ${(e as Error).message.split("\n")[0]}`);
-      continue;
-    }
+  const got = openNative("CAM_DNNL", options.library, DNNL_CANDIDATES, (library) => {
+    const lib = Deno.dlopen(library, SYMBOLS);
     const v = new Deno.UnsafePointerView(lib.symbols.dnnl_version()!);
     const version = `${v.getInt32(0)}.${v.getInt32(4)}.${v.getInt32(8)}`;
-    if (v.getInt32(0) !== 2) {
-      lib.close();
-      failures.push(`${library}: version ${version} (cam-dmri speaks the oneDNN 2.x API)`);
-      continue;
-    }
     try {
-      const dnnl = open(lib, library, version, options.threads);
-      dnnlUnavailableReason = "";
-      return dnnl;
+      if (v.getInt32(0) !== 2) throw new Error(`version ${version} (cam-dmri speaks the oneDNN 2.x API)`);
+      return open(lib, library, version, options.threads);
     } catch (e) {
       lib.close();
-      failures.push(`${library}: ${(e as Error).message}`);
+      throw e;
     }
-  }
-  dnnlUnavailableReason = `no oneDNN opened (${failures.join("; ")})`;
-  return null;
+  });
+  dnnlUnavailableReason = got.ok ? "" : got.reason;
+  return got.ok ? got.value : null;
 }
 
 function ompThreads(want?: number): number {

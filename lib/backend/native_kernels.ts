@@ -20,7 +20,7 @@ import {
   nativeConv2DBackpropFilter,
   nativeConv2DBackpropInput,
 } from "./_native_conv.ts";
-import type { Info, WasmLike } from "./_kernel_util.ts";
+import type { Info, KernelArgs } from "./_kernel_util.ts";
 
 /** Kernels {@link registerNativeKernels} wraps. */
 export const NATIVE_KERNELS: readonly string[] = [
@@ -33,8 +33,6 @@ export const NATIVE_KERNELS: readonly string[] = [
   "MaxPool",
   "MaxPoolGrad",
 ];
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap };
 
 /** The native libraries the kernels may use; either may be missing. */
 export interface NativeLibraries {
@@ -127,6 +125,12 @@ export function registerNativeKernels(libs: NativeLibraries | null, backendName 
     ours.add(kernelFunc);
   }
   return [...NATIVE_KERNELS];
+}
+
+/** Whether `fn` is one of the wrappers {@link registerNativeKernels} registered (on any backend). */
+export function isNativeWrapper(fn: tf.KernelFunc): boolean {
+  for (const set of registered.values()) if (set.has(fn)) return true;
+  return false;
 }
 
 /** The native libraries the kernels use now. */

@@ -16,6 +16,7 @@ import { maxPoolGrad } from "./_max_pool_grad.ts";
 import { resizeBilinearGrad } from "./_resize_bilinear_grad.ts";
 import { makeSum } from "./_sum.ts";
 import { makeTranspose } from "./_transpose.ts";
+import { isNativeWrapper } from "./native_kernels.ts";
 
 /** Kernels this module registers for `wasm`, and whether each is new there or replaces the stock one. */
 export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced" | "wrapped">> = {
@@ -68,7 +69,8 @@ export function registerWasmTrainingKernels(backendName = "wasm"): string[] {
   registered.set(backendName, ours);
   for (const [name, make] of Object.entries(MAKERS)) {
     const existing = tf.getKernel(name, backendName);
-    if (existing != null && ours.has(existing.kernelFunc)) continue;
+    // Ours already, or a native wrapper registered over ours (its fallback): leave it.
+    if (existing != null && (ours.has(existing.kernelFunc) || isNativeWrapper(existing.kernelFunc))) continue;
     const kernelFunc = make(existing?.kernelFunc);
     if (existing != null) tf.unregisterKernel(name, backendName);
     tf.registerKernel({ kernelName: name, backendName, kernelFunc });

@@ -8,41 +8,16 @@ import {
   nativeKernelCounts,
   registerNativeKernels,
 } from "../../lib/backend/native_kernels.ts";
-import { forwardAndGrads, type Inputs, randn, relErr } from "./_grad_check.ts";
+import { type Pad, POOL_CASES, sameAsCpu as sameAsCpuWith } from "./_grad_check.ts";
 
-const TOL = 1e-5;
-const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-
-/** Forward values and every gradient agree between wasm (+ native GEMM) and cpu. */
-async function sameAsCpu(
+/** wasm (+ native libraries) vs cpu. */
+const sameAsCpu = (
   label: string,
   f: (...xs: tf.Tensor[]) => tf.Tensor,
   shapes: number[][],
   forwardOnly = false,
-  valuesOf: (v: Float32Array) => Float32Array = (v) => v,
-): Promise<void> {
-  const inputs = shapes.map((shape, i) => ({ shape, values: valuesOf(randn(size(shape), 5 + 13 * i)) }));
-  const run = forwardOnly ? forwardValue : forwardAndGrads;
-  const wasm = await run("wasm", f, inputs);
-  const cpu = await run("cpu", f, inputs);
-  for (let i = 0; i < cpu.length; i++) {
-    const err = relErr(wasm[i], cpu[i]);
-    assert.ok(err <= TOL, `${label}: ${i === 0 ? "forward" : `gradient ${i}`} differs from cpu by ${err}`);
-  }
-}
-
-/** Only f's value (for ops whose tfjs gradient is not defined, e.g. fused leaky ReLU). */
-async function forwardValue(backend: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: Inputs) {
-  await tf.setBackend(backend);
-  const xs = inputs.map((i) => tf.tensor(i.values, i.shape));
-  const y = f(...xs);
-  const out = [await y.data() as Float32Array];
-  tf.dispose([...xs, y]);
-  return out;
-}
-
-// deno-lint-ignore no-explicit-any
-type Pad = any;
+  valuesOf?: (v: Float32Array) => Float32Array,
+) => sameAsCpuWith(label, f, shapes, { forwardOnly, valuesOf, seed: 5, step: 13 });
 
 const convCases: [string, number[], number[], Pad, number][] = [
   ["3x3 same", [2, 7, 6, 8], [3, 3, 8, 16], "same", 1],
@@ -284,15 +259,7 @@ Deno.test("oneDNN conv kernels on the wasm heap match the cpu backend", async (t
     );
   });
 
-  const poolCases: [string, number[], number | [number, number], number | [number, number], Pad][] = [
-    ["2x2/2 valid", [2, 8, 8, 3], 2, 2, "valid"],
-    ["2x2/2 valid, odd size", [2, 9, 7, 3], 2, 2, "valid"],
-    ["2x2/2 same, odd size", [2, 9, 7, 3], 2, 2, "same"],
-    ["3x3/2 valid (AlexNet)", [2, 13, 13, 3], 3, 2, "valid"],
-    ["3x3/2 same (GoogLeNet)", [2, 14, 13, 3], 3, 2, "same"],
-    ["3x3/1 same (inception branch)", [2, 7, 7, 4], 3, 1, "same"],
-    ["3x2 strides [1,2] valid", [2, 7, 7, 4], [3, 2], [1, 2], "valid"],
-  ];
+  const poolCases = POOL_CASES;
   await t.step("MaxPool and MaxPoolGrad on oneDNN agree with cpu, ties included", async () => {
     nativeKernelCounts({ reset: true });
     for (const [label, xs, f, s, pad] of poolCases) {

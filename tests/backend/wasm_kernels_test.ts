@@ -1,36 +1,35 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "../../lib/backend/mod.ts";
+import {
+  activeNative,
+  initBackend,
+  registerNativeKernels,
+  registerWasmTrainingKernels,
+  WASM_TRAINING_KERNELS,
+} from "../../lib/backend/mod.ts";
 import { maxPoolGradComposed } from "../../lib/backend/_max_pool_grad.ts";
-import { forwardAndGrads, randn, relErr } from "./_grad_check.ts";
+import { type Pad, POOL_CASES, randn, relErr, sameAsCpu as sameAsCpuWith } from "./_grad_check.ts";
 
 const TOL = 1e-5;
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-/** Asserts forward values and every gradient match between wasm and cpu. */
-async function sameAsCpu(
+/** wasm vs cpu; `values` fixes inputs (else seeded randn). */
+const sameAsCpu = (
   label: string,
   f: (...xs: tf.Tensor[]) => tf.Tensor,
   shapes: number[][],
   values?: Float32Array[],
-): Promise<void> {
-  const inputs = shapes.map((shape, i) => ({ shape, values: values?.[i] ?? randn(size(shape), 11 + 7 * i) }));
-  const wasm = await forwardAndGrads("wasm", f, inputs);
-  const cpu = await forwardAndGrads("cpu", f, inputs);
-  for (let i = 0; i < cpu.length; i++) {
-    const err = relErr(wasm[i], cpu[i]);
-    assert.ok(err <= TOL, `${label}: ${i === 0 ? "forward" : `gradient ${i}`} differs from cpu by ${err}`);
-  }
-}
-
-// deno-lint-ignore no-explicit-any
-type Pad = any;
+) => sameAsCpuWith(label, f, shapes, { values });
 
 Deno.test("wasm training kernels match the cpu backend", async (t) => {
   await import("@tensorflow/tfjs-backend-cpu");
   await initBackend({ backend: "wasm" }).catch(() => undefined);
   await tf.setBackend("wasm");
   registerWasmTrainingKernels();
+  // These are the wasm kernels' own tests: the native oneDNN/BLAS paths (tests/backend/native_kernels_test.ts)
+  // stay off until the end.
+  const native = activeNative();
+  registerNativeKernels(null);
   const before = tf.memory().numTensors;
   const buffersBefore = tf.memory().numDataBuffers;
 
@@ -70,16 +69,7 @@ Deno.test("wasm training kernels match the cpu backend", async (t) => {
     );
   });
 
-  const poolCases: [string, number[], number | [number, number], number | [number, number], Pad][] = [
-    ["2x2/2 valid", [2, 8, 8, 3], 2, 2, "valid"],
-    ["2x2/2 valid, odd size", [2, 9, 7, 3], 2, 2, "valid"],
-    ["2x2/2 same, odd size", [2, 9, 7, 3], 2, 2, "same"],
-    ["3x3/2 valid (AlexNet)", [2, 13, 13, 3], 3, 2, "valid"],
-    ["3x3/2 same (GoogLeNet)", [2, 14, 13, 3], 3, 2, "same"],
-    ["3x3/1 same (inception branch)", [2, 7, 7, 4], 3, 1, "same"],
-    ["3x2 strides [1,2] valid", [2, 7, 7, 4], [3, 2], [1, 2], "valid"],
-    ["numeric padding", [1, 6, 6, 2], 3, 2, 1],
-  ];
+  const poolCases = POOL_CASES;
   await t.step("MaxPool and MaxPoolGrad on signed inputs, with ties", async () => {
     for (const [label, xs, f, s, pad] of poolCases) {
       const v = randn(size(xs), 5);
@@ -293,4 +283,5 @@ Deno.test("wasm training kernels match the cpu backend", async (t) => {
     await tf.setBackend("wasm");
     assert.equal(tf.memory().numDataBuffers, buffersBefore, "wasm buffers");
   });
+  registerNativeKernels(native);
 });
