@@ -106,6 +106,8 @@ export interface Dnnl {
   ): boolean;
   /** The implementation oneDNN chose for a problem ("brgconv:avx512_core", ...), or null if none. */
   implementation(kind: "forward" | "backward_data" | "backward_weights", p: ConvProblem): string | null;
+  /** How many primitive plans are cached (at most 256; the least recently used are freed). */
+  cachedPlans(): number;
   /** Frees every cached primitive and closes the library. */
   close(): void;
 }
@@ -198,6 +200,8 @@ const QUERY_IMPL_INFO_STR = 8, QUERY_WEIGHTS_MD = 131, QUERY_DIFF_WEIGHTS_MD = 1
 const ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_BIAS = 41, ARG_WORKSPACE = 64;
 const ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145, ARG_DIFF_WEIGHTS = 161;
 const MD_BYTES = 2048, OP_DESC_BYTES = 16384;
+/** Primitives kept per library (least recently used freed first): a few per layer shape and batch size. */
+const MAX_PLANS = 256;
 const ALLOCATE = 0xffffffffffffffffn; // DNNL_MEMORY_ALLOCATE
 
 type Lib = Deno.DynamicLibrary<typeof SYMBOLS>;
@@ -553,24 +557,36 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
       owned,
     };
   };
-  const poolPlan = (p: PoolProblem, backward: boolean): Plan | null => {
-    const key = `pool|${backward}|${Object.values(p).join(",")}`;
-    if (!plans.has(key)) plans.set(key, planPool(p, backward));
-    return plans.get(key)!;
+  const destroy = (pl: Plan | null) => {
+    if (pl == null) return;
+    for (const prim of pl.owned.prims) s.dnnl_primitive_destroy(prim);
+    for (const mem of pl.owned.mems) s.dnnl_memory_destroy(mem);
+    for (const pd of pl.owned.pds) s.dnnl_primitive_desc_destroy(pd);
   };
-
-  const plan = (kind: string, p: ConvProblem, relu = false, bias = false): Plan | null => {
-    const key = `${kind}|${relu}|${bias}|${Object.values(p).join(",")}`;
-    if (!plans.has(key)) {
-      plans.set(
-        key,
+  /** The cached plan for `key` (most recently used last), made by `make` on a miss; the oldest beyond {@link MAX_PLANS} are freed. */
+  const cached = (key: string, make: () => Plan | null): Plan | null => {
+    let pl = plans.get(key);
+    if (pl === undefined) {
+      pl = make();
+      while (plans.size >= MAX_PLANS) {
+        const oldest = plans.keys().next().value!;
+        destroy(plans.get(oldest)!);
+        plans.delete(oldest);
+      }
+    } else plans.delete(key);
+    plans.set(key, pl);
+    return pl;
+  };
+  const poolPlan = (p: PoolProblem, backward: boolean): Plan | null =>
+    cached(`pool|${backward}|${Object.values(p).join(",")}`, () => planPool(p, backward));
+  const plan = (kind: string, p: ConvProblem, relu = false, bias = false): Plan | null =>
+    cached(
+      `${kind}|${relu}|${bias}|${Object.values(p).join(",")}`,
+      () =>
         kind === "forward"
           ? planForward(p, relu, bias)
           : planBackward(p, kind as "backward_data" | "backward_weights"),
-      );
-    }
-    return plans.get(key)!;
-  };
+    );
 
   const execute = (pl: Plan, ptrs: Record<string, Deno.PointerValue | null>) => {
     for (const [name, mem] of Object.entries(pl.bind)) {
@@ -625,13 +641,9 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     implementation(kind, p) {
       return plan(kind, p)?.impl ?? null;
     },
+    cachedPlans: () => plans.size,
     close() {
-      for (const pl of plans.values()) {
-        if (pl == null) continue;
-        for (const prim of pl.owned.prims) s.dnnl_primitive_destroy(prim);
-        for (const mem of pl.owned.mems) s.dnnl_memory_destroy(mem);
-        for (const pd of pl.owned.pds) s.dnnl_primitive_desc_destroy(pd);
-      }
+      for (const pl of plans.values()) destroy(pl);
       plans.clear();
       s.dnnl_stream_destroy(stream);
       s.dnnl_engine_destroy(engine);

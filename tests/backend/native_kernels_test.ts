@@ -178,6 +178,19 @@ Deno.test("oneDNN conv kernels on the wasm heap match the cpu backend", async (t
     const p = { n: 2, h: 8, w: 8, c: 8, o: 8, kh: 3, kw: 3, oh: 8, ow: 8, sh: 1, sw: 1, dh: 1, dw: 1 };
     const impl = dnnl.implementation("forward", { ...p, top: 1, left: 1, bottom: 1, right: 1 });
     assert.ok(impl != null && impl.length > 0, `implementation ${impl}`);
+    // One plan per problem: the same conv again reuses it; the cache is bounded (least recently used out).
+    const x = tf.randomNormal([2, 8, 8, 8]) as tf.Tensor4D, w = tf.randomNormal([3, 3, 8, 8]) as tf.Tensor4D;
+    tf.dispose(tf.conv2d(x, w, 1, "same"));
+    const plans = dnnl.cachedPlans();
+    tf.dispose([tf.conv2d(x, w, 1, "same"), tf.conv2d(x, w, 1, "same")]);
+    assert.equal(dnnl.cachedPlans(), plans);
+    for (let k = 1; k <= 260; k++) {
+      tf.tidy(() => {
+        tf.conv2d(tf.zeros([1, 1, k, 8]) as tf.Tensor4D, w, 1, "same");
+      });
+    }
+    assert.equal(dnnl.cachedPlans(), 256);
+    tf.dispose([x, w]);
   });
 
   const strided: [string, number[], number[], number | [number, number], Pad][] = [
