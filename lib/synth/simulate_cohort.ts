@@ -254,6 +254,23 @@ function checksum(arrays: ArrayBufferView[]): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
+/**
+ * `value` with every typed array that views part of a larger buffer (readNifti's huge-page arrays sit in
+ * a 32 MiB reservation) replaced by a compact copy, so that postMessage copies the data, not the buffer.
+ */
+function compactViews<T>(value: T): T {
+  if (ArrayBuffer.isView(value)) {
+    const v = value as unknown as Uint8Array;
+    const compact = v.byteLength < v.buffer.byteLength && !(value instanceof DataView);
+    return (compact ? v.slice() : v) as unknown as T;
+  }
+  if (Array.isArray(value)) return value.map(compactViews) as unknown as T;
+  if (value != null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compactViews(v)])) as T;
+  }
+  return value;
+}
+
 async function runInWorkers(
   context: CohortContext,
   tasks: CohortTask[],
@@ -286,7 +303,7 @@ async function runInWorkers(
           event.preventDefault();
           reject(new SynthError(context.dir, `worker failed: ${event.message}`));
         };
-        worker.postMessage({ type: "init", context });
+        worker.postMessage({ type: "init", context: compactViews(context) });
       })
     ));
   } finally {
