@@ -6,6 +6,7 @@ import { type Dnnl, dnnlUnavailableReason, loadDnnl } from "../../lib/backend/dn
 import {
   NATIVE_KERNELS,
   nativeKernelCounts,
+  type NativeLibraries,
   registerNativeKernels,
 } from "../../lib/backend/native_kernels.ts";
 import { type Pad, POOL_CASES, sameAsCpu as sameAsCpuWith } from "./_grad_check.ts";
@@ -29,18 +30,23 @@ const convCases: [string, number[], number[], Pad, number][] = [
   ["4x4 even kernel same", [1, 8, 8, 8], [4, 4, 8, 8], "same", 1],
 ];
 
+/** wasm (with its training kernels) and cpu ready, `libs` on; returns the live tensor count. */
+async function wasmWith(libs: NativeLibraries): Promise<number> {
+  await import("@tensorflow/tfjs-backend-cpu");
+  await initBackend({ backend: "wasm" }).catch(() => undefined);
+  await tf.setBackend("wasm");
+  registerWasmTrainingKernels();
+  registerNativeKernels(libs);
+  return tf.memory().numTensors;
+}
+
 Deno.test("native GEMM kernels on the wasm heap match the cpu backend", async (t) => {
   const blas: Blas | null = loadBlas({ threads: 2 });
   if (blas == null) {
     console.log(`skip: no native BLAS here (${blasUnavailableReason})`);
     return;
   }
-  await import("@tensorflow/tfjs-backend-cpu");
-  await initBackend({ backend: "wasm" }).catch(() => undefined);
-  await tf.setBackend("wasm");
-  registerWasmTrainingKernels();
-  registerNativeKernels({ blas });
-  const before = tf.memory().numTensors;
+  const before = await wasmWith({ blas });
 
   await t.step("the library reports itself", () => {
     assert.ok(blas.config.length > 0);
@@ -166,12 +172,7 @@ Deno.test("oneDNN conv kernels on the wasm heap match the cpu backend", async (t
     console.log(`skip: no oneDNN here (${dnnlUnavailableReason})`);
     return;
   }
-  await import("@tensorflow/tfjs-backend-cpu");
-  await initBackend({ backend: "wasm" }).catch(() => undefined);
-  await tf.setBackend("wasm");
-  registerWasmTrainingKernels();
-  registerNativeKernels({ dnnl });
-  const before = tf.memory().numTensors;
+  const before = await wasmWith({ dnnl });
 
   await t.step("version and implementation are reported", () => {
     assert.match(dnnl.version, /^2\.\d+\.\d+$/);
