@@ -30,14 +30,21 @@ const convCases: [string, number[], number[], Pad, number][] = [
   ["4x4 even kernel same", [1, 8, 8, 8], [4, 4, 8, 8], "same", 1],
 ];
 
-/** wasm (with its training kernels) and cpu ready, `libs` on; returns the live tensor count. */
-async function wasmWith(libs: NativeLibraries): Promise<number> {
+/** wasm (with its training kernels) and cpu ready, `libs` on; returns the live tensor and wasm buffer counts. */
+async function wasmWith(libs: NativeLibraries): Promise<{ tensors: number; buffers: number }> {
   await import("@tensorflow/tfjs-backend-cpu");
   await initBackend({ backend: "wasm" }).catch(() => undefined);
   await tf.setBackend("wasm");
   registerWasmTrainingKernels();
   registerNativeKernels(libs);
-  return tf.memory().numTensors;
+  return { tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers };
+}
+
+/** Every tensor and every wasm heap buffer made since `before` is gone. */
+async function noLeaks(before: { tensors: number; buffers: number }): Promise<void> {
+  await tf.setBackend("wasm");
+  assert.equal(tf.memory().numTensors, before.tensors, "tensors");
+  assert.equal(tf.memory().numDataBuffers, before.buffers, "wasm buffers");
 }
 
 Deno.test("native GEMM kernels on the wasm heap match the cpu backend", async (t) => {
@@ -159,9 +166,8 @@ Deno.test("native GEMM kernels on the wasm heap match the cpu backend", async (t
     assert.deepEqual(registerNativeKernels({ blas }), [...NATIVE_KERNELS]);
   });
 
-  await t.step("no tensors leak", async () => {
-    await tf.setBackend("wasm");
-    assert.equal(tf.memory().numTensors, before);
+  await t.step("no tensors or wasm buffers leak", async () => {
+    await noLeaks(before);
   });
   registerNativeKernels(null);
 });
@@ -300,9 +306,8 @@ Deno.test("oneDNN conv kernels on the wasm heap match the cpu backend", async (t
     assert.ok(c.MaxPoolGrad?.dnnl >= poolCases.length * 3, `MaxPoolGrad on oneDNN ${c.MaxPoolGrad?.dnnl}`);
   });
 
-  await t.step("no tensors leak; closing frees the primitives", async () => {
-    await tf.setBackend("wasm");
-    assert.equal(tf.memory().numTensors, before);
+  await t.step("no tensors or wasm buffers leak; closing frees the primitives", async () => {
+    await noLeaks(before);
     registerNativeKernels(null);
     dnnl.close();
   });
