@@ -37,10 +37,26 @@ export {
 } from "./init_backend.ts";
 export { readData, type ReadDataOptions } from "./read_data.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasm_kernels.ts";
-export { type Blas, BLAS_CANDIDATES, type BlasMatrix, type BlasOptions, loadBlas } from "./blas.ts";
-export { type ConvProblem, type Dnnl, DNNL_CANDIDATES, type DnnlOptions, loadDnnl } from "./dnnl.ts";
+export {
+  type Blas,
+  BLAS_CANDIDATES,
+  type BlasMatrix,
+  type BlasOptions,
+  blasUnavailableReason,
+  loadBlas,
+} from "./blas.ts";
+export {
+  type ConvProblem,
+  type Dnnl,
+  DNNL_CANDIDATES,
+  type DnnlOptions,
+  dnnlUnavailableReason,
+  loadDnnl,
+  type PoolProblem,
+} from "./dnnl.ts";
 export {
   activeNative,
+  isNativeWrapper,
   NATIVE_KERNELS,
   nativeKernelCounts,
   type NativeLibraries,
