@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import {
   type ConvAttrs,
   type Info,
+  type KernelArgs,
   padOrCrop,
   reshape,
   run,
@@ -50,7 +51,7 @@ function checkFormat(name: string, dataFormat?: string): void {
 
 /** The inputs, backend and conv geometry both Conv2DBackpropFilter compositions start from. */
 function filterGradSetup(
-  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+  args: KernelArgs,
 ): { x: Info; dy: Info; backend: WasmLike; info: tf.backend_util.Conv2DInfo } {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as
@@ -73,7 +74,7 @@ function filterGradSetup(
  * conv of x (channels as batch, batch as channels) with dy as the filter, dilated by the stride.
  */
 export function conv2DBackpropFilterByConv(
-  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+  args: KernelArgs,
 ): Info {
   const { x, dy, backend, info } = filterGradSetup(args);
   const [, inH, inW] = x.shape;
@@ -97,7 +98,7 @@ export function conv2DBackpropFilterByConv(
  * slower), else the forward-conv form ({@link conv2DBackpropFilterByConv}), which was faster on wide layers.
  */
 export function conv2DBackpropFilter(
-  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+  args: KernelArgs,
 ): Info {
   const { x } = args.inputs as { x: Info };
   const { filterShape } = args.attrs as unknown as { filterShape: [number, number, number, number] };
@@ -112,7 +113,7 @@ export function conv2DBackpropFilter(
  * (explicit transposes: wasm's matMul is slow with transpose flags).
  */
 export function conv2DBackpropFilterIm2col(
-  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+  args: KernelArgs,
 ): Info {
   const { x, dy, backend, info } = filterGradSetup(args);
   const [, inH, inW, c] = x.shape;
@@ -167,7 +168,7 @@ export function conv2DBackpropFilterIm2col(
  * filter rotated by 180° and its in/out channels swapped.
  */
 export function conv2DBackpropInput(
-  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+  args: KernelArgs,
 ): Info {
   const { dy, filter } = args.inputs as { dy: Info; filter: Info };
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as
@@ -203,7 +204,7 @@ export function conv2DBackpropInput(
  * yields the declared output size is passed instead. Other paddings go straight to the stock kernel.
  */
 export function makeConv2D(stock: tf.KernelFunc): tf.KernelFunc {
-  return ((args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap }) => {
+  return ((args: KernelArgs) => {
     const { pad } = args.attrs as unknown as ConvAttrs;
     if (typeof pad !== "number") return stock(args as unknown as Parameters<tf.KernelFunc>[0]);
     const { x, filter } = args.inputs as { x: Info; filter: Info };

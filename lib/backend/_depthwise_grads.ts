@@ -10,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import {
   type Info,
+  type KernelArgs,
   padOrCrop,
   reshape,
   run,
@@ -44,7 +45,7 @@ export function tapFilter(backend: WasmLike, fh: number, fw: number, c: number):
  * a sum over the multiplier.
  */
 export function depthwiseBackpropInput(
-  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+  args: KernelArgs,
 ): Info {
   const { dy, filter } = args.inputs as { dy: Info; filter: Info };
   const { strides, dilations, pad, dimRoundingMode, inputShape } = args.attrs as unknown as
@@ -103,7 +104,7 @@ export function depthwiseInputGrad(
  * taps gathered by a depthwise conv with a one-hot filter, then one batched matMul per channel.
  */
 export function depthwiseBackpropFilter(
-  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+  args: KernelArgs,
 ): Info {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const { strides, dilations, pad, dimRoundingMode, filterShape } = args.attrs as unknown as

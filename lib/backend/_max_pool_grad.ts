@@ -6,10 +6,10 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
 import {
   type HeapBackend,
   type Info,
+  type KernelArgs,
   padOrCrop,
   reshape,
   run,
@@ -18,6 +18,7 @@ import {
   type WasmLike,
 } from "./_kernel_util.ts";
 import { depthwiseInputGrad, tapFilter } from "./_depthwise_grads.ts";
+import { type PoolAttrs, poolProblem } from "./_geometry.ts";
 
 /** Stands in for −∞ in padding: finite, so that 0 · pad = 0 inside the tap-gathering conv. */
 const NEG_MAX = -3.4028234663852886e38;
@@ -43,34 +44,14 @@ function routeToArgmax(backend: WasmLike, windows: Info, dy: Info): Info {
  * padding are skipped) receives dy. About 10x faster than the composed form below.
  */
 export function maxPoolGrad(
-  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+  args: KernelArgs,
 ): Info {
   const { dy, input: x } = args.inputs as { dy: Info; input: Info };
-  const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as {
-    filterSize: [number, number] | number;
-    strides: [number, number] | number;
-    pad: "valid" | "same" | number;
-    dimRoundingMode?: "floor" | "round" | "ceil";
-  };
-  const backend = args.backend as HeapBackend;
-  const info = tf.backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
+  const { n, h: inH, w: inW, c, kh: fh, kw: fw, sh, sw, oh, ow, top: pt, left: pl } = poolProblem(
+    x.shape,
+    args.attrs as unknown as PoolAttrs,
   );
-  const [n, inH, inW, c] = x.shape;
-  const {
-    filterHeight: fh,
-    filterWidth: fw,
-    strideHeight: sh,
-    strideWidth: sw,
-    outHeight: oh,
-    outWidth: ow,
-  } = info;
-  const pt = info.padInfo.top, pl = info.padInfo.left;
+  const backend = args.backend as HeapBackend;
   const out = backend.makeOutput(x.shape, "float32");
   // Views after the last allocation: growing wasm memory detaches earlier ones.
   const dx = backend.typedArrayFromHeap(out);
@@ -129,34 +110,14 @@ export function maxPoolGrad(
 
 /** Composed MaxPoolGrad (argmax + one-hot over gathered windows); kept as a cross-check for the heap pass. */
 export function maxPoolGradComposed(
-  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+  args: KernelArgs,
 ): Info {
   const { dy, input: x } = args.inputs as { dy: Info; input: Info };
-  const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as {
-    filterSize: [number, number] | number;
-    strides: [number, number] | number;
-    pad: "valid" | "same" | number;
-    dimRoundingMode?: "floor" | "round" | "ceil";
-  };
-  const backend = args.backend;
-  const info = tf.backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
+  const { n, h: inH, w: inW, c, kh: fh, kw: fw, sh, sw, oh, ow, top: pt, left: pl } = poolProblem(
+    x.shape,
+    args.attrs as unknown as PoolAttrs,
   );
-  const [n, inH, inW, c] = x.shape;
-  const {
-    filterHeight: fh,
-    filterWidth: fw,
-    strideHeight: sh,
-    strideWidth: sw,
-    outHeight: oh,
-    outWidth: ow,
-  } = info;
-  const pt = info.padInfo.top, pl = info.padInfo.left;
+  const backend = args.backend;
   const taps = fh * fw;
   const rows = n * oh * ow * c;
   if (sh === fh && sw === fw && pt === 0 && pl === 0) {

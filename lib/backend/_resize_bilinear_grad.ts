@@ -8,8 +8,7 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs-core";
-import { type HeapBackend, type Info, type WasmLike } from "./_kernel_util.ts";
+import { type HeapBackend, type Info, type KernelArgs } from "./_kernel_util.ts";
 
 function sourceIndex(scale: number, i: number, halfPixel: boolean, size: number) {
   const frac = halfPixel ? scale * (i + 0.5) - 0.5 : scale * i;
@@ -19,7 +18,7 @@ function sourceIndex(scale: number, i: number, halfPixel: boolean, size: number)
 
 /** ResizeBilinearGrad kernel (inputs images, dy; attrs alignCorners, halfPixelCenters). */
 export function resizeBilinearGrad(
-  args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap },
+  args: KernelArgs,
 ): Info {
   const { images, dy } = args.inputs as { images: Info; dy: Info };
   const { alignCorners, halfPixelCenters } = args.attrs as {

@@ -8,11 +8,11 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import { type HeapBackend, type Info, type WasmLike } from "./_kernel_util.ts";
+import { type HeapBackend, type Info, type KernelArgs } from "./_kernel_util.ts";
 
 /** Wraps the stock Sum kernel. */
 export function makeSum(stock: tf.KernelFunc): tf.KernelFunc {
-  return ((args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap }) => {
+  return ((args: KernelArgs) => {
     const { x } = args.inputs as { x: Info };
     const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
     const rank = x.shape.length;

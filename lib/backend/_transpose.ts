@@ -8,7 +8,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import { type HeapBackend, type Info, type WasmLike } from "./_kernel_util.ts";
+import { type HeapBackend, type Info, type KernelArgs } from "./_kernel_util.ts";
 
 const TILE = 64;
 
@@ -54,7 +54,7 @@ function swap2d(
 
 /** Wraps the stock Transpose kernel. */
 export function makeTranspose(stock: tf.KernelFunc): tf.KernelFunc {
-  return ((args: { inputs: tf.NamedTensorInfoMap; backend: WasmLike; attrs: tf.NamedAttrMap }) => {
+  return ((args: KernelArgs) => {
     const { x } = args.inputs as { x: Info };
     const { perm } = args.attrs as { perm: number[] };
     const size = x.shape.reduce((a, b) => a * b, 1);
