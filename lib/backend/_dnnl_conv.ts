@@ -36,20 +36,19 @@ export function dnnlConv2D(dnnl: Dnnl, args: KernelArgs, fused = false): Info | 
   const act = fused ? activation ?? "linear" : "linear";
   const nativeBias = fused && bias != null && bias.dtype === "float32" &&
     tf.util.sizeFromShape(bias.shape) === p.o;
-  const relu = act === "relu";
+  // ReLU goes inside oneDNN only when the bias does too (relu(conv) + b ≠ relu(conv + b)).
+  const fuseRelu = act === "relu" && (bias == null || nativeBias);
   const y = nativeOutput(backend, [p.n, p.oh, p.ow, p.o], (y) =>
     dnnl.convForward(p, {
       x: at(backend, x),
       w: at(backend, filter),
       b: nativeBias ? at(backend, bias!) : null,
       y: at(backend, y),
-    }, relu));
-  if (y == null) return null;
-  if (!fused || ((nativeBias || bias == null) && (relu || act === "linear"))) return y;
-  return biasActivation(backend, y, nativeBias ? undefined : bias, relu ? "linear" : act, {
-    preluActivationWeights,
-    leakyreluAlpha,
-  });
+    }, fuseRelu));
+  if (y == null || !fused) return y;
+  const restBias = nativeBias ? undefined : bias, restAct = fuseRelu ? "linear" : act;
+  if (restBias == null && restAct === "linear") return y;
+  return biasActivation(backend, y, restBias, restAct, { preluActivationWeights, leakyreluAlpha });
 }
 
 /** Conv2DBackpropInput: dx from dy and the filter. */

@@ -265,6 +265,21 @@ Deno.test("oneDNN conv kernels on the wasm heap match the cpu backend", async (t
         activation !== "relu" && activation !== "linear",
       );
     }
+    // A bias oneDNN cannot take (broadcast over space too): added on wasm, and the ReLU after it.
+    await sameAsCpu(
+      "dnnl fused conv, spatial bias, relu",
+      (x, w, b) =>
+        tf.fused.conv2d({
+          x: x as tf.Tensor4D,
+          filter: w as tf.Tensor4D,
+          strides: 1,
+          pad: "same",
+          bias: b,
+          activation: "relu",
+        }),
+      [[2, 6, 6, 4], [3, 3, 4, 8], [6, 6, 8]],
+      true,
+    );
     await sameAsCpu(
       "dnnl fused conv without bias",
       (x, w) =>
