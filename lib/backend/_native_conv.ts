@@ -19,6 +19,7 @@ import { convProblem } from "./_geometry.ts";
 import {
   type ConvAttrs,
   type HeapBackend,
+  heapPointer,
   type Info,
   type KernelArgs,
   padOrCrop,
@@ -33,7 +34,7 @@ export const NATIVE_MIN_CHANNELS = 8;
 
 /** A matrix on the wasm heap: `info`'s data from element `at`, leading dimension `ld`. Call after allocating. */
 function mat(backend: HeapBackend, info: Info, ld: number, at = 0): BlasMatrix {
-  const base = Deno.UnsafePointer.of(backend.typedArrayFromHeap(info));
+  const base = heapPointer(backend, info);
   return { ptr: at === 0 ? base : Deno.UnsafePointer.offset(base!, at * 4), ld };
 }
 

@@ -30,6 +30,24 @@ const convCases: [string, number[], number[], Pad, number][] = [
   ["4x4 even kernel same", [1, 8, 8, 8], [4, 4, 8, 8], "same", 1],
 ];
 
+/** Dilated stride-1 convs: [label, x, w, pad, dilations] (forward only: tfjs has no dilated gradient). */
+const dilatedCases: [string, number[], number[], Pad, number | [number, number]][] = [
+  ["3x3 dilation 2 same", [2, 9, 10, 8], [3, 3, 8, 8], "same", 2],
+  ["2x3 dilation [2, 3] valid", [2, 9, 10, 8], [2, 3, 8, 8], "valid", [2, 3]],
+];
+
+/** Every stride-1 case of {@link convCases} (values and gradients) and {@link dilatedCases} (values). */
+async function strideOneConvsAgree(prefix: string): Promise<void> {
+  for (const [label, xs, ws, pad, d] of [...convCases, ...dilatedCases]) {
+    await sameAsCpu(
+      `${prefix} ${label}`,
+      (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, pad, "NHWC", d),
+      [xs, ws],
+      dilatedCases.some((c) => c[0] === label),
+    );
+  }
+}
+
 /** wasm (with its training kernels) and cpu ready, `libs` on; returns the live tensor and wasm buffer counts. */
 async function wasmWith(libs: NativeLibraries): Promise<{ tensors: number; buffers: number }> {
   await import("@tensorflow/tfjs-backend-cpu");
@@ -77,26 +95,7 @@ Deno.test("native GEMM kernels on the wasm heap match the cpu backend", async (t
     "Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter (stride 1) go native and agree",
     async () => {
       nativeKernelCounts({ reset: true });
-      for (const [label, xs, ws, pad, d] of convCases) {
-        await sameAsCpu(
-          `conv2d ${label}`,
-          (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, pad, "NHWC", d),
-          [xs, ws],
-        );
-      }
-      // tfjs has no gradient for dilated convs: forward only.
-      await sameAsCpu(
-        "conv2d 3x3 dilation 2 same",
-        (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same", "NHWC", 2),
-        [[2, 9, 10, 8], [3, 3, 8, 8]],
-        true,
-      );
-      await sameAsCpu(
-        "conv2d 2x3 dilation [2, 3] valid",
-        (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "valid", "NHWC", [2, 3]),
-        [[2, 9, 10, 8], [2, 3, 8, 8]],
-        true,
-      );
+      await strideOneConvsAgree("conv2d");
       const c = nativeKernelCounts();
       for (const k of ["Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"]) {
         assert.ok(c[k]?.blas >= convCases.length, `${k} ran on the BLAS ${c[k]?.blas} times`);
@@ -211,13 +210,7 @@ Deno.test("oneDNN conv kernels on the wasm heap match the cpu backend", async (t
   ];
   await t.step("Conv2D and both gradients, every stride and padding, run on oneDNN and agree", async () => {
     nativeKernelCounts({ reset: true });
-    for (const [label, xs, ws, pad, d] of convCases) {
-      await sameAsCpu(
-        `dnnl conv2d ${label}`,
-        (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, pad, "NHWC", d),
-        [xs, ws],
-      );
-    }
+    await strideOneConvsAgree("dnnl conv2d");
     for (const [label, xs, ws, s, pad] of strided) {
       await sameAsCpu(
         `dnnl conv2d ${label}`,
@@ -228,12 +221,6 @@ Deno.test("oneDNN conv kernels on the wasm heap match the cpu backend", async (t
         ],
       );
     }
-    await sameAsCpu(
-      "dnnl conv2d 3x3 dilation 2 same",
-      (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same", "NHWC", 2),
-      [[2, 9, 10, 8], [3, 3, 8, 8]],
-      true,
-    );
     await sameAsCpu(
       "dnnl conv2dTranspose stride 2 same",
       (x, w) => tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [2, 8, 6, 3], 2, "same"),
