@@ -5,9 +5,9 @@
  *
  * Usage: deno run --allow-read --allow-ffi bench/nifti_bench.ts [--warmup N] [--repeats N] [files...]
  * (defaults 1 and 20, the reference script's protocol). Most of a read's cost on a VM is the first
- * touch of the new float32 array (~11 µs per 4 KiB page fault); with --allow-ffi, readNifti puts it on
- * transparent huge pages (lib/nifti/_alloc.ts), which are cheap once V8 has freed the arrays of
- * earlier reads; without FFI every read pays 4 KiB faults. `--warmup 60` measures the steady state.
+ * touch of a new float32 array (~11 µs per 4 KiB page fault); with --allow-ffi, readNifti reuses the
+ * memory of the volumes the loop dropped instead (lib/nifti/_alloc.ts: glibc keeps it mapped, V8 is
+ * prompted to free them), as numpy does for nibabel. `--warmup 60` measures the steady state.
  *
  * @module
  */

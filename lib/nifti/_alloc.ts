@@ -1,38 +1,59 @@
 /**
- * Image arrays on transparent huge pages. A fresh typed array is zero-filled memory the kernel maps
+ * Image arrays on memory that stays warm. A fresh typed array is zero-filled memory the kernel maps
  * on first touch, one 4 KiB page fault at a time; where faults are slow (this project's virtual
- * machines: ~11 µs each, 10 ms for a 3.6 MB float32 image, more than inflating and converting it)
- * that first touch dominates a read. When FFI is allowed on Linux, arrays of 2 MiB or more instead
- * start at a 2 MiB boundary inside a larger ArrayBuffer whose aligned span is marked MADV_HUGEPAGE
- * before anything touches it, so each 2 MiB takes one fault.
+ * machines: ~11 µs each, so 6–10 ms for a 2–4 MB float32 image, more than inflating and converting
+ * it) that first touch dominates a read. numpy escapes it because reference counting frees an array
+ * the moment a loop drops it and glibc hands the same, still-mapped memory to the next one. Here the
+ * arrays are V8 ArrayBuffers (glibc calloc) freed only when V8 collects them, so three things are
+ * arranged when FFI is allowed on Linux with glibc:
  *
- * The buffer reserves max(span + 2 MiB, 32 MiB) bytes, span being the data rounded up to 2 MiB:
- * - glibc serves requests of 32 MiB or more (the ceiling of its dynamic mmap threshold) with fresh
- *   mmap pages that calloc knows are zero and leaves untouched; a smaller request may instead get
- *   heap memory that calloc clears itself, faulting every 4 KiB page before the advice can apply.
- * - V8 counts the whole reservation, so its young collections (due after 64 MB of new
- *   ArrayBuffers) come every two images instead of every twenty: images a loop has dropped are
- *   freed sooner, and their huge pages are reused while they are still backed, which is what makes
- *   the advice pay (a never-used huge page costs a VM nearly as much as 512 small faults).
- * The slack is never touched: it costs address space, not memory, except that the last huge page is
- * resident in full (at most 2 MiB per array). Caveat: the array is a view (byteOffset < 2 MiB) on a
- * buffer up to 32 MiB long, and structuredClone/postMessage without transfer copy the whole buffer.
+ * 1. **Keep freed memory mapped** (once per process, {@link tuneMalloc}): `mallopt` sets glibc's mmap
+ *    threshold to its 32 MiB maximum and its trim threshold to {@link TRIM_BYTES}. Without it, glibc
+ *    serves these sizes with fresh mmaps and unmaps them on free (or trims the heap), so every image
+ *    faults again. This is process-wide: blocks under 32 MiB come from the heap, and up to
+ *    TRIM_BYTES of free heap stay mapped for reuse instead of going back to the kernel.
+ * 2. **Collect dropped images promptly** ({@link expectArray}): before a read makes an image array of
+ *    2 MiB up to 32 MiB, it prompts V8 to collect its young generation (a scavenge, ~0.2 ms in a
+ *    small heap) with an untouched, immediately detached "ballast" buffer. The images a loop has
+ *    dropped are then freed while this one is still inflating, and its array reuses their memory:
+ *    a loop cycles through two or three warm blocks instead of faulting a new one per image. When
+ *    that stops working (the caller keeps its volumes, or V8 is busy with a major collection, when
+ *    it does not collect the young generation on demand) the prompting pauses by itself.
+ * 3. **Huge pages for what is new** ({@link allocArray}): the 2 MiB-aligned span inside an array of
+ *    2 MiB or more is marked MADV_HUGEPAGE; when it has not been touched yet (fresh memory: calloc
+ *    leaves it alone) each 2 MiB then takes one fault instead of 512.
+ *
+ * The arrays themselves are plain: `new Ctor(length)`, byteOffset 0, a buffer exactly their size.
+ * Nothing changes where FFI is not granted, on other systems, with `huge: false`, or with the
+ * environment variable `CAM_MALLOPT=off` (which skips step 1, the only process-wide effect).
  *
  * @module
  */
 
 /** Huge page size (x86-64 and arm64 with 4 KiB pages). */
 export const HUGE_PAGE = 2 * 1024 * 1024;
-/** Arrays smaller than this stay on normal pages (a huge page for less would mostly be waste). */
+/** Arrays smaller than this are left alone (a huge page for less would mostly be waste). */
 export const HUGE_MIN_BYTES = HUGE_PAGE;
-/** Smallest reservation: glibc's largest dynamic mmap threshold, so the buffer is always fresh mmap. */
-export const RESERVE_MIN_BYTES = 32 * 1024 * 1024;
+/** glibc's largest mmap threshold: arrays of this size or more are always fresh mmaps. */
+export const MMAP_MAX_BYTES = 32 * 1024 * 1024;
+/** Free heap glibc keeps mapped for reuse before it returns memory to the kernel. */
+export const TRIM_BYTES = 128 * 1024 * 1024;
+/** The untouched "ballast" that prompts V8 to collect dropped arrays (see {@link expectArray}). */
+export const PRESSURE_BYTES = 64 * 1024 * 1024;
 
 const MADV_HUGEPAGE = 14;
+const M_TRIM_THRESHOLD = -1;
+const M_MMAP_THRESHOLD = -3;
 
 type Madvise = (address: bigint, length: bigint) => boolean;
 
-let madvise: Madvise | null | undefined;
+interface Native {
+  madvise: Madvise;
+  mallopt: (param: number, value: number) => boolean;
+}
+
+let native: Native | null | undefined;
+let tuned = false;
 
 /**
  * The kernel's THP mode ("always", "madvise", "never"), or "unknown" where /sys cannot be read
@@ -48,54 +69,145 @@ function thpMode(): string {
   }
 }
 
-/** The libc madvise(MADV_HUGEPAGE) binding, or null where it cannot help or is not allowed. */
-function hugePageAdvisor(): Madvise | null {
-  if (madvise !== undefined) return madvise;
-  madvise = null;
+/** libc's madvise and mallopt, or null where they cannot help or are not allowed. */
+function libc(): Native | null {
+  if (native !== undefined) return native;
+  native = null;
   try {
     if (Deno.build.os !== "linux") return null;
     if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
-    if (thpMode() === "never") return null;
     const lib = Deno.dlopen("libc.so.6", {
       madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
+      mallopt: { parameters: ["i32", "i32"], result: "i32" },
     });
-    madvise = (address, length) =>
-      lib.symbols.madvise(Deno.UnsafePointer.create(address), length, MADV_HUGEPAGE) === 0;
+    const thp = thpMode() !== "never";
+    native = {
+      madvise: (address, length) =>
+        thp && lib.symbols.madvise(Deno.UnsafePointer.create(address), length, MADV_HUGEPAGE) === 0,
+      mallopt: (param, value) => lib.symbols.mallopt(param, value) === 1,
+    };
   } catch {
-    madvise = null; // no libc.so.6 (musl), no /sys, or FFI unavailable: plain arrays
+    native = null; // no libc.so.6 (musl), or FFI unavailable: plain arrays
   }
-  return madvise;
+  return native;
 }
 
-/** True when {@link allocArray} can place large arrays on huge pages in this process. */
+/**
+ * Step 1 of the module doc, once per process: glibc keeps freed blocks under 32 MiB mapped (heap
+ * instead of mmap, trim threshold {@link TRIM_BYTES}). Skipped when `CAM_MALLOPT=off`. Returns
+ * whether the tuning is in effect.
+ */
+export function tuneMalloc(): boolean {
+  const lib = libc();
+  if (!lib) return false;
+  if (!tuned) {
+    tuned = true;
+    let off = false;
+    try {
+      off = Deno.env.get("CAM_MALLOPT") === "off";
+    } catch { /* no env permission: tune */ }
+    // M_TRIM_THRESHOLD also freezes glibc's dynamic mmap threshold, so both are set
+    if (!off) {
+      tuned = lib.mallopt(M_MMAP_THRESHOLD, MMAP_MAX_BYTES) && lib.mallopt(M_TRIM_THRESHOLD, TRIM_BYTES);
+    } else tuned = false;
+  }
+  return tuned;
+}
+
+/** True when {@link allocArray} places large arrays on warm memory / huge pages in this process. */
 export function hugePagesAvailable(): boolean {
-  return hugePageAdvisor() !== null;
+  return libc() !== null;
+}
+
+/** Large arrays in a row that reused none of the last few blocks before {@link expectArray} pauses. */
+const MISSES_BEFORE_PAUSE = 8;
+/** How many {@link expectArray} calls a pause skips before trying again. */
+const PAUSE_CALLS = 64;
+/** Addresses of the last few large arrays (to tell reused memory from new). */
+const recent: bigint[] = [];
+let misses = 0;
+let paused = 0;
+const stats = { arrays: 0, reused: 0, collections: 0 };
+
+/**
+ * Counters of this process: large arrays made by {@link allocArray} on the tuned path, how many of
+ * them reused the block of one of the previous eight, and how many collections
+ * {@link expectArray} prompted.
+ */
+export function memoryStats(): { arrays: number; reused: number; collections: number } {
+  return { ...stats };
+}
+
+/**
+ * Say that an array of `bytes` is about to be made (step 2 of the module doc): for 2 MiB up to
+ * 32 MiB, prompt a young-generation collection now, so that the arrays earlier reads dropped are
+ * freed (their memory back in glibc's heap) by the time {@link allocArray} runs. Call it before the
+ * work that precedes the allocation (inflating), so that the collection overlaps that work.
+ *
+ * How: V8 collects the young generation before allocating an ArrayBuffer when the young
+ * generation's ArrayBuffers already hold at least two semi-spaces (64 MiB in Deno 2's V8) and
+ * at least the new buffer's size. An untouched {@link PRESSURE_BYTES} "ballast" buffer (an mmap
+ * never touched costs microseconds) makes that true for the small allocation that follows; the
+ * ballast is then detached with `transfer(0)`, which frees it and takes it off V8's external-memory
+ * count at once. Where this V8 behaves otherwise nothing breaks: V8 collects on its own schedule.
+ *
+ * The collection only pays when the caller drops its arrays. When eight large arrays in a row
+ * reuse no recent block (a caller that keeps every volume, say), the hint pauses for the next 64
+ * calls, then tries again. Does nothing when `huge` is false or FFI is not available.
+ */
+export function expectArray(bytes: number, huge = true): void {
+  if (!huge || bytes < HUGE_MIN_BYTES || bytes >= MMAP_MAX_BYTES || !tuneMalloc()) return;
+  if (paused > 0) {
+    paused--;
+    return;
+  }
+  if (misses >= MISSES_BEFORE_PAUSE) {
+    misses = 0;
+    paused = PAUSE_CALLS - 1;
+    return;
+  }
+  let ballast: ArrayBuffer;
+  try {
+    ballast = new ArrayBuffer(PRESSURE_BYTES);
+  } catch {
+    return; // address space refused (strict overcommit): no hint
+  }
+  // V8 checks the young generation's ArrayBuffer bytes before this small allocation, and collects
+  if (new ArrayBuffer(1024).byteLength > 0) stats.collections++;
+  (ballast as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer }).transfer?.(0);
 }
 
 /** Typed array constructors {@link allocArray} accepts. */
 export type ArrayCtor<T> = {
   new (length: number): T;
-  new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
   readonly BYTES_PER_ELEMENT: number;
 };
 
 /**
- * A zero-filled typed array of `length` elements, like `new Ctor(length)`, placed on transparent huge
- * pages (see the module doc) when it is at least {@link HUGE_MIN_BYTES} long, FFI is granted and the
- * kernel allows it; `huge: false` gives the plain array. Throws RangeError like the constructor when
- * too large.
+ * A zero-filled typed array of `length` elements, `new Ctor(length)`; when it is at least
+ * {@link HUGE_MIN_BYTES} long, FFI is granted and `huge` is true, glibc is tuned once
+ * ({@link tuneMalloc}) and the array's 2 MiB-aligned span is marked MADV_HUGEPAGE before its first
+ * touch (step 3 of the module doc). Throws RangeError like the constructor when too large.
  */
-export function allocArray<T>(Ctor: ArrayCtor<T>, length: number, huge = true): T {
+export function allocArray<T extends ArrayBufferView>(Ctor: ArrayCtor<T>, length: number, huge = true): T {
   const bytes = length * Ctor.BYTES_PER_ELEMENT;
-  const advise = huge && bytes >= HUGE_MIN_BYTES ? hugePageAdvisor() : null;
-  if (!advise) return new Ctor(length);
-  const span = Math.ceil(bytes / HUGE_PAGE) * HUGE_PAGE;
-  const buffer = new ArrayBuffer(Math.max(span + HUGE_PAGE, RESERVE_MIN_BYTES));
-  const pointer = Deno.UnsafePointer.of(buffer);
-  if (pointer === null) return new Ctor(buffer, 0, length);
+  const lib = huge && bytes >= HUGE_MIN_BYTES ? libc() : null;
+  if (!lib) return new Ctor(length);
+  tuneMalloc();
+  const array = new Ctor(length);
+  const pointer = Deno.UnsafePointer.of(array);
+  if (pointer === null) return array;
   const address = BigInt(Deno.UnsafePointer.value(pointer));
+  stats.arrays++;
+  if (recent.includes(address)) {
+    stats.reused++;
+    misses = 0;
+  } else misses++;
+  recent.push(address);
+  if (recent.length > 8) recent.shift();
   const mask = BigInt(HUGE_PAGE - 1);
   const start = (address + mask) & ~mask;
-  advise(start, BigInt(span)); // on failure the array simply stays on normal pages
-  return new Ctor(buffer, Number(start - address), length);
+  const end = (address + BigInt(bytes)) & ~mask;
+  if (end > start) lib.madvise(start, end - start); // on failure the array simply stays on small pages
+  return array;
 }

@@ -9,7 +9,7 @@ import { arrayConstructor, datatypeByCode, type DatatypeInfo, datatypeOfArray } 
 import { complexMagnitude, decodeRaw, HOST_LITTLE_ENDIAN, scaleInto, swapBytes } from "./_decode.ts";
 import { giveScratch, takeScratch } from "./_scratch.ts";
 import { fileSource, gunzipAll, gunzipSource, isGzip, memorySource, type Source } from "./_source.ts";
-import { allocArray, type ArrayCtor } from "./_alloc.ts";
+import { allocArray, type ArrayCtor, expectArray } from "./_alloc.ts";
 import { exactAffine } from "./_exact_affine.ts";
 import { headerAffine } from "./affine.ts";
 import { NiftiError } from "./errors.ts";
@@ -37,10 +37,12 @@ export interface ReadNiftiOptions {
   /** Name used in error messages when reading from bytes. @default "<bytes>" */
   name?: string;
   /**
-   * Place image arrays of 2 MiB or more on transparent huge pages when FFI is allowed on Linux: one
-   * page fault per 2 MiB instead of 512. The array is then a view (byteOffset < 2 MiB) on a larger,
-   * mostly untouched buffer (at least 32 MiB of address space, at most 2 MiB of extra memory); false
-   * gives a plain array whose buffer is exactly the data. Values are the same either way. @default true
+   * Memory tuning for image arrays of 2 MiB or more when FFI is allowed on Linux with glibc (see
+   * lib/nifti/_alloc.ts): glibc keeps freed blocks under 32 MiB mapped for reuse (a process-wide
+   * `mallopt`, done once; `CAM_MALLOPT=off` skips it), a read of 2–32 MiB prompts V8 to collect the
+   * images earlier reads dropped so that their memory is reused, and the array's aligned 2 MiB span
+   * is marked for transparent huge pages. The array is always plain (byteOffset 0, its own buffer);
+   * false skips all of it. Values are the same either way. @default true
    */
   hugePages?: boolean;
 }
@@ -82,9 +84,8 @@ interface Layout {
  *
  * Reading is one pass: a .nii.gz is inflated incrementally, straight into the returned array when no
  * conversion is needed, else into a reused scratch buffer converted in one loop. File I/O is
- * synchronous (nibabel-like); the promise is settled when the call returns. Large arrays go on
- * transparent huge pages unless `hugePages: false` (see that option): `data` may then be a view with
- * a non-zero byteOffset, so use `data.byteOffset`/`data.byteLength` with `data.buffer`.
+ * synchronous (nibabel-like); the promise is settled when the call returns. Large arrays reuse the
+ * memory of dropped ones and go on transparent huge pages unless `hugePages: false` (see that option).
  *
  * @example
  * const vol = await readNifti("../shared/data/nifti/nibabel_example4d.nii.gz", { dtype: "float32" });
@@ -392,12 +393,20 @@ function readImage(
     }
     if (total < nbytes) throw tooShort(total);
   }
+  // the output's size (float64 when asked or when float64+ data are scaled, else float32 or stored)
+  const outWidth = want === "float64" || (want === "auto" && scaling && dt.elementBytes >= 8)
+    ? 8
+    : want === "float32" || scaling
+    ? 4
+    : dt.elementBytes;
+  const huge = options.hugePages !== false;
+  expectArray(direct ? nbytes : count * outWidth * (dt.kind === "rgb" ? dt.channels : 1), huge);
   let dest: VoxelArray | undefined;
   let bytes: Uint8Array;
   try {
     if (direct) {
       const Ctor = arrayConstructor(dt.name)! as ArrayCtor<VoxelArray>;
-      dest = allocArray(Ctor, count * dt.channels, options.hugePages !== false);
+      dest = allocArray(Ctor, count * dt.channels, huge);
       bytes = new Uint8Array(dest.buffer, dest.byteOffset, nbytes);
     } else bytes = takeScratch(nbytes);
   } catch (e) {
@@ -429,7 +438,7 @@ function readImage(
         count,
         want,
         scaling,
-        options.hugePages !== false,
+        huge,
       );
     }
     const info = describe(layout, extensions, file, hdrFile);

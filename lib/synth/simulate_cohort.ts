@@ -255,8 +255,8 @@ function checksum(arrays: ArrayBufferView[]): string {
 }
 
 /**
- * `value` with every typed array that views part of a larger buffer (readNifti's huge-page arrays sit in
- * a 32 MiB reservation) replaced by a compact copy, so that postMessage copies the data, not the buffer.
+ * `value` with every typed array that views part of a larger buffer (a caller's subarray, say) replaced
+ * by a compact copy, so that postMessage copies the data, not the whole buffer.
  */
 function compactViews<T>(value: T): T {
   if (ArrayBuffer.isView(value)) {
