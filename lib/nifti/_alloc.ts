@@ -115,7 +115,7 @@ export function tuneMalloc(): boolean {
 }
 
 /** True when {@link allocArray} places large arrays on warm memory / huge pages in this process. */
-export function hugePagesAvailable(): boolean {
+export function memoryTuningAvailable(): boolean {
   return libc() !== null;
 }
 
@@ -200,14 +200,16 @@ export function allocArray<T extends ArrayBufferView>(Ctor: ArrayCtor<T>, length
   const address = BigInt(Deno.UnsafePointer.value(pointer));
   stats.arrays++;
   if (recent.includes(address)) {
-    stats.reused++;
+    stats.reused++; // warm memory: already mapped, nothing to advise
     misses = 0;
-  } else misses++;
+  } else {
+    misses++;
+    const mask = BigInt(HUGE_PAGE - 1);
+    const start = (address + mask) & ~mask;
+    const end = (address + BigInt(bytes)) & ~mask;
+    if (end > start) lib.madvise(start, end - start); // on failure the array simply stays on small pages
+  }
   recent.push(address);
   if (recent.length > 8) recent.shift();
-  const mask = BigInt(HUGE_PAGE - 1);
-  const start = (address + mask) & ~mask;
-  const end = (address + BigInt(bytes)) & ~mask;
-  if (end > start) lib.madvise(start, end - start); // on failure the array simply stays on small pages
   return array;
 }

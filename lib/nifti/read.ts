@@ -393,14 +393,9 @@ function readImage(
     }
     if (total < nbytes) throw tooShort(total);
   }
-  // the output's size (float64 when asked or when float64+ data are scaled, else float32 or stored)
-  const outWidth = want === "float64" || (want === "auto" && scaling && dt.elementBytes >= 8)
-    ? 8
-    : want === "float32" || scaling
-    ? 4
-    : dt.elementBytes;
   const huge = options.hugePages !== false;
-  expectArray(direct ? nbytes : count * outWidth * (dt.kind === "rgb" ? dt.channels : 1), huge);
+  // the output array's size (converted outputs estimated as float32 unless float64 is asked for)
+  expectArray(direct ? nbytes : count * (want === "float64" ? 8 : 4), huge);
   let dest: VoxelArray | undefined;
   let bytes: Uint8Array;
   try {
