@@ -208,27 +208,20 @@ function readPath(path: string, options: ReadNiftiOptions, headerOnly = false): 
       const source = memorySource(hdrBytes);
       return readSingle(source, hdrPath, options, headerOnly);
     }
+    const extensions = parseExtensions(
+      hdrBytes,
+      header.sizeofHdr,
+      hdrBytes.length,
+      header.littleEndian,
+      hdrPath,
+    );
     if (headerOnly) {
       const layout = checkLayout(header, false, hdrPath, { ...options, complex: "magnitude" });
-      const extensions = parseExtensions(
-        hdrBytes,
-        header.sizeofHdr,
-        hdrBytes.length,
-        header.littleEndian,
-        hdrPath,
-      );
       return describe(layout, extensions, hdrPath, hdrPath);
     }
     const imgPath = firstExisting(pair.img, path);
     return withSource(imgPath, (source) => {
       const layout = checkLayout(header, false, hdrPath, options);
-      const extensions = parseExtensions(
-        hdrBytes,
-        header.sizeofHdr,
-        hdrBytes.length,
-        header.littleEndian,
-        hdrPath,
-      );
       // skip vox_offset bytes of the .img
       let skipped = 0;
       const sink = takeScratch(Math.min(layout.offset, 1 << 20));
