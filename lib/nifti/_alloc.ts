@@ -53,7 +53,7 @@ interface Native {
 }
 
 let native: Native | null | undefined;
-let tuned = false;
+let tuned: boolean | undefined;
 
 /**
  * The kernel's THP mode ("always", "madvise", "never"), or "unknown" where /sys cannot be read
@@ -98,19 +98,15 @@ function libc(): Native | null {
  * whether the tuning is in effect.
  */
 export function tuneMalloc(): boolean {
+  if (tuned !== undefined) return tuned;
+  tuned = false;
   const lib = libc();
   if (!lib) return false;
-  if (!tuned) {
-    tuned = true;
-    let off = false;
-    try {
-      off = Deno.env.get("CAM_MALLOPT") === "off";
-    } catch { /* no env permission: tune */ }
-    // M_TRIM_THRESHOLD also freezes glibc's dynamic mmap threshold, so both are set
-    if (!off) {
-      tuned = lib.mallopt(M_MMAP_THRESHOLD, MMAP_MAX_BYTES) && lib.mallopt(M_TRIM_THRESHOLD, TRIM_BYTES);
-    } else tuned = false;
-  }
+  try {
+    if (Deno.env.get("CAM_MALLOPT") === "off") return false;
+  } catch { /* no env permission: tune */ }
+  // M_TRIM_THRESHOLD also freezes glibc's dynamic mmap threshold, so both are set
+  tuned = lib.mallopt(M_MMAP_THRESHOLD, MMAP_MAX_BYTES) && lib.mallopt(M_TRIM_THRESHOLD, TRIM_BYTES);
   return tuned;
 }
 
