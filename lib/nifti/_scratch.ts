@@ -8,8 +8,8 @@
 
 /** Largest buffer kept for reuse (bigger ones are allocated and dropped). */
 const KEEP_LIMIT = 64 * 1024 * 1024;
-/** Buffers kept at most. */
-const KEEP_COUNT = 2;
+/** Buffers kept at most (a gzip read holds three: compressed, decompressed, stored values). */
+const KEEP_COUNT = 3;
 
 const pool: ArrayBuffer[] = [];
 

@@ -6,6 +6,8 @@
  */
 
 import zlib from "node:zlib";
+import { libdeflateGunzip, libdeflateLibrary } from "./_libdeflate.ts";
+import { giveScratch, takeScratch } from "./_scratch.ts";
 import { NiftiError } from "./errors.ts";
 
 /** A forward-only byte stream. */
@@ -95,14 +97,35 @@ interface ZlibHandle {
   onerror?: (message: string, errno: number) => void;
 }
 
+/** Largest stream {@link gunzipSource} decompresses whole with libdeflate (more goes through zlib). */
+export const WHOLE_LIMIT = 256 * 1024 * 1024;
+
+/** Options of {@link gunzipSource}. */
+export interface GunzipOptions {
+  /** Inflate on demand with node:zlib's handle; false inflates everything first. @default true */
+  incremental?: boolean;
+  /**
+   * The whole stream will be read: decompress it at once with libdeflate when that is available, the
+   * stream is one gzip member of at most {@link WHOLE_LIMIT} bytes, and it decodes (lib/nifti/
+   * _libdeflate.ts); otherwise zlib as usual. False for a header-only read. @default false
+   */
+  whole?: boolean;
+}
+
 /**
  * A gzip stream (members back to back are one stream) inflated on demand by node:zlib's handle,
  * which writes into our buffers; where that handle is missing (or `incremental` is false), the whole
- * stream is inflated first with gunzipSync.
+ * stream is inflated first with gunzipSync. With `whole`, libdeflate may decompress it at once into a
+ * reused scratch buffer instead (given back on close).
  *
  * @throws {NiftiError} "corrupt or truncated gzip stream (...)" from read or finish.
  */
-export function gunzipSource(input: Uint8Array, file: string, incremental = true): Source {
+export function gunzipSource(input: Uint8Array, file: string, options: GunzipOptions = {}): Source {
+  const { incremental = true, whole = false } = options;
+  if (whole) {
+    const fast = libdeflateSource(input);
+    if (fast) return fast;
+  }
   const gz = zlib.createGunzip() as unknown as {
     _handle?: ZlibHandle;
     _writeState?: Uint32Array;
@@ -120,9 +143,7 @@ export function gunzipSource(input: Uint8Array, file: string, incremental = true
   let ended = false;
   let closed = false;
   // ISIZE (uncompressed size mod 2^32) unless the stream could not be that big (deflate ≤ 1032:1)
-  const isize = input.length >= 18
-    ? new DataView(input.buffer, input.byteOffset + input.length - 4, 4).getUint32(0, true)
-    : 0;
+  const isize = trailerSize(input);
   const plausible = isize <= input.length * 1032 + 1024;
   const close = () => {
     if (!closed) gz.close();
@@ -162,6 +183,34 @@ export function gunzipSource(input: Uint8Array, file: string, incremental = true
       return left;
     },
     close,
+  };
+}
+
+/** ISIZE from a gzip trailer (uncompressed size mod 2^32), or 0 when the stream is too short to have one. */
+function trailerSize(input: Uint8Array): number {
+  return input.length >= 18
+    ? new DataView(input.buffer, input.byteOffset + input.length - 4, 4).getUint32(0, true)
+    : 0;
+}
+
+/** The stream decompressed whole by libdeflate into scratch, as a memory source; null to use zlib. */
+function libdeflateSource(input: Uint8Array): Source | null {
+  const isize = trailerSize(input);
+  if (isize === 0 || isize > WHOLE_LIMIT || isize > input.length * 1032 + 1024) return null;
+  if (libdeflateLibrary() === null) return null;
+  const out = takeScratch(isize);
+  if (!libdeflateGunzip(input, out)) {
+    giveScratch(out);
+    return null;
+  }
+  const source = memorySource(out);
+  let closed = false;
+  return {
+    ...source,
+    close() {
+      if (!closed) giveScratch(out);
+      closed = true;
+    },
   };
 }
 

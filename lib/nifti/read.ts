@@ -82,8 +82,10 @@ interface Layout {
  * fall-back. The header is stored after nibabel's fixes (invalid xform codes → 0, qfac → ±1,
  * zero pixdims → 1, negative spatial pixdims → |p|).
  *
- * Reading is one pass: a .nii.gz is inflated incrementally, straight into the returned array when no
- * conversion is needed, else into a reused scratch buffer converted in one loop. File I/O is
+ * Reading is one pass: a .nii.gz is decompressed at once by libdeflate where it is installed (see
+ * lib/nifti/_libdeflate.ts), else inflated incrementally by zlib, straight into the returned array when
+ * no conversion is needed; otherwise stored values pass through a reused scratch buffer converted in
+ * one loop. File I/O is
  * synchronous (nibabel-like); the promise is settled when the call returns. Large arrays reuse the
  * memory of dropped ones and go on transparent huge pages unless `hugePages: false` (see that option).
  *
@@ -114,7 +116,7 @@ export function readNifti(pathOrBytes: string | Uint8Array, options: ReadNiftiOp
  */
 export function decodeNifti(bytes: Uint8Array, options: ReadNiftiOptions = {}): Volume {
   const name = options.name ?? "<bytes>";
-  const source = isGzip(bytes) ? gunzipSource(bytes, name) : memorySource(bytes);
+  const source = isGzip(bytes) ? gunzipSource(bytes, name, { whole: true }) : memorySource(bytes);
   try {
     return readSingle(source, name, options) as Volume;
   } finally {
@@ -220,7 +222,7 @@ function readPath(path: string, options: ReadNiftiOptions, headerOnly = false): 
       return describe(layout, extensions, hdrPath, hdrPath);
     }
     const imgPath = firstExisting(pair.img, path);
-    return withSource(imgPath, (source) => {
+    return withSource(imgPath, true, (source) => {
       const layout = checkLayout(header, false, hdrPath, options);
       // skip vox_offset bytes of the .img
       let skipped = 0;
@@ -243,11 +245,14 @@ function readPath(path: string, options: ReadNiftiOptions, headerOnly = false): 
       return readImage(source, new Uint8Array(0), layout, extensions, imgPath, hdrPath, options);
     });
   }
-  return withSource(path, (source) => readSingle(source, path, options, headerOnly));
+  return withSource(path, !headerOnly, (source) => readSingle(source, path, options, headerOnly));
 }
 
-/** Open `path` (gzip or not) as a source, run `fn`, and close it. */
-function withSource<T>(path: string, fn: (source: Source) => T): T {
+/**
+ * Open `path` (gzip or not) as a source, run `fn`, and close it. `whole`: `fn` reads the whole
+ * stream (so a gzip file may be decompressed at once, see {@link gunzipSource}).
+ */
+function withSource<T>(path: string, whole: boolean, fn: (source: Source) => T): T {
   const file = openFile(path);
   let source: Source | undefined;
   let input: Uint8Array | undefined;
@@ -259,7 +264,7 @@ function withSource<T>(path: string, fn: (source: Source) => T): T {
       input = takeScratch(size);
       input.set(magic);
       const got = 2 + fileSource(file, path).read(input.subarray(2));
-      source = gunzipSource(input.subarray(0, got), path);
+      source = gunzipSource(input.subarray(0, got), path, { whole });
     } else {
       file.seekSync(0, Deno.SeekMode.Start);
       source = fileSource(file, path);

@@ -5,10 +5,15 @@ import { gunzipSource, memorySource } from "../../lib/nifti/_source.ts";
 const DATA = new Uint8Array(300_000).map((_, i) => (i * 7919) % 251);
 const GZ = new Uint8Array(gzipSync(DATA));
 
-Deno.test("gunzipSource inflates in pieces, with or without node:zlib's handle", async (t) => {
-  for (const incremental of [true, false]) {
-    await t.step(incremental ? "incremental" : "gunzipSync fall-back", () => {
-      const src = gunzipSource(GZ, "d.gz", incremental);
+Deno.test("gunzipSource inflates in pieces, with or without node:zlib's handle or libdeflate", async (t) => {
+  const modes = [
+    { name: "incremental", incremental: true },
+    { name: "gunzipSync fall-back", incremental: false },
+    { name: "whole (libdeflate where available)", incremental: true, whole: true },
+  ];
+  for (const { name, ...options } of modes) {
+    await t.step(name, () => {
+      const src = gunzipSource(GZ, "d.gz", options);
       const a = new Uint8Array(1000), b = new Uint8Array(DATA.length);
       assert.equal(src.read(a), 1000);
       assert.equal(src.read(b), DATA.length - 1000);
@@ -18,13 +23,13 @@ Deno.test("gunzipSource inflates in pieces, with or without node:zlib's handle",
       src.close();
       // two members back to back are one stream
       const two = new Uint8Array([...GZ, ...GZ]);
-      const s2 = gunzipSource(two, "two.gz", incremental);
+      const s2 = gunzipSource(two, "two.gz", options);
       const all = new Uint8Array(DATA.length * 2 + 10);
       assert.equal(s2.read(all), DATA.length * 2);
       s2.close();
     });
     await t.step(
-      `${incremental ? "incremental" : "fall-back"}: truncated or corrupt streams are NiftiErrors`,
+      `${name}: truncated or corrupt streams are NiftiErrors`,
       () => {
         for (
           const [bytes, why] of [[GZ.subarray(0, GZ.length - 5), "unexpected end of file"], [
@@ -33,7 +38,7 @@ Deno.test("gunzipSource inflates in pieces, with or without node:zlib's handle",
           ]] as const
         ) {
           assert.throws(() => {
-            const src = gunzipSource(bytes, "bad.gz", incremental);
+            const src = gunzipSource(bytes, "bad.gz", options);
             try {
               const out = new Uint8Array(DATA.length);
               src.read(out);
