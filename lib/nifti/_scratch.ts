@@ -7,7 +7,7 @@
  */
 
 /** Largest buffer kept for reuse (bigger ones are allocated and dropped). */
-const KEEP_LIMIT = 64 * 1024 * 1024;
+export const KEEP_LIMIT = 64 * 1024 * 1024;
 /** Buffers kept at most (a gzip read holds three: compressed, decompressed, stored values). */
 const KEEP_COUNT = 3;
 

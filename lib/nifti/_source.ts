@@ -7,7 +7,7 @@
 
 import zlib from "node:zlib";
 import { libdeflateGunzip, libdeflateLibrary } from "./_libdeflate.ts";
-import { giveScratch, takeScratch } from "./_scratch.ts";
+import { giveScratch, KEEP_LIMIT, takeScratch } from "./_scratch.ts";
 import { NiftiError } from "./errors.ts";
 
 /** A forward-only byte stream. */
@@ -97,8 +97,12 @@ interface ZlibHandle {
   onerror?: (message: string, errno: number) => void;
 }
 
-/** Largest stream {@link gunzipSource} decompresses whole with libdeflate (more goes through zlib). */
-export const WHOLE_LIMIT = 256 * 1024 * 1024;
+/**
+ * Largest stream {@link gunzipSource} decompresses whole with libdeflate: the largest scratch buffer
+ * kept for reuse, so that the decompressed copy is warm memory; larger streams are inflated by zlib
+ * straight into their array, which holds one copy less.
+ */
+export const WHOLE_LIMIT = KEEP_LIMIT;
 
 /** Options of {@link gunzipSource}. */
 export interface GunzipOptions {
