@@ -459,6 +459,9 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     src: md([p.n, p.c, p.h, p.w], [p.h * p.w * p.c, 1, p.w * p.c, p.c]),
     dst: md([p.n, p.c, p.oh, p.ow], [p.oh * p.ow * p.c, 1, p.ow * p.c, p.c]),
   });
+  /** Strides, kernel, padding before and after: the window arguments both pooling descriptors take. */
+  const poolWindow = (p: PoolProblem) =>
+    [dims(p.sh, p.sw), dims(p.kh, p.kw), dims(p.top, p.left), dims(p.bottom, p.right)] as const;
   const poolDesc = (p: PoolProblem, m: ReturnType<typeof poolMds>, prop: number): Uint8Array => {
     const op = new Uint8Array(OP_DESC_BYTES);
     check(
@@ -468,10 +471,7 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
         POOLING_MAX,
         m.src,
         m.dst,
-        dims(p.sh, p.sw),
-        dims(p.kh, p.kw),
-        dims(p.top, p.left),
-        dims(p.bottom, p.right),
+        ...poolWindow(p),
       ),
       "pooling_forward_desc_init",
     );
@@ -505,10 +505,7 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
         POOLING_MAX,
         m.src,
         m.dst,
-        dims(p.sh, p.sw),
-        dims(p.kh, p.kw),
-        dims(p.top, p.left),
-        dims(p.bottom, p.right),
+        ...poolWindow(p),
       ),
       "pooling_backward_desc_init",
     );
