@@ -6,7 +6,12 @@
  * Every measurement is one JSON line `{"workload", "tool", "value", "unit", ...}` (../shared/bench/WORKLOADS.md).
  * Lines pair when workload, unit and the distinguishing field (file, method or size) agree.
  *
- * Usage: `deno task bench [--only nifti,dmri,...] [--no-peer] [--json out.jsonl]`
+ * Usage: `deno task bench [--only nifti,dmri,...] [--no-peer] [--rounds N] [--json out.jsonl]`
+ *
+ * `--rounds N` (default 1) runs each benchmark and its peer N times, alternating, each in a fresh process, and
+ * prints the medians with the range of the per-round ratios: on a shared or virtual machine one pair of runs
+ * can be off by 2x either way (W1 depends on what memory the kernel hands out), and alternating puts both tools
+ * under the same conditions.
  *
  * @module
  */
@@ -80,59 +85,96 @@ async function main() {
     if (e.isFile && e.name.endsWith("_bench.ts")) files.push(e.name);
   }
   files.sort();
+  const roundsArg = args.indexOf("--rounds");
+  const rounds = roundsArg >= 0 ? Math.max(1, Math.floor(Number(args[roundsArg + 1]) || 1)) : 1;
   const ours: Measurement[] = [];
   const peers: Measurement[] = [];
   for (const f of files) {
     const name = f.replace(/_bench\.ts$/, "");
     if (only && !only.has(name)) continue;
-    console.error(`[bench] ${f}`);
-    const out = await runCommand(Deno.execPath(), [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-ffi",
-      "--allow-run",
-      new URL(f, benchDir).pathname,
-    ]);
-    const ms = parseMeasurements(out);
-    for (const m of ms) console.log(JSON.stringify(m));
-    ours.push(...ms);
-    if (noPeer) continue;
-    for (const peer of PEERS.filter((p) => p.for === name)) {
-      if (!(await hasPython(peer.module))) {
-        console.error(`[bench] peer ${peer.script} skipped: ${PYTHON} cannot import ${peer.module}`);
-        continue;
+    const peerRuns = [];
+    if (!noPeer) {
+      for (const peer of PEERS.filter((p) => p.for === name)) {
+        if (await hasPython(peer.module)) peerRuns.push(peer);
+        else console.error(`[bench] peer ${peer.script} skipped: ${PYTHON} cannot import ${peer.module}`);
       }
-      const pout = await runCommand(PYTHON, [new URL(peer.script, SHARED_BENCH).pathname, ...peer.args]);
-      const pm = parseMeasurements(pout);
-      for (const m of pm) console.log(JSON.stringify(m));
-      peers.push(...pm);
+    }
+    for (let round = 1; round <= rounds; round++) {
+      console.error(`[bench] ${f}${rounds > 1 ? ` (round ${round}/${rounds})` : ""}`);
+      const out = await runCommand(Deno.execPath(), [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        "--allow-sys",
+        "--allow-ffi",
+        "--allow-run",
+        new URL(f, benchDir).pathname,
+      ]);
+      const ms = parseMeasurements(out).map((m) => rounds > 1 ? { ...m, round } : m);
+      for (const m of ms) console.log(JSON.stringify(m));
+      ours.push(...ms);
+      for (const peer of peerRuns) {
+        const pout = await runCommand(PYTHON, [new URL(peer.script, SHARED_BENCH).pathname, ...peer.args]);
+        const pm = parseMeasurements(pout).map((m) => rounds > 1 ? { ...m, round } : m);
+        for (const m of pm) console.log(JSON.stringify(m));
+        peers.push(...pm);
+      }
     }
   }
   if (jsonArg >= 0) {
     await Deno.writeTextFile(args[jsonArg + 1], [...ours, ...peers].map((m) => JSON.stringify(m)).join("\n"));
   }
-  // Ratios: ours / peer for every pair.
-  const byKey = new Map(peers.map((m) => [pairKey(m), m]));
+  const rows = ratioRows(ours, peers);
+  if (rows.length) {
+    console.log(
+      `\nours / peer (higher is better for us)${
+        rounds > 1 ? `, medians of ${rounds} alternating rounds` : ""
+      }:`,
+    );
+    for (const r of rows) console.log(r);
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * One line per pair of our measurement and the peer's (same {@link pairKey}, same round when there are
+ * rounds): the medians of both values and the median ratio ours / peer, with the ratios' range when there
+ * is more than one round.
+ */
+export function ratioRows(ours: Measurement[], peers: Measurement[]): string[] {
   const rows: string[] = [];
+  const seen = new Set<string>();
   for (const m of ours) {
-    const p = byKey.get(pairKey(m));
-    if (!p) continue;
+    const key = `${pairKey(m)}|${m.tool}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const mine = ours.filter((o) => `${pairKey(o)}|${o.tool}` === key);
+    const pairs: [Measurement, Measurement][] = [];
+    for (const o of mine) {
+      const p = peers.find((q) => pairKey(q) === pairKey(o) && q.round === o.round);
+      if (p) pairs.push([o, p]);
+    }
+    if (!pairs.length) continue;
+    const ratios = pairs.map(([o, p]) => o.value / p.value);
+    const ourValue = median(pairs.map(([o]) => o.value)), peerValue = median(pairs.map(([, p]) => p.value));
+    const range = pairs.length > 1
+      ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}, ${pairs.length} rounds)`
+      : "";
     rows.push(
       `${m.workload.padEnd(4)} ${String(m.file ?? m.method ?? m.size ?? "").padEnd(28)} ${
         m.tool.padEnd(22)
-      } ${m.value.toFixed(1).padStart(12)}  vs ${p.tool.padEnd(14)} ${
-        p.value.toFixed(1).padStart(12)
-      } ${m.unit}` +
-        `  ratio ${(m.value / p.value).toFixed(2)}x`,
+      } ${ourValue.toFixed(1).padStart(12)}  vs ${pairs[0][1].tool.padEnd(14)} ${
+        peerValue.toFixed(1).padStart(12)
+      } ${m.unit}  ratio ${median(ratios).toFixed(2)}x${range}`,
     );
   }
-  if (rows.length) {
-    console.log("\nours / peer (higher is better for us):");
-    for (const r of rows) console.log(r);
-  }
+  return rows;
 }
 
 if (import.meta.main) await main();
