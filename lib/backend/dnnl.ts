@@ -307,17 +307,20 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     if (s.dnnl_primitive_desc_query(pd, QUERY_IMPL_INFO_STR, 0, out) !== 0 || out[0] === 0n) return "?";
     return new Deno.UnsafePointerView(Deno.UnsafePointer.create(out[0])!).getCString();
   };
+  /** The primitive of `pd`, both now owned by the plan (freed with it). */
+  const ownPrimitive = (pd: Deno.PointerValue, owned: Plan["owned"]): Deno.PointerValue => {
+    owned.pds.push(pd);
+    const prim = primitive(pd);
+    owned.prims.push(prim);
+    return prim;
+  };
   const reorder = (from: Deno.PointerValue, to: Deno.PointerValue, owned: Plan["owned"]) => {
     const h = handle();
     check(
       s.dnnl_reorder_primitive_desc_create(h, from, engine, to, engine, null),
       "reorder_primitive_desc_create",
     );
-    const pd = ptr(h);
-    owned.pds.push(pd);
-    const prim = primitive(pd);
-    owned.prims.push(prim);
-    return prim;
+    return ownPrimitive(ptr(h), owned);
   };
   /** The forward descriptor (weights `any`): for inference (bias optional), or training (a hint, no bias). */
   const forwardDesc = (
@@ -349,6 +352,12 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
 
   const plans = new Map<string, Plan | null>();
   const newOwned = (): Plan["owned"] => ({ prims: [], mems: [], pds: [] });
+  /** Free what a plan (or a plan given up half-made) owns. */
+  const release = (owned: Plan["owned"]) => {
+    for (const prim of owned.prims) s.dnnl_primitive_destroy(prim);
+    for (const mem of owned.mems) s.dnnl_memory_destroy(mem);
+    for (const pd of owned.pds) s.dnnl_primitive_desc_destroy(pd);
+  };
 
   const planForward = (p: ConvProblem, relu: boolean, bias: boolean): Plan | null => {
     const m = mds(p);
@@ -367,15 +376,13 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     if (attr) s.dnnl_primitive_attr_destroy(attr), s.dnnl_post_ops_destroy(postOps);
     if (pd == null) return null;
     const owned = newOwned();
-    owned.pds.push(pd);
+    const prim = ownPrimitive(pd, owned);
     const wMd = s.dnnl_primitive_desc_query_md(pd, QUERY_WEIGHTS_MD, 0);
     const x = memory(m.src), wUser = memory(m.wUser), w = memory(wMd, ALLOCATE), b = memory(m.bias);
     const y = memory(m.dst);
     owned.mems.push(x, wUser, w, b, y);
     const convArgs: [number, Deno.PointerValue][] = [[ARG_SRC, x], [ARG_WEIGHTS, w], [ARG_DST, y]];
     if (bias) convArgs.push([ARG_BIAS, b]);
-    const prim = primitive(pd);
-    owned.prims.push(prim);
     const r = reorder(Deno.UnsafePointer.of(m.wUser), wMd, owned);
     return {
       impl: implOf(pd),
@@ -422,9 +429,7 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     s.dnnl_primitive_desc_destroy(hint);
     if (pd == null) return null;
     const owned = newOwned();
-    owned.pds.push(pd);
-    const prim = primitive(pd);
-    owned.prims.push(prim);
+    const prim = ownPrimitive(pd, owned);
     const wUser = memory(m.wUser);
     owned.mems.push(wUser);
     if (kind === "backward_data") {
@@ -482,9 +487,7 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     const fwdPd = pdOf(poolDesc(p, m, backward ? FORWARD_TRAINING : FORWARD_INFERENCE), null, null);
     if (fwdPd == null) return null;
     const owned = newOwned();
-    owned.pds.push(fwdPd);
-    const fwd = primitive(fwdPd);
-    owned.prims.push(fwd);
+    const fwd = ownPrimitive(fwdPd, owned);
     const x = memory(m.src);
     owned.mems.push(x);
     if (!backward) {
@@ -511,14 +514,10 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     );
     const pd = pdOf(op, null, fwdPd);
     if (pd == null) {
-      for (const prim of owned.prims) s.dnnl_primitive_destroy(prim);
-      for (const mem of owned.mems) s.dnnl_memory_destroy(mem);
-      s.dnnl_primitive_desc_destroy(fwdPd);
+      release(owned);
       return null;
     }
-    owned.pds.push(pd);
-    const bwd = primitive(pd);
-    owned.prims.push(bwd);
+    const bwd = ownPrimitive(pd, owned);
     const ws = memory(s.dnnl_primitive_desc_query_md(fwdPd, QUERY_WORKSPACE_MD, 0), ALLOCATE);
     const yTmp = memory(m.dst, ALLOCATE), dy = memory(m.dst), dx = memory(m.src);
     owned.mems.push(ws, yTmp, dy, dx);
@@ -532,10 +531,7 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     };
   };
   const destroy = (pl: Plan | null) => {
-    if (pl == null) return;
-    for (const prim of pl.owned.prims) s.dnnl_primitive_destroy(prim);
-    for (const mem of pl.owned.mems) s.dnnl_memory_destroy(mem);
-    for (const pd of pl.owned.pds) s.dnnl_primitive_desc_destroy(pd);
+    if (pl != null) release(pl.owned);
   };
   /** The cached plan for `key` (most recently used last), made by `make` on a miss; the oldest beyond {@link MAX_PLANS} are freed. */
   const cached = (key: string, make: () => Plan | null): Plan | null => {
