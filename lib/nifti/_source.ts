@@ -146,9 +146,7 @@ export function gunzipSource(input: Uint8Array, file: string, options: GunzipOpt
   let produced = 0;
   let ended = false;
   let closed = false;
-  // ISIZE (uncompressed size mod 2^32) unless the stream could not be that big (deflate ≤ 1032:1)
   const isize = trailerSize(input);
-  const plausible = isize <= input.length * 1032 + 1024;
   const close = () => {
     if (!closed) gz.close();
     closed = true;
@@ -178,7 +176,7 @@ export function gunzipSource(input: Uint8Array, file: string, options: GunzipOpt
   };
   return {
     read,
-    remaining: () => ({ bytes: ended || !plausible ? 0 : Math.max(0, isize - produced), exact: ended }),
+    remaining: () => ({ bytes: ended ? 0 : Math.max(0, isize - produced), exact: ended }),
     finish() {
       let left = 0;
       const sink = new Uint8Array(64 * 1024);
@@ -190,17 +188,20 @@ export function gunzipSource(input: Uint8Array, file: string, options: GunzipOpt
   };
 }
 
-/** ISIZE from a gzip trailer (uncompressed size mod 2^32), or 0 when the stream is too short to have one. */
+/**
+ * ISIZE from a gzip trailer (uncompressed size mod 2^32), or 0 when the stream is too short to have one
+ * or could not be that big (deflate expands at most 1032:1).
+ */
 function trailerSize(input: Uint8Array): number {
-  return input.length >= 18
-    ? new DataView(input.buffer, input.byteOffset + input.length - 4, 4).getUint32(0, true)
-    : 0;
+  if (input.length < 18) return 0;
+  const isize = new DataView(input.buffer, input.byteOffset + input.length - 4, 4).getUint32(0, true);
+  return isize <= input.length * 1032 + 1024 ? isize : 0;
 }
 
 /** The stream decompressed whole by libdeflate into scratch, as a memory source; null to use zlib. */
 function libdeflateSource(input: Uint8Array): Source | null {
   const isize = trailerSize(input);
-  if (isize === 0 || isize > WHOLE_LIMIT || isize > input.length * 1032 + 1024) return null;
+  if (isize === 0 || isize > WHOLE_LIMIT) return null;
   if (libdeflateLibrary() === null) return null;
   const out = takeScratch(isize);
   if (!libdeflateGunzip(input, out)) {
