@@ -1,15 +1,7 @@
 import assert from "node:assert/strict";
 import { crc32 } from "node:zlib";
 import { readNifti } from "../../lib/nifti/mod.ts";
-
-const DATA = new URL("../../../shared/data/", import.meta.url).pathname;
-const HAVE_DATA = (() => {
-  try {
-    return Deno.statSync(`${DATA}expected_nibabel.json`).isFile;
-  } catch {
-    return false;
-  }
-})();
+import { DATA, HAVE_DATA } from "./_fixtures.ts";
 
 interface Expected {
   shape: number[];
