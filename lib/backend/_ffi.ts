@@ -2,6 +2,13 @@
  * Opening optional native libraries through Deno's FFI: an environment variable may name the file or turn
  * the library off, FFI permission is checked first, and candidates are tried in order.
  *
+ * Libraries that run their own thread pools (oneDNN through libgomp, OpenBLAS) are **pinned** once opened
+ * ({@link pinLibrary}): Deno unloads a `Deno.dlopen`ed library when its handle is closed or the runtime
+ * that opened it ends (each `deno test` file, each worker), while the pool's idle threads still sit in the
+ * library's code. When such a thread next wakes it jumps to unmapped memory: the random segfaults of a
+ * `tokio-runtime-w` thread that two test files in one process used to hit. Pinned libraries stay mapped
+ * until the process exits, as they would in any program linked against them.
+ *
  * @module
  */
 
@@ -13,6 +20,46 @@ function readEnv(name: string): string | undefined {
     return Deno.env.get(name);
   } catch {
     return undefined; // no --allow-env: as if unset
+  }
+}
+
+const RTLD_NOW = 2;
+const RTLD_FLAGS: Partial<Record<typeof Deno.build.os, { noload: number; nodelete: number; libc: string }>> =
+  {
+    linux: { noload: 0x4, nodelete: 0x1000, libc: "libc.so.6" },
+    darwin: { noload: 0x10, nodelete: 0x80, libc: "libSystem.B.dylib" },
+  };
+
+/** Libraries already pinned in this process (by the name they were pinned under). */
+const pinned = new Set<string>();
+
+/**
+ * Keeps the already-loaded shared library `name` (a file name or path as given to `dlopen`) mapped until the
+ * process exits: `dlopen(name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE)` through the C library. Nothing is
+ * loaded that was not loaded already (`RTLD_NOLOAD`); later `dlclose` calls, Deno's included, no longer
+ * unmap it. Needed for any library whose threads outlive a call (thread pools): see the module docs.
+ *
+ * @returns whether the library is pinned (false on Windows, on a C library without these flags, or when
+ *   `name` is not loaded).
+ */
+export function pinLibrary(name: string): boolean {
+  if (pinned.has(name)) return true;
+  const flags = RTLD_FLAGS[Deno.build.os];
+  if (!flags) return false;
+  let libc: Deno.DynamicLibrary<{ dlopen: { parameters: ["buffer", "i32"]; result: "pointer" } }> | undefined;
+  try {
+    libc = Deno.dlopen(flags.libc, { dlopen: { parameters: ["buffer", "i32"], result: "pointer" } });
+    const handle = libc.symbols.dlopen(
+      new TextEncoder().encode(name + "\0"),
+      RTLD_NOW | flags.noload | flags.nodelete,
+    );
+    if (handle == null) return false;
+    pinned.add(name);
+    return true; // the handle is deliberately never closed
+  } catch {
+    return false;
+  } finally {
+    libc?.close(); // the C library itself is never unloaded
   }
 }
 

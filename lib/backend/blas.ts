@@ -8,7 +8,7 @@
  * @module
  */
 
-import { openNative } from "./_ffi.ts";
+import { openNative, pinLibrary } from "./_ffi.ts";
 
 /** Library names tried in order when {@link BlasOptions.library} is not given. */
 export const BLAS_CANDIDATES: readonly string[] = [
@@ -112,6 +112,8 @@ const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 export function loadBlas(options: BlasOptions = {}): Blas | null {
   const got = openNative("CAM_BLAS", options.library, BLAS_CANDIDATES, (library) => {
     const lib = Deno.dlopen(library, { ...SYMBOLS, ...OPENBLAS_SYMBOLS });
+    // OpenBLAS's worker threads outlive every call: keep the library mapped for good (see _ffi.ts).
+    pinLibrary(library);
     const s = lib.symbols;
     const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
     const want = Math.max(1, Math.floor(options.threads ?? cores));

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { openNative } from "./_ffi.ts";
+import { openNative, pinLibrary } from "./_ffi.ts";
 
 /** Library names tried in order when {@link DnnlOptions.library} is not given. */
 export const DNNL_CANDIDATES: readonly string[] = [
@@ -164,6 +164,9 @@ const SYMBOLS = {
   dnnl_memory_set_data_handle: { parameters: [P, P], result: "i32" },
 } as const;
 
+/** OpenMP runtime oneDNN (Debian's build) runs its threads on. */
+const GOMP = "libgomp.so.1";
+
 const GOMP_SYMBOLS = {
   omp_set_num_threads: { parameters: ["i32"], result: "void" },
   omp_get_max_threads: { parameters: [], result: "i32" },
@@ -206,6 +209,9 @@ interface Plan {
 export function loadDnnl(options: DnnlOptions = {}): Dnnl | null {
   const got = openNative("CAM_DNNL", options.library, DNNL_CANDIDATES, (library) => {
     const lib = Deno.dlopen(library, SYMBOLS);
+    // oneDNN's OpenMP threads outlive every call: keep oneDNN and libgomp mapped for good (see _ffi.ts).
+    pinLibrary(library);
+    pinLibrary(GOMP);
     const v = new Deno.UnsafePointerView(lib.symbols.dnnl_version()!);
     const version = `${v.getInt32(0)}.${v.getInt32(4)}.${v.getInt32(8)}`;
     try {
@@ -223,7 +229,7 @@ export function loadDnnl(options: DnnlOptions = {}): Dnnl | null {
 function ompThreads(want?: number): number {
   let gomp: Deno.DynamicLibrary<typeof GOMP_SYMBOLS> | undefined;
   try {
-    gomp = Deno.dlopen("libgomp.so.1", GOMP_SYMBOLS);
+    gomp = Deno.dlopen(GOMP, GOMP_SYMBOLS);
     if (want != null) gomp.symbols.omp_set_num_threads(Math.max(1, Math.floor(want)));
     return gomp.symbols.omp_get_max_threads();
   } catch {
