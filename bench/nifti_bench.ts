@@ -4,19 +4,23 @@
  * same work and JSON line format as ../shared/bench/ref_nifti.py (nibabel get_fdata(dtype=float32)).
  *
  * Usage: deno run --allow-read --allow-ffi bench/nifti_bench.ts [--warmup N] [--repeats N] [files...]
- * (defaults 1 and 20, the reference script's protocol). Most of a read's cost on a VM is the first
- * touch of a new float32 array (~11 µs per 4 KiB page fault); with --allow-ffi, readNifti reuses the
+ * (defaults 1 and 20, the reference script's protocol; `--plain` leaves the allocator alone). Most of a read's cost on a VM is the first
+ * touch of a new float32 array (~11 µs per 4 KiB page fault); with --allow-ffi and the opt-in enableMemoryTuning (called here), readNifti reuses the
  * memory of the volumes the loop dropped instead (lib/nifti/_alloc.ts: glibc keeps it mapped, V8 is
  * prompted to free them), as numpy does for nibabel. `--warmup 60` measures the steady state.
  *
  * @module
  */
 
-import { readNifti } from "../lib/nifti/mod.ts";
+import { enableMemoryTuning, memoryStats, readNifti } from "../lib/nifti/mod.ts";
+
+// A program (not the library) may opt in to the process-wide allocator tuning; `--plain` measures without.
+const plain = Deno.args.includes("--plain");
+if (!plain) enableMemoryTuning();
 
 const DATA = new URL("../../shared/data/nifti/", import.meta.url).pathname;
 
-const args = [...Deno.args];
+const args = Deno.args.filter((a) => a !== "--plain");
 function flag(name: string, fallback: number): number {
   const at = args.indexOf(name);
   if (at < 0) return fallback;
@@ -53,5 +57,6 @@ for (const path of files) {
     value: Math.round(nbytes / dt / 1e6 * 100) / 100,
     unit: "MB/s",
     ...(warmup !== 1 || repeats !== 20 ? { warmup, repeats } : {}),
+    memory: plain ? "plain" : memoryStats(),
   }));
 }

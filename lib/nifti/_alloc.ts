@@ -23,6 +23,10 @@
  *    2 MiB or more is marked MADV_HUGEPAGE; when it has not been touched yet (fresh memory: calloc
  *    leaves it alone) each 2 MiB then takes one fault instead of 512.
  *
+ * **All of this is off unless the program asks for it** with {@link enableMemoryTuning} (the CLI and the
+ * benchmarks do; a library must not retune its host's allocator on its own). Until then
+ * {@link allocArray} is `new Ctor(length)` and {@link expectArray} does nothing.
+ *
  * The arrays themselves are plain: `new Ctor(length)`, byteOffset 0, a buffer exactly their size.
  * Nothing changes where FFI is not granted, on other systems, with `huge: false`, or with the
  * environment variable `CAM_MALLOPT=off` (which skips step 1, the only process-wide effect).
@@ -54,6 +58,31 @@ interface Native {
 
 let native: Native | null | undefined;
 let tuned: boolean | undefined;
+/** Whether the program asked for the tuning ({@link enableMemoryTuning}). */
+let enabled = false;
+
+/**
+ * Opt-in: from now on, large image arrays are made as the module docs describe (glibc keeps freed blocks
+ * mapped, a young-generation collection is prompted before each image of 2–32 MiB, huge pages for new
+ * memory). Process-wide (glibc's mallopt): call it from a program's entry point, not from library code.
+ * `CAM_MALLOPT=off` still skips the mallopt step.
+ *
+ * @returns whether any of it can take effect here (FFI granted, Linux with glibc).
+ *
+ * @example
+ * import { enableMemoryTuning } from "./lib/nifti/mod.ts";
+ * enableMemoryTuning(); // once, in main
+ */
+export function enableMemoryTuning(): boolean {
+  enabled = true;
+  tuneMalloc();
+  return libc() !== null;
+}
+
+/** Whether {@link enableMemoryTuning} was called in this runtime. */
+export function memoryTuningEnabled(): boolean {
+  return enabled;
+}
 
 /**
  * The kernel's THP mode ("always", "madvise", "never"), or "unknown" where /sys cannot be read
@@ -95,7 +124,7 @@ function libc(): Native | null {
 /**
  * Step 1 of the module doc, once per process: glibc keeps freed blocks under 32 MiB mapped (heap
  * instead of mmap, trim threshold {@link TRIM_BYTES}). Skipped when `CAM_MALLOPT=off`. Returns
- * whether the tuning is in effect.
+ * whether the tuning is in effect. Process-wide: called by {@link enableMemoryTuning}, not by the readers.
  */
 export function tuneMalloc(): boolean {
   if (tuned !== undefined) return tuned;
@@ -116,13 +145,46 @@ export function memoryTuningAvailable(): boolean {
 }
 
 /** Large arrays in a row that reused none of the last few blocks before {@link expectArray} pauses. */
-const MISSES_BEFORE_PAUSE = 8;
+export const MISSES_BEFORE_PAUSE = 8;
 /** How many {@link expectArray} calls a pause skips before trying again. */
-const PAUSE_CALLS = 64;
+export const PAUSE_CALLS = 64;
+
+/**
+ * The back-off of {@link expectArray} as a pure state machine: {@link Backoff.observe} records whether a large
+ * array reused a recent block, {@link Backoff.shouldPrompt} says whether the next read should prompt a
+ * collection. After {@link MISSES_BEFORE_PAUSE} misses in a row the next {@link PAUSE_CALLS} calls say no,
+ * then prompting resumes. Deterministic: the tests drive it with made-up observations.
+ */
+export class Backoff {
+  #misses = 0;
+  #paused = 0;
+  #prompted = true;
+  /**
+   * Records one large array: `reused` when it landed on one of the recent blocks. A miss during a pause
+   * does not count (nothing was prompted), so that after the pause prompting gets a fair new try.
+   */
+  observe(reused: boolean): void {
+    if (reused) this.#misses = 0;
+    else if (this.#prompted) this.#misses++;
+  }
+  /** Whether to prompt a collection before the next large array (consumes one call of a pause). */
+  shouldPrompt(): boolean {
+    if (this.#paused > 0) {
+      this.#paused--;
+      return this.#prompted = false;
+    }
+    if (this.#misses >= MISSES_BEFORE_PAUSE) {
+      this.#misses = 0;
+      this.#paused = PAUSE_CALLS - 1;
+      return this.#prompted = false;
+    }
+    return this.#prompted = true;
+  }
+}
+
 /** Addresses of the last few large arrays (to tell reused memory from new). */
 const recent: bigint[] = [];
-let misses = 0;
-let paused = 0;
+const backoff = new Backoff();
 const stats = { arrays: 0, reused: 0, collections: 0 };
 
 /**
@@ -152,16 +214,8 @@ export function memoryStats(): { arrays: number; reused: number; collections: nu
  * calls, then tries again. Does nothing when `huge` is false or FFI is not available.
  */
 export function expectArray(bytes: number, huge = true): void {
-  if (!huge || bytes < HUGE_MIN_BYTES || bytes >= MMAP_MAX_BYTES || !tuneMalloc()) return;
-  if (paused > 0) {
-    paused--;
-    return;
-  }
-  if (misses >= MISSES_BEFORE_PAUSE) {
-    misses = 0;
-    paused = PAUSE_CALLS - 1;
-    return;
-  }
+  if (!enabled || !huge || bytes < HUGE_MIN_BYTES || bytes >= MMAP_MAX_BYTES || !tuneMalloc()) return;
+  if (!backoff.shouldPrompt()) return;
   let ballast: ArrayBuffer;
   try {
     ballast = new ArrayBuffer(PRESSURE_BYTES);
@@ -180,14 +234,15 @@ export type ArrayCtor<T> = {
 };
 
 /**
- * A zero-filled typed array of `length` elements, `new Ctor(length)`; when it is at least
- * {@link HUGE_MIN_BYTES} long, FFI is granted and `huge` is true, glibc is tuned once
+ * A zero-filled typed array of `length` elements, `new Ctor(length)`; when the program enabled the tuning
+ * ({@link enableMemoryTuning}), the array is at least {@link HUGE_MIN_BYTES} long, FFI is granted and `huge`
+ * is true, glibc is tuned once
  * ({@link tuneMalloc}) and the array's 2 MiB-aligned span is marked MADV_HUGEPAGE before its first
  * touch (step 3 of the module doc). Throws RangeError like the constructor when too large.
  */
 export function allocArray<T extends ArrayBufferView>(Ctor: ArrayCtor<T>, length: number, huge = true): T {
   const bytes = length * Ctor.BYTES_PER_ELEMENT;
-  const lib = huge && bytes >= HUGE_MIN_BYTES ? libc() : null;
+  const lib = enabled && huge && bytes >= HUGE_MIN_BYTES ? libc() : null;
   if (!lib) return new Ctor(length);
   tuneMalloc();
   const array = new Ctor(length);
@@ -195,11 +250,11 @@ export function allocArray<T extends ArrayBufferView>(Ctor: ArrayCtor<T>, length
   if (pointer === null) return array;
   const address = BigInt(Deno.UnsafePointer.value(pointer));
   stats.arrays++;
-  if (recent.includes(address)) {
+  const reused = recent.includes(address);
+  backoff.observe(reused);
+  if (reused) {
     stats.reused++; // warm memory: already mapped, nothing to advise
-    misses = 0;
   } else {
-    misses++;
     const mask = BigInt(HUGE_PAGE - 1);
     const start = (address + mask) & ~mask;
     const end = (address + BigInt(bytes)) & ~mask;

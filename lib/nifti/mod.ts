@@ -23,6 +23,7 @@
 
 export type { Volume, VoxelArray } from "./volume.ts";
 export { NiftiError } from "./errors.ts";
+export { enableMemoryTuning, memoryStats } from "./_alloc.ts";
 export { decodeNifti, type NiftiInfo, readNifti, readNiftiHeader, type ReadNiftiOptions } from "./read.ts";
 export { encodeNifti, writeNifti, type WriteNiftiOptions } from "./write.ts";
 export { volumeFrom, type VolumeFromOptions } from "./volume_from.ts";
