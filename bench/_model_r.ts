@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../lib/tf.ts";
 
 /** Model R's weights and its forward passes. */
 export interface ModelR {

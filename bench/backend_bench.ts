@@ -22,7 +22,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../lib/tf.ts";
 import { _resetBackendForTests, type BackendInfo, initBackend } from "../lib/backend/init_backend.ts";
 import { activeNative, type NativeLibraries, registerNativeKernels } from "../lib/backend/native_kernels.ts";
 import { createModelR, type ModelR, modelRMacs } from "./_model_r.ts";

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../lib/tf.ts";
 import { _resetBackendForTests, type BackendInfo, initBackend } from "../lib/backend/init_backend.ts";
 import { cam, gradCam, gradCamPlusPlus, saliency, scoreCam } from "../lib/cam/mod.ts";
 import type { CamResult } from "../lib/cam/mod.ts";

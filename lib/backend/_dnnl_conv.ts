@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { Dnnl } from "./dnnl.ts";
 import { convProblem } from "./_geometry.ts";
 import {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { ConvAttrs } from "./_kernel_util.ts";
 import type { ConvProblem, PoolProblem } from "./dnnl.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 
 /** A `TensorInfo` as kernels see it. */
 export type Info = tf.TensorInfo;

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "../tf.ts";
 import { type HeapBackend, type Info, type KernelArgs } from "./_kernel_util.ts";
 
 const TILE = 64;

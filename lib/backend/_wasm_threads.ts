@@ -14,7 +14,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { fromFileUrl } from "./_paths.ts";
 
 const STRING_LITERAL = /var wasmWorkerContents = ("(?:[^"\\]|\\.)*");/;

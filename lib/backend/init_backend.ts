@@ -4,8 +4,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
-import "./_gradients.js";
+import * as tf from "../tf.ts";
 import { exists, fromFileUrl } from "./_paths.ts";
 import { wasmBinaryFolder } from "./_wasm_setup.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels.ts";

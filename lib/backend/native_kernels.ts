@@ -8,7 +8,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { Blas } from "./blas.ts";
 import type { Dnnl } from "./dnnl.ts";
 import { dnnlConv2D, dnnlConv2DBackpropFilter, dnnlConv2DBackpropInput } from "./_dnnl_conv.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "../tf.ts";
 
 /** Options of {@link readData}. */
 export interface ReadDataOptions {

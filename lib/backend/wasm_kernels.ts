@@ -9,7 +9,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { conv2DBackpropFilter, conv2DBackpropInput, makeConv2D } from "./_conv2d_grads.ts";
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./_depthwise_grads.ts";
 import { maxPoolGrad } from "./_max_pool_grad.ts";

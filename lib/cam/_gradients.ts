@@ -1,7 +1,5 @@
 /** Gradients of the explained class scores at a layer. Private: shared by Grad-CAM and Grad-CAM++. */
-import * as tf from "@tensorflow/tfjs-core";
-// Registers TensorFlow.js's gradient functions (tfjs-core's npm bundle omits them).
-import "../backend/mod.ts";
+import * as tf from "../tf.ts";
 import type { CamModel } from "../models/model.ts";
 import { CamError } from "./errors.ts";
 import { byImage, resolveTargets, targetMask, type Targets, targetScores } from "./_targets.ts";

@@ -3,7 +3,7 @@
  * of the feature maps → optional ReLU → normalisation with eps → bilinear upsampling; then read back to plain
  * arrays with a frozen record. Methods differ only in how they compute their channel weights.
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { CamModel } from "../models/model.ts";
 import { CamError } from "./errors.ts";
 import type { CamRecord, CamResult, MapOptions, Normalization } from "./types.ts";

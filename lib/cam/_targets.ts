@@ -1,5 +1,5 @@
 /** Which (image, class) pair each map explains. Private: shared by every method. */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { CamError } from "./errors.ts";
 import type { ClassSelector } from "./types.ts";
 

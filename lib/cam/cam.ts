@@ -1,5 +1,5 @@
 /** CAM (Zhou et al., 2016). */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { CamModel } from "../models/model.ts";
 import { CamError } from "./errors.ts";
 import { collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";

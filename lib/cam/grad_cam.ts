@@ -1,5 +1,5 @@
 /** Grad-CAM (Selvaraju et al., 2017). */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { CamModel } from "../models/model.ts";
 import { gradientMethod } from "./_gradients.ts";
 import type { CamResult, MapOptions } from "./types.ts";

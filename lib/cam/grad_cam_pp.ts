@@ -1,5 +1,5 @@
 /** Grad-CAM++ (Chattopadhyay et al., 2018). */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { CamModel } from "../models/model.ts";
 import { gradientMethod } from "./_gradients.ts";
 import type { GradCamOptions } from "./grad_cam.ts";

@@ -15,8 +15,8 @@
  * | {@linkcode saliency} | (none: max_ch \|∂y^c/∂X\|) | off |
  *
  * Models implement `CamModel` (lib/models/model.ts); gradients reach any layer through `apply`'s `perturb`
- * (∂y/∂P at P = 0 equals ∂y/∂A). Importing this module imports lib/backend, which registers TensorFlow.js's
- * gradient functions. Oracles the tests pin: with a GAP → dense head, Grad-CAM at the CAM layer is CAM / Z
+ * (∂y/∂P at P = 0 equals ∂y/∂A). TensorFlow.js comes through lib/tf.ts, which registers its gradient
+ * functions. Oracles the tests pin: with a GAP → dense head, Grad-CAM at the CAM layer is CAM / Z
  * (equal after min-max); with GMP it is (1/Z) Σ_k n_k w_k^c f_k, n_k the positions tied at channel k's
  * maximum (equal to CAM / Z when there are no ties).
  *

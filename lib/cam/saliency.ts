@@ -1,7 +1,6 @@
 /** Vanilla-gradient saliency (Simonyan et al., 2014): the baseline CAM is compared with. */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { CamModel } from "../models/model.ts";
-import "./_gradients.ts"; // registers the gradient functions
 import { collect, finishMaps, pipelineSettings } from "./_pipeline.ts";
 import { byImage, resolveTargets, targetMask, targetScores } from "./_targets.ts";
 import type { CamResult, MapOptions } from "./types.ts";

@@ -1,5 +1,5 @@
 /** Score-CAM (Wang et al., 2020). */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { CamModel } from "../models/model.ts";
 import { CamError } from "./errors.ts";
 import { checkLayer, collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";

@@ -1,5 +1,5 @@
 /** A CamModel as a plain score function, for the model-agnostic faithfulness metrics of lib/localize. */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { CamModel } from "../models/model.ts";
 import type { ScoreFunction } from "../localize/faithfulness.ts";
 import { CamError } from "./errors.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { ConvNode, LrnNode, Padding, PoolNode } from "./spec.ts";
 
 /** Padding as tfjs takes it; symmetric "same" for stride 1 and `pad = (k−1)/2`, which is exact. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { ZooConfig } from "./config.ts";
 import { ModelError } from "./errors.ts";
 import { batchNorm, conv, dense, dropout, globalPool, lrn, pool } from "./_layers.ts";

@@ -11,7 +11,7 @@
  * the layer descriptions without allocating anything.
  *
  * @example
- * import * as tf from "@tensorflow/tfjs-core";
+ * import * as tf from "../tf.ts";
  * import { createModel, outputShapes, saveModel } from "./mod.ts";
  *
  * outputShapes("alexnet-gap").cam_conv; // [13, 13, 1024]

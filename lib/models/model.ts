@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "../tf.ts";
 
 /** Global pooling between the last conv map and the classifier. */
 export type Pooling = "gap" | "gmp";

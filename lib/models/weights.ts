@@ -3,7 +3,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { ModelError } from "./errors.ts";
 import type { CamModel } from "./model.ts";
 

@@ -1,5 +1,5 @@
 // The CAM family by name, so grids and notebooks can list methods as strings.
-import type * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "../tf.ts";
 import { cam, gradCam, gradCamPlusPlus, saliency, scoreCam } from "../cam/mod.ts";
 import type { CamResult, MapOptions } from "../cam/mod.ts";
 import type { CamModel } from "../models/model.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { initBackend } from "../backend/mod.ts";
 import { arrayDataset, type Sample, splitBySlice, splitBySubject, subset } from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";

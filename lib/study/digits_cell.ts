@@ -6,7 +6,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { initBackend } from "../backend/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
 import type { GridCell } from "../experiments/grid.ts";

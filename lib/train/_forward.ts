@@ -2,7 +2,7 @@
  * Inference over a dataset in batches, returning logits as plain arrays (shared by validation in the training
  * loop and by evaluate()).
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { type Batch, batches, type Dataset } from "../data/mod.ts";
 import type { CamModel } from "../models/model.ts";
 import { TrainError } from "./errors.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { TrainError } from "./errors.ts";
 
 /** Options of {@linkcode softmaxCrossEntropy}. */

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 
 /** Adam (Kingma & Ba, 2015) options. */
 export interface AdamOptions {

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { type AugmentOptions, batchCount, batches, type Dataset, Rng } from "../data/mod.ts";
 import type { ApplyOptions, CamModel } from "../models/model.ts";
 import { batchTensor, checkBatch, forEachLogits } from "./_forward.ts";

@@ -1,5 +1,5 @@
 /** A CamModel around a fixed (not trainable here) forward function with named layers. */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { ApplyOptions, ApplyResult, CamModel, ModelConfig } from "../models/model.ts";
 import { TransferError } from "./errors.ts";
 

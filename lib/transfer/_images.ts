@@ -1,5 +1,5 @@
 /** Packing dataset samples into image batches. */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { Dataset } from "../data/mod.ts";
 
 /** Samples [from, to) of a dataset as one `[n, h, w, c]` tensor (the caller owns it). */

@@ -3,7 +3,7 @@
  * weight w_k^c for a class, and for the top units show the images that activate them most, masked to where
  * each unit fires.
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { Dataset } from "../data/mod.ts";
 import type { CamModel } from "../models/model.ts";
 import { TransferError } from "./errors.ts";

@@ -6,7 +6,7 @@
  * (`svmTrain`); otherwise the network's own softmax classifies them (crops then differ in scale from what it
  * was trained on, which costs accuracy).
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { cam, type CamOptions } from "../cam/mod.ts";
 import type { Dataset, Sample } from "../data/mod.ts";
 import { type Box, boxFromMap, iou } from "../localize/mod.ts";

@@ -4,7 +4,7 @@
  * conv already has one channel per expression, so the wrapped model's CAM layer is that 7-channel map and
  * its classifier is the identity (see {@linkcode graphCamModel}).
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { join } from "node:path";
 import { packageDirOrThrow, type PretrainedCamModel } from "./face_expression_net.ts";
 import { graphCamModel, readGraphModel } from "./graph_model.ts";

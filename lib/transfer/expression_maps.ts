@@ -1,5 +1,5 @@
 /** CAM and Grad-CAM of every class of a pretrained net on a batch of faces, in label order. */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { cam, gradCam } from "../cam/mod.ts";
 import type { CamRecord } from "../cam/mod.ts";
 import type { PretrainedCamModel } from "./face_expression_net.ts";

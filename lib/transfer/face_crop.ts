@@ -1,5 +1,5 @@
 /** Face crops as network input: square box → bilinear resize → RGB or grey in [0, 1]. */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { TransferError } from "./errors.ts";
 import type { RgbImage } from "./jpeg.ts";
 

@@ -4,7 +4,7 @@
  * of (separable) 3x3 convs, 112 → 56 → 28 → 14 → 7, then a 7x7 average pool (= GAP of the 7x7x256 map) and
  * a dense layer to 7 expressions. The paper's GAP + dense head exactly, so CAM is M_c = Σ_k w_k^c f_k.
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { join } from "node:path";
 import { TransferError } from "./errors.ts";
 import { constVariable, FixedCamModel, type LayerHook } from "./_fixed_model.ts";

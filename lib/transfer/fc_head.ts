@@ -2,7 +2,7 @@
  * The non-GAP baseline of Table 5: the same conv body with fully connected layers instead of GAP, as in
  * AlexNet/VGG (flatten → fc1 (ReLU) → fc2 → softmax). Its deep feature is fc1's output (the paper's fc7).
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { ApplyOptions, ApplyResult, CamModel } from "../models/model.ts";
 import { TransferError } from "./errors.ts";
 

@@ -1,5 +1,5 @@
 /** Deep features of a trained network: the GAP vector of its CAM layer (or any captured layer). */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { Dataset } from "../data/mod.ts";
 import type { CamModel } from "../models/model.ts";
 import { TransferError } from "./errors.ts";

@@ -4,7 +4,7 @@
  * (what CAM and Grad-CAM need). Ops: Const, Placeholder, Identity, _FusedConv2D (BiasAdd[, Relu]), Conv2D,
  * DepthwiseConv2dNative, BiasAdd, MaxPool, AvgPool, AddV2/Add, Relu, Relu6, Mean, Softmax.
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import { TransferError } from "./errors.ts";
 import { constVariable, FixedCamModel, type LayerHook } from "./_fixed_model.ts";
 import type { PretrainedCamModel } from "./face_expression_net.ts";

@@ -1,5 +1,5 @@
 /** A CamModel whose classifier is replaced (by a linear SVM's, a concept detector's, ...). */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../tf.ts";
 import type { ApplyOptions, ApplyResult, CamModel, ModelConfig } from "../models/model.ts";
 import { TransferError } from "./errors.ts";
 

@@ -1,6 +1,6 @@
 /** Shared helper: run a function's forward and gradients on wasm and cpu from identical inputs. */
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 
 /** Deterministic N(0,1)-ish values (LCG + Box–Muller). */
 export function randn(n: number, seed = 1): Float32Array {

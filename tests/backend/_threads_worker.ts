@@ -1,6 +1,6 @@
 /// <reference lib="deno.worker" />
 /** Runs in its own isolate: starts the threaded wasm build and checks conv gradients against cpu. */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
 import { forwardAndGrads, randn, relErr } from "./_grad_check.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import { initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
 import { type Blas, blasUnavailableReason, loadBlas } from "../../lib/backend/blas.ts";
 import { type Dnnl, dnnlUnavailableReason, loadDnnl } from "../../lib/backend/dnnl.ts";

@@ -1,5 +1,5 @@
 /** Test helpers: the cpu backend, map equality within a tolerance, and the hand-built oracle networks. */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import "@tensorflow/tfjs-backend-cpu";
 import assert from "node:assert/strict";
 import { tinyModel } from "./_tiny_models.ts";

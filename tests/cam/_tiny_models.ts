@@ -3,7 +3,7 @@
  * They honour the CamModel contract of lib/models/model.ts: NHWC, conv layers named conv1, conv2, ...
  * (after their ReLU), an optional 2x2 max pool "pool<i>" after a conv, GAP or GMP, dense classifier.
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import type { ApplyOptions, ApplyResult, CamModel, ModelConfig, Pooling } from "../../lib/models/model.ts";
 
 export interface TinyConv {

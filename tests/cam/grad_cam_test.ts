@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import assert from "node:assert/strict";
 import { cam, gradCam } from "../../lib/cam/mod.ts";
 import { assertClose, handImage, handModel } from "./_helpers.ts";

@@ -1,5 +1,5 @@
 /** lib/cam on the model zoo's own networks (the CamModel contract as lib/models implements it). */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import assert from "node:assert/strict";
 import { cam, gradCam, gradCamPlusPlus } from "../../lib/cam/mod.ts";
 import { createModel } from "../../lib/models/mod.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
 
 /** Initialise the backend once; returns its name. */

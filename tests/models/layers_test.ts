@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import { batchNorm, dropout, globalPool, lrn } from "../../lib/models/_layers.ts";
 import { caffeLrn } from "../../lib/models/alexnet.ts";
 import { maxAbsDiff, seededImages, setupBackend } from "./_setup.ts";

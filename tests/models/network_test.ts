@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import { activeNative, registerNativeKernels } from "../../lib/backend/mod.ts";
 import { createModel, getWeights, listModels } from "../../lib/models/mod.ts";
 import { maxAbsDiff, seededImages, setupBackend, sizeFor } from "./_setup.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
 import { expandGrid, runGrid } from "../../lib/experiments/mod.ts";
 import { COHORT_PRESETS, studyRunner } from "../../lib/study/mod.ts";

@@ -2,7 +2,7 @@
  * A tiny CamModel for tests, fully under the tests' control (zoo_test.ts covers lib/models' small network):
  * conv3x3 → ReLU → conv3x3 → ReLU (CAM layer) → GAP/GMP → dropout (seeded from ApplyOptions.seed) → dense.
  */
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import type { ApplyOptions, ApplyResult, CamModel, ModelConfig, Pooling } from "../../lib/models/model.ts";
 
 export interface TinyOptions {

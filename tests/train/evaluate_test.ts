@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import { arrayDataset, type Sample } from "../../lib/data/mod.ts";
 import type { CamModel } from "../../lib/models/model.ts";
 import { averagePrecision, crossEntropy, evaluate, rocAuc, softmax } from "../../lib/train/mod.ts";

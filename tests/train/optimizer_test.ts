@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import { createOptimizer, learningRateAt, softmaxCrossEntropy } from "../../lib/train/mod.ts";
 import { crossEntropy } from "../../lib/train/metrics.ts";
 import { testBackend } from "./_synthetic.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import { subset } from "../../lib/data/mod.ts";
 import {
   type EpochMetrics,

@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import "@tensorflow/tfjs-backend-cpu";
 import assert from "node:assert/strict";
 

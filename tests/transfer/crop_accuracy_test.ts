@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import assert from "node:assert/strict";
 import { createModel } from "../../lib/models/mod.ts";
 import { train } from "../../lib/train/mod.ts";

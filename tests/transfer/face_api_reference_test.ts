@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import { join } from "node:path";
 import {
   FACE_API_PACKAGE,

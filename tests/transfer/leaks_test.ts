@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
 import { createModel } from "../../lib/models/mod.ts";
 import { fcHeadModel, withClassifier } from "../../lib/transfer/mod.ts";

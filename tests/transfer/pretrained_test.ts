@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs-core";
+import * as tf from "../../lib/tf.ts";
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import assert from "node:assert/strict";
 import { join } from "node:path";
