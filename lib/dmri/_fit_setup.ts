@@ -9,7 +9,8 @@ import type { Volume } from "../nifti/volume.ts";
 import { DmriError } from "./errors.ts";
 import type { GradientTable } from "./gradients.ts";
 import { type FitOutputs, type FitPlan, makePlan, type NumericArray } from "./_kernel.ts";
-import type { FitTensorOptions, TensorMaps } from "./tensor_fit.ts";
+import type { FitTensorOptions, TensorMaps } from "./_types.ts";
+import { validateGradientTable } from "./validate_gradient_table.ts";
 
 /** dipy 1.6's `MIN_POSITIVE_SIGNAL`, the default floor of the signal before the logarithm. */
 export const DIPY_MIN_SIGNAL = 1e-4;
@@ -30,7 +31,7 @@ export interface FitSetup {
   outputs: FitOutputs;
 }
 
-/** Check the inputs, resolve the options and allocate the output maps. */
+/** Check the inputs (the gradient table with {@linkcode validateGradientTable}), resolve the options and allocate the output maps. */
 export function setupFit(dwi: Volume, gtab: GradientTable, options: FitTensorOptions): FitSetup {
   const { method = "ols", mask = null } = options;
   if (method !== "ols" && method !== "wls") {
@@ -44,7 +45,8 @@ export function setupFit(dwi: Volume, gtab: GradientTable, options: FitTensorOpt
   if (n !== gtab.count) {
     throw new DmriError(gtab.source, `has ${gtab.count} entries but the DWI has ${n} volumes`);
   }
-  if (n < 7) throw new DmriError(gtab.source, `a tensor fit needs at least 7 volumes, got ${n}`);
+  // A table that cannot support a tensor is refused here, before any voxel gets a plausible wrong value.
+  const { conditionNumber } = validateGradientTable(gtab, options.gradientChecks);
   const nvox = nx * ny * nz;
   if (dwi.data.length !== nvox * n) {
     throw new DmriError("DWI", `data has ${dwi.data.length} values, shape says ${nvox * n}`);
@@ -92,6 +94,7 @@ export function setupFit(dwi: Volume, gtab: GradientTable, options: FitTensorOpt
       b0Threshold: gtab.b0Threshold,
       gradients: gtab.source,
       masked: maskData !== null,
+      designConditionNumber: conditionNumber,
     },
   };
   const outputs: FitOutputs = {

@@ -168,11 +168,14 @@ function gatherLogs(
       for (let v = 0; v < count; v++, src += voxelStride) logs[v * n + t] = lut[data[src] - lutMin];
     }
   } else {
+    // Floats: a finite sample ≤ minSignal is floored (dipy), but NaN and −∞ give NaN and +∞ gives +∞, so
+    // that the voxel is marked non-finite instead of fitted as if the sample were tiny.
+    const logMin = Math.log(minSignal);
     for (let t = 0; t < n; t++) {
       let src = base + t * volumeStride;
       for (let v = 0; v < count; v++, src += voxelStride) {
         const y = data[src];
-        logs[v * n + t] = Math.log(y > minSignal ? y : minSignal);
+        logs[v * n + t] = y > minSignal ? Math.log(y) : y > -Infinity ? logMin : NaN;
       }
     }
   }
@@ -180,7 +183,8 @@ function gatherLogs(
 
 /**
  * Fit voxels [v0, v0 + count) of the block described by `layout` (count ≤ BLOCK) and write the maps.
- * `mask`, when given, is indexed like the voxels (mask[maskAt + v]); voxels outside it get zeros.
+ * `mask`, when given, is indexed like the voxels (mask[maskAt + v]); voxels outside it get zeros. A voxel
+ * with a NaN or ±∞ sample gets NaN in every map.
  */
 export function fitBlock(
   plan: FitPlan,
@@ -203,14 +207,7 @@ export function fitBlock(
   for (let v = 0; v < count; v++) {
     const o = out.at + v0 + v;
     if (mask !== null && mask[maskAt + v0 + v] === 0) {
-      out.fa[o] = 0;
-      out.md[o] = 0;
-      out.ad[o] = 0;
-      out.rd[o] = 0;
-      for (let c = 0; c < 3; c++) {
-        out.evals[o + c * cs] = 0;
-        out.v1[o + c * cs] = 0;
-      }
+      fillVoxel(out, o, 0);
       continue;
     }
     const lo = v * n;
@@ -225,6 +222,12 @@ export function fitBlock(
       a4 += xPinvT[p + 4] * y;
       a5 += xPinvT[p + 5] * y;
       a6 += xPinvT[p + 6] * y;
+    }
+    // Finite logs (|ln S| ≤ 710) give a finite β through the finite X⁺; a non-finite β means a NaN or ±∞
+    // sample, and the voxel is NaN in every map rather than a plausible wrong number.
+    if (!Number.isFinite(a0 + a1 + a2 + a3 + a4 + a5 + a6)) {
+      fillVoxel(out, o, NaN);
+      continue;
     }
     beta[0] = a0;
     beta[1] = a1;
@@ -289,6 +292,19 @@ export function fitBlock(
     out.v1[o] = eig[3];
     out.v1[o + cs] = eig[4];
     out.v1[o + 2 * cs] = eig[5];
+  }
+}
+
+/** Write `value` to every map of output voxel o. */
+function fillVoxel(out: FitOutputs, o: number, value: number): void {
+  const cs = out.componentStride;
+  out.fa[o] = value;
+  out.md[o] = value;
+  out.ad[o] = value;
+  out.rd[o] = value;
+  for (let c = 0; c < 3; c++) {
+    out.evals[o + c * cs] = value;
+    out.v1[o + c * cs] = value;
   }
 }
 

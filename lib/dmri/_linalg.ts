@@ -1,18 +1,21 @@
 /**
- * Small dense linear algebra for the tensor fit (private): pseudo-inverse by one-sided Jacobi SVD,
- * Cholesky solve of a packed symmetric 7 x 7 system.
+ * Small dense linear algebra for the tensor fit (private): pseudo-inverse and singular values by one-sided
+ * Jacobi SVD, Cholesky solve of a packed symmetric 7 x 7 system.
  *
  * @module
  */
 
 /**
- * Moore–Penrose pseudo-inverse of a row-major m x n matrix (m ≥ n) by one-sided Jacobi SVD
- * (Hestenes), singular values below `rcond · σ_max` treated as zero, as numpy's `pinv` (rcond 1e-15).
+ * One-sided Jacobi SVD (Hestenes) of a row-major m x n matrix (m ≥ n): the columns of A are rotated until
+ * they are orthogonal, so A V = [u_1 … u_n] with u_j = σ_j U_j.
  *
- * @returns Row-major n x m matrix A⁺ = V Σ⁺ Uᵀ.
+ * @returns u (column-major m x n, the rotated columns), v (row-major n x n) and σ_j = ‖u_j‖.
  */
-export function pinv(a: ArrayLike<number>, m: number, n: number, rcond = 1e-15): Float64Array {
-  // u holds the columns of A (column-major) and is rotated until its columns are orthogonal.
+function jacobiSvd(
+  a: ArrayLike<number>,
+  m: number,
+  n: number,
+): { u: Float64Array; v: Float64Array; sigma: Float64Array } {
   const u = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) u[j * m + i] = a[i * n + j];
   const v = new Float64Array(n * n);
@@ -48,13 +51,24 @@ export function pinv(a: ArrayLike<number>, m: number, n: number, rcond = 1e-15):
     if (!rotated) break;
   }
   const sigma = new Float64Array(n);
-  let smax = 0;
   for (let j = 0; j < n; j++) {
     let s = 0;
     for (let i = 0; i < m; i++) s += u[j * m + i] * u[j * m + i];
     sigma[j] = Math.sqrt(s);
-    smax = Math.max(smax, sigma[j]);
   }
+  return { u, v, sigma };
+}
+
+/**
+ * Moore–Penrose pseudo-inverse of a row-major m x n matrix (m ≥ n) by one-sided Jacobi SVD
+ * (Hestenes), singular values below `rcond · σ_max` treated as zero, as numpy's `pinv` (rcond 1e-15).
+ *
+ * @returns Row-major n x m matrix A⁺ = V Σ⁺ Uᵀ.
+ */
+export function pinv(a: ArrayLike<number>, m: number, n: number, rcond = 1e-15): Float64Array {
+  const { u, v, sigma } = jacobiSvd(a, m, n);
+  let smax = 0;
+  for (let j = 0; j < n; j++) smax = Math.max(smax, sigma[j]);
   const out = new Float64Array(n * m);
   for (let j = 0; j < n; j++) {
     if (!(sigma[j] > rcond * smax)) continue;
@@ -66,6 +80,13 @@ export function pinv(a: ArrayLike<number>, m: number, n: number, rcond = 1e-15):
     }
   }
   return out;
+}
+
+/**
+ * Singular values of a row-major m x n matrix (m ≥ n), descending (same Jacobi SVD as {@linkcode pinv}).
+ */
+export function singularValues(a: ArrayLike<number>, m: number, n: number): Float64Array {
+  return jacobiSvd(a, m, n).sigma.sort().reverse();
 }
 
 /**

@@ -3,6 +3,16 @@
  * with FA, MD, AD, RD, eigenvalues and the principal eigenvector, a b0 brain mask, and the forward tensor
  * model for simulation. Conventions follow dipy 1.6 (`gradient_table`, `TensorModel`, `median_otsu`).
  *
+ * Bad inputs are errors or NaN, never a plausible wrong number:
+ * - A bval/bvec file with an unparsable token, a `nan` or infinite b-value, a negative b-value, an infinite
+ *   b-vector entry, or a `nan` b-vector for a diffusion-weighted volume is a {@linkcode DmriError} naming the
+ *   file, the line and the entry (an all-`nan` vector of a b0 volume is dipy's convention and reads as 0).
+ *   Counts that disagree (b-values, b-vectors, DWI volumes) are errors naming the files.
+ * - {@linkcode fitTensor} and {@linkcode fitTensorParallel} first run {@linkcode validateGradientTable}: a
+ *   table with no diffusion-weighted volume, fewer than 6 distinct directions, a rank-deficient design
+ *   (coplanar directions; single shell without b0), b-values above 1e5 s/mm² or non-unit b-vectors is refused.
+ * - A voxel with a NaN or ±∞ sample is NaN in every tensor map.
+ *
  * @example
  * import { brainMask, fitTensor, loadGradients } from "./lib/dmri/mod.ts";
  * const gtab = await loadGradients("dwi.bval", "dwi.bvec", { volumes: dwi.shape[3] });
@@ -32,6 +42,14 @@ export {
 } from "./tensor_fit.ts";
 export { fitTensorParallel, type FitTensorParallelOptions, FitWorkerPool } from "./tensor_fit_parallel.ts";
 export { tensorFromEigen, tensorSignal, type TensorSignalOptions } from "./tensor_signal.ts";
+export {
+  type GradientTableCheck,
+  MAX_BVALUE,
+  MAX_DESIGN_CONDITION,
+  SAME_AXIS_DEGREES,
+  validateGradientTable,
+  type ValidateGradientTableOptions,
+} from "./validate_gradient_table.ts";
 export {
   brainMask,
   type BrainMaskOptions,

@@ -8,70 +8,10 @@ import type { Volume } from "../nifti/volume.ts";
 import type { GradientTable } from "./gradients.ts";
 import { gatherSlab, setupFit, slabVoxels } from "./_fit_setup.ts";
 import { BLOCK, fitBlock, makeScratch, type NumericArray } from "./_kernel.ts";
+import type { FitTensorOptions, TensorMaps } from "./_types.ts";
 
 export { DIPY_MIN_SIGNAL } from "./_fit_setup.ts";
-
-/** Options of {@linkcode fitTensor}. */
-export interface FitTensorOptions {
-  /**
-   * "ols": β = X⁺ ln S. "wls": dipy's two-pass weighted fit, weights w = exp(X·β_OLS) (the predicted
-   * signal), β = argmin Σ w² (X·β − ln S)². @default "ols"
-   */
-  method?: "ols" | "wls";
-  /** Voxels to fit (non-zero = fit); a 3-D Volume or array of nx·ny·nz. Outside it all maps are 0. @default null (every voxel) */
-  mask?: Volume | Uint8Array | null;
-  /**
-   * Floor of the signal before the logarithm, ln max(S, minSignal). A number, or "smallest-positive" for
-   * the smallest positive sample in the data. dipy 1.6's code uses the constant 1e-4 (its docstring says
-   * "minimal signal in the data"); for integer data both floors leave every positive sample unchanged and
-   * differ only on zero samples. @default 1e-4
-   */
-  minSignal?: number | "smallest-positive";
-  /** Called after each slab of voxels with (voxels done, total voxels), e.g. for progress or memory probes. @default none */
-  onProgress?: (done: number, total: number) => void;
-}
-
-/**
- * The maps of a tensor fit, all float32 Volumes with the input's affine. Eigenvalues are sorted
- * λ₁ ≥ λ₂ ≥ λ₃ and floored at dipy's minimum diffusivity 1e-6 / max|X| (X the design matrix).
- */
-export interface TensorMaps {
-  /** Fractional anisotropy √(½ Σ(λi − λj)² / Σλi²), clipped to [0, 1], NaN → 0. Shape (nx, ny, nz). */
-  fa: Volume;
-  /** Mean diffusivity (λ₁ + λ₂ + λ₃)/3, mm²/s. */
-  md: Volume;
-  /** Axial diffusivity λ₁. */
-  ad: Volume;
-  /** Radial diffusivity (λ₂ + λ₃)/2. */
-  rd: Volume;
-  /** Eigenvalues, shape (nx, ny, nz, 3). */
-  evals: Volume;
-  /**
-   * Principal eigenvector (unit, sign arbitrary), shape (nx, ny, nz, 3), in the frame of the b-vectors as
-   * given (dipy's convention: no FSL x-flip for affines with positive determinant is applied).
-   */
-  v1: Volume;
-  /** How the maps were made. */
-  provenance: TensorProvenance;
-}
-
-/** The record that travels with {@linkcode TensorMaps}. */
-export interface TensorProvenance {
-  /** The function that made the maps. */
-  tool: "cam-dmri fitTensor";
-  /** Fit method. */
-  method: "ols" | "wls";
-  /** Floor of the signal before the logarithm. */
-  minSignal: number;
-  /** Floor of the eigenvalues, 1e-6 / max|X|. */
-  minDiffusivity: number;
-  /** b0 threshold of the gradient table. */
-  b0Threshold: number;
-  /** Where the gradient table came from. */
-  gradients: string;
-  /** Whether a mask restricted the fit. */
-  masked: boolean;
-}
+export type { FitTensorOptions, TensorMaps, TensorProvenance } from "./_types.ts";
 
 /**
  * Fit the diffusion tensor in every voxel of a 4-D DWI volume (in the calling thread).
@@ -81,11 +21,18 @@ export interface TensorProvenance {
  * signal is floored at `minSignal` before the logarithm, eigenvalues are floored at 1e-6 / max|X|, and
  * FA = clip(nan_to_num(FA), 0, 1).
  *
+ * Stricter than dipy: the gradient table must pass {@linkcode validateGradientTable} (finite b-values up to
+ * 1e5 s/mm², unit b-vectors, ≥ 6 distinct directions, a full-rank design), else a {@linkcode DmriError}
+ * naming the table's source is thrown before any voxel is fitted; and a voxel with a NaN or ±∞ sample is
+ * NaN in every map instead of a finite wrong value (see {@linkcode TensorMaps}).
+ *
  * Memory: the input is read in place, whatever its type (int16 samples become logarithms through a lookup
  * table); besides the float32 outputs (10 values per voxel) only blocks of 256 voxels are held.
  *
  * @param dwi 4-D volume (nx, ny, nz, N), any numeric type, NIfTI order.
- * @param gtab One entry per volume; a different count is a {@linkcode DmriError} naming the gradient files.
+ * @param gtab One entry per volume; a different count, or a table that cannot support a tensor, is a
+ *   {@linkcode DmriError} naming the gradient files.
+ * @param options Method, mask, signal floor, progress callback and gradient-check limits.
  * @example
  * const gtab = await loadGradients("dwi.bval", "dwi.bvec");
  * const { fa, md, v1 } = fitTensor(await readNifti("dwi.nii.gz"), gtab, { method: "wls" });

@@ -7,7 +7,7 @@
 import type { Volume } from "../nifti/volume.ts";
 import { DmriError } from "./errors.ts";
 import type { GradientTable } from "./gradients.ts";
-import type { FitTensorOptions, TensorMaps } from "./tensor_fit.ts";
+import type { FitTensorOptions, TensorMaps } from "./_types.ts";
 import { gatherSlab, setupFit, slabVoxels } from "./_fit_setup.ts";
 
 /** Options of {@linkcode fitTensorParallel}. */
@@ -129,7 +129,9 @@ export class FitWorkerPool {
 }
 
 /**
- * {@linkcode fitTensor} with the voxels split into z-slabs fitted by Deno workers; same results.
+ * {@linkcode fitTensor} with the voxels split into z-slabs fitted by Deno workers; same results, the same
+ * gradient-table check (a {@linkcode DmriError} before any worker starts a job) and NaN maps for voxels
+ * with a non-finite sample.
  *
  * Memory: the input stays where it is; each job copies one slab of samples (about 64k voxels x N, in the
  * input's type) to a worker, and at most two jobs per worker are in flight.

@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import {
+  DmriError,
   fitTensor,
   fitTensorParallel,
   FitWorkerPool,
+  type GradientTable,
   gradientTable,
   loadGradients,
   tensorFromEigen,
   type TensorMaps,
+  validateGradientTable,
 } from "../../lib/dmri/mod.ts";
 import { readNifti } from "../../lib/nifti/mod.ts";
 import { DWI, dwiFromTensors, hasData, synthGradients, volume } from "./_helpers.ts";
@@ -262,4 +265,142 @@ Deno.test({
       }
     }
   },
+});
+
+Deno.test("fitTensor and fitTensorParallel refuse a gradient table that cannot support a tensor (issue 12)", async (t) => {
+  const good = synthGradients(10);
+  const n = good.count;
+  const dwi = dwiFromTensors([2, 2, 2], () => tensorFromEigen(PROLATE, [1, 1, 0]), good);
+  const source = "bad.bval + bad.bvec";
+  const bad: [string, GradientTable, RegExp][] = [
+    [
+      "all b0",
+      gradientTable(new Array(n).fill(0), new Array(3 * n).fill(0), { source }),
+      /: no diffusion-weighted volume: all 21 b-values are ≤ b0Threshold 50$/,
+    ],
+    [
+      "coplanar directions",
+      gradientTable(
+        Array.from({ length: n }, (_, i) => (i === 0 ? 0 : 1000)),
+        Array.from({ length: n }, (_, i) => (i === 0 ? [0, 0, 0] : [Math.cos(i), Math.sin(i), 0])).flat(),
+        { source },
+      ),
+      /: the design is rank deficient \(condition number .+ > 1000\): the diffusion directions do not determine/,
+    ],
+    [
+      "b = 1e300",
+      gradientTable(Float64Array.from(good.bvals, (b, i) => (i === 4 ? 1e300 : b)), good.bvecs, { source }),
+      /: b-value 4 is 1e\+300 s\/mm², above the physical bound 100000 \(option maxBvalue\)$/,
+    ],
+    [
+      "a single shell without b0",
+      gradientTable(
+        new Float64Array(n).fill(1000), // the b0 becomes one more b = 1000 volume along z
+        good.bvecs.map((x, i) => i < 3 ? [0, 0, 1][i] : x),
+        {
+          source,
+        },
+      ),
+      /: no b0 volume and a single b-value \(1000\), so ln S0 and the mean diffusivity cannot be separated/,
+    ],
+  ];
+  for (const [name, gtab, message] of bad) {
+    await t.step(name, async () => {
+      const progress: number[] = [];
+      assert.throws(() => fitTensor(dwi, gtab, { onProgress: (d) => progress.push(d) }), (e: unknown) => {
+        assert.ok(e instanceof DmriError, String(e));
+        assert.ok(e.message.startsWith(`${source}: `), e.message);
+        assert.match(e.message, message);
+        return true;
+      });
+      await assert.rejects(
+        fitTensorParallel(dwi, gtab, { workers: 1, onProgress: (d) => progress.push(d) }),
+        (e: unknown) => e instanceof DmriError && message.test(e.message) && e.source === source,
+      );
+      assert.deepEqual(progress, [], "no voxel was fitted");
+    });
+  }
+  await t.step("gradientChecks loosens the limits; provenance records κ", () => {
+    const huge = gradientTable(Float64Array.from(good.bvals, (b) => b * 100), good.bvecs, { source });
+    assert.throws(() => fitTensor(dwi, huge), { name: "DmriError" });
+    const maps = fitTensor(dwi, huge, { gradientChecks: { maxBvalue: 1e6 } });
+    assert.equal(
+      maps.provenance.designConditionNumber,
+      validateGradientTable(huge, { maxBvalue: 1e6 }).conditionNumber,
+    );
+    const k = fitTensor(dwi, good).provenance.designConditionNumber;
+    assert.equal(k, validateGradientTable(good).conditionNumber);
+    assert.ok(k > 5 && k < 10, `κ ${k}`);
+  });
+});
+
+Deno.test("a voxel with a non-finite sample is NaN in every map; the other voxels are unchanged (issue 12)", async (t) => {
+  const gtab = synthGradients(10);
+  const n = gtab.count;
+  const shape: [number, number, number] = [3, 2, 2];
+  const nvox = 12;
+  const clean = dwiFromTensors(shape, (v) => tensorFromEigen(PROLATE, [1, v, 2]), gtab);
+  /** Voxel → [volume, value] of its one bad sample. */
+  const bad = new Map<number, [number, number]>([
+    [1, [7, NaN]], // a diffusion-weighted sample (the issue's case: FA 0.19 and MD ×10 before)
+    [4, [0, Infinity]], // the b0
+    [6, [n - 1, -Infinity]],
+    [11, [3, NaN]],
+  ]);
+  const spoil = (data: Float64Array | Float32Array) => {
+    const out = data.slice();
+    for (const [v, [vol, value]] of bad) out[v + nvox * vol] = value;
+    return out;
+  };
+  for (const type of ["float64", "float32"] as const) {
+    const cleanData = type === "float64"
+      ? clean.data as Float64Array
+      : Float32Array.from(clean.data as Float64Array);
+    const dwi = { ...clean, data: spoil(cleanData), datatype: type };
+    const ref = { ...clean, data: cleanData, datatype: type };
+    for (const method of ["ols", "wls"] as const) {
+      await t.step(`${type} ${method.toUpperCase()}, in-thread and in workers`, async () => {
+        const maps = fitTensor(dwi, gtab, { method });
+        const before = fitTensor(ref, gtab, { method });
+        for (const k of ["fa", "md", "ad", "rd", "evals", "v1"] as const) {
+          const ours = maps[k].data as Float32Array, theirs = before[k].data as Float32Array;
+          const components = ours.length / nvox;
+          for (let v = 0; v < nvox; v++) {
+            for (let c = 0; c < components; c++) {
+              const i = v + c * nvox;
+              if (bad.has(v)) assert.ok(Number.isNaN(ours[i]), `${k} of voxel ${v}: ${ours[i]}`);
+              else assert.equal(ours[i], theirs[i], `${k} of voxel ${v}`);
+            }
+          }
+        }
+        for (let v = 0; v < nvox; v++) {
+          const fa = (maps.fa.data as Float32Array)[v];
+          if (!bad.has(v)) assert.ok(Math.abs(fa - PROLATE_FA) < 1e-5, `FA of voxel ${v}: ${fa}`);
+        }
+        assertSameMaps(await fitTensorParallel(dwi, gtab, { method, workers: 2, slabPlanes: 1 }), maps);
+      });
+    }
+  }
+  await t.step("a masked-out voxel is 0 even with a NaN sample", () => {
+    const dwi = { ...clean, data: spoil(clean.data as Float64Array) };
+    const mask = new Uint8Array(nvox).fill(1);
+    mask[1] = 0;
+    const maps = fitTensor(dwi, gtab, { mask });
+    assert.equal((maps.fa.data as Float32Array)[1], 0);
+    assert.equal((maps.md.data as Float32Array)[1], 0);
+    assert.ok(Number.isNaN((maps.fa.data as Float32Array)[4]));
+  });
+  await t.step(
+    "samples ≤ 0 stay floored at minSignal as in dipy: finite, a negative sample acts as 0",
+    () => {
+      const zero = Float64Array.from(clean.data as Float64Array), negative = zero.slice();
+      zero[0 + nvox * 7] = 0;
+      negative[0 + nvox * 7] = -25;
+      const a = fitTensor({ ...clean, data: zero }, gtab), b = fitTensor({ ...clean, data: negative }, gtab);
+      assertSameMaps(a, b);
+      for (const k of ["fa", "md", "ad", "rd", "evals", "v1"] as const) {
+        for (const x of a[k].data as Float32Array) assert.ok(Number.isFinite(x), k);
+      }
+    },
+  );
 });
