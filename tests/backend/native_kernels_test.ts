@@ -1,3 +1,4 @@
+import { needs } from "../_skip.ts";
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
 import { initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
@@ -65,12 +66,16 @@ async function noLeaks(before: { tensors: number; buffers: number }): Promise<vo
   assert.equal(tf.memory().numDataBuffers, before.buffers, "wasm buffers");
 }
 
-Deno.test("native GEMM kernels on the wasm heap match the cpu backend", async (t) => {
-  const blas: Blas | null = loadBlas({ threads: 2 });
-  if (blas == null) {
-    console.log(`skip: no native BLAS here (${blasUnavailableReason})`);
-    return;
-  }
+const probeBlas = loadBlas({ threads: 2 });
+const needBlas = needs(probeBlas != null, `a native BLAS (libopenblas0-pthread; ${blasUnavailableReason})`, {
+  inCi: true,
+});
+
+Deno.test({
+  name: "native GEMM kernels on the wasm heap match the cpu backend" + needBlas.label,
+  ignore: needBlas.ignore,
+}, async (t) => {
+  const blas: Blas = probeBlas!;
   const before = await wasmWith({ blas });
 
   await t.step("the library reports itself", () => {
@@ -171,12 +176,14 @@ Deno.test("native GEMM kernels on the wasm heap match the cpu backend", async (t
   registerNativeKernels(null);
 });
 
-Deno.test("oneDNN conv kernels on the wasm heap match the cpu backend", async (t) => {
-  const dnnl: Dnnl | null = loadDnnl({ threads: 2 });
-  if (dnnl == null) {
-    console.log(`skip: no oneDNN here (${dnnlUnavailableReason})`);
-    return;
-  }
+const probeDnnl = loadDnnl({ threads: 2 });
+const needDnnl = needs(probeDnnl != null, `oneDNN (libdnnl2; ${dnnlUnavailableReason})`, { inCi: true });
+
+Deno.test({
+  name: "oneDNN conv kernels on the wasm heap match the cpu backend" + needDnnl.label,
+  ignore: needDnnl.ignore,
+}, async (t) => {
+  const dnnl: Dnnl = probeDnnl!;
   const before = await wasmWith({ dnnl });
 
   await t.step("version and implementation are reported", () => {

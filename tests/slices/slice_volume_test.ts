@@ -1,3 +1,4 @@
+import { needs } from "../_skip.ts";
 import assert from "node:assert/strict";
 import { centreSlices, packSlices, type SliceImage, sliceVolume } from "../../lib/slices/mod.ts";
 import { haveData, rasVolume, readVolume, restore } from "./_helpers.ts";
@@ -283,11 +284,12 @@ Deno.test("packSlices", async (t) => {
   });
 });
 
-Deno.test("sliceVolume on one volume stored as RAS, LPI and AIL (../shared/data)", async (t) => {
-  if (!haveData()) {
-    console.log("SKIP: ../shared/data is absent; the RAS/LPI/AIL orientation check did not run");
-    return;
-  }
+const shared = needs(haveData(), "../shared/data");
+
+Deno.test({
+  name: "sliceVolume on one volume stored as RAS, LPI and AIL (../shared/data)" + shared.label,
+  ignore: shared.ignore,
+}, async (t) => {
   const names = ["RAS", "LPI", "AIL"];
   const volumes = await Promise.all(names.map((n) => readVolume(`nifti/orientation/${n}.nii.gz`)));
   const options = { count: 16, size: 64, normalization: { method: "zscore" as const } };

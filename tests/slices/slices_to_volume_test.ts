@@ -1,3 +1,4 @@
+import { needs } from "../_skip.ts";
 import assert from "node:assert/strict";
 import { decodeNifti, encodeNifti, type Volume } from "../../lib/nifti/mod.ts";
 import {
@@ -170,11 +171,12 @@ Deno.test("slicesToVolume", async (t) => {
   });
 });
 
-Deno.test("slicesToVolume on RAS, LPI and AIL storage of one volume (../shared/data)", async (t) => {
-  if (!haveData()) {
-    console.log("SKIP: ../shared/data is absent; the orientation round trip did not run");
-    return;
-  }
+const shared = needs(haveData(), "../shared/data");
+
+Deno.test({
+  name: "slicesToVolume on RAS, LPI and AIL storage of one volume (../shared/data)" + shared.label,
+  ignore: shared.ignore,
+}, async (t) => {
   for (const name of ["RAS", "LPI", "AIL"]) {
     await t.step(`${name}: slices put back match the volume on covered voxels`, async () => {
       const source: Volume = await readVolume(`nifti/orientation/${name}.nii.gz`);

@@ -1,3 +1,4 @@
+import { exists, needs } from "../_skip.ts";
 import assert from "node:assert/strict";
 import { fitTensor, gradientTable } from "../../lib/dmri/mod.ts";
 import { readNifti } from "../../lib/nifti/read.ts";
@@ -14,20 +15,12 @@ import {
 
 const DATA = new URL("../../../shared/data/fa/", import.meta.url);
 
-async function available(): Promise<boolean> {
-  try {
-    await Deno.stat(new URL("FA.nii.gz", DATA));
-    return true;
-  } catch {
-    return false;
-  }
-}
+const fa = needs(exists(new URL("FA.nii.gz", DATA)), "../shared/data/fa");
 
-Deno.test("realAnatomy: a real FA + V1 map replaces the phantom", async (t) => {
-  if (!(await available())) {
-    console.log("SKIPPED: ../shared/data/fa is absent; realAnatomy is not tested against real data");
-    return;
-  }
+Deno.test({
+  name: "realAnatomy: a real FA + V1 map replaces the phantom" + fa.label,
+  ignore: fa.ignore,
+}, async (t) => {
   const fa = await readNifti(new URL("FA.nii.gz", DATA).pathname);
   const v1 = await readNifti(new URL("V1.nii.gz", DATA).pathname);
   const anatomy = realAnatomy(fa, v1);
