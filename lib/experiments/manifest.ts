@@ -1,15 +1,26 @@
 /**
- * Run manifests: how a result was made (config, seed, backend, package versions, git commit, durations).
+ * Run manifests: how a result was made (config, seed, backend, package versions, git commit, durations), and
+ * the checksums of the cell's tables. A manifest is sealed JSON (its own `checksum` field, see atomic.ts).
  *
  * @module
  */
+import {
+  atomicWriteSealedJson,
+  type FileDigest,
+  IntegrityError,
+  parseJson,
+  parseSealedJson,
+} from "./atomic.ts";
 
 /** What `manifest.json` of a run holds. */
 export interface RunManifest {
   /** The cell id (folder name). */
   id: string;
-  /** "done" is written last, after every result file: a run is finished only when this says so. */
-  status: "running" | "done";
+  /**
+   * "done" is written last, after every result file: a run is finished only when this says so. "failed":
+   * the cell threw (see `error`); it runs again next time, like a "running" one whose process is gone.
+   */
+  status: "running" | "done" | "failed";
   /** The cell's full settings. */
   config: Record<string, unknown>;
   seed: number;
@@ -25,7 +36,44 @@ export interface RunManifest {
   durations: Record<string, number>;
   /** How many times this cell was started (1 unless it was interrupted and resumed). */
   attempts: number;
+  /** Host and process of the latest attempt. */
+  host?: string;
+  pid?: number;
+  /** With status "failed": the error the cell threw. */
+  error?: { name: string; message: string };
+  /** With status "done": size and SHA-256 of each table file of the cell, by file name (`results.arrow`). */
+  files?: Record<string, FileDigest>;
+  /** Damaged files found before this attempt (why the cell ran again), one line each. */
+  recovered?: string[];
   [key: string]: unknown;
+}
+
+/**
+ * Read and check a cell's `manifest.json`, or `undefined` when there is none. A manifest written before
+ * checksums existed (neither `checksum` nor `files`) is accepted as it is.
+ *
+ * @throws {IntegrityError} naming the file when it is truncated, not JSON, or fails its checksum.
+ */
+export async function readManifest(path: string): Promise<RunManifest | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+  const raw = parseJson<Record<string, unknown>>(text, path);
+  const legacy = raw !== null && typeof raw === "object" && !("checksum" in raw) && !("files" in raw);
+  const manifest = parseSealedJson<RunManifest>(text, path, { allowUnsealed: legacy });
+  if (typeof manifest.id !== "string" || typeof manifest.status !== "string") {
+    throw new IntegrityError(path, "not a run manifest (no id or status)");
+  }
+  return manifest;
+}
+
+/** Write a manifest as sealed JSON, atomically. */
+export async function writeManifest(path: string, manifest: RunManifest): Promise<void> {
+  await atomicWriteSealedJson(path, manifest);
 }
 
 const ROOT = new URL("../../", import.meta.url);

@@ -1,10 +1,13 @@
 // A grid run whose cells "train" for 5 epochs with a checkpoint after each; used by runner_test.ts, which kills
-// this process at a random moment and runs it again.
+// this process at a random moment and runs it again, and runs two of it at once on one folder.
+// Arguments: root, delay per epoch in ms, and optionally a log file that gets one line "<cell id> <pid>" per
+// cell started.
 import { atomicWriteJson, expandGrid, readJsonIfExists, runGrid } from "../../lib/experiments/mod.ts";
 
-const [root, delayMs] = [Deno.args[0], Number(Deno.args[1] ?? 30)];
+const [root, delayMs, log] = [Deno.args[0], Number(Deno.args[1] ?? 30), Deno.args[2]];
 const cells = expandGrid({ name: "killtest", datasets: ["toy"], models: ["a", "b"], seeds: [0, 1, 2] });
-await runGrid(cells, async (cell, ctx) => {
+const { ran, skipped } = await runGrid(cells, async (cell, ctx) => {
+  if (log) await Deno.writeTextFile(log, `${cell.id} ${Deno.pid}\n`, { append: true });
   const state =
     await readJsonIfExists<{ epoch: number; losses: number[] }>(`${ctx.checkpointDir}/state.json`) ??
       { epoch: 0, losses: [] };
@@ -19,5 +22,6 @@ await runGrid(cells, async (cell, ctx) => {
     metrics: state.losses.map((loss, epoch) => ({ epoch, loss })),
     results: [{ epochs: state.epoch, resumed_from: resumedFrom, attempt: ctx.attempt }],
   };
-}, { root });
+}, { root, pollSeconds: 0.05 });
+console.log(JSON.stringify({ ran: ran.length, skipped: skipped.length }));
 console.log("finished");
