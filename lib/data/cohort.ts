@@ -100,6 +100,11 @@ export interface LoadCohortOptions {
    * @default "header"
    */
   check?: "none" | "header" | "full";
+  /**
+   * Fewest usable subjects: fewer is a {@linkcode CohortError} naming the folder ("no usable subjects" when
+   * every subject was left out), instead of a cohort a caller cannot train on. @default 0
+   */
+  minSubjects?: number;
 }
 
 /** Raised when a cohort cannot be loaded; the message starts with the folder or file. */
@@ -207,6 +212,20 @@ export async function loadCohort(root: string, options: LoadCohortOptions = {}):
     throw new CohortError(
       base,
       `${problems.length} problem(s): ${list}${problems.length > 5 ? "; ..." : ""}`,
+      problems,
+    );
+  }
+  const minSubjects = options.minSubjects ?? 0;
+  if (subjects.length < minSubjects) {
+    const first = problems[0];
+    const why = problems.length === 0
+      ? `the participants table ${tablePath} lists ${rows.length} subject(s)`
+      : `${problems.length} problem(s), first: ${first.subject || "cohort"}: ${first.path}: ${first.reason}`;
+    throw new CohortError(
+      base,
+      subjects.length === 0
+        ? `no usable subjects (${why})`
+        : `only ${subjects.length} usable subject(s), ${minSubjects} needed (${why})`,
       problems,
     );
   }

@@ -8,6 +8,10 @@ export {
   acquisitionFa,
   type CohortSlices,
   type CohortSlicesOptions,
+  FA_CACHE_FORMAT,
+  faCachePaths,
+  type FaCacheRecord,
+  type InputIdentity,
   prepareCohortSlices,
 } from "./cohort_slices.ts";
 export { type CohortCellOptions, cohortSlices, runCohortCell } from "./cohort_cell.ts";

@@ -156,6 +156,21 @@ Deno.test("loadCohort", async (t) => {
       const full = await loadCohort(dir, { check: "full" });
       assert.equal(full.subjects.length, 0);
       assert.match(full.problems[0].reason, /^unreadable NIfTI|^truncated image/);
+      // Asked for at least one subject: a typed error naming the folder, not an empty cohort.
+      await assert.rejects(loadCohort(dir, { check: "full", minSubjects: 1 }), (e: unknown) => {
+        assert.ok(e instanceof CohortError);
+        assert.match(
+          e.message,
+          new RegExp(`^${dir}: no usable subjects \\(1 problem\\(s\\), first: A: ${acq}/data\\.nii\\.gz: `),
+        );
+        assert.equal(e.problems.length, 1);
+        return true;
+      });
+      await assert.rejects(loadCohort(dir, { minSubjects: 2 }), {
+        name: "CohortError",
+        message:
+          `${dir}: only 1 usable subject(s), 2 needed (the participants table ${dir}/participants.tsv lists 1 subject(s))`,
+      });
     });
 
     await t.step("a folder without a participants table is an error", async () => {
