@@ -9,11 +9,17 @@
  *    resuming an interrupted one from its checkpoint;
  * 4. writes summaries (CSV + Arrow) and charts (SVG + PNG), and prints a summary table.
  *
+ * Several runs may share the folder (or a run may find one killed earlier): each cell is claimed with a lock
+ * (lib/experiments/lock.ts), a cell another live run holds is left to it and waited for at the end, and a dead
+ * run's cells are taken over. A damaged file (FA cache, checkpoint, manifest, table) is reported on one
+ * `[integrity]` line naming it and rebuilt.
+ *
  * @module
  */
 import { describeBackend, initBackend } from "../backend/mod.ts";
 import {
   concatTables,
+  describeHolder,
   expandGrid,
   type GridTables,
   loadGrid,
@@ -178,6 +184,12 @@ async function main(): Promise<void> {
           } ETA ${eta}`,
         );
       },
+      onHeld: (cell, holder) =>
+        console.log(
+          `[reproduce] ${config.name} cell ${cell.id} is running in another process (${
+            describeHolder(holder)
+          }); checking again after the other cells`,
+        ),
     });
     writtenCount += (await writeStudyReport(tables, `${args.root}/${config.name}`)).length;
     ranCount += ran.length;
