@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { CamDmriError } from "../errors.ts";
 import * as tf from "../tf.ts";
 import { exists, fromFileUrl } from "./_paths.ts";
 import { wasmBinaryFolder } from "./_wasm_setup.ts";
@@ -110,9 +111,10 @@ export interface NativeInfo {
 }
 
 /** A backend could not be set up as asked. */
-export class BackendError extends Error {
+export class BackendError extends CamDmriError {
   constructor(message: string) {
-    super(message);
+    super(...CamDmriError.split(message, "backend"));
+    this.message = message; // unchanged when it has no "source: " prefix
     this.name = "BackendError";
   }
 }

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { CamDmriError } from "../errors.ts";
 import type { Rng } from "./rng.ts";
 
 /** Height, width and channels of an HWC image. */
@@ -111,9 +112,10 @@ export const SEED_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
 });
 
 /** Raised on impossible augmentation options; the message names the function and the option. */
-export class AugmentError extends Error {
+export class AugmentError extends CamDmriError {
   constructor(message: string) {
-    super(message);
+    super(...CamDmriError.split(message, "augment"));
+    this.message = message; // unchanged when it has no "source: " prefix
     this.name = "AugmentError";
   }
 }

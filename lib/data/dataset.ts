@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { CamDmriError } from "../errors.ts";
 import { augmentImage, type AugmentOptions } from "./augment.ts";
 import { Rng } from "./rng.ts";
 
@@ -35,9 +36,10 @@ export interface Dataset {
 }
 
 /** Raised on malformed datasets or batch options; the message names the dataset operation and the problem. */
-export class DatasetError extends Error {
+export class DatasetError extends CamDmriError {
   constructor(message: string) {
-    super(message);
+    super(...CamDmriError.split(message, "dataset"));
+    this.message = message; // unchanged when it has no "source: " prefix
     this.name = "DatasetError";
   }
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { CamDmriError } from "../errors.ts";
 import { Rng } from "./rng.ts";
 
 /** What a split needs to know of each sample. */
@@ -46,9 +47,10 @@ export interface Split {
 }
 
 /** Raised on impossible split options or inconsistent metadata; the message names the function and the problem. */
-export class SplitError extends Error {
+export class SplitError extends CamDmriError {
   constructor(message: string) {
-    super(message);
+    super(...CamDmriError.split(message, "split"));
+    this.message = message; // unchanged when it has no "source: " prefix
     this.name = "SplitError";
   }
 }

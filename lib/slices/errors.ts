@@ -4,8 +4,10 @@
  * @module
  */
 
+import { CamDmriError } from "../errors.ts";
+
 /** Raised when a volume cannot be sliced or slice maps cannot be put back into a volume. */
-export class SliceError extends Error {
+export class SliceError extends CamDmriError {
   /**
    * Build the error; the message is "`input`: `reason`".
    *
@@ -13,7 +15,7 @@ export class SliceError extends Error {
    * @param reason What is wrong with it, in words a user can act on.
    */
   constructor(readonly input: string, reason: string) {
-    super(`${input}: ${reason}`);
+    super(input, reason);
     this.name = "SliceError";
   }
 }

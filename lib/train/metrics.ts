@@ -5,11 +5,13 @@
  *
  * @module
  */
+import { CamDmriError } from "../errors.ts";
 
 /** Raised when a metric is undefined for its input (e.g. AP without positives) or inputs disagree in length. */
-export class MetricError extends Error {
+export class MetricError extends CamDmriError {
   constructor(message: string) {
-    super(message);
+    super(...CamDmriError.split(message, "metric"));
+    this.message = message; // unchanged when it has no "source: " prefix
     this.name = "MetricError";
   }
 }

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { CamDmriError } from "../errors.ts";
 import * as tf from "../tf.ts";
 
 /** Adam (Kingma & Ba, 2015) options. */
@@ -87,9 +88,10 @@ export interface Optimizer {
 }
 
 /** Raised on an unknown optimizer or a state that does not belong to it. */
-export class OptimizerError extends Error {
+export class OptimizerError extends CamDmriError {
   constructor(message: string) {
-    super(message);
+    super(...CamDmriError.split(message, "optimizer"));
+    this.message = message; // unchanged when it has no "source: " prefix
     this.name = "OptimizerError";
   }
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { CamDmriError } from "../errors.ts";
 
 /** A schedule's shape. Epochs may be fractional. */
 export type ScheduleOptions =
@@ -27,9 +28,10 @@ export interface LearningRateOptions {
 }
 
 /** Raised on an unknown schedule or impossible schedule options. */
-export class ScheduleError extends Error {
+export class ScheduleError extends CamDmriError {
   constructor(message: string) {
-    super(message);
+    super(...CamDmriError.split(message, "schedule"));
+    this.message = message; // unchanged when it has no "source: " prefix
     this.name = "ScheduleError";
   }
 }

@@ -4,8 +4,10 @@
  * @module
  */
 
+import { CamDmriError } from "../errors.ts";
+
 /** Raised when an image, chart spec or render request cannot be honoured. */
-export class VizError extends Error {
+export class VizError extends CamDmriError {
   /**
    * Build the error; the message is "`input`: `reason`".
    *
@@ -13,7 +15,7 @@ export class VizError extends Error {
    * @param reason What is wrong, in words a user can act on.
    */
   constructor(readonly input: string, reason: string) {
-    super(`${input}: ${reason}`);
+    super(input, reason);
     this.name = "VizError";
   }
 }
