@@ -3,7 +3,8 @@
  *
  * - {@linkcode train}: Adam / SGD+momentum, constant / step / cosine learning rate with warm-up, weight decay,
  *   class weights, seeded augmentation and dropout, validation, early stopping, one atomic checkpoint per epoch
- *   and exact resume; metrics per epoch to `onEpoch`.
+ *   and exact resume; metrics per epoch to `onEpoch`. The loop is small; checkpoints, early stopping, progress
+ *   and aborting are {@linkcode TrainCallback}s (lib/train/callbacks.ts), and `callbacks` adds yours.
  * - {@linkcode evaluate}: accuracy, top-1/top-5 error, confusion matrix, per-class precision/recall, PR and ROC
  *   curves with AP and AUC, per-sample probabilities.
  * - Pure metrics over typed arrays (`metrics.ts`), optimizers with saveable state, schedules, checkpoints,
@@ -27,6 +28,18 @@ export {
   type TrainOptions,
   type TrainResult,
 } from "./train.ts";
+export {
+  abortOn,
+  type BatchEnd,
+  checkpoints,
+  type CheckpointsOptions,
+  earlyStopping,
+  progressBar,
+  stoppingState,
+  type StopReason,
+  type TrainCallback,
+  type TrainContext,
+} from "./callbacks.ts";
 export { evaluate, type EvaluateOptions, type Evaluation, type OneVsRest } from "./evaluate.ts";
 export { TrainError } from "./errors.ts";
 export { type CrossEntropyOptions, softmaxCrossEntropy } from "./loss.ts";

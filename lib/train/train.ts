@@ -3,6 +3,9 @@
  * warm-up, weight decay, class weights, seeded augmentation and dropout, validation and early stopping, a
  * checkpoint per epoch and exact resume.
  *
+ * The loop steps through batches and epochs; checkpoints, early stopping, progress, aborting and `onEpoch` are
+ * callbacks (lib/train/callbacks.ts), built from the options, and `callbacks` adds more.
+ *
  * Determinism: one {@linkcode Rng} seeded by `seed` draws, per epoch, the seed of the shuffle order and
  * augmentation ({@linkcode batches}) and the seed of a per-epoch generator that gives every batch's forward pass
  * its `ApplyOptions.seed` (for dropout masks). Its state is saved with each checkpoint, so training N epochs straight and
@@ -14,33 +17,25 @@ import * as tf from "../tf.ts";
 import { type AugmentOptions, batchCount, batches, type Dataset, Rng } from "../data/mod.ts";
 import type { ApplyOptions, CamModel } from "../models/model.ts";
 import { batchTensor, checkBatch, forEachLogits } from "./_forward.ts";
+import { assignVariables } from "./_variables.ts";
 import {
-  type Checkpoint,
-  checkpointName,
-  type EpochMetrics,
-  latestCheckpoint,
-  listCheckpoints,
-  readCheckpoint,
-  writeCheckpoint,
-} from "./checkpoint.ts";
+  abortOn,
+  type BatchEnd,
+  checkpoints,
+  earlyStopping as earlyStoppingCallback,
+  type EarlyStoppingOptions,
+  progressBar,
+  type StopReason,
+  type TrainCallback,
+  type TrainContext,
+} from "./callbacks.ts";
+import { type EpochMetrics, latestCheckpoint, listCheckpoints, readCheckpoint } from "./checkpoint.ts";
 import { TrainError } from "./errors.ts";
 import { softmaxCrossEntropy } from "./loss.ts";
 import { crossEntropy } from "./metrics.ts";
-import { createOptimizer, type NamedArray, type OptimizerOptions } from "./optimizer.ts";
-import { Progress, type ProgressOptions } from "./progress.ts";
+import { createOptimizer, type OptimizerOptions } from "./optimizer.ts";
+import type { ProgressOptions } from "./progress.ts";
 import { learningRateAt, type ScheduleOptions } from "./schedule.ts";
-
-/** Early stopping on a validation metric. */
-export interface EarlyStoppingOptions {
-  /** Metric to watch. @default "valLoss" */
-  monitor?: "valLoss" | "valAccuracy";
-  /** Epochs without improvement before stopping. @default 5 */
-  patience?: number;
-  /** Smallest change that counts as improvement. @default 0 */
-  minDelta?: number;
-  /** At the end, put back the weights of the best epoch. @default false */
-  restoreBest?: boolean;
-}
 
 /** What {@linkcode TrainOptions.onEpoch} receives besides the metrics. */
 export interface EpochInfo {
@@ -93,6 +88,8 @@ export interface TrainOptions {
   resume?: boolean | string;
   /** Called after each epoch (after its checkpoint is written). */
   onEpoch?: (metrics: EpochMetrics, info: EpochInfo) => void | Promise<void>;
+  /** More callbacks, run after the built-in ones (see lib/train/callbacks.ts). @default [] */
+  callbacks?: TrainCallback[];
   /** Stops training between batches; the epoch in progress is discarded (resume from the last checkpoint). */
   signal?: AbortSignal;
   /** Progress display per epoch; true = auto mode. @default false */
@@ -108,48 +105,11 @@ export interface TrainResult {
   /** Epochs completed. */
   epochs: number;
   /** Why training ended. */
-  stopReason: "completed" | "early-stopping" | "aborted";
+  stopReason: StopReason;
   /** Epoch with the best monitored value (early stopping only), else null. */
   bestEpoch: number | null;
   /** Epoch of the checkpoint training resumed from, else null. */
   resumedFrom: number | null;
-}
-
-/** Read variables into named arrays (await data(): works on every backend). */
-async function readVariables(vars: Record<string, tf.Variable>): Promise<Record<string, NamedArray>> {
-  const out: Record<string, NamedArray> = {};
-  for (const key of Object.keys(vars).sort()) {
-    const v = vars[key];
-    if (v.dtype !== "float32") {
-      throw new TrainError(`checkpoint: variable ${key} is ${v.dtype}, only float32 is saved`);
-    }
-    out[key] = { shape: [...v.shape], values: (await v.data()) as Float32Array };
-  }
-  return out;
-}
-
-function assignVariables(
-  where: string,
-  vars: Record<string, tf.Variable>,
-  saved: Record<string, NamedArray>,
-): void {
-  const names = Object.keys(vars).sort(), savedNames = Object.keys(saved).sort();
-  const missing = names.filter((n) => !(n in saved)), extra = savedNames.filter((n) => !(n in vars));
-  if (missing.length || extra.length) {
-    throw new TrainError(
-      `${where}: variables do not match the model (missing: ${missing.join(", ") || "none"}; ` +
-        `unknown: ${extra.join(", ") || "none"})`,
-    );
-  }
-  for (const n of names) {
-    const { shape, values } = saved[n];
-    if (shape.join("x") !== vars[n].shape.join("x")) {
-      throw new TrainError(
-        `${where}: variable ${n} has shape ${shape.join("x")}, model has ${vars[n].shape.join("x")}`,
-      );
-    }
-    tf.tidy(() => vars[n].assign(tf.tensor(values, shape, "float32")));
-  }
 }
 
 /** tf.variableGrads, with a hint when TensorFlow.js's gradients were never registered. */
@@ -162,37 +122,12 @@ function gradients(
   } catch (error) {
     if (/gradient function not found/.test((error as Error).message)) {
       throw new TrainError(
-        `train: ${(error as Error).message}; TensorFlow.js's gradients are registered by lib/backend: ` +
-          "call initBackend() before training",
+        `train: ${(error as Error).message}; TensorFlow.js's gradients are registered by lib/tf.ts: ` +
+          "import TensorFlow.js through it",
       );
     }
     throw error;
   }
-}
-
-interface StoppingState {
-  best: number;
-  bestEpoch: number | null;
-  wait: number;
-}
-
-/** Early-stopping state after `history` (recomputed on resume, so it needs no storage of its own). */
-function stoppingState(history: readonly EpochMetrics[], options: EarlyStoppingOptions): StoppingState {
-  const { monitor = "valLoss", minDelta = 0 } = options;
-  const lower = monitor === "valLoss";
-  const state: StoppingState = { best: lower ? Infinity : -Infinity, bestEpoch: null, wait: 0 };
-  for (const m of history) {
-    const value = m[monitor];
-    if (value === undefined) throw new TrainError(`earlyStopping: epoch ${m.epoch} has no ${monitor}`);
-    if (lower ? value < state.best - minDelta : value > state.best + minDelta) {
-      state.best = value;
-      state.bestEpoch = m.epoch;
-      state.wait = 0;
-    } else {
-      state.wait++;
-    }
-  }
-  return state;
 }
 
 /**
@@ -261,16 +196,13 @@ export async function train(
     options.weightDecay !== undefined ? { ...base, weightDecay: options.weightDecay } : base,
   );
   const rng = new Rng(seed);
-  let history: EpochMetrics[] = [];
+  const history: EpochMetrics[] = [];
   let resumedFrom: number | null = null;
   const varKey = new Map(Object.entries(model.trainable).map(([k, v]) => [v.name, k]));
   const varList = Object.values(model.trainable);
-  const info = { ...options.info, model: model.config };
   const numClasses = model.config.numClasses;
-  let bestSnapshot: Record<string, NamedArray> | null = null;
 
   try {
-    // ---- resume ----
     if (resume) {
       if (resume === true && !checkpointDir) throw new TrainError("train: resume: true needs checkpointDir");
       const path = typeof resume === "string" ? resume : await latestCheckpoint(checkpointDir!);
@@ -280,7 +212,7 @@ export async function train(
         assignVariables(path, model.state, ckpt.state);
         optimizer.setWeights(ckpt.optimizer);
         rng.setState(ckpt.rngState);
-        history = ckpt.history;
+        history.push(...ckpt.history);
         resumedFrom = ckpt.epoch;
       }
     }
@@ -290,33 +222,54 @@ export async function train(
           "or use an empty directory",
       );
     }
-    let stopping = earlyStopping ? stoppingState(history, earlyStopping) : null;
-    const stopped = () => earlyStopping && stopping && stopping.wait >= (earlyStopping.patience ?? 5);
-    let stopReason: TrainResult["stopReason"] = stopped() ? "early-stopping" : "completed";
+    const callbacks: TrainCallback[] = [
+      ...(signal ? [abortOn(signal)] : []),
+      ...(progress ? [progressBar(progress === true ? {} : progress)] : []),
+      ...(earlyStopping ? [earlyStoppingCallback(earlyStopping, checkpointDir)] : []),
+      ...(checkpointDir
+        ? [
+          checkpoints(checkpointDir, {
+            keep: keepCheckpoints,
+            info: { ...options.info, model: model.config },
+          }),
+        ]
+        : []),
+      ...(onEpoch
+        ? [{
+          onEpochEnd: (m: EpochMetrics, c: TrainContext) =>
+            onEpoch(m, { model, history, checkpoint: c.checkpoint }),
+        }]
+        : []),
+      ...(options.callbacks ?? []),
+    ];
+    const ctx: TrainContext = {
+      model,
+      data,
+      epochs,
+      stepsPerEpoch,
+      valBatches: data.val ? batchCount(data.val.size, { batchSize: evalBatchSize }) : 0,
+      history,
+      optimizer,
+      rng,
+      stopReason: null,
+      stop(reason) {
+        if (ctx.stopReason !== "aborted") ctx.stopReason = reason;
+      },
+      bestEpoch: null,
+    };
+    for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
 
-    // ---- epochs ----
-    for (let epoch = history.length + 1; epoch <= epochs && stopReason === "completed"; epoch++) {
-      if (signal?.aborted) {
-        stopReason = "aborted";
-        break;
-      }
+    for (let epoch = history.length + 1; epoch <= epochs && ctx.stopReason === null; epoch++) {
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
+      if (ctx.stopReason === "aborted") break;
       const started = performance.now();
       const epochSeed = rng.seed();
       const forwardRng = new Rng(rng.seed());
-      const valBatches = data.val ? batchCount(data.val.size, { batchSize: evalBatchSize }) : 0;
-      const bar = progress
-        ? new Progress(stepsPerEpoch + valBatches, {
-          ...(progress === true ? {} : progress),
-          label: `epoch ${epoch}/${epochs}`,
-        })
-        : null;
       let lossSum = 0, correct = 0, seen = 0, lr = learningRate;
       let batchIndex = 0;
       for (const batch of batches(data.train, { batchSize, shuffle, seed: epochSeed, augment, dropLast })) {
-        if (signal?.aborted) {
-          stopReason = "aborted";
-          break;
-        }
+        for (const cb of callbacks) cb.onBatchBegin?.(epoch, ctx);
+        if (ctx.stopReason === "aborted") break;
         checkBatch("train", model, batch);
         lr = learningRateAt(optimizer.iteration, {
           learningRate,
@@ -354,10 +307,11 @@ export async function train(
         lossSum += loss * batch.size;
         correct += hits;
         seen += batch.size;
+        const end: BatchEnd = { epoch, index: batchIndex, loss: lossSum / seen, accuracy: correct / seen };
+        for (const cb of callbacks) cb.onBatchEnd?.(end, ctx);
         batchIndex++;
-        bar?.tick(1, `loss ${(lossSum / seen).toFixed(4)} acc ${(correct / seen).toFixed(3)}`);
       }
-      if (stopReason === "aborted") break;
+      if (ctx.stopReason === "aborted") break;
 
       const metrics: EpochMetrics = {
         epoch,
@@ -382,7 +336,7 @@ export async function train(
               }
               if (best === batch.labels[i]) valCorrect++;
             }
-            bar?.tick(1);
+            for (const cb of callbacks) cb.onValidationBatchEnd?.(epoch, ctx);
           },
         });
         metrics.valLoss = weight > 0 ? sum / weight : 0;
@@ -390,68 +344,20 @@ export async function train(
       }
       metrics.seconds = (performance.now() - started) / 1000;
       history.push(metrics);
-      bar?.finish(
-        `loss ${metrics.loss.toFixed(4)} acc ${metrics.accuracy.toFixed(3)}` +
-          (data.val
-            ? ` val_loss ${metrics.valLoss!.toFixed(4)} val_acc ${metrics.valAccuracy!.toFixed(3)}`
-            : ""),
-      );
-
-      if (earlyStopping) {
-        stopping = stoppingState(history, earlyStopping);
-        if (earlyStopping.restoreBest && stopping.bestEpoch === epoch) {
-          bestSnapshot = await readVariables(model.trainable);
-        }
-        if (stopped()) stopReason = "early-stopping";
-      }
-
-      let checkpointPath: string | undefined;
-      if (checkpointDir) {
-        const checkpoint: Checkpoint = {
-          epoch,
-          rngState: rng.getState(),
-          history,
-          weights: await readVariables(model.trainable),
-          state: await readVariables(model.state),
-          optimizer: await optimizer.getWeights(),
-          info,
-        };
-        checkpointPath = await writeCheckpoint(checkpointDir, checkpoint);
-        if (keepCheckpoints !== undefined) {
-          await pruneCheckpoints(checkpointDir, keepCheckpoints, stopping?.bestEpoch);
-        }
-      }
-      await onEpoch?.(metrics, { model, history, checkpoint: checkpointPath });
+      for (const cb of callbacks) await cb.onEpochEnd?.(metrics, ctx);
     }
-
-    // ---- restore best ----
-    const bestEpoch = stopping?.bestEpoch ?? null;
-    if (earlyStopping && earlyStopping.restoreBest && bestEpoch !== null && bestEpoch !== history.length) {
-      if (!bestSnapshot && checkpointDir) {
-        const path = `${checkpointDir}/${checkpointName(bestEpoch)}`;
-        bestSnapshot = (await readCheckpoint(path)).weights;
-      }
-      if (!bestSnapshot) {
-        throw new TrainError(
-          `train: restoreBest: weights of epoch ${bestEpoch} are neither in memory nor checkpointed`,
-        );
-      }
-      assignVariables(`best epoch ${bestEpoch}`, model.trainable, bestSnapshot);
-    }
-    return { history, epochs: history.length, stopReason, bestEpoch, resumedFrom };
+    ctx.stopReason ??= "completed";
+    for (const cb of callbacks) await cb.onTrainEnd?.(ctx);
+    return {
+      history,
+      epochs: history.length,
+      stopReason: ctx.stopReason,
+      bestEpoch: ctx.bestEpoch,
+      resumedFrom,
+    };
   } finally {
     optimizer.dispose();
   }
 }
 
-/** Remove all but the newest `keep` checkpoints (and the best epoch's). */
-async function pruneCheckpoints(
-  dir: string,
-  keep: number,
-  bestEpoch: number | null | undefined,
-): Promise<void> {
-  const epochs = await listCheckpoints(dir);
-  for (const e of epochs.slice(0, Math.max(0, epochs.length - keep))) {
-    if (e !== bestEpoch) await Deno.remove(`${dir}/${checkpointName(e)}`).catch(() => {});
-  }
-}
+export type { EarlyStoppingOptions };
