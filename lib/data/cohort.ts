@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { CamDmriError } from "../errors.ts";
 import { parseHeader } from "../nifti/header.ts";
 import { parseBvals, parseBvecs } from "../dmri/gradients.ts";
 
@@ -108,11 +109,11 @@ export interface LoadCohortOptions {
 }
 
 /** Raised when a cohort cannot be loaded; the message starts with the folder or file. */
-export class CohortError extends Error {
-  /** The problems found (with `onProblem: "fail"`). */
+export class CohortError extends CamDmriError {
+  /** The problems found (with `onProblem: "fail"`, or when too few subjects are usable). */
   readonly problems: CohortProblem[];
   constructor(source: string, reason: string, problems: CohortProblem[] = []) {
-    super(`${source}: ${reason}`);
+    super(source, reason);
     this.name = "CohortError";
     this.problems = problems;
   }

@@ -17,12 +17,16 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { CamDmriError } from "../errors.ts";
 
 /** A file that is unreadable, cannot be parsed, or fails its checksum; the message starts with the file. */
-export class IntegrityError extends Error {
-  constructor(readonly file: string, readonly reason: string, options?: ErrorOptions) {
-    super(`${file}: ${reason}`, options);
+export class IntegrityError extends CamDmriError {
+  /** The damaged file (the error's `source`). */
+  readonly file: string;
+  constructor(file: string, reason: string, options?: ErrorOptions) {
+    super(file, reason, options);
     this.name = "IntegrityError";
+    this.file = file;
   }
 }
 

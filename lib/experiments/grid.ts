@@ -5,10 +5,12 @@
  * @module
  */
 
+import { CamDmriError } from "../errors.ts";
+
 /** Errors in a grid config: names the config and the problem. */
-export class GridError extends Error {
-  constructor(readonly source: string, reason: string) {
-    super(`${source}: ${reason}`);
+export class GridError extends CamDmriError {
+  constructor(source: string, reason: string) {
+    super(source, reason);
     this.name = "GridError";
   }
 }

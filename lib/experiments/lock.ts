@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { CamDmriError } from "../errors.ts";
 
 /** What a lock file holds. */
 export interface LockOwner {
@@ -65,10 +66,13 @@ export interface LockOptions {
 }
 
 /** Lock failures that are not "held by someone else": the message names the lock file. */
-export class LockError extends Error {
-  constructor(readonly file: string, reason: string, options?: ErrorOptions) {
-    super(`${file}: ${reason}`, options);
+export class LockError extends CamDmriError {
+  /** The lock file (the error's `source`). */
+  readonly file: string;
+  constructor(file: string, reason: string, options?: ErrorOptions) {
+    super(file, reason, options);
     this.name = "LockError";
+    this.file = file;
   }
 }
 

@@ -15,6 +15,7 @@
  * @module
  */
 import type { RngState } from "../data/mod.ts";
+import { CamDmriError } from "../errors.ts";
 import { atomicWrite, sha256Hex } from "../experiments/atomic.ts";
 import type { NamedArray, OptimizerWeights } from "./optimizer.ts";
 
@@ -55,10 +56,13 @@ export interface Checkpoint {
 }
 
 /** Raised on unreadable or incompatible checkpoints; the message names the file. */
-export class CheckpointError extends Error {
-  constructor(readonly file: string, reason: string) {
-    super(`${file}: ${reason}`);
+export class CheckpointError extends CamDmriError {
+  /** The checkpoint file (the error's `source`). */
+  readonly file: string;
+  constructor(file: string, reason: string) {
+    super(file, reason);
     this.name = "CheckpointError";
+    this.file = file;
   }
 }
 

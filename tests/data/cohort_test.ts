@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { CohortError, loadCohort } from "../../lib/data/cohort.ts";
+import { CamDmriError } from "../../lib/errors.ts";
 import { writeNifti } from "../../lib/nifti/write.ts";
 import { volumeFrom } from "../../lib/nifti/volume_from.ts";
 
@@ -158,7 +159,8 @@ Deno.test("loadCohort", async (t) => {
       assert.match(full.problems[0].reason, /^unreadable NIfTI|^truncated image/);
       // Asked for at least one subject: a typed error naming the folder, not an empty cohort.
       await assert.rejects(loadCohort(dir, { check: "full", minSubjects: 1 }), (e: unknown) => {
-        assert.ok(e instanceof CohortError);
+        assert.ok(e instanceof CohortError && e instanceof CamDmriError);
+        assert.equal(e.source, dir);
         assert.match(
           e.message,
           new RegExp(`^${dir}: no usable subjects \\(1 problem\\(s\\), first: A: ${acq}/data\\.nii\\.gz: `),

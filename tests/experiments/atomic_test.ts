@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { CamDmriError } from "../../lib/errors.ts";
 import {
   atomicWriteSealedJson,
   checkDigest,
   digestBytes,
   digestFile,
+  IntegrityError,
   readJsonIfExists,
   readSealedJson,
   sealJson,
@@ -73,6 +75,18 @@ Deno.test("checked files", async (t) => {
     await assert.rejects(readSealedJson(path), { message: /no checksum field/ });
     assert.deepEqual(await readSealedJson(path, { allowUnsealed: true }), { id: "c" });
     assert.equal(await readSealedJson(`${dir}/missing.json`), undefined);
+  });
+
+  await t.step("IntegrityError is a CamDmriError: source = the file", () => {
+    const e = new IntegrityError("a/m.json", "checksum mismatch");
+    assert.ok(e instanceof CamDmriError);
+    assert.deepEqual([e.name, e.message, e.file, e.source, e.reason], [
+      "IntegrityError",
+      "a/m.json: checksum mismatch",
+      "a/m.json",
+      "a/m.json",
+      "checksum mismatch",
+    ]);
   });
 
   await t.step("readJsonIfExists names a truncated file instead of a bare SyntaxError", async () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { CamDmriError } from "../../lib/errors.ts";
 import { expandGrid, GridError, loadGrid } from "../../lib/experiments/mod.ts";
 
 Deno.test("expandGrid", async (t) => {
@@ -38,6 +39,9 @@ Deno.test("expandGrid", async (t) => {
       () => expandGrid({ name: "g", datasets: ["d"], models: ["m"], pooling: ["avg" as "gap"] }),
       GridError,
     );
+    const e = new GridError("grid g", "bad");
+    assert.ok(e instanceof CamDmriError);
+    assert.deepEqual([e.source, e.reason], ["grid g", "bad"]);
     const dir = await Deno.makeTempDir();
     await Deno.writeTextFile(`${dir}/bad.json`, "{ nope");
     await assert.rejects(loadGrid(`${dir}/bad.json`), {

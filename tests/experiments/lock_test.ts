@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { CamDmriError } from "../../lib/errors.ts";
 import {
   hostName,
   type Lock,
@@ -166,9 +167,12 @@ Deno.test("locks", async (t) => {
         null,
       );
       assert.equal(polls, 3);
-      await assert.rejects(waitLock(path, { pollSeconds: 0.01, timeoutSeconds: 0.05 }), {
-        name: "LockError",
-        message: new RegExp(`^${path}: still held after 0.05 s by pid ${Deno.pid} on `),
+      await assert.rejects(waitLock(path, { pollSeconds: 0.01, timeoutSeconds: 0.05 }), (e: unknown) => {
+        assert.ok(e instanceof CamDmriError);
+        assert.equal(e.name, "LockError");
+        assert.equal(e.source, path);
+        assert.match(e.message, new RegExp(`^${path}: still held after 0.05 s by pid ${Deno.pid} on `));
+        return true;
       });
       setTimeout(() => lock.release(), 50);
       const next = await waitLock(path, { pollSeconds: 0.01 });

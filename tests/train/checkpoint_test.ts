@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { CamDmriError } from "../../lib/errors.ts";
 import {
   type Checkpoint,
   decodeCheckpoint,
@@ -95,6 +96,14 @@ Deno.test("checkpoints", async (t) => {
     await assert.rejects(readCheckpoint(`${dir}/epoch-0003.ckpt`), {
       name: "CheckpointError",
       message: `${dir}/epoch-0003.ckpt: not a cam-dmri checkpoint (10 bytes: truncated)`,
+    });
+    await assert.rejects(readCheckpoint(`${dir}/epoch-0001.ckpt`), (e: unknown) => {
+      assert.ok(e instanceof CamDmriError);
+      assert.deepEqual([e.source, e.reason], [
+        `${dir}/epoch-0001.ckpt`,
+        "not a cam-dmri checkpoint (bad magic)",
+      ]);
+      return true;
     });
     await assert.rejects(readCheckpoint(`${dir}/nope.ckpt`), {
       name: "CheckpointError",
