@@ -52,6 +52,14 @@ export function datatypeByName(name: string): DatatypeInfo | undefined {
   return BY_NAME.get(name);
 }
 
+/** Smallest and largest value of an integer datatype (uint/int kinds), or undefined for the others. */
+export function integerRange(dt: DatatypeInfo): [number, number] | undefined {
+  const bits = dt.elementBytes * 8;
+  if (dt.kind === "uint") return [0, 2 ** bits - 1];
+  if (dt.kind === "int") return [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1];
+  return undefined;
+}
+
 /** Typed array constructor for a plain numeric datatype name. */
 export type NumericArrayConstructor =
   | Uint8ArrayConstructor

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { memorySource, type Source } from "./_source.ts";
 import { NiftiError } from "./errors.ts";
 
 /** Every field of a NIfTI-1 or NIfTI-2 header, as numbers and strings (int64 fields as numbers). */
@@ -339,22 +340,80 @@ export function parseExtensions(
   littleEndian: boolean,
   file = "<bytes>",
 ): NiftiExtension[] {
-  const out: NiftiExtension[] = [];
-  if (start + 4 > end || start + 4 > bytes.length || bytes[start] === 0) return out;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  let at = start + 4;
-  end = Math.min(end, bytes.length);
+  const stop = Math.max(start, Math.min(end, bytes.length));
+  const source = memorySource(bytes.subarray(Math.min(start, stop), stop));
+  return readExtensions(source, { start, end, littleEndian }, { file }).extensions;
+}
+
+/** Where the extensions lie, for {@link readExtensions}. */
+export interface ExtensionSpan {
+  /** Byte of the file the source is at: the flag bytes right after the header (348 or 540). */
+  start: number;
+  /** First byte the extensions may not reach: vox_offset, or Infinity for a pair's .hdr. */
+  end: number;
+  /** Byte order of esize and ecode (the header's). */
+  littleEndian: boolean;
+}
+
+/** Options of {@link readExtensions}. */
+export interface ReadExtensionsOptions {
+  /** Name used in error messages. @default "<bytes>" */
+  file?: string;
+  /** Most payload bytes the extensions may hold in all. @default Infinity */
+  maxBytes?: number;
+}
+
+/**
+ * Read header extensions from `source`, positioned at byte `span.start` of the file (the flag bytes),
+ * taking nothing at or past byte `span.end` (vox_offset; Infinity for a pair's .hdr, which ends with
+ * its file). Reads exactly what it parses: the flag, then each esize/ecode pair and payload, stopping at
+ * an all-zero pair, at `end` or where the source ends; returns the extensions and the byte reached.
+ * A payload is allocated only when the source can still hold it.
+ *
+ * @throws {NiftiError} when an extension's esize is below 8 or runs past `end` or the data, or when
+ * the payloads would exceed `maxBytes`.
+ */
+export function readExtensions(
+  source: Source,
+  span: ExtensionSpan,
+  options: ReadExtensionsOptions = {},
+): { extensions: NiftiExtension[]; at: number } {
+  const { start, end, littleEndian } = span;
+  const { file = "<bytes>", maxBytes = Infinity } = options;
+  const extensions: NiftiExtension[] = [];
+  if (start + 4 > end) return { extensions, at: start };
+  const flag = new Uint8Array(4);
+  const got = source.read(flag);
+  let at = start + got;
+  if (got < 4 || flag[0] === 0) return { extensions, at };
+  const pair = new Uint8Array(8);
+  const view = new DataView(pair.buffer);
+  let held = 0;
   while (at + 8 <= end) {
-    const esize = view.getInt32(at, littleEndian);
-    const code = view.getInt32(at + 4, littleEndian);
+    const n = source.read(pair);
+    at += n;
+    if (n < 8) break;
+    const esize = view.getInt32(0, littleEndian);
+    const code = view.getInt32(4, littleEndian);
     if (esize === 0 && code === 0) break; // zero padding up to vox_offset
-    if (esize < 8 || at + esize > end) {
-      throw new NiftiError(file, `header extension at byte ${at} has invalid size ${esize}`);
+    const from = at - 8;
+    const invalid = () => new NiftiError(file, `header extension at byte ${from} has invalid size ${esize}`);
+    if (esize < 8 || from + esize > end || source.remaining().bytes < esize - 8) throw invalid();
+    held += esize - 8;
+    if (held > maxBytes) {
+      throw new NiftiError(file, `header extensions hold more than maxBytes (${maxBytes} bytes)`);
     }
-    let stop = at + esize;
-    while (stop > at + 8 && bytes[stop - 1] === 0) stop--; // trailing NULs are padding, as nibabel strips them
-    out.push({ code, label: EXTENSION_LABELS[code] ?? "unknown", data: bytes.slice(at + 8, stop) });
-    at += esize;
+    const data = new Uint8Array(esize - 8);
+    const k = source.read(data);
+    at += k;
+    if (k < data.length) throw invalid();
+    let stop = data.length;
+    while (stop > 0 && data[stop - 1] === 0) stop--; // trailing NULs are padding, as nibabel strips them
+    extensions.push({
+      code,
+      label: EXTENSION_LABELS[code] ?? "unknown",
+      data: stop === data.length ? data : data.slice(0, stop),
+    });
   }
-  return out;
+  return { extensions, at };
 }

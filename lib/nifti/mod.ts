@@ -10,6 +10,9 @@
  *   and qform; reading back gives the same data, affine, shape and datatype.
  * - {@link volumeFrom} builds a Volume in code; {@link voxelToWorld}, {@link worldToVoxel} and
  *   {@link axisCodes} work on its affine.
+ * - Reads are bounded: an image over `maxBytes` ({@link DEFAULT_MAX_BYTES}, 8 GiB, by default) is refused
+ *   before it is read, a gzip stream inflates no further than the header's declared size, and bytes
+ *   the reader does not keep (before vox_offset, after the image) are skipped, never held.
  * - Every failure is a {@link NiftiError} whose message starts with the file name.
  *
  * @example
@@ -24,7 +27,15 @@
 export type { Volume, VoxelArray } from "./volume.ts";
 export { NiftiError } from "./errors.ts";
 export { enableMemoryTuning, memoryStats } from "./_alloc.ts";
-export { decodeNifti, type NiftiInfo, readNifti, readNiftiHeader, type ReadNiftiOptions } from "./read.ts";
+export {
+  decodeNifti,
+  DEFAULT_MAX_BYTES,
+  type NiftiInfo,
+  readNifti,
+  readNiftiHeader,
+  type ReadNiftiHeaderOptions,
+  type ReadNiftiOptions,
+} from "./read.ts";
 export { encodeNifti, writeNifti, type WriteNiftiOptions } from "./write.ts";
 export { volumeFrom, type VolumeFromOptions } from "./volume_from.ts";
 export {

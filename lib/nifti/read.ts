@@ -5,23 +5,39 @@
  * @module
  */
 
-import { arrayConstructor, datatypeByCode, type DatatypeInfo, datatypeOfArray } from "./_datatypes.ts";
+import {
+  arrayConstructor,
+  datatypeByCode,
+  type DatatypeInfo,
+  datatypeOfArray,
+  integerRange,
+} from "./_datatypes.ts";
 import { complexMagnitude, decodeRaw, HOST_LITTLE_ENDIAN, scaleInto, swapBytes } from "./_decode.ts";
 import { giveScratch, takeScratch } from "./_scratch.ts";
-import { fileSource, gunzipAll, gunzipSource, isGzip, memorySource, type Source } from "./_source.ts";
+import { fileSource, gunzipFile, gunzipSource, isGzip, memorySource, type Source } from "./_source.ts";
 import { allocArray, type ArrayCtor, expectArray } from "./_alloc.ts";
 import { exactAffine } from "./_exact_affine.ts";
 import { headerAffine } from "./affine.ts";
 import { NiftiError } from "./errors.ts";
-import { type NiftiExtension, type NiftiHeader, parseExtensions, parseHeader } from "./header.ts";
+import { type NiftiExtension, type NiftiHeader, parseHeader, readExtensions, sniffHeader } from "./header.ts";
 import type { Volume, VoxelArray } from "./volume.ts";
+
+/**
+ * Default of the readers' `maxBytes`: 8 GiB, over twice the largest image a diffusion study here
+ * reads (an HCP-style 4-D series in float32 is about 4.2 GB), small enough that a forged header or a
+ * gzip bomb stops well before it exhausts a workstation's memory.
+ */
+export const DEFAULT_MAX_BYTES = 8 * 1024 ** 3;
 
 /** Options of {@link readNifti} and {@link decodeNifti}. */
 export interface ReadNiftiOptions {
   /**
    * Element type of `data`. "auto" keeps the stored type, or gives float32 when scl_slope scaling
-   * applies (float64 for float64 data); "float32"/"float64" always convert, like nibabel's
-   * `get_fdata(dtype=...)`. @default "auto"
+   * applies, and float64 where float32 would overflow: for float64 data, for integer data whose
+   * type's range scaled exceeds float32 (nibabel's `int_scinter_ftype` rule, e.g. int16 with
+   * scl_slope 1e38), and for float32 data when a scaled value would. "float32"/"float64" always
+   * convert, like nibabel's `get_fdata(dtype=...)` (float32 then gives ±Infinity where a value
+   * overflows, as numpy does). @default "auto"
    */
   dtype?: "auto" | "float32" | "float64";
   /**
@@ -37,14 +53,30 @@ export interface ReadNiftiOptions {
   /** Name used in error messages when reading from bytes. @default "<bytes>" */
   name?: string;
   /**
-   * Memory tuning for image arrays of 2 MiB or more when FFI is allowed on Linux with glibc (see
-   * lib/nifti/_alloc.ts): glibc keeps freed blocks under 32 MiB mapped for reuse (a process-wide
-   * `mallopt`, done once; `CAM_MALLOPT=off` skips it), a read of 2–32 MiB prompts V8 to collect the
-   * images earlier reads dropped so that their memory is reused, and the array's aligned 2 MiB span
-   * is marked for transparent huge pages. The array is always plain (byteOffset 0, its own buffer);
-   * false skips all of it. Values are the same either way. @default true
+   * Memory tuning for image arrays of 2 MiB or more, once the program has opted in with
+   * `enableMemoryTuning()` (FFI on Linux with glibc; see lib/nifti/_alloc.ts): a read of 2–32 MiB
+   * prompts V8 to collect the images earlier reads dropped so that their memory is reused, and the
+   * array's aligned 2 MiB span is marked for transparent huge pages. The array is always plain
+   * (byteOffset 0, its own buffer); false skips all of it for this read. Values are the same either
+   * way. @default true
    */
   hugePages?: boolean;
+  /**
+   * Most bytes the image may take: its declared size (dims × bytes per voxel) as stored, and as
+   * returned when converted to a wider type; separately, the most bytes all header extensions may
+   * hold. A larger image is a NiftiError before anything of it is read or inflated; a gzip stream
+   * inflates at most the declared size (plus 1 MiB looking for its trailer), whatever
+   * its trailer claims. `Infinity` lifts the limit. @default DEFAULT_MAX_BYTES (8 GiB)
+   */
+  maxBytes?: number;
+}
+
+/** Options of {@link readNiftiHeader}. */
+export interface ReadNiftiHeaderOptions {
+  /** Name used in error messages when reading from bytes. @default "<bytes>" */
+  name?: string;
+  /** Most bytes all header extensions may hold (see {@link ReadNiftiOptions.maxBytes}). @default DEFAULT_MAX_BYTES */
+  maxBytes?: number;
 }
 
 /** The unit names nibabel uses for xyzt_units codes. */
@@ -61,6 +93,13 @@ const UNIT_NAMES: Record<number, string> = {
   48: "rads",
 };
 
+/**
+ * How the stored values become `data`: "direct" lands them straight in their array; "convert" turns
+ * them into `type` piece by piece through a small buffer; "scan" (scaled float32, dtype "auto") holds
+ * them whole to find out whether float32 overflows.
+ */
+type Output = { kind: "direct" } | { kind: "convert"; type: "float32" | "float64" } | { kind: "scan" };
+
 /** Everything the header says about the image, validated; shared by the single-file and pair readers. */
 interface Layout {
   header: NiftiHeader;
@@ -70,6 +109,8 @@ interface Layout {
   nbytes: number;
   offset: number;
   scaling?: { slope: number; inter: number };
+  output: Output;
+  maxBytes: number;
 }
 
 /**
@@ -84,17 +125,20 @@ interface Layout {
  *
  * Reading is one pass: a .nii.gz is decompressed at once by libdeflate where it is installed (see
  * lib/nifti/_libdeflate.ts), else inflated incrementally by zlib, straight into the returned array when
- * no conversion is needed; otherwise stored values pass through a reused scratch buffer converted in
- * one loop. File I/O is
- * synchronous (nibabel-like); the promise is settled when the call returns. Large arrays reuse the
- * memory of dropped ones and go on transparent huge pages unless `hugePages: false` (see that option).
+ * no conversion is needed; otherwise stored values pass through a small reused buffer, converted a
+ * piece at a time. The image array is sized from the header (never from a gzip trailer, whose size
+ * wraps past 4 GiB) and made once; bytes before vox_offset are skipped, never kept. File I/O is
+ * synchronous (nibabel-like); the promise is settled when the call returns. With the program's opt-in
+ * `enableMemoryTuning()`, large arrays reuse the memory of dropped ones and go on transparent huge
+ * pages (see the `hugePages` option).
  *
  * @example
  * const vol = await readNifti("../shared/data/nifti/nibabel_example4d.nii.gz", { dtype: "float32" });
  * vol.shape; // [128, 96, 24, 2]
  *
- * @throws {NiftiError} naming the file and the problem: not NIfTI, truncated, bad gzip, unknown
- * datatype, vox_offset past the end, data shorter than the dims need, complex without `complex`.
+ * @throws {NiftiError} naming the file and the problem: not found, not a regular file (a directory),
+ * not NIfTI, truncated, bad gzip, unknown datatype, vox_offset past the end, data shorter than the
+ * dims need, image or extensions over `maxBytes`, complex without `complex`.
  */
 export function readNifti(pathOrBytes: string | Uint8Array, options: ReadNiftiOptions = {}): Promise<Volume> {
   try {
@@ -148,8 +192,9 @@ export interface NiftiInfo {
 
 /**
  * Read only the header (and extensions) of a NIfTI file or buffer: shape, stored datatype, affine,
- * pixdim, units, scaling. Gzipped files are inflated only as far as the header; the image of a pair
- * is not opened. Checks the same header fields as {@link readNifti} (but not the data length).
+ * pixdim, units, scaling. Reads (and inflates, for gzip) only the header and its extensions: nothing
+ * up to vox_offset, no image, and the image of a pair is not opened. Checks the same header fields as
+ * {@link readNifti} (but not the data length or `maxBytes` for the image).
  *
  * @example
  * const { shape, affine } = await readNiftiHeader("../shared/data/dwi/small_64D.nii");
@@ -158,14 +203,16 @@ export interface NiftiInfo {
  */
 export function readNiftiHeader(
   pathOrBytes: string | Uint8Array,
-  options: { name?: string } = {},
+  options: ReadNiftiHeaderOptions = {},
 ): Promise<NiftiInfo> {
   try {
-    if (typeof pathOrBytes === "string") return Promise.resolve(readPath(pathOrBytes, {}, true) as NiftiInfo);
+    if (typeof pathOrBytes === "string") {
+      return Promise.resolve(readPath(pathOrBytes, options, true) as NiftiInfo);
+    }
     const name = options.name ?? "<bytes>";
     const source = isGzip(pathOrBytes) ? gunzipSource(pathOrBytes, name) : memorySource(pathOrBytes);
     try {
-      return Promise.resolve(readSingle(source, name, {}, true) as NiftiInfo);
+      return Promise.resolve(readSingle(source, name, options, true) as NiftiInfo);
     } finally {
       source.close();
     }
@@ -193,306 +240,354 @@ function describe(layout: Layout, extensions: NiftiExtension[], file: string, hd
   return info;
 }
 
+function maxBytesOf(options: ReadNiftiOptions, file: string): number {
+  const m = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!(m >= 0)) throw new NiftiError(file, `maxBytes must be a number ≥ 0 (got ${m})`);
+  return m;
+}
+
 function readPath(path: string, options: ReadNiftiOptions, headerOnly = false): Volume | NiftiInfo {
   const pair = pairPaths(path);
-  if (pair) {
-    const hdrPath = firstExisting(pair.hdr, path);
-    const hdrFile = openFile(hdrPath);
-    let hdrBytes: Uint8Array;
-    try {
-      hdrBytes = readAll(hdrFile, hdrPath);
-    } finally {
-      hdrFile.close();
-    }
-    if (isGzip(hdrBytes)) hdrBytes = gunzipAll(hdrBytes, hdrPath);
-    const header = parseHeader(hdrBytes, hdrPath);
-    if (header.magic.startsWith("n+")) {
-      const source = memorySource(hdrBytes);
-      return readSingle(source, hdrPath, options, headerOnly);
-    }
-    const extensions = parseExtensions(
-      hdrBytes,
-      header.sizeofHdr,
-      hdrBytes.length,
-      header.littleEndian,
-      hdrPath,
-    );
-    if (headerOnly) {
-      const layout = checkLayout(header, false, hdrPath, { ...options, complex: "magnitude" });
-      return describe(layout, extensions, hdrPath, hdrPath);
-    }
-    const imgPath = firstExisting(pair.img, path);
-    return withSource(imgPath, true, (source) => {
-      const layout = checkLayout(header, false, hdrPath, options);
-      // skip vox_offset bytes of the .img
-      let skipped = 0;
-      const sink = takeScratch(Math.min(layout.offset, 1 << 20));
-      try {
-        while (skipped < layout.offset) {
-          const n = source.read(sink.subarray(0, Math.min(sink.length, layout.offset - skipped)));
-          if (n === 0) break;
-          skipped += n;
-        }
-      } finally {
-        giveScratch(sink);
-      }
-      if (skipped < layout.offset) {
-        throw new NiftiError(
-          imgPath,
-          `vox_offset ${layout.offset} is past the end of the file (${skipped} bytes)`,
-        );
-      }
-      return readImage(source, new Uint8Array(0), layout, extensions, imgPath, hdrPath, options);
-    });
+  if (!pair) {
+    return withSource(path, !headerOnly, (source) => readSingle(source, path, options, headerOnly));
   }
-  return withSource(path, !headerOnly, (source) => readSingle(source, path, options, headerOnly));
+  const hdrPath = firstExisting(pair.hdr, path);
+  type PairHeader = { layout: Layout; extensions: NiftiExtension[] };
+  const got = withSource<{ single: Volume | NiftiInfo } | PairHeader>(hdrPath, false, (source) => {
+    const header = readHead(source, hdrPath);
+    // a single-file header under a .hdr name is read as what it is
+    if (header.magic.startsWith("n+")) {
+      return { single: readSingle(source, hdrPath, options, headerOnly, header) };
+    }
+    const layout = checkLayout(header, false, hdrPath, options, headerOnly);
+    // a pair's extensions run to the end of the .hdr
+    const span = { start: header.sizeofHdr, end: Infinity, littleEndian: header.littleEndian };
+    const { extensions } = readExtensions(source, span, { file: hdrPath, maxBytes: layout.maxBytes });
+    return { layout, extensions };
+  });
+  if ("single" in got) return got.single;
+  const { layout, extensions } = got;
+  if (headerOnly) return describe(layout, extensions, hdrPath, hdrPath);
+  const imgPath = firstExisting(pair.img, path);
+  return withSource(imgPath, true, (source) => {
+    source.expect?.(layout.offset + layout.nbytes);
+    const skipped = source.skip(layout.offset);
+    if (skipped < layout.offset) {
+      throw new NiftiError(
+        imgPath,
+        `vox_offset ${layout.offset} is past the end of the file (${skipped} bytes)`,
+      );
+    }
+    return readImage(source, layout, extensions, imgPath, hdrPath, options);
+  });
 }
 
 /**
  * Open `path` (gzip or not) as a source, run `fn`, and close it. `whole`: `fn` reads the whole
- * stream (so a gzip file may be decompressed at once, see {@link gunzipSource}).
+ * stream (so a gzip file may be decompressed at once, see {@link gunzipFile}).
  */
 function withSource<T>(path: string, whole: boolean, fn: (source: Source) => T): T {
-  const file = openFile(path);
+  const { file, size } = openFile(path);
   let source: Source | undefined;
-  let input: Uint8Array | undefined;
   try {
     const magic = new Uint8Array(2);
-    const n = file.readSync(magic) ?? 0;
-    if (n === 2 && isGzip(magic)) {
-      const size = file.statSync().size;
-      input = takeScratch(size);
-      input.set(magic);
-      const got = 2 + fileSource(file, path).read(input.subarray(2));
-      source = gunzipSource(input.subarray(0, got), path, { whole });
-    } else {
-      file.seekSync(0, Deno.SeekMode.Start);
-      source = fileSource(file, path);
+    let n: number;
+    try {
+      n = file.readSync(magic) ?? 0;
+      if (!(n === 2 && isGzip(magic))) file.seekSync(0, Deno.SeekMode.Start);
+    } catch (e) {
+      throw new NiftiError(path, `cannot read file (${(e as Error).message})`, { cause: e });
     }
+    source = n === 2 && isGzip(magic)
+      ? gunzipFile(file, path, { whole, size, head: magic })
+      : fileSource(file, path, { size, position: 0 });
     return fn(source);
   } finally {
     source?.close();
     file.close();
-    if (input) giveScratch(input);
   }
 }
 
-/** Header, extensions and image of a single-file NIfTI (n+1 / n+2) from a source. */
+/**
+ * The header at the start of a source, reading exactly its 348 or 540 bytes (348 first: a NIfTI-2
+ * header is longer, and a shorter stream is no header at all).
+ */
+function readHead(source: Source, file: string): NiftiHeader {
+  const head = new Uint8Array(540);
+  let got = source.read(head.subarray(0, 348));
+  if (got === 348 && sniffHeader(head)?.version === 2) got += source.read(head.subarray(348));
+  return parseHeader(head.subarray(0, got), file);
+}
+
+/**
+ * Header, extensions and image of a single-file NIfTI (n+1 / n+2) from a source (whose header was
+ * already read when `header` is given). Bytes between the extensions and vox_offset are skipped.
+ */
 function readSingle(
   source: Source,
   file: string,
   options: ReadNiftiOptions,
   headerOnly = false,
+  header = readHead(source, file),
 ): Volume | NiftiInfo {
-  const head = new Uint8Array(544);
-  const got = source.read(head);
-  const header = parseHeader(head.subarray(0, got), file);
   if (!header.magic.startsWith("n+")) {
     throw new NiftiError(
       file,
       `header magic "${header.magic}" is for a .hdr/.img pair: read it by its .hdr path`,
     );
   }
-  const layout = checkLayout(header, true, file, headerOnly ? { ...options, complex: "magnitude" } : options);
+  const layout = checkLayout(header, true, file, options, headerOnly);
   const { offset } = layout;
-  let prefix = head.subarray(0, got);
-  let carry = new Uint8Array(0);
-  if (offset <= got) {
-    carry = head.subarray(offset, got);
-    prefix = head.subarray(0, offset);
-  } else {
-    const rest = got === head.length ? readSafely(source, offset - got, file) : 0;
-    if (typeof rest === "number") {
-      throw new NiftiError(file, `vox_offset ${offset} is past the end of the file (${got + rest} bytes)`);
-    }
-    prefix = new Uint8Array(offset);
-    prefix.set(head.subarray(0, got));
-    prefix.set(rest, got);
-  }
-  const extensions = parseExtensions(prefix, header.sizeofHdr, offset, header.littleEndian, file);
+  const span = { start: header.sizeofHdr, end: offset, littleEndian: header.littleEndian };
+  const { extensions, at } = readExtensions(source, span, { file, maxBytes: layout.maxBytes });
   if (headerOnly) return describe(layout, extensions, file, file);
-  return readImage(source, carry, layout, extensions, file, file, options);
+  source.expect?.(offset + layout.nbytes);
+  const skipped = source.skip(offset - at);
+  if (skipped < offset - at) {
+    throw new NiftiError(file, `vox_offset ${offset} is past the end of the file (${at + skipped} bytes)`);
+  }
+  return readImage(source, layout, extensions, file, file, options);
 }
 
-/**
- * The next `n` bytes of a source, or how many there were when fewer. Allocates only what the source
- * vouches for; otherwise it reads in chunks first, so a forged size cannot trigger a huge allocation.
- */
-function readSafely(source: Source, n: number, file: string): Uint8Array | number {
-  const known = source.remaining();
-  if (known.bytes >= n) {
-    let out: Uint8Array;
-    try {
-      out = new Uint8Array(n);
-    } catch (e) {
-      throw new NiftiError(file, `cannot allocate ${n} bytes`, { cause: e });
-    }
-    const got = source.read(out);
-    return got < n ? got : out;
-  }
-  if (known.exact) return known.bytes;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (total < n) {
-    const chunk = new Uint8Array(Math.min(n - total, 16 << 20));
-    const got = source.read(chunk);
-    chunks.push(chunk.subarray(0, got));
-    total += got;
-    if (got < chunk.length) return total;
-  }
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
+/** Voxels' worth of stored bytes converted per step (fits in L2 with its output). */
+const STEP_BYTES = 256 * 1024;
 
 /**
- * Read the image bytes (`carry` first, then the source) and build the Volume. Stored values go
- * straight into the returned array when no conversion is needed; otherwise they pass through a
- * reused scratch buffer and are converted into a fresh array in one pass.
+ * Read the image bytes from the source (positioned at vox_offset) and build the Volume. The array is
+ * sized from the header and made once: stored values go straight into it when no conversion is
+ * needed; otherwise they pass through a small reused buffer, converted a piece at a time.
  */
 function readImage(
   source: Source,
-  carry: Uint8Array,
   layout: Layout,
   extensions: NiftiExtension[],
   file: string,
   hdrFile: string,
   options: ReadNiftiOptions,
 ): Volume {
-  const { header, dt, shape, count, nbytes, offset, scaling } = layout;
+  const { header, dt, shape, count, nbytes, offset, output } = layout;
   const want = options.dtype ?? "auto";
-  const direct = dt.kind !== "complex" && dt.kind !== "complex256" && dt.kind !== "float128" && !scaling &&
-    (want === "auto" || want === dt.name);
-  const first = Math.min(carry.length, nbytes);
   const tooShort = (got: number) =>
     new NiftiError(
       file,
       `image data too short: shape [${shape.join(", ")}] ${dt.name} needs ${nbytes} bytes from ` +
         `vox_offset ${offset}, file has ${got}`,
     );
-  // never allocate for data that is not there: exact sizes are checked first; a gzip stream whose
-  // trailer does not vouch for the size is inflated in chunks before the image array is made
+  // never allocate for data that cannot be there: a file's size is exact; a gzip stream too short to
+  // inflate to the image's size, even at deflate's largest ratio, is counted through a small buffer
   const known = source.remaining();
-  let chunks: Uint8Array[] | undefined;
-  if (first + known.bytes < nbytes) {
-    if (known.exact) throw tooShort(first + known.bytes);
-    chunks = [];
-    let total = first;
-    while (total < nbytes) {
-      const chunk = new Uint8Array(Math.min(nbytes - total, 16 << 20));
-      const n = source.read(chunk);
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (n < chunk.length) break;
-    }
-    if (total < nbytes) throw tooShort(total);
-  }
+  if (known.bytes < nbytes) throw tooShort(known.exact ? known.bytes : source.skip(nbytes));
   const huge = options.hugePages !== false;
-  // the output array's size (converted outputs estimated as float32 unless float64 is asked for)
-  expectArray(direct ? nbytes : count * (want === "float64" ? 8 : 4), huge);
-  let dest: VoxelArray | undefined;
-  let bytes: Uint8Array;
-  try {
-    if (direct) {
-      const Ctor = arrayConstructor(dt.name)! as ArrayCtor<VoxelArray>;
-      dest = allocArray(Ctor, count * dt.channels, huge);
-      bytes = new Uint8Array(dest.buffer, dest.byteOffset, nbytes);
-    } else bytes = takeScratch(nbytes);
-  } catch (e) {
-    throw new NiftiError(file, `cannot allocate ${nbytes} bytes for shape [${shape.join(", ")}]`, {
-      cause: e,
-    });
-  }
-  try {
-    bytes.set(carry.subarray(0, first));
-    let got = first;
-    if (chunks) {
-      for (const c of chunks) {
-        bytes.set(c, got);
-        got += c.length;
-      }
-    } else if (first < nbytes) got += source.read(bytes.subarray(first));
-    if (got < nbytes) throw tooShort(got);
-    source.finish(); // reach the gzip trailer so that its CRC is checked
-    let data: VoxelArray;
-    if (dest) {
-      if (dt.elementBytes > 1 && header.littleEndian !== HOST_LITTLE_ENDIAN) {
-        swapBytes(bytes, dt.elementBytes);
-      }
-      data = dest;
-    } else {
-      data = convertStored(
-        decodeRaw(bytes, 0, count, dt, header.littleEndian, false),
-        dt,
-        count,
-        want,
-        scaling,
-        huge,
-      );
+  const allocFailed = (bytes: number, e: unknown) =>
+    new NiftiError(file, `cannot allocate ${bytes} bytes for shape [${shape.join(", ")}]`, { cause: e });
+  let data: VoxelArray;
+  if (output.kind === "direct") {
+    expectArray(nbytes, huge);
+    const Ctor = arrayConstructor(dt.name)! as ArrayCtor<VoxelArray>;
+    try {
+      data = allocArray(Ctor, count * dt.channels, huge);
+    } catch (e) {
+      throw allocFailed(nbytes, e);
     }
-    const info = describe(layout, extensions, file, hdrFile);
-    const volume: Volume = {
-      ...info,
-      datatype: dt.kind === "rgb" && want === "auto" ? dt.name : datatypeOfArray(data)!,
-      data,
-    };
-    if (dt.kind === "rgb") volume.channels = dt.channels;
-    return volume;
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, nbytes);
+    const got = source.read(bytes);
+    if (got < nbytes) throw tooShort(got);
+    if (dt.elementBytes > 1 && header.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(bytes, dt.elementBytes);
+  } else if (output.kind === "convert") {
+    const outBytes = outputBytes(layout);
+    expectArray(outBytes, huge);
+    let out: Float32Array | Float64Array;
+    try {
+      out = alloc(output.type, outBytes / (output.type === "float32" ? 4 : 8), huge);
+    } catch (e) {
+      throw allocFailed(outBytes, e);
+    }
+    convertInto(source, layout, out, tooShort);
+    data = out;
+  } else data = scanAndScale(source, layout, file, huge, tooShort);
+  source.finish(); // reach the gzip trailer so that its CRC is checked
+  const info = describe(layout, extensions, file, hdrFile);
+  const volume: Volume = {
+    ...info,
+    datatype: dt.kind === "rgb" && want === "auto" ? dt.name : datatypeOfArray(data)!,
+    data,
+  };
+  if (dt.kind === "rgb") volume.channels = dt.channels;
+  return volume;
+}
+
+function alloc(type: "float32" | "float64", n: number, huge: boolean): Float32Array | Float64Array {
+  return type === "float32" ? allocArray(Float32Array, n, huge) : allocArray(Float64Array, n, huge);
+}
+
+function isComplex(dt: DatatypeInfo): boolean {
+  return dt.kind === "complex" || dt.kind === "complex256";
+}
+
+/** Stored values → `out`, one step of voxels at a time: complex magnitude, scaling, or type conversion. */
+function convertInto(
+  source: Source,
+  layout: Layout,
+  out: Float32Array | Float64Array,
+  tooShort: (got: number) => NiftiError,
+): void {
+  const { dt, count, header, scaling } = layout;
+  const slope = scaling?.slope ?? 1, inter = scaling?.inter ?? 0;
+  const complex = isComplex(dt);
+  const perVoxel = complex ? 1 : dt.channels;
+  // float128/complex256 are decoded (and swapped) by decodeRaw; others are swapped here, in place
+  const swap = dt.elementBytes > 1 && dt.elementBytes < 16 && header.littleEndian !== HOST_LITTLE_ENDIAN;
+  const order = swap ? HOST_LITTLE_ENDIAN : header.littleEndian;
+  const step = Math.max(1, Math.floor(STEP_BYTES / dt.bytes));
+  // bytes a source holds in memory are converted where they are, unless they need swapping first
+  let buf: Uint8Array | undefined;
+  try {
+    for (let v = 0; v < count; v += step) {
+      const n = Math.min(step, count - v);
+      const want = n * dt.bytes;
+      let bytes = swap ? null : source.view?.(want) ?? null;
+      if (!bytes) {
+        buf ??= takeScratch(Math.min(step, count) * dt.bytes);
+        bytes = buf.subarray(0, source.read(buf.subarray(0, want)));
+      }
+      if (bytes.length < want) throw tooShort(v * dt.bytes + bytes.length);
+      if (swap) swapBytes(bytes, dt.elementBytes);
+      const raw = decodeRaw(bytes, 0, n, dt, order, false);
+      const target = out.subarray(v * perVoxel, (v + n) * perVoxel);
+      if (complex) complexMagnitude(raw as Float32Array | Float64Array, target, slope, inter);
+      else scaleInto(raw, target, slope, inter);
+    }
   } finally {
-    if (!dest) giveScratch(bytes);
+    if (buf) giveScratch(buf);
   }
 }
 
-/** Stored values (a view on scratch) → a fresh array: complex magnitude, scaling, or type conversion. */
-function convertStored(
-  raw: VoxelArray,
+/**
+ * Scaled float32 data read with dtype "auto": float32 unless a finite stored value scales past
+ * float32's range, then float64 (nibabel computes in float64 and never overflows there). Needs the
+ * stored values whole, in a scratch buffer, to decide before the output is made.
+ */
+function scanAndScale(
+  source: Source,
+  layout: Layout,
+  file: string,
+  huge: boolean,
+  tooShort: (got: number) => NiftiError,
+): Float32Array | Float64Array {
+  const { header, count, nbytes, scaling } = layout;
+  const slope = scaling!.slope, inter = scaling!.inter;
+  const bytes = takeScratch(nbytes);
+  try {
+    const got = source.read(bytes);
+    if (got < nbytes) throw tooShort(got);
+    if (header.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(bytes, 4);
+    const raw = new Float32Array(bytes.buffer, bytes.byteOffset, count);
+    let type: "float32" | "float64" = "float32";
+    for (let i = 0; i < count; i++) {
+      const v = raw[i];
+      if (!Number.isFinite(Math.fround(v * slope + inter)) && Number.isFinite(v)) {
+        type = "float64";
+        break;
+      }
+    }
+    const outBytes = count * (type === "float32" ? 4 : 8);
+    checkMaxBytes(layout, outBytes, type, file);
+    expectArray(outBytes, huge);
+    const out = alloc(type, count, huge);
+    scaleInto(raw, out, slope, inter);
+    return out;
+  } finally {
+    giveScratch(bytes);
+  }
+}
+
+/** Open a regular file for reading, with its size; anything else is a NiftiError naming the path. */
+function openFile(path: string): { file: Deno.FsFile; size: number } {
+  const cannot = (e: unknown) => {
+    if (e instanceof Deno.errors.NotFound) return new NiftiError(path, "file not found", { cause: e });
+    return new NiftiError(path, `cannot read file (${(e as Error).message})`, { cause: e });
+  };
+  let info: Deno.FileInfo;
+  try {
+    // stat before opening: opening a FIFO would wait for a writer
+    info = Deno.statSync(path);
+  } catch (e) {
+    throw cannot(e);
+  }
+  if (info.isDirectory) throw new NiftiError(path, "is a directory, not a NIfTI file");
+  if (!info.isFile) {
+    const kind = info.isFifo
+      ? "a FIFO"
+      : info.isSocket
+      ? "a socket"
+      : info.isCharDevice || info.isBlockDevice
+      ? "a device"
+      : "not a regular file";
+    throw new NiftiError(path, `is ${kind}, not a NIfTI file`);
+  }
+  try {
+    return { file: Deno.openSync(path), size: info.size };
+  } catch (e) {
+    throw cannot(e);
+  }
+}
+
+/**
+ * How the stored values become `data` (see {@link Output}). Scaled integers follow nibabel's
+ * `int_scinter_ftype`: the smallest float type in which the type's extremes scale to finite values,
+ * starting at float32 (in float32 arithmetic, as numpy does it).
+ */
+function planOutput(
   dt: DatatypeInfo,
-  count: number,
   want: "auto" | "float32" | "float64",
   scaling: Layout["scaling"],
-  huge: boolean,
-): VoxelArray {
-  const alloc = (type: "float32" | "float64", n: number) =>
-    type === "float32" ? allocArray(Float32Array, n, huge) : allocArray(Float64Array, n, huge);
-  const slope = scaling?.slope ?? 1, inter = scaling?.inter ?? 0;
-  if (dt.kind === "complex" || dt.kind === "complex256") {
-    const type = want !== "auto" ? want : dt.name === "complex64" ? "float32" : "float64";
-    const out = alloc(type, count);
-    complexMagnitude(raw as Float32Array | Float64Array, out, slope, inter);
-    return out;
+): Output {
+  const complex = isComplex(dt);
+  if (!complex && dt.kind !== "float128" && !scaling && (want === "auto" || want === dt.name)) {
+    return { kind: "direct" };
   }
-  let type: "float32" | "float64";
-  if (want !== "auto") type = want;
-  else if (scaling) type = raw instanceof Float64Array ? "float64" : "float32";
-  else if (dt.kind === "float128") return raw; // decodeRaw made a fresh Float64Array
-  else return raw.slice() as VoxelArray; // never hand out a view on scratch
-  const out = alloc(type, raw.length);
-  scaleInto(raw, out, slope, inter);
-  return out;
+  if (want !== "auto") return { kind: "convert", type: want };
+  if (complex) return { kind: "convert", type: dt.name === "complex64" ? "float32" : "float64" };
+  if (dt.kind === "float128" || dt.name === "float64") return { kind: "convert", type: "float64" };
+  if (dt.name === "float32") return { kind: "scan" };
+  const range = integerRange(dt)!;
+  const s = Math.fround(scaling!.slope), b = Math.fround(scaling!.inter);
+  const fits = range.every((x) => Number.isFinite(Math.fround(Math.fround(x * s) + b)));
+  return { kind: "convert", type: fits ? "float32" : "float64" };
 }
 
-function openFile(path: string): Deno.FsFile {
-  try {
-    return Deno.openSync(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) throw new NiftiError(path, "file not found", { cause: e });
-    throw new NiftiError(path, `cannot read file (${(e as Error).message})`, { cause: e });
-  }
+/** Bytes of the returned array (for "scan", its float32 size; float64 is checked once it is known). */
+function outputBytes(layout: Layout): number {
+  const { output, dt, count, nbytes } = layout;
+  if (output.kind === "direct") return nbytes;
+  const elements = isComplex(dt) ? count : count * dt.channels;
+  return elements * (output.kind === "convert" && output.type === "float64" ? 8 : 4);
 }
 
-function readAll(file: Deno.FsFile, path: string): Uint8Array {
-  const size = file.statSync().size;
-  const out = new Uint8Array(size);
-  const got = fileSource(file, path).read(out);
-  return out.subarray(0, got);
+/** An image over maxBytes, stored or as `type` (the returned array's type), is an error. */
+function checkMaxBytes(layout: Layout, outBytes: number, type: string, file: string): void {
+  const { shape, dt, nbytes, maxBytes } = layout;
+  const need = Math.max(nbytes, outBytes);
+  if (need <= maxBytes) return;
+  const as = outBytes > nbytes ? ` as ${type}` : "";
+  throw new NiftiError(
+    file,
+    `shape [${shape.join(", ")}] ${dt.name}${as} needs ${need} bytes, more than maxBytes (${maxBytes}); ` +
+      "pass a larger maxBytes to read it",
+  );
 }
 
-/** Validate a header, apply nibabel's fixes, and work out shape, sizes, offset and scaling. */
-function checkLayout(raw: NiftiHeader, single: boolean, file: string, options: ReadNiftiOptions): Layout {
+/**
+ * Validate a header, apply nibabel's fixes, and work out shape, sizes, offset, scaling and output;
+ * unless `headerOnly`, an image over `maxBytes` is an error here, before any of it is read.
+ */
+function checkLayout(
+  raw: NiftiHeader,
+  single: boolean,
+  file: string,
+  options: ReadNiftiOptions,
+  headerOnly: boolean,
+): Layout {
   const header: NiftiHeader = { ...raw, dim: raw.dim.slice(), pixdim: raw.pixdim.slice() };
   const nd = header.dim[0];
   if (!(nd >= 1 && nd <= 7)) throw new NiftiError(file, `dim[0] = ${nd} is outside 1..7`);
@@ -507,7 +602,7 @@ function checkLayout(raw: NiftiHeader, single: boolean, file: string, options: R
     const what = header.datatype === 1 ? "1 (binary) is not supported" : `${header.datatype} is unknown`;
     throw new NiftiError(file, `datatype ${what}`);
   }
-  if ((dt.kind === "complex" || dt.kind === "complex256") && options.complex !== "magnitude") {
+  if (isComplex(dt) && options.complex !== "magnitude" && !headerOnly) {
     throw new NiftiError(file, `${dt.name} data: read with { complex: "magnitude" } to get |z|`);
   }
   const count = shape.reduce((a, b) => a * b, 1);
@@ -539,9 +634,23 @@ function checkLayout(raw: NiftiHeader, single: boolean, file: string, options: R
     }
     if (!(slope === 1 && inter === 0)) scaling = { slope, inter };
   }
-  return { header, dt, shape, count, nbytes, offset, scaling };
+  const output = planOutput(dt, options.dtype ?? "auto", scaling);
+  const layout = {
+    header,
+    dt,
+    shape,
+    count,
+    nbytes,
+    offset,
+    scaling,
+    output,
+    maxBytes: maxBytesOf(options, file),
+  };
+  if (!headerOnly) {
+    checkMaxBytes(layout, outputBytes(layout), output.kind === "convert" ? output.type : "float32", file);
+  }
+  return layout;
 }
-
 /** Candidate paths of the header and image of a pair, or undefined for a single-file name. */
 function pairPaths(path: string): { hdr: string[]; img: string[] } | undefined {
   const m = /^(.*)\.(hdr|img)(\.gz)?$/i.exec(path);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { libdeflateGunzip, libdeflateLibrary } from "../../lib/nifti/_libdeflate.ts";
-import { gunzipAll, gunzipSource } from "../../lib/nifti/_source.ts";
+import { FINISH_LIMIT, gunzipAll, gunzipSource } from "../../lib/nifti/_source.ts";
 import { decodeNifti, readNifti, readNiftiHeader } from "../../lib/nifti/mod.ts";
 import { DATA as SHARED_DATA, HAVE_DATA } from "./_fixtures.ts";
 
@@ -32,19 +32,36 @@ Deno.test("libdeflate decompresses whole single-member streams, and only those",
       assert.equal(libdeflateGunzip(input, new Uint8Array(size)), false, why);
     }
   });
-  await t.step("gunzipSource uses it only when the whole stream is wanted", () => {
-    const whole = gunzipSource(GZ, "d.gz", { whole: true });
-    // a decompressed stream knows its exact size; zlib's incremental one only estimates it
-    assert.deepEqual(
-      whole.remaining(),
-      LIB ? { bytes: DATA.length, exact: true } : { bytes: DATA.length, exact: false },
-    );
-    whole.close();
-    whole.close(); // idempotent: the scratch buffer is given back once
-    const piecewise = gunzipSource(GZ, "d.gz");
-    assert.equal(piecewise.remaining().exact, false);
-    piecewise.close();
-  });
+  await t.step(
+    "gunzipSource uses it only when the whole stream is wanted, once the reader says how far",
+    () => {
+      const whole = gunzipSource(GZ, "d.gz", { whole: true });
+      // zlib until `expect`; then a decompressed stream knows its exact size, zlib only bounds it
+      assert.equal(whole.remaining().exact, false);
+      const head = new Uint8Array(1000);
+      whole.read(head);
+      whole.expect!(DATA.length);
+      if (LIB) assert.deepEqual(whole.remaining(), { bytes: DATA.length - 1000, exact: true });
+      else assert.equal(whole.remaining().exact, false);
+      const rest = new Uint8Array(DATA.length - 1000);
+      assert.equal(whole.read(rest), rest.length);
+      assert.deepEqual(rest, DATA.subarray(1000));
+      whole.close();
+      whole.close(); // idempotent: the scratch buffer is given back once
+      // a trailer stating less than the reader needs (a stream over 4 GiB wraps it), or more than
+      // FINISH_LIMIT beyond (a bomb), leaves zlib inflating what is asked for
+      for (const end of [DATA.length + 1, DATA.length - FINISH_LIMIT - 1]) {
+        const s = gunzipSource(GZ, "d.gz", { whole: true });
+        s.expect!(end);
+        assert.equal(s.remaining().exact, false, `end ${end}`);
+        s.close();
+      }
+      const piecewise = gunzipSource(GZ, "d.gz");
+      assert.equal(piecewise.expect, undefined);
+      assert.equal(piecewise.remaining().exact, false);
+      piecewise.close();
+    },
+  );
   await t.step("readNifti gives the same volume with and without it", async () => {
     if (!HAVE_DATA) {
       console.log(`SKIP: ${SHARED_DATA} not found; real .nii.gz files not compared`);

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
-import { decodeNifti, NiftiError, readNifti, readNiftiHeader, type VoxelArray } from "../../lib/nifti/mod.ts";
-import { bytesOf, DATA, HAVE_DATA, header, niftiBytes } from "./_fixtures.ts";
+import {
+  decodeNifti,
+  encodeHeader,
+  NiftiError,
+  readNifti,
+  readNiftiHeader,
+  type VoxelArray,
+} from "../../lib/nifti/mod.ts";
+import { bytesOf, DATA, HAVE_DATA, header, niftiBytes, rng } from "./_fixtures.ts";
 
 const SHAPE = [2, 3, 4];
 const N = 24;
@@ -148,6 +155,48 @@ Deno.test("scl_slope/scl_inter scaling follows nibabel", async (t) => {
       message: "s.nii: scl_slope 2 with invalid scl_inter NaN",
     });
   });
+  await t.step("values float32 cannot hold come out in float64, as nibabel gives them", () => {
+    // nibabel 5.0 get_fdata() of int16 [-32768, -5, 0, 1, 32767] with scl_slope 1e38 (stored as float32)
+    const nibabel = [
+      -3.276799895236016e+42,
+      -4.999999840142846e+38,
+      0,
+      9.999999680285692e+37,
+      3.276699895239213e+42,
+    ];
+    const random = rng(38);
+    const ints = new Int16Array(N).map((_, i) =>
+      i < 5 ? [-32768, -5, 0, 1, 32767][i] : random() * 65536 - 32768
+    );
+    const vol = read(1e38, 0, {}, 4, ints);
+    assert.equal(vol.datatype, "float64");
+    assert.deepEqual(Array.from(vol.data.subarray(0, 5) as Float64Array), nibabel);
+    assert.deepEqual(Array.from(vol.data as Float64Array), Array.from(ints, (v) => v * Math.fround(1e38)));
+    // nibabel's rule is the type's range, not the values: uint8 255 · 1e37 + 0.5 overflows float32
+    const u8 = new Uint8Array(N).map((_, i) => [0, 1, 255][i % 3]);
+    const bytes = (h: Parameters<typeof header>[3], data: Uint8Array) =>
+      decodeNifti(niftiBytes(header(SHAPE, 2, 8, h), data));
+    const v8 = bytes({ sclSlope: 1e37, sclInter: 0.5 }, u8);
+    assert.equal(v8.datatype, "float64");
+    assert.deepEqual(Array.from(v8.data.subarray(0, 3) as Float64Array), [
+      0.5,
+      9.999999933815813e+36,
+      2.5499999831230322e+39,
+    ]);
+    assert.equal(bytes({ sclSlope: 1e36, sclInter: 0 }, u8).datatype, "float32"); // 2.55e38 fits
+    // float32 data: float64 only when a value overflows
+    const f32 = (values: number[], slope: number) =>
+      decodeNifti(
+        niftiBytes(header([values.length], 16, 32, { sclSlope: slope }), bytesOf(new Float32Array(values))),
+      );
+    const big = f32([1, -2, 3e38], 2);
+    assert.equal(big.datatype, "float64");
+    assert.deepEqual(Array.from(big.data as Float64Array), [2, -4, 6.0000000109955115e+38]);
+    assert.equal(f32([1, -2, 1e38, Infinity], 2).datatype, "float32"); // stored inf stays inf
+    // asking for float32 gives inf, like nibabel's get_fdata(dtype=np.float32)
+    const as32 = read(1e38, 0, { dtype: "float32" }, 4, ints);
+    assert.deepEqual(Array.from(as32.data.subarray(0, 3) as Float32Array), [-Infinity, -Infinity, 0]);
+  });
   await t.step("float64 data scale in float64; dtype and scale options", () => {
     const f64 = new Float64Array(N).map((_, i) => i / 3);
     const vol = read(3, 0, {}, 64, f64);
@@ -221,6 +270,51 @@ Deno.test("bad input gives a NiftiError naming the file and the problem", async 
     await assert.rejects(readNifti("/nonexistent/x.nii"), {
       name: "NiftiError",
       message: "/nonexistent/x.nii: file not found",
+    });
+  });
+  await t.step("a directory or another non-file is named, not read", async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      for (const path of [dir, `${dir}/`]) {
+        await assert.rejects(readNifti(path), {
+          name: "NiftiError",
+          message: `${path}: is a directory, not a NIfTI file`,
+        });
+        await assert.rejects(readNiftiHeader(path), { message: `${path}: is a directory, not a NIfTI file` });
+      }
+      // a pair whose image is a directory
+      await Deno.writeFile(`${dir}/p.hdr`, encodeHeader(header(SHAPE, 4, 16, { magic: "ni1" })));
+      await Deno.mkdir(`${dir}/p.img`);
+      await assert.rejects(readNifti(`${dir}/p.hdr`), {
+        message: `${dir}/p.img: is a directory, not a NIfTI file`,
+      });
+      if (Deno.build.os !== "windows") {
+        await assert.rejects(readNifti("/dev/null"), { message: "/dev/null: is a device, not a NIfTI file" });
+        const fifo = `${dir}/fifo.nii`;
+        const made = await new Deno.Command("mkfifo", { args: [fifo] }).output().catch(() => null);
+        if (made?.success) {
+          // refused before it is opened: opening a FIFO would wait for a writer
+          await assert.rejects(readNifti(fifo), { message: `${fifo}: is a FIFO, not a NIfTI file` });
+        }
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+  await t.step("header extensions over maxBytes", () => {
+    // one comment extension of 1000 payload bytes before the image
+    const ext = new Uint8Array(4 + 1008);
+    const view = new DataView(ext.buffer);
+    ext[0] = 1;
+    view.setInt32(4, 1008, true);
+    view.setInt32(8, 6, true);
+    ext.fill(65, 12);
+    const hdr = encodeHeader(header(SHAPE, 4, 16, { voxOffset: 348 + ext.length }));
+    const bytes = new Uint8Array([...hdr, ...ext, ...new Uint8Array(N * 2)]);
+    assert.equal(decodeNifti(bytes).extensions![0].data.length, 1000);
+    assert.throws(() => decodeNifti(bytes, { name: "e.nii", maxBytes: 999 }), {
+      name: "NiftiError",
+      message: "e.nii: header extensions hold more than maxBytes (999 bytes)",
     });
   });
   await t.step("truncated file: header, then data", () => {
