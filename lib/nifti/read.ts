@@ -476,11 +476,18 @@ function scanAndScale(
 ): Float32Array | Float64Array {
   const { header, count, nbytes, scaling } = layout;
   const slope = scaling!.slope, inter = scaling!.inter;
-  const bytes = takeScratch(nbytes);
+  const swap = header.littleEndian !== HOST_LITTLE_ENDIAN;
+  // stored values a source holds in memory (aligned, in host order) are read where they are
+  const held = swap ? null : source.view?.(nbytes) ?? null;
+  if (held && held.length < nbytes) throw tooShort(held.length);
+  const aligned = held && held.byteOffset % 4 === 0 ? held : null;
+  const bytes = aligned ?? takeScratch(nbytes);
   try {
-    const got = source.read(bytes);
-    if (got < nbytes) throw tooShort(got);
-    if (header.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(bytes, 4);
+    if (!aligned) {
+      const got = held ? (bytes.set(held), nbytes) : source.read(bytes);
+      if (got < nbytes) throw tooShort(got);
+      if (swap) swapBytes(bytes, 4);
+    }
     const raw = new Float32Array(bytes.buffer, bytes.byteOffset, count);
     let type: "float32" | "float64" = "float32";
     for (let i = 0; i < count; i++) {
@@ -497,7 +504,7 @@ function scanAndScale(
     scaleInto(raw, out, slope, inter);
     return out;
   } finally {
-    giveScratch(bytes);
+    if (!aligned) giveScratch(bytes);
   }
 }
 

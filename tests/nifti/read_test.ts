@@ -193,6 +193,19 @@ Deno.test("scl_slope/scl_inter scaling follows nibabel", async (t) => {
     assert.equal(big.datatype, "float64");
     assert.deepEqual(Array.from(big.data as Float64Array), [2, -4, 6.0000000109955115e+38]);
     assert.equal(f32([1, -2, 1e38, Infinity], 2).datatype, "float32"); // stored inf stays inf
+    // the same from big-endian bytes, a misaligned vox_offset and a gzip stream
+    const values = new Float32Array([1, -2, 3e38]);
+    const be = niftiBytes(header([3], 16, 32, { sclSlope: 2, littleEndian: false }), bytesOf(values), 4);
+    const odd = new Uint8Array([
+      ...encodeHeader(header([3], 16, 32, { sclSlope: 2, voxOffset: 354 })),
+      ...new Uint8Array(6),
+      ...bytesOf(values),
+    ]);
+    for (const b of [be, odd, gzipSync(odd)]) {
+      const v = decodeNifti(b);
+      assert.equal(v.datatype, "float64");
+      assert.deepEqual(Array.from(v.data as Float64Array), [2, -4, 6.0000000109955115e+38]);
+    }
     // asking for float32 gives inf, like nibabel's get_fdata(dtype=np.float32)
     const as32 = read(1e38, 0, { dtype: "float32" }, 4, ints);
     assert.deepEqual(Array.from(as32.data.subarray(0, 3) as Float32Array), [-Infinity, -Infinity, 0]);
@@ -206,6 +219,56 @@ Deno.test("scl_slope/scl_inter scaling follows nibabel", async (t) => {
     assert.equal(read(0, 0, { dtype: "float32" }).datatype, "float32");
     assert.deepEqual(read(2, 1, { scale: false }).data, raw);
   });
+});
+
+Deno.test("images larger than a conversion step convert the same in every piece", async (t) => {
+  // 601 × 499 voxels: several 256 KiB steps for every type, and a short last one
+  const shape = [601, 499];
+  const n = 601 * 499;
+  const random = rng(2024);
+  const cases: [string, number, ArrayBufferView, number][] = [
+    ["int16", 4, new Int16Array(n).map(() => random() * 65536 - 32768), 2],
+    ["uint8", 2, new Uint8Array(n).map(() => random() * 256), 1],
+    ["float64", 64, new Float64Array(n).map(() => random() * 2e6 - 1e6), 8],
+    ["complex64", 32, new Float32Array(2 * n).map(() => random() * 200 - 100), 4],
+  ];
+  for (const [name, code, data, width] of cases) {
+    for (const littleEndian of [true, false]) {
+      await t.step(
+        `${name}, ${littleEndian ? "little" : "big"}-endian, at an odd vox_offset, plain and gzip`,
+        () => {
+          const h = header(shape, code, name === "complex64" ? 64 : width * 8, {
+            littleEndian,
+            sclSlope: 0.5,
+            sclInter: -3,
+          });
+          const image = bytesOf(data);
+          if (!littleEndian && width > 1) {
+            for (let i = 0; i < image.length; i += width) image.subarray(i, i + width).reverse();
+          }
+          // vox_offset 353: every stored element is misaligned in memory
+          const bytes = new Uint8Array([...encodeHeader({ ...h, voxOffset: 353 }), 0, 0, 0, 0, 0, ...image]);
+          const values = data as unknown as ArrayLike<number>;
+          const expected = name === "complex64"
+            ? Array.from(
+              { length: n },
+              (_, i) => Math.hypot(values[2 * i] * 0.5 - 3, values[2 * i + 1] * 0.5),
+            )
+            : Array.from(values, (v) => v * 0.5 - 3);
+          for (const b of [bytes, gzipSync(bytes)]) {
+            const vol = decodeNifti(b, { dtype: "float64", complex: "magnitude" });
+            assert.equal(vol.data.length, n);
+            const got = vol.data as Float64Array;
+            for (let i = 0; i < n; i++) {
+              if (Math.abs(got[i] - expected[i]) > 1e-9 * Math.max(1, Math.abs(expected[i]))) {
+                assert.fail(`voxel ${i}: ${got[i]} vs ${expected[i]}`);
+              }
+            }
+          }
+        },
+      );
+    }
+  }
 });
 
 Deno.test("the affine is nibabel's choice: sform, then qform, then pixdim", async (t) => {
