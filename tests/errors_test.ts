@@ -4,15 +4,29 @@ import { BackendError } from "../lib/backend/mod.ts";
 import { CamError } from "../lib/cam/mod.ts";
 import { AugmentError, DatasetError, SplitError } from "../lib/data/mod.ts";
 import { DmriError } from "../lib/dmri/mod.ts";
+import { ForeignModelError } from "../lib/foreign/mod.ts";
 import { LocalizeError } from "../lib/localize/mod.ts";
 import { ModelError } from "../lib/models/mod.ts";
+import { ProbeError } from "../lib/probes/mod.ts";
 import { SliceError } from "../lib/slices/mod.ts";
+import { TransferError } from "../lib/study/transfer/mod.ts";
 import { SynthError } from "../lib/synth/mod.ts";
 import { MetricError, OptimizerError, ScheduleError, TrainError } from "../lib/train/mod.ts";
 import { VizError } from "../lib/viz/mod.ts";
 
 Deno.test("every folder's error is a CamDmriError with source and reason", async (t) => {
-  const twoPart = { CamError, DmriError, LocalizeError, ModelError, SliceError, SynthError, VizError };
+  const twoPart = {
+    CamError,
+    DmriError,
+    ForeignModelError,
+    LocalizeError,
+    ModelError,
+    ProbeError,
+    SliceError,
+    SynthError,
+    TransferError,
+    VizError,
+  };
   for (const [name, Ctor] of Object.entries(twoPart)) {
     await t.step(name, () => {
       const e = new Ctor("x.nii", "is broken");

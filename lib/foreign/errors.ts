@@ -4,6 +4,8 @@
  * @module
  */
 
+import { CamDmriError } from "../errors.ts";
+
 /**
  * A foreign network or its input cannot be used: an npm package that is not on this machine, a weights
  * manifest or graph model whose files do not fit together, an op or layer the adapter does not know, a JPEG
@@ -14,20 +16,13 @@
  * @example
  * try { await loadEmotionNet(); } catch (e) { if (e instanceof ForeignModelError) console.error(e.message); }
  */
-export class ForeignModelError extends Error {
-  /** The file, package, model or function the problem is about. */
-  readonly source: string;
-  /** What is wrong, without the source. */
-  readonly reason: string;
-
+export class ForeignModelError extends CamDmriError {
   /**
    * @param source The file, package, model or function the problem is about.
    * @param reason What is wrong, in words a user can act on.
    */
   constructor(source: string, reason: string) {
-    super(`${source}: ${reason}`);
+    super(source, reason);
     this.name = "ForeignModelError";
-    this.source = source;
-    this.reason = reason;
   }
 }

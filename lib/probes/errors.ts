@@ -4,6 +4,8 @@
  * @module
  */
 
+import { CamDmriError } from "../errors.ts";
+
 /**
  * A linear probe was given something it cannot use: features that do not split into samples, labels that do
  * not match them, a layer the network does not have, an empty dataset, classifier weights of the wrong shape.
@@ -13,20 +15,13 @@
  * @example
  * try { linearSvm(features, labels); } catch (e) { if (e instanceof ProbeError) console.error(e.message); }
  */
-export class ProbeError extends Error {
-  /** The function or model the problem is about. */
-  readonly source: string;
-  /** What is wrong, without the source. */
-  readonly reason: string;
-
+export class ProbeError extends CamDmriError {
   /**
    * @param source The function or model the problem is about, e.g. `"linearSvm"`.
    * @param reason What is wrong, in words a user can act on.
    */
   constructor(source: string, reason: string) {
-    super(`${source}: ${reason}`);
+    super(source, reason);
     this.name = "ProbeError";
-    this.source = source;
-    this.reason = reason;
   }
 }
