@@ -4,23 +4,18 @@
  * same work and JSON line format as ../shared/bench/ref_nifti.py (nibabel get_fdata(dtype=float32)).
  *
  * Usage: deno run --allow-read --allow-ffi bench/nifti_bench.ts [--warmup N] [--repeats N] [files...]
- * (defaults 1 and 20, the reference script's protocol; `--plain` leaves the allocator alone). Most of a read's cost on a VM is the first
- * touch of a new float32 array (~11 µs per 4 KiB page fault); with --allow-ffi and the opt-in enableMemoryTuning (called here), readNifti reuses the
- * memory of the volumes the loop dropped instead (lib/nifti/_alloc.ts: glibc keeps it mapped, V8 is
- * prompted to free them), as numpy does for nibabel. `--warmup 60` measures the steady state.
+ * (defaults 1 and 20, the reference script's protocol). A secondary line since W1 was redefined: a loop that
+ * reads one small file again and again is decided by how fast freed memory is reused (numpy frees at once, V8
+ * when it collects), not by reading; bench/nifti_large_bench.ts measures one large file read once.
  *
  * @module
  */
 
-import { enableMemoryTuning, memoryStats, readNifti } from "../lib/nifti/mod.ts";
-
-// A program (not the library) may opt in to the process-wide allocator tuning; `--plain` measures without.
-const plain = Deno.args.includes("--plain");
-if (!plain) enableMemoryTuning();
+import { readNifti } from "../lib/nifti/mod.ts";
 
 const DATA = new URL("../../shared/data/nifti/", import.meta.url).pathname;
 
-const args = Deno.args.filter((a) => a !== "--plain");
+const args = [...Deno.args];
 function flag(name: string, fallback: number): number {
   const at = args.indexOf(name);
   if (at < 0) return fallback;
@@ -57,6 +52,5 @@ for (const path of files) {
     value: Math.round(nbytes / dt / 1e6 * 100) / 100,
     unit: "MB/s",
     ...(warmup !== 1 || repeats !== 20 ? { warmup, repeats } : {}),
-    memory: plain ? "plain" : memoryStats(),
   }));
 }

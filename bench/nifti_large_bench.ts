@@ -4,12 +4,9 @@
  * in a fresh process into scaled float32, as nibabel's `get_fdata(dtype=float32)` (bench/peers/nibabel_once.py,
  * run beside it by `deno task bench --only nifti_large`). Reports MB/s of decoded float32 and peak RSS.
  *
- * The plain reader is measured (`readNifti` with no allocator tuning: a fresh process has no dropped volumes to
- * reuse); `--tuned` opts in to lib/nifti's memory tuning, to show whether it matters for this workload.
- *
  * @module
  */
-import { enableMemoryTuning, readNifti } from "../lib/nifti/mod.ts";
+import { readNifti } from "../lib/nifti/mod.ts";
 
 const DIR = new URL("../.bench/hcp-subject/", import.meta.url).pathname;
 const FILE = `${DIR}dwi.nii.gz`;
@@ -44,14 +41,12 @@ if (!(await ensureSubject())) {
     `[nifti_large] skip: ${FILE} is absent and ref_subject.py (numpy, nibabel) could not make it`,
   );
 } else {
-  const tuned = Deno.args.includes("--tuned");
-  if (tuned) enableMemoryTuning();
   const t = performance.now();
   const v = await readNifti(FILE, { dtype: "float32" });
   const seconds = (performance.now() - t) / 1000;
   console.log(JSON.stringify({
     workload: "W1",
-    tool: tuned ? "cam-dmri (tuned)" : "cam-dmri",
+    tool: "cam-dmri",
     file: "large:dwi.nii.gz",
     value: Math.round(v.data.byteLength / seconds / 1e6 * 100) / 100,
     unit: "MB/s",

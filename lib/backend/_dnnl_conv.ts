@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "../tf.ts";
-import type { Dnnl } from "./dnnl.ts";
+import type { Dnnl } from "../native/mod.ts";
 import { convProblem } from "./_geometry.ts";
 import {
   type ConvAttrs,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Dnnl, PoolProblem } from "./dnnl.ts";
+import type { Dnnl, PoolProblem } from "../native/mod.ts";
 import { type PoolAttrs, poolProblem } from "./_geometry.ts";
 import {
   type HeapBackend,

@@ -7,7 +7,7 @@
  */
 import * as tf from "../tf.ts";
 import type { ConvAttrs } from "./_kernel_util.ts";
-import type { ConvProblem, PoolProblem } from "./dnnl.ts";
+import type { ConvProblem, PoolProblem } from "../native/mod.ts";
 
 /** MaxPool / MaxPoolGrad attributes. */
 export type PoolAttrs = {

@@ -13,8 +13,8 @@
  *
  * @module
  */
-import type { Blas, BlasMatrix } from "./blas.ts";
-import type { ConvProblem } from "./dnnl.ts";
+import type { Blas, BlasMatrix } from "../native/mod.ts";
+import type { ConvProblem } from "../native/mod.ts";
 import { convProblem } from "./_geometry.ts";
 import {
   type ConvAttrs,

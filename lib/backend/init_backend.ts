@@ -9,8 +9,8 @@ import * as tf from "../tf.ts";
 import { exists, fromFileUrl } from "./_paths.ts";
 import { wasmBinaryFolder } from "./_wasm_setup.ts";
 import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
-import { blasUnavailableReason, loadBlas } from "./blas.ts";
-import { dnnlUnavailableReason, loadDnnl } from "./dnnl.ts";
+import { blasUnavailableReason, loadBlas } from "../native/mod.ts";
+import { dnnlUnavailableReason, loadDnnl } from "../native/mod.ts";
 import { registerNativeKernels } from "./native_kernels.ts";
 import { withThreadedWasm } from "./_wasm_threads.ts";
 

@@ -5,7 +5,7 @@
  * large `Transpose`s; see {@link WASM_TRAINING_KERNELS}), and runs wasm's convolutions, max pooling and matrix
  * products on native oneDNN and OpenBLAS through FFI when they are installed ({@link registerNativeKernels}).
  * Every one is tested against the cpu backend.
- * Importing this module registers tfjs's gradient functions (tfjs-core's npm bundles leave them out).
+ * The native libraries themselves are lib/native's; TensorFlow.js (with its gradients) comes through lib/tf.ts.
  *
  * Environment: `CAM_BACKEND` (auto | tensorflow | webgpu | wasm | cpu) overrides the backend option;
  * `CAM_WASM_THREADS` overrides `threads` (the threaded wasm build); `CAM_DNNL` and `CAM_BLAS` (off | a
@@ -37,23 +37,6 @@ export {
 } from "./init_backend.ts";
 export { readData, type ReadDataOptions } from "./read_data.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasm_kernels.ts";
-export {
-  type Blas,
-  BLAS_CANDIDATES,
-  type BlasMatrix,
-  type BlasOptions,
-  blasUnavailableReason,
-  loadBlas,
-} from "./blas.ts";
-export {
-  type ConvProblem,
-  type Dnnl,
-  DNNL_CANDIDATES,
-  type DnnlOptions,
-  dnnlUnavailableReason,
-  loadDnnl,
-  type PoolProblem,
-} from "./dnnl.ts";
 export {
   activeNative,
   isNativeWrapper,

@@ -9,8 +9,8 @@
  * @module
  */
 import * as tf from "../tf.ts";
-import type { Blas } from "./blas.ts";
-import type { Dnnl } from "./dnnl.ts";
+import type { Blas } from "../native/mod.ts";
+import type { Dnnl } from "../native/mod.ts";
 import { dnnlConv2D, dnnlConv2DBackpropFilter, dnnlConv2DBackpropInput } from "./_dnnl_conv.ts";
 import { dnnlMaxPool, dnnlMaxPoolGrad } from "./_dnnl_pool.ts";
 import {

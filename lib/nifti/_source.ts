@@ -8,7 +8,7 @@
  */
 
 import zlib from "node:zlib";
-import { libdeflateGunzip, libdeflateLibrary } from "./_libdeflate.ts";
+import { libdeflateGunzip, libdeflateLibrary } from "../native/mod.ts";
 import { giveScratch, KEEP_LIMIT, takeScratch } from "./_scratch.ts";
 import { NiftiError } from "./errors.ts";
 

@@ -26,7 +26,6 @@
 
 export type { Volume, VoxelArray } from "./volume.ts";
 export { NiftiError } from "./errors.ts";
-export { enableMemoryTuning, memoryStats } from "./_alloc.ts";
 export {
   decodeNifti,
   DEFAULT_MAX_BYTES,

@@ -15,7 +15,6 @@ import {
 import { complexMagnitude, decodeRaw, HOST_LITTLE_ENDIAN, scaleInto, swapBytes } from "./_decode.ts";
 import { giveScratch, takeScratch } from "./_scratch.ts";
 import { fileSource, gunzipFile, gunzipSource, isGzip, memorySource, type Source } from "./_source.ts";
-import { allocArray, type ArrayCtor, expectArray } from "./_alloc.ts";
 import { exactAffine } from "./_exact_affine.ts";
 import { headerAffine } from "./affine.ts";
 import { NiftiError } from "./errors.ts";
@@ -52,15 +51,6 @@ export interface ReadNiftiOptions {
   scale?: boolean;
   /** Name used in error messages when reading from bytes. @default "<bytes>" */
   name?: string;
-  /**
-   * Memory tuning for image arrays of 2 MiB or more, once the program has opted in with
-   * `enableMemoryTuning()` (FFI on Linux with glibc; see lib/nifti/_alloc.ts): a read of 2–32 MiB
-   * prompts V8 to collect the images earlier reads dropped so that their memory is reused, and the
-   * array's aligned 2 MiB span is marked for transparent huge pages. The array is always plain
-   * (byteOffset 0, its own buffer); false skips all of it for this read. Values are the same either
-   * way. @default true
-   */
-  hugePages?: boolean;
   /**
    * Most bytes the image may take: its declared size (dims × bytes per voxel) as stored, and as
    * returned when converted to a wider type; separately, the most bytes all header extensions may
@@ -124,13 +114,11 @@ interface Layout {
  * zero pixdims → 1, negative spatial pixdims → |p|).
  *
  * Reading is one pass: a .nii.gz is decompressed at once by libdeflate where it is installed (see
- * lib/nifti/_libdeflate.ts), else inflated incrementally by zlib, straight into the returned array when
+ * lib/native/libdeflate.ts), else inflated incrementally by zlib, straight into the returned array when
  * no conversion is needed; otherwise stored values pass through a small reused buffer, converted a
  * piece at a time. The image array is sized from the header (never from a gzip trailer, whose size
  * wraps past 4 GiB) and made once; bytes before vox_offset are skipped, never kept. File I/O is
- * synchronous (nibabel-like); the promise is settled when the call returns. With the program's opt-in
- * `enableMemoryTuning()`, large arrays reuse the memory of dropped ones and go on transparent huge
- * pages (see the `hugePages` option).
+ * synchronous (nibabel-like); the promise is settled when the call returns.
  *
  * @example
  * const vol = await readNifti("../shared/data/nifti/nibabel_example4d.nii.gz", { dtype: "float32" });
@@ -377,15 +365,13 @@ function readImage(
   // inflate to the image's size, even at deflate's largest ratio, is counted through a small buffer
   const known = source.remaining();
   if (known.bytes < nbytes) throw tooShort(known.exact ? known.bytes : source.skip(nbytes));
-  const huge = options.hugePages !== false;
   const allocFailed = (bytes: number, e: unknown) =>
     new NiftiError(file, `cannot allocate ${bytes} bytes for shape [${shape.join(", ")}]`, { cause: e });
   let data: VoxelArray;
   if (output.kind === "direct") {
-    expectArray(nbytes, huge);
-    const Ctor = arrayConstructor(dt.name)! as ArrayCtor<VoxelArray>;
+    const Ctor = arrayConstructor(dt.name)! as unknown as new (length: number) => VoxelArray;
     try {
-      data = allocArray(Ctor, count * dt.channels, huge);
+      data = new Ctor(count * dt.channels);
     } catch (e) {
       throw allocFailed(nbytes, e);
     }
@@ -395,16 +381,15 @@ function readImage(
     if (dt.elementBytes > 1 && header.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(bytes, dt.elementBytes);
   } else if (output.kind === "convert") {
     const outBytes = outputBytes(layout);
-    expectArray(outBytes, huge);
     let out: Float32Array | Float64Array;
     try {
-      out = alloc(output.type, outBytes / (output.type === "float32" ? 4 : 8), huge);
+      out = alloc(output.type, outBytes / (output.type === "float32" ? 4 : 8));
     } catch (e) {
       throw allocFailed(outBytes, e);
     }
     convertInto(source, layout, out, tooShort);
     data = out;
-  } else data = scanAndScale(source, layout, file, huge, tooShort);
+  } else data = scanAndScale(source, layout, file, tooShort);
   source.finish(); // reach the gzip trailer so that its CRC is checked
   const info = describe(layout, extensions, file, hdrFile);
   const volume: Volume = {
@@ -416,8 +401,8 @@ function readImage(
   return volume;
 }
 
-function alloc(type: "float32" | "float64", n: number, huge: boolean): Float32Array | Float64Array {
-  return type === "float32" ? allocArray(Float32Array, n, huge) : allocArray(Float64Array, n, huge);
+function alloc(type: "float32" | "float64", n: number): Float32Array | Float64Array {
+  return type === "float32" ? new Float32Array(n) : new Float64Array(n);
 }
 
 function isComplex(dt: DatatypeInfo): boolean {
@@ -471,7 +456,6 @@ function scanAndScale(
   source: Source,
   layout: Layout,
   file: string,
-  huge: boolean,
   tooShort: (got: number) => NiftiError,
 ): Float32Array | Float64Array {
   const { header, count, nbytes, scaling } = layout;
@@ -499,8 +483,7 @@ function scanAndScale(
     }
     const outBytes = count * (type === "float32" ? 4 : 8);
     checkMaxBytes(layout, outBytes, type, file);
-    expectArray(outBytes, huge);
-    const out = alloc(type, count, huge);
+    const out = alloc(type, count);
     scaleInto(raw, out, slope, inter);
     return out;
   } finally {

@@ -3,8 +3,8 @@
  * Runs in its own thread and isolate: opens oneDNN and OpenBLAS, runs a convolution and a matrix product so
  * their thread pools start, and reports which loaded. When the worker ends, Deno closes its libraries.
  */
-import { loadBlas } from "../../lib/backend/blas.ts";
-import { loadDnnl } from "../../lib/backend/dnnl.ts";
+import { loadBlas } from "../../lib/native/mod.ts";
+import { loadDnnl } from "../../lib/native/mod.ts";
 
 self.onmessage = () => {
   const dnnl = loadDnnl({ threads: 2 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { pinLibrary } from "../../lib/backend/_ffi.ts";
+import { pinLibrary } from "../../lib/native/mod.ts";
 
 const linux = Deno.build.os === "linux";
 

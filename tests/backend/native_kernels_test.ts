@@ -2,8 +2,8 @@ import { needs } from "../_skip.ts";
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
 import { initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
-import { type Blas, blasUnavailableReason, loadBlas } from "../../lib/backend/blas.ts";
-import { type Dnnl, dnnlUnavailableReason, loadDnnl } from "../../lib/backend/dnnl.ts";
+import { type Blas, blasUnavailableReason, loadBlas } from "../../lib/native/mod.ts";
+import { type Dnnl, dnnlUnavailableReason, loadDnnl } from "../../lib/native/mod.ts";
 import {
   NATIVE_KERNELS,
   nativeKernelCounts,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
-import { libdeflateGunzip, libdeflateLibrary } from "../../lib/nifti/_libdeflate.ts";
+import { libdeflateGunzip, libdeflateLibrary } from "../../lib/native/mod.ts";
 import { FINISH_LIMIT, gunzipAll, gunzipSource } from "../../lib/nifti/_source.ts";
 import { decodeNifti, readNifti, readNiftiHeader } from "../../lib/nifti/mod.ts";
 import { DATA as SHARED_DATA, HAVE_DATA } from "./_fixtures.ts";

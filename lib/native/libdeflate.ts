@@ -1,7 +1,7 @@
 /**
  * Whole-stream gzip decompression with libdeflate (optional, through Deno's FFI): 1.3–1.5x faster than
- * zlib's inflate on the W1 images here (copy out included), and inflating is most of a .nii.gz read once
- * the memory is warm (lib/nifti/_alloc.ts). Used by the gzip source when the library opens
+ * zlib's inflate on the W1 images here (copy out included), and inflating is most of a .nii.gz read.
+ * Used by the gzip source when the library opens
  * (`libdeflate.so.0`, Debian's `libdeflate0`; `CAM_LIBDEFLATE=off` disables it, any other value names
  * the file) and the stream is a single gzip member whose trailer states its size.
  * Anything else, and any stream libdeflate rejects, goes to node:zlib's incremental inflate, which
@@ -10,7 +10,7 @@
  * @module
  */
 
-import { openNative } from "../backend/_ffi.ts";
+import { openNative } from "./ffi.ts";
 
 /** Shared libraries tried in order. */
 export const LIBDEFLATE_CANDIDATES = ["libdeflate.so.0", "libdeflate.so", "libdeflate.dylib"] as const;

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { openNative, pinLibrary } from "./_ffi.ts";
+import { openNative, pinLibrary } from "./ffi.ts";
 
 /** Library names tried in order when {@link DnnlOptions.library} is not given. */
 export const DNNL_CANDIDATES: readonly string[] = [

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { openNative, pinLibrary } from "./_ffi.ts";
+import { openNative, pinLibrary } from "./ffi.ts";
 
 /** Library names tried in order when {@link BlasOptions.library} is not given. */
 export const BLAS_CANDIDATES: readonly string[] = [
