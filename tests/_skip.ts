@@ -45,3 +45,13 @@ export function exists(url: URL | string): boolean {
     return false;
   }
 }
+
+/** `t.step(name, fn)`, ignored as {@link needs} says (the step's name then carries the reason). */
+export function stepIf(
+  t: Deno.TestContext,
+  need: Need,
+  name: string,
+  fn: (t: Deno.TestContext) => void | Promise<void>,
+): Promise<boolean> {
+  return t.step({ name: name + need.label, ignore: need.ignore, fn });
+}

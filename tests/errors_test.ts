@@ -7,6 +7,7 @@ import { DmriError } from "../lib/dmri/mod.ts";
 import { ForeignModelError } from "../lib/foreign/mod.ts";
 import { LocalizeError } from "../lib/localize/mod.ts";
 import { ModelError } from "../lib/models/mod.ts";
+import { NiftiError } from "../lib/nifti/mod.ts";
 import { ProbeError } from "../lib/probes/mod.ts";
 import { SliceError } from "../lib/slices/mod.ts";
 import { TransferError } from "../lib/study/transfer/mod.ts";
@@ -18,6 +19,7 @@ Deno.test("every folder's error is a CamDmriError with source and reason", async
   const twoPart = {
     CamError,
     DmriError,
+    NiftiError,
     ForeignModelError,
     LocalizeError,
     ModelError,
@@ -59,4 +61,21 @@ Deno.test("every folder's error is a CamDmriError with source and reason", async
       assert.equal(bare.reason, "no prefix here");
     });
   }
+});
+
+Deno.test("every error class lib/ defines extends CamDmriError (source scan)", async () => {
+  const offenders: string[] = [];
+  const walk = async (dir: URL) => {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isDirectory) await walk(new URL(`${e.name}/`, dir));
+      else if (e.name.endsWith(".ts")) {
+        const text = await Deno.readTextFile(new URL(e.name, dir));
+        for (const m of text.matchAll(/class (\w+Error) extends (\w+)/g)) {
+          if (m[2] === "Error" && m[1] !== "CamDmriError") offenders.push(`${e.name}: ${m[1]}`);
+        }
+      }
+    }
+  };
+  await walk(new URL("../lib/", import.meta.url));
+  assert.deepEqual(offenders, []);
 });

@@ -1,4 +1,5 @@
 import * as tf from "../../lib/tf.ts";
+import { needs } from "../_skip.ts";
 import { join } from "node:path";
 import {
   FACE_API_PACKAGE,
@@ -12,15 +13,13 @@ import { assertClose, useCpu } from "../_helpers.ts";
 
 await useCpu();
 const dir = npmPackageDir(FACE_API_PACKAGE.name, FACE_API_PACKAGE.version);
-if (!dir) {
-  console.log(
-    "tests/foreign/face_api_reference_test.ts: SKIP (fetch once with `deno cache npm:@vladmandic/face-api@1.7.15`)",
-  );
-}
+const faceApi = needs(dir != null, "npm:@vladmandic/face-api@1.7.15 in Deno's cache (`deno cache` it once)", {
+  inCi: true,
+});
 
 Deno.test({
-  name: "face-api expression net: our rebuild gives the package's own probabilities",
-  ignore: !dir,
+  name: "face-api expression net: our rebuild gives the package's own probabilities" + faceApi.label,
+  ignore: faceApi.ignore,
   fn: async () => {
     const photo = await readJpeg(join(dir!, FACE_API_SAMPLE.file));
     const faces = faceCrops(photo, FACE_API_SAMPLE.faces, { size: 112 });

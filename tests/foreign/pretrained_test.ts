@@ -1,4 +1,5 @@
 import * as tf from "../../lib/tf.ts";
+import { needs } from "../_skip.ts";
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -73,16 +74,15 @@ Deno.test("weights manifest and JPEG header", async (t) => {
 
 const faceApiDir = npmPackageDir(FACE_API_PACKAGE.name, FACE_API_PACKAGE.version);
 const humanDir = npmPackageDir(HUMAN_PACKAGE.name, HUMAN_PACKAGE.version);
-if (!faceApiDir || !humanDir) {
-  console.log(
-    "tests/foreign/pretrained_test.ts: SKIP the packaged-model tests (fetch once with " +
-      "`deno cache npm:@vladmandic/face-api@1.7.15 npm:@vladmandic/human@3.3.6`)",
-  );
-}
+const packages = needs(
+  faceApiDir != null && humanDir != null,
+  "npm:@vladmandic/face-api@1.7.15 and npm:@vladmandic/human@3.3.6 in Deno's cache (`deno cache` them once)",
+  { inCi: true },
+);
 
 Deno.test({
-  name: "pretrained face expression nets (npm packages, offline)",
-  ignore: !faceApiDir || !humanDir,
+  name: "pretrained face expression nets (npm packages, offline)" + packages.label,
+  ignore: packages.ignore,
   fn: async (t) => {
     const photo = await readJpeg(join(faceApiDir!, FACE_API_SAMPLE.file));
 

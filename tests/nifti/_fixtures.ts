@@ -5,7 +5,7 @@ import { encodeHeader, type NiftiHeader } from "../../lib/nifti/mod.ts";
 /** ../shared/data from the project root, with a trailing slash. */
 export const DATA = new URL("../../../shared/data/", import.meta.url).pathname;
 
-/** True when ../shared/data is present; otherwise tests print a SKIP line and pass. */
+/** True when ../shared/data is present; otherwise the tests that need it are ignored (tests/_skip.ts). */
 export const HAVE_DATA = (() => {
   try {
     return Deno.statSync(`${DATA}expected_nibabel.json`).isFile;

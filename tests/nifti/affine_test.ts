@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { needs, stepIf } from "../_skip.ts";
 import {
   affineToQform,
   axisCodes,
@@ -51,6 +52,8 @@ function randomAffine(random: () => number, flip: boolean): number[][] {
   ];
 }
 
+const shared = needs(HAVE_DATA, `${DATA} (real files)`);
+
 Deno.test("axisCodes matches nibabel's aff2axcodes", async (t) => {
   await t.step("synthetic", () => {
     assert.deepEqual(axisCodes([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]), ["R", "A", "S"]);
@@ -68,11 +71,7 @@ Deno.test("axisCodes matches nibabel's aff2axcodes", async (t) => {
       ["r", "a", "s"],
     );
   });
-  await t.step("on the shared files", async () => {
-    if (!HAVE_DATA) {
-      console.log(`SKIP: ${DATA} not found; axisCodes on real files not run`);
-      return;
-    }
+  await stepIf(t, shared, "on the shared files", async () => {
     for (const [name, codes] of Object.entries(NIBABEL_AXCODES)) {
       const v = await readNifti(`${DATA}${name}`);
       assert.equal(axisCodes(v.affine).join(""), codes, name);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { needs } from "../_skip.ts";
 import { crc32 } from "node:zlib";
 import { readNifti } from "../../lib/nifti/mod.ts";
 import { DATA, HAVE_DATA } from "./_fixtures.ts";
@@ -33,49 +34,49 @@ function close(actual: number, expected: number, rel: number, what: string) {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected}`);
 }
 
-Deno.test("readNifti matches nibabel on every shared file", async (t) => {
-  if (!HAVE_DATA) {
-    console.log(`SKIP: ${DATA} not found; conformance against nibabel not run`);
-    return;
-  }
-  const expected: Record<string, Expected> = JSON.parse(
-    await Deno.readTextFile(`${DATA}expected_nibabel.json`),
-  );
-  for (const [name, exp] of Object.entries(expected)) {
-    await t.step(name, async () => {
-      const vol = await readNifti(`${DATA}${name}`, { complex: "magnitude" });
-      assert.deepEqual(vol.shape, exp.shape);
-      assert.equal(vol.header!.version, exp.nifti_version);
-      // nibabel reports no byte order for 1-byte types
-      if (vol.data.BYTES_PER_ELEMENT > 1 && !vol.scaling) {
-        assert.equal(vol.header!.littleEndian, !exp.big_endian);
-      }
-      for (let i = 0; i < exp.pixdim.length; i++) close(vol.pixdim[i], exp.pixdim[i], 1e-7, `pixdim[${i}]`);
-      for (let r = 0; r < 4; r++) {
-        for (let c = 0; c < 4; c++) {
-          assert.ok(
-            Math.abs(vol.affine[r][c] - exp.affine[r][c]) <= 1e-5,
-            `affine[${r}][${c}] ${vol.affine[r][c]} vs ${exp.affine[r][c]}`,
-          );
-        }
-      }
-      const s = stats(vol.data);
-      if (exp.mean_abs !== undefined) close(s.mean, exp.mean_abs, 1e-6, "mean_abs");
-      else {
-        close(s.mean, exp.mean!, 1e-6, "mean");
-        close(s.min, exp.min!, 1e-6, "min");
-        close(s.max, exp.max!, 1e-6, "max");
-        close(s.sum, exp.sum!, 1e-6, "sum");
-      }
-    });
-  }
-});
+const shared = needs(HAVE_DATA, `${DATA} (real files and nibabel's readings)`);
 
-Deno.test("raw image bytes match the CRC32 oracles of MANIFEST.md", async (t) => {
-  if (!HAVE_DATA) {
-    console.log(`SKIP: ${DATA} not found; CRC32 oracles not checked`);
-    return;
-  }
+Deno.test(
+  { name: "readNifti matches nibabel on every shared file" + shared.label, ignore: shared.ignore },
+  async (t) => {
+    const expected: Record<string, Expected> = JSON.parse(
+      await Deno.readTextFile(`${DATA}expected_nibabel.json`),
+    );
+    for (const [name, exp] of Object.entries(expected)) {
+      await t.step(name, async () => {
+        const vol = await readNifti(`${DATA}${name}`, { complex: "magnitude" });
+        assert.deepEqual(vol.shape, exp.shape);
+        assert.equal(vol.header!.version, exp.nifti_version);
+        // nibabel reports no byte order for 1-byte types
+        if (vol.data.BYTES_PER_ELEMENT > 1 && !vol.scaling) {
+          assert.equal(vol.header!.littleEndian, !exp.big_endian);
+        }
+        for (let i = 0; i < exp.pixdim.length; i++) close(vol.pixdim[i], exp.pixdim[i], 1e-7, `pixdim[${i}]`);
+        for (let r = 0; r < 4; r++) {
+          for (let c = 0; c < 4; c++) {
+            assert.ok(
+              Math.abs(vol.affine[r][c] - exp.affine[r][c]) <= 1e-5,
+              `affine[${r}][${c}] ${vol.affine[r][c]} vs ${exp.affine[r][c]}`,
+            );
+          }
+        }
+        const s = stats(vol.data);
+        if (exp.mean_abs !== undefined) close(s.mean, exp.mean_abs, 1e-6, "mean_abs");
+        else {
+          close(s.mean, exp.mean!, 1e-6, "mean");
+          close(s.min, exp.min!, 1e-6, "min");
+          close(s.max, exp.max!, 1e-6, "max");
+          close(s.sum, exp.sum!, 1e-6, "sum");
+        }
+      });
+    }
+  },
+);
+
+Deno.test({
+  name: "raw image bytes match the CRC32 oracles of MANIFEST.md" + shared.label,
+  ignore: shared.ignore,
+}, async (t) => {
   const oracles: [string, number][] = [
     ["nifti/avg152T1_LR_nifti.nii.gz", 1033497386],
     ["nifti/avg152T1_LR_nifti2.nii.gz", 471047545],

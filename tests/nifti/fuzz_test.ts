@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { needs } from "../_skip.ts";
 import { gunzipSync } from "node:zlib";
 import { decodeNifti, NiftiError, readNifti, type Volume } from "../../lib/nifti/mod.ts";
 import { DATA, HAVE_DATA, rng } from "./_fixtures.ts";
@@ -28,11 +29,12 @@ function assertValid(v: Volume, label: string) {
   assert.equal(v.pixdim.length, v.shape.length, label);
 }
 
-Deno.test("fuzz: byte flips and truncations give a valid Volume or a NiftiError", async () => {
-  if (!HAVE_DATA) {
-    console.log(`SKIP: ${DATA} not found; fuzz test not run`);
-    return;
-  }
+const shared = needs(HAVE_DATA, `${DATA} (real files to mutate)`);
+
+Deno.test({
+  name: "fuzz: byte flips and truncations give a valid Volume or a NiftiError" + shared.label,
+  ignore: shared.ignore,
+}, async () => {
   const random = rng(Number(Deno.env.get("NIFTI_FUZZ_SEED") ?? 20240611));
   const sources: { name: string; bytes: Uint8Array }[] = [];
   for (const f of FILES) {
@@ -76,11 +78,11 @@ Deno.test("fuzz: byte flips and truncations give a valid Volume or a NiftiError"
   assert.ok(outcomes.volume > 50 && outcomes.error > 50, JSON.stringify(outcomes));
 });
 
-Deno.test("fuzz: mutated files read by path (.nii, .nii.gz, .hdr/.img) give a Volume or a NiftiError", async () => {
-  if (!HAVE_DATA) {
-    console.log(`SKIP: ${DATA} not found; path fuzz test not run`);
-    return;
-  }
+Deno.test({
+  name: "fuzz: mutated files read by path (.nii, .nii.gz, .hdr/.img) give a Volume or a NiftiError" +
+    shared.label,
+  ignore: shared.ignore,
+}, async () => {
   const random = rng(Number(Deno.env.get("NIFTI_FUZZ_SEED") ?? 99));
   const singles = [
     "nifti/5D_small.nii",

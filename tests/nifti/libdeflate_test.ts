@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { needs, stepIf } from "../_skip.ts";
 import { gzipSync } from "node:zlib";
 import { libdeflateGunzip, libdeflateLibrary } from "../../lib/native/mod.ts";
 import { FINISH_LIMIT, gunzipAll, gunzipSource } from "../../lib/nifti/_source.ts";
@@ -11,6 +12,8 @@ const LIB = libdeflateLibrary();
 if (!LIB) {
   console.log("NOTE: libdeflate unavailable here (not installed, no FFI or CAM_LIBDEFLATE=off): zlib only");
 }
+
+const shared = needs(HAVE_DATA, `${SHARED_DATA} (real .nii.gz files)`);
 
 Deno.test("libdeflate decompresses whole single-member streams, and only those", async (t) => {
   await t.step("a stream decodes to zlib's bytes, exactly filling the buffer", () => {
@@ -62,11 +65,7 @@ Deno.test("libdeflate decompresses whole single-member streams, and only those",
       piecewise.close();
     },
   );
-  await t.step("readNifti gives the same volume with and without it", async () => {
-    if (!HAVE_DATA) {
-      console.log(`SKIP: ${SHARED_DATA} not found; real .nii.gz files not compared`);
-      return;
-    }
+  await stepIf(t, shared, "readNifti gives the same volume with and without it", async () => {
     for (const f of ["nibabel_example4d.nii.gz", "avg152T1_LR_nifti.nii.gz"]) {
       const path = `${SHARED_DATA}nifti/${f}`;
       const bytes = await Deno.readFile(path);

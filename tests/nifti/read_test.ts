@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { needs, stepIf } from "../_skip.ts";
 import { gzipSync } from "node:zlib";
 import {
   decodeNifti,
@@ -13,10 +14,7 @@ import { bytesOf, DATA, HAVE_DATA, header, niftiBytes, rng } from "./_fixtures.t
 const SHAPE = [2, 3, 4];
 const N = 24;
 
-function skip(what: string): boolean {
-  if (!HAVE_DATA) console.log(`SKIP: ${DATA} not found; ${what} not run`);
-  return !HAVE_DATA;
-}
+const shared = needs(HAVE_DATA, `${DATA} (real files)`);
 
 /** x87 80-bit extended bytes (in 16) of a float64. */
 function float80Bytes(v: number): Uint8Array {
@@ -317,8 +315,7 @@ Deno.test("the affine is nibabel's choice: sform, then qform, then pixdim", asyn
 
 Deno.test("bad input gives a NiftiError naming the file and the problem", async (t) => {
   const good = niftiBytes(header(SHAPE, 4, 16), new Uint8Array(N * 2));
-  await t.step("not NIfTI", async () => {
-    if (skip("not-nifti.nii")) return;
+  await stepIf(t, shared, "not NIfTI", async () => {
     await assert.rejects(readNifti(`${DATA}nifti/not-nifti.nii`), {
       name: "NiftiError",
       message: /not-nifti\.nii: not a NIfTI file \(sizeof_hdr is neither 348 nor 540\)$/,
@@ -398,8 +395,7 @@ Deno.test("bad input gives a NiftiError naming the file and the problem", async 
         "t.nii: image data too short: shape [2, 3, 4] int16 needs 48 bytes from vox_offset 352, file has 28",
     });
   });
-  await t.step("truncated real file and truncated gzip stream", async () => {
-    if (skip("truncated real files")) return;
+  await stepIf(t, shared, "truncated real file and truncated gzip stream", async () => {
     const anat = await Deno.readFile(`${DATA}nifti/nibabel_anatomical.nii`);
     assert.throws(() => decodeNifti(anat.subarray(0, 30000), { name: "anat.nii" }), {
       message: /^anat\.nii: image data too short: shape \[33, 41, 25\] int16 needs 67650 bytes/,
@@ -483,40 +479,42 @@ Deno.test("bad input gives a NiftiError naming the file and the problem", async 
   });
 });
 
-Deno.test("paths, pairs, bytes, units and extensions", async (t) => {
-  if (skip("path and pair tests")) return;
-  await t.step("a pair reads the same from its .hdr or its .img", async () => {
-    const a = await readNifti(`${DATA}nifti/air.hdr.gz`);
-    const b = await readNifti(`${DATA}nifti/air.img.gz`);
-    assert.deepEqual(a.data, b.data);
-    assert.deepEqual(a.affine, b.affine);
-    const c = await readNifti(`${DATA}nifti/niivue_ras.img`);
-    assert.deepEqual(c.shape, [62, 41, 34]);
-  });
-  await t.step("bytes (gzipped or not) read like the path, without aliasing the input", async () => {
-    const path = `${DATA}nifti/nibabel_anatomical.nii`;
-    const bytes = await Deno.readFile(path);
-    const a = await readNifti(path);
-    const b = await readNifti(bytes);
-    const c = decodeNifti(gzipSync(bytes));
-    assert.deepEqual(b.data, a.data);
-    assert.deepEqual(c.data, a.data);
-    assert.notEqual(b.data.buffer, bytes.buffer);
-  });
-  await t.step("units and extensions as nibabel reports them", async () => {
-    const v = await readNifti(`${DATA}nifti/nibabel_example4d.nii.gz`);
-    assert.deepEqual(v.units, { spatial: "mm", temporal: "sec" });
-    assert.deepEqual(v.extensions!.map((e) => [e.code, e.label, e.data.length]), [[6, "comment", 11], [
-      6,
-      "comment",
-      15,
-    ]]);
-    const w = await readNifti(`${DATA}nifti/with_extension.nii.gz`);
-    assert.deepEqual(w.extensions!.map((e) => [e.code, e.data.length]), [[0, 365]]);
-    assert.deepEqual(w.units, { spatial: "mm", temporal: "unknown" });
-    assert.equal(w.header!.descrip, "Mango ROI   ");
-  });
-});
+Deno.test(
+  { name: "paths, pairs, bytes, units and extensions" + shared.label, ignore: shared.ignore },
+  async (t) => {
+    await t.step("a pair reads the same from its .hdr or its .img", async () => {
+      const a = await readNifti(`${DATA}nifti/air.hdr.gz`);
+      const b = await readNifti(`${DATA}nifti/air.img.gz`);
+      assert.deepEqual(a.data, b.data);
+      assert.deepEqual(a.affine, b.affine);
+      const c = await readNifti(`${DATA}nifti/niivue_ras.img`);
+      assert.deepEqual(c.shape, [62, 41, 34]);
+    });
+    await t.step("bytes (gzipped or not) read like the path, without aliasing the input", async () => {
+      const path = `${DATA}nifti/nibabel_anatomical.nii`;
+      const bytes = await Deno.readFile(path);
+      const a = await readNifti(path);
+      const b = await readNifti(bytes);
+      const c = decodeNifti(gzipSync(bytes));
+      assert.deepEqual(b.data, a.data);
+      assert.deepEqual(c.data, a.data);
+      assert.notEqual(b.data.buffer, bytes.buffer);
+    });
+    await t.step("units and extensions as nibabel reports them", async () => {
+      const v = await readNifti(`${DATA}nifti/nibabel_example4d.nii.gz`);
+      assert.deepEqual(v.units, { spatial: "mm", temporal: "sec" });
+      assert.deepEqual(v.extensions!.map((e) => [e.code, e.label, e.data.length]), [[6, "comment", 11], [
+        6,
+        "comment",
+        15,
+      ]]);
+      const w = await readNifti(`${DATA}nifti/with_extension.nii.gz`);
+      assert.deepEqual(w.extensions!.map((e) => [e.code, e.data.length]), [[0, 365]]);
+      assert.deepEqual(w.units, { spatial: "mm", temporal: "unknown" });
+      assert.equal(w.header!.descrip, "Mango ROI   ");
+    });
+  },
+);
 
 Deno.test("readNiftiHeader gives the geometry without the voxels", async (t) => {
   await t.step("from bytes, complex included", async () => {
@@ -534,8 +532,7 @@ Deno.test("readNiftiHeader gives the geometry without the voxels", async (t) => 
       message: "h.nii: file too short for a NIfTI-1 header (100 of 348 bytes)",
     });
   });
-  await t.step("from paths, same as readNifti", async () => {
-    if (skip("readNiftiHeader on files")) return;
+  await stepIf(t, shared, "from paths, same as readNifti", async () => {
     for (
       const name of [
         "nifti/nibabel_example4d.nii.gz",

@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
+import { needs } from "../_skip.ts";
 import { FASHION_CLASSES, fashionMnistDir, loadClutteredGarments } from "../../lib/synth/mod.ts";
 
 const dir = await fashionMnistDir();
-if (!dir) {
-  console.log(
-    "tests/synth/cluttered_garments_test.ts: SKIP cluttered garments (apt-get install dataset-fashion-mnist)",
-  );
-}
+const fashion = needs(dir != null, "Fashion-MNIST (apt-get install dataset-fashion-mnist)", { inCi: true });
 
 Deno.test({
-  name: "cluttered garments from Fashion-MNIST",
-  ignore: !dir,
+  name: "cluttered garments from Fashion-MNIST" + fashion.label,
+  ignore: fashion.ignore,
   fn: async () => {
     const g = await loadClutteredGarments({ size: 32, counts: { train: 20, val: 5, test: 10 } });
     assert.equal(g.train.size, 20);
