@@ -138,12 +138,15 @@ Deno.test("locks", async (t) => {
     assert.ok(lock);
     const old = new Date(Date.now() - 600_000);
     await Deno.utime(path, old, old);
-    await new Promise((r) => setTimeout(r, 300));
-    assert.ok((await lockHolder(path))!.heartbeatAgeSeconds < 5, "heartbeat refreshed the mtime");
+    // wait for the heartbeat (a worker thread) however busy the machine: no fixed sleep
+    await until(
+      async () => (await lockHolder(path))!.heartbeatAgeSeconds < 5,
+      "heartbeat refreshed the mtime",
+    );
     // Another run judged it stale and replaced it.
     await Deno.remove(path);
     await Deno.writeTextFile(path, ownerFile({ host: "elsewhere.example" }));
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => lock.lost, "the lock noticed it was replaced");
     assert.equal(lock.lost, true);
     assert.equal(await lock.held(), false);
     await lock.release();
@@ -183,3 +186,12 @@ Deno.test("locks", async (t) => {
 
   await Deno.remove(dir, { recursive: true });
 });
+
+/** Polls `ok` every 20 ms until it holds; fails after 60 s (a deadline for a hung machine, not a timing claim). */
+async function until(ok: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await ok())) {
+    assert.ok(Date.now() < deadline, `${what}: not within 60 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
