@@ -7,12 +7,4 @@ export function fromFileUrl(url: string): string {
   return decodeURIComponent(u.pathname);
 }
 
-/** Whether a path exists (false without read permission). */
-export function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { existsSync as exists } from "../fs.ts";

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { atomicWrite } from "../fs.ts";
 import * as tf from "../tf.ts";
 import { fromFileUrl } from "./_paths.ts";
 
@@ -68,11 +69,7 @@ export async function withThreadedWasm<T>(
     await Deno.mkdir(scriptDir, { recursive: true });
     file = `${await Deno.realPath(scriptDir)}/tfjs-wasm-pthread-${tf.version_core}.cjs`;
     const existing = await Deno.readTextFile(file).catch(() => null);
-    if (existing !== script) {
-      const tmp = `${file}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-      await Deno.writeTextFile(tmp, script);
-      await Deno.rename(tmp, file);
-    }
+    if (existing !== script) await atomicWrite(file, script);
   } else {
     file = await Deno.realPath(await Deno.makeTempFile({ prefix: "tfjs-wasm-pthread-", suffix: ".cjs" }));
     await Deno.writeTextFile(file, script);

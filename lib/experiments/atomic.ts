@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { atomicWrite } from "../fs.ts";
 import { createHash } from "node:crypto";
 import { CamDmriError } from "../errors.ts";
 
@@ -82,19 +83,7 @@ export function checkDigest(file: string, data: Uint8Array, expected: FileDigest
   }
 }
 
-/** Write bytes to `path` atomically (temp file + rename), creating parent folders. */
-export async function atomicWrite(path: string, data: Uint8Array): Promise<void> {
-  const slash = path.lastIndexOf("/");
-  if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
-  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await Deno.writeFile(tmp, data);
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
-}
+export { atomicWrite };
 
 /** Write text to `path` atomically (UTF-8). */
 export async function atomicWriteText(path: string, text: string): Promise<void> {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { atomicWrite } from "../fs.ts";
 import type { ZooConfig } from "./config.ts";
 import { createModel } from "./create_model.ts";
 import { ModelError } from "./errors.ts";
@@ -43,17 +44,6 @@ export interface ModelFile {
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  try {
-    await Deno.writeFile(tmp, data);
-    await Deno.rename(tmp, path);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
-}
 
 function toBytes(values: Float32Array): Uint8Array {
   if (LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
@@ -103,8 +93,8 @@ export async function saveModel(model: CamModel, dir: string): Promise<void> {
     weights: { file: "weights.bin", dtype: "float32", byteOrder: "little", length, tensors },
   };
   await Deno.mkdir(dir, { recursive: true });
-  await writeAtomic(`${dir}/weights.bin`, toBytes(flat));
-  await writeAtomic(`${dir}/model.json`, new TextEncoder().encode(JSON.stringify(file, null, 1) + "\n"));
+  await atomicWrite(`${dir}/weights.bin`, toBytes(flat));
+  await atomicWrite(`${dir}/model.json`, new TextEncoder().encode(JSON.stringify(file, null, 1) + "\n"));
 }
 
 async function readOrThrow<T>(path: string, read: (p: string) => Promise<T>): Promise<T> {

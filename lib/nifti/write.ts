@@ -4,6 +4,7 @@
  * @module
  */
 
+import { atomicWrite } from "../fs.ts";
 import { gzipSync } from "node:zlib";
 import { datatypeByName, datatypeOfArray } from "./_datatypes.ts";
 import { HOST_LITTLE_ENDIAN, swapBytes } from "./_decode.ts";
@@ -75,11 +76,11 @@ export async function writeNifti(
     const { header, image } = encodeParts(volume, options, path, true);
     const level = options.compressionLevel ?? 6;
     const pack = (b: Uint8Array) => gzip ? gzipBytes(b, level, path) : b;
-    await atomicWrite(`${base}.${upper ? "HDR" : "hdr"}${gz}`, pack(header));
-    await atomicWrite(`${base}.${upper ? "IMG" : "img"}${gz}`, pack(image));
+    await writeFile(`${base}.${upper ? "HDR" : "hdr"}${gz}`, pack(header));
+    await writeFile(`${base}.${upper ? "IMG" : "img"}${gz}`, pack(image));
     return;
   }
-  await atomicWrite(path, encodeNifti(volume, { ...options, gzip }, path));
+  await writeFile(path, encodeNifti(volume, { ...options, gzip }, path));
 }
 
 /**
@@ -108,13 +109,10 @@ function gzipBytes(bytes: Uint8Array, level: number, file: string): Uint8Array {
   }
 }
 
-async function atomicWrite(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+async function writeFile(path: string, bytes: Uint8Array): Promise<void> {
   try {
-    await Deno.writeFile(tmp, bytes);
-    await Deno.rename(tmp, path);
+    await atomicWrite(path, bytes, { createFolders: false }); // as nibabel: a missing folder is an error
   } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
     throw new NiftiError(path, `cannot write file (${(e as Error).message})`, { cause: e });
   }
 }

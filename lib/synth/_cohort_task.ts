@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isFile } from "../fs.ts";
 import type { Volume } from "../nifti/volume.ts";
 import { writeNifti } from "../nifti/write.ts";
 import { atomicWriteText } from "../experiments/atomic.ts";
@@ -57,15 +58,6 @@ export function buildAnatomy(spec: AnatomySpec): Anatomy {
   return realAnatomy(fa, v1, options);
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
-
 /** Run one task; files that already exist are kept (every write is atomic, so an existing file is complete). */
 export async function runCohortTask(
   context: CohortContext,
@@ -76,7 +68,7 @@ export async function runCohortTask(
   const written: string[] = [], skipped: string[] = [];
   const level = context.compressionLevel;
   const put = async (path: string, make: () => Volume | string) => {
-    if (await exists(path)) {
+    if (await isFile(path)) {
       skipped.push(path);
       return;
     }
@@ -90,7 +82,7 @@ export async function runCohortTask(
     const regions = context.truthRegions;
     const names = ["fa", "md", "brain_mask", ...regions];
     const missing: string[] = [];
-    for (const name of names) if (!(await exists(`${base}/${name}.nii.gz`))) missing.push(name);
+    for (const name of names) if (!(await isFile(`${base}/${name}.nii.gz`))) missing.push(name);
     if (missing.length === 0) {
       skipped.push(...names.map((n) => `${base}/${n}.nii.gz`));
       return { written, skipped };

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { isFile } from "../fs.ts";
 import { gunzipSync } from "node:zlib";
 import { SynthError } from "./errors.ts";
 
@@ -81,14 +82,6 @@ function denoCacheRoots(): string[] {
     if (home) roots.push(`${home}/.cache/deno`);
   }
   return roots;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
 }
 
 async function findIn(dir: string): Promise<boolean> {
