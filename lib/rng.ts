@@ -130,3 +130,37 @@ export class Rng {
     return this.uint32() >>> 1;
   }
 }
+
+/** 32-bit FNV-1a hash of a string: stable names for streams and ids (the same on every platform and run). */
+export function fnv1a32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * mulberry32 (Tommy Ettinger): a tiny 32-bit generator, uniform on [0, 1), the same on every platform. It draws
+ * the zoo's initial weights and dropout masks through {@link streamRng}; it is kept (rather than {@link Rng})
+ * so that a seed gives the same initial weights as in every earlier version of cam-dmri.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The generator of stream `stream` under `seed`: mulberry32 seeded by fnv1a32(`${seed}:${stream}`), so each
+ * named variable draws the same numbers whatever order the streams are made in.
+ */
+export function streamRng(seed: number, stream: string): () => number {
+  return mulberry32(fnv1a32(`${seed >>> 0}:${stream}`));
+}

@@ -27,6 +27,7 @@ const FLOORS: Record<string, number> = {
   "tf.ts": 0,
   "errors.ts": 0,
   "fs.ts": 0,
+  "rng.ts": 0,
   native: 1,
   models: 1,
   localize: 1,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../../lib/data/mod.ts";
+import { Rng } from "../lib/rng.ts";
 
 Deno.test("Rng", async (t) => {
   await t.step("same seed, same stream; different seeds differ", () => {

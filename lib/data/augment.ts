@@ -8,7 +8,7 @@
  * @module
  */
 import { CamDmriError } from "../errors.ts";
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../rng.ts";
 
 /** Height, width and channels of an HWC image. */
 export interface ImageDims {

@@ -8,7 +8,7 @@
  */
 import { CamDmriError } from "../errors.ts";
 import { augmentImage, type AugmentOptions } from "./augment.ts";
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 
 /** One image with its label. Pixels are HWC-ordered: index = (y · width + x) · channels + c. */
 export interface Sample {

@@ -18,7 +18,7 @@
  *
  * @module
  */
-export { Rng, type RngState } from "./rng.ts";
+export { Rng, type RngState } from "../rng.ts";
 export {
   arrayDataset,
   type Batch,

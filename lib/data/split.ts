@@ -6,7 +6,7 @@
  * @module
  */
 import { CamDmriError } from "../errors.ts";
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 
 /** What a split needs to know of each sample. */
 export interface SplitMeta {

@@ -9,7 +9,8 @@ import type { ZooConfig } from "./config.ts";
 import { ModelError } from "./errors.ts";
 import { batchNorm, conv, dense, dropout, globalPool, lrn, pool } from "./_layers.ts";
 import type { ApplyOptions, ApplyResult, CamModel } from "./model.ts";
-import { normalArray, streamRng } from "./_rng.ts";
+import { normalArray } from "./_rng.ts";
+import { streamRng } from "../rng.ts";
 import { fits } from "./registry.ts";
 import { type LayerNode, layerOrder, type NetworkSpec, type VariableSpec, variableSpecs } from "./spec.ts";
 

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { Rng } from "../data/rng.ts";
+import { Rng } from "../rng.ts";
 import type { Dataset, Sample } from "../data/dataset.ts";
 import { loadMnist, type LoadMnistOptions, type MnistSet } from "./mnist.ts";
 import { SynthError } from "./errors.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Rng } from "../data/rng.ts";
+import { Rng } from "../rng.ts";
 import { SynthError } from "./errors.ts";
 
 /** A gradient scheme in acquisition order (same layout as lib/dmri's GradientTable). */

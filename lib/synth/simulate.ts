@@ -19,7 +19,7 @@
  * @module
  */
 import type { Volume } from "../nifti/volume.ts";
-import { Rng } from "../data/rng.ts";
+import { Rng } from "../rng.ts";
 import { type Anatomy, anatomySample } from "./anatomy.ts";
 import { type AcquisitionWarp } from "./acquisitions.ts";
 import type { GradientScheme } from "./gradient_scheme.ts";

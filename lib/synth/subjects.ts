@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { Rng } from "../data/rng.ts";
+import { Rng } from "../rng.ts";
 import { SynthError } from "./errors.ts";
 
 /** An age group of the simulated cohort. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { hashString, mulberry32, normalArray, streamRng } from "../../lib/models/_rng.ts";
+import { fnv1a32 as hashString, mulberry32, streamRng } from "../../lib/rng.ts";
+import { normalArray } from "../../lib/models/_rng.ts";
 
 Deno.test("seeded random numbers", async (t) => {
   await t.step("mulberry32 is pinned (initial weights must not change between versions)", () => {
