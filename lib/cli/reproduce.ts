@@ -20,9 +20,7 @@ import { describeBackend, initBackend } from "../backend/mod.ts";
 import {
   concatTables,
   describeHolder,
-  expandGrid,
   type GridTables,
-  loadGrid,
   rowsOf,
   runGrid,
   type Table,
@@ -30,6 +28,8 @@ import {
 import {
   accuracySummary,
   ensureSimulatedCohort,
+  expandStudyGrid,
+  loadStudyGrid,
   localizationSummary,
   studyRunner,
   writeStudyReport,
@@ -162,9 +162,10 @@ async function main(): Promise<void> {
   let ranCount = 0, skippedCount = 0, writtenCount = 0;
   for (const gridName of gridNames) {
     const path = `experiments/configs/${gridName}.json`;
-    const { config } = await loadGrid(path);
+    // Checked as written (errors name the file and the field), then expanded with the cohort's identity.
+    const { config } = await loadStudyGrid(path);
     const tag = config.datasets.some((d) => d === "cohort" || d === "transfer") ? cohortTag : {};
-    const cells = expandGrid({ ...config, data: { ...config.data, ...tag } }, { source: path });
+    const cells = expandStudyGrid({ ...config, data: { ...config.data, ...tag } }, { source: path });
     console.log(`[reproduce] grid ${config.name}: ${cells.length} cells`);
     const started: number[] = [];
     let timed = 0, timedSeconds = 0;

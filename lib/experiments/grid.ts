@@ -2,16 +2,42 @@
  * Experiment grids: a JSON config naming the axes of a study (models x pooling x seeds x split x augmentation x
  * dataset x scale) expands to cells, each with a stable id so that a rerun recognises the cells it has finished.
  *
+ * **Checked when it loads.** Every field of a config is checked by {@linkcode expandGrid} and
+ * {@linkcode loadGrid}: an unknown field, a wrong type or value, or a dataset the grid's schema does not know
+ * is a {@linkcode GridError} naming the config file and the field's path, e.g.
+ * `experiments/configs/digits-quick.json: data.counts.train: expected a positive integer, got "16"`.
+ * Which datasets there are and which `data` options each takes is the study's knowledge, not this module's:
+ * the study passes a {@linkcode GridSchema} (lib/study's `STUDY_GRID`) and gets its cells back as its typed
+ * union (`CohortCell | DigitsCell | TransferCell`). Without a schema any dataset name is accepted and `data`
+ * is passed on as it is (the runner's tests use toy datasets).
+ *
+ * **Cell ids.** `<dataset>-<model>-<pooling>-<split>-<augmentation>-<scale>-s<seed>-<hash>`, the hash being
+ * {@linkcode cellHash} of the cell's settings with the grid's `data` exactly as the config (or the caller)
+ * wrote it: checking the config changes no id, so results of earlier runs are found again.
+ *
  * @module
  */
 
 import { CamDmriError } from "../errors.ts";
+import { fnv1a32 } from "../rng.ts";
+import {
+  type FieldCheck,
+  FieldError,
+  fieldPath,
+  fields,
+  type FieldSpec,
+  preview,
+  unknownField,
+} from "./fields.ts";
 
-/** Errors in a grid config: names the config and the problem. */
+/** Errors in a grid config: names the config (file) and the problem; `field` is the field's path, if any. */
 export class GridError extends CamDmriError {
-  constructor(source: string, reason: string) {
-    super(source, reason);
+  /** Path of the field at fault (`data.counts.train`), when the problem is one field's. */
+  readonly field?: string;
+  constructor(source: string, reason: string, field?: string) {
+    super(source, field ? `${field}: ${reason}` : reason);
     this.name = "GridError";
+    if (field) this.field = field;
   }
 }
 
@@ -27,7 +53,6 @@ export interface TrainingSettings {
   optimizer?: "adam" | "sgd";
   /** Early-stopping patience in epochs (0 = off). @default 0 */
   patience?: number;
-  [key: string]: unknown;
 }
 
 /** CAM and localization settings shared by every cell. */
@@ -40,8 +65,10 @@ export interface CamSettings {
   relu?: boolean;
   /** Normalisation of each map. @default "minmax" */
   normalize?: "minmax" | "max" | "none";
-  [key: string]: unknown;
 }
+
+/** A grid's `data` options as written: checked per dataset by a {@linkcode GridSchema}. */
+export type GridData = Readonly<Record<string, unknown>>;
 
 /** A grid config as stored in `experiments/configs/<name>.json`. */
 export interface GridConfig {
@@ -69,16 +96,20 @@ export interface GridConfig {
   imageSize?: number;
   training?: TrainingSettings;
   cam?: CamSettings;
-  /** Dataset options passed to every cell (e.g. `maxAcquisitions`, `camSubjects`, digits counts). @default {} */
-  data?: Record<string, unknown>;
+  /**
+   * Options of the grid's datasets (e.g. `maxAcquisitions`, `camSubjects`, digits `counts`): each field must
+   * be an option of at least one of the grid's datasets, and each dataset's cells get the fields that are
+   * its options. @default {}
+   */
+  data?: GridData;
 }
 
-/** One cell of a grid: everything one run needs. */
-export interface GridCell {
+/** One cell of a grid: everything one run needs; `Data` is its dataset's options ({@linkcode GridSchema}). */
+export interface GridCell<Dataset extends string = string, Data extends object = GridData> {
   /** Stable, readable id: `<dataset>-<model>-<pooling>-<split>-<augmentation>-<scale>-s<seed>-<hash>`. */
   id: string;
   grid: string;
-  dataset: string;
+  dataset: Dataset;
   model: string;
   pooling: "gap" | "gmp";
   seed: number;
@@ -87,76 +118,224 @@ export interface GridCell {
   scale: "quick" | "default" | "paper";
   widthMultiplier: number;
   imageSize: number;
-  training: Required<
-    Pick<TrainingSettings, "epochs" | "batchSize" | "learningRate" | "optimizer" | "patience">
-  >;
+  training: Required<TrainingSettings>;
   cam: Required<Pick<CamSettings, "methods" | "threshold" | "normalize">> & CamSettings;
-  /** Dataset options of the grid. */
-  data: Record<string, unknown>;
+  /** Its dataset's options (with a schema: only those, checked; absent ones take their defaults). */
+  data: Data;
 }
 
-/** FNV-1a 32-bit hash of a string, as 8 hex digits (stable across runs and platforms). */
-export function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
+/** Any cell, whatever its dataset's options: what the runner and its helpers accept. */
+export type AnyGridCell = GridCell<string, object>;
+
+/** The checkers of one dataset's `data` options (absent ones are left out: the cell applies defaults). */
+export type DataSpec<Data> = FieldSpec<Data>;
+
+/** For each dataset of a cell union, the checkers of its options: `{ cohort: DataSpec<CohortData>, ... }`. */
+export type DatasetSpecs<Cell extends AnyGridCell> = {
+  readonly [D in Cell["dataset"]]: DataSpec<Extract<Cell, { dataset: D }>["data"]>;
+};
+
+/**
+ * What a study knows about its grids, given to {@linkcode expandGrid} / {@linkcode loadGrid} so that its
+ * configs are checked when they load and its cells come back typed as `Cell`.
+ */
+export interface GridSchema<Cell extends AnyGridCell> {
+  /** The datasets a grid may name, each with the checkers of its `data` options. */
+  datasets: DatasetSpecs<Cell>;
+  /** CAM methods a grid may list in `cam.methods`. @default any names */
+  camMethods?: readonly string[];
+  /** Augmentation presets a grid may list. @default any names */
+  augmentations?: readonly string[];
+}
+
+/** Options of {@linkcode expandGrid} and {@linkcode loadGrid}. */
+export interface ExpandGridOptions {
+  /** What errors name as the config. @default `grid <name>` (loadGrid: the file) */
+  source?: string;
+}
+
+const GRID_NAME: FieldCheck<string> = (value, path) => {
+  const name = fields.name(value, path);
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
+    throw new FieldError(path, `expected letters, digits, '.', '_' or '-', got ${preview(value)}`);
   }
-  return h.toString(16).padStart(8, "0");
+  return name;
+};
+
+function axis<T>(item: FieldCheck<T>): FieldCheck<T[]> {
+  return fields.arrayOf(item, { nonEmpty: true, distinct: true });
 }
 
-function nonEmpty<T>(source: string, key: string, value: T[] | undefined, fallback: T[]): T[] {
-  const v = value ?? fallback;
-  if (!Array.isArray(v) || v.length === 0) throw new GridError(source, `"${key}" must be a non-empty array`);
-  return v;
+const TRAINING_SPEC: FieldSpec<TrainingSettings> = {
+  epochs: fields.positiveInteger,
+  batchSize: fields.positiveInteger,
+  learningRate: fields.positiveNumber,
+  optimizer: fields.oneOf(["adam", "sgd"] as const),
+  patience: fields.nonNegativeInteger,
+};
+
+const CAM_SPEC: FieldSpec<CamSettings> = {
+  methods: axis(fields.name),
+  threshold: fields.fraction,
+  relu: fields.boolean,
+  normalize: fields.oneOf(["minmax", "max", "none"] as const),
+};
+
+/** The checker of a whole config (its `data` only as an object: the schema's datasets check its fields). */
+const checkConfig = fields.object<GridConfig>({
+  name: GRID_NAME,
+  description: fields.string,
+  datasets: axis(fields.name),
+  models: axis(fields.name),
+  pooling: axis(fields.oneOf(["gap", "gmp"] as const)),
+  seeds: axis(fields.integer),
+  splits: axis(fields.oneOf(["subject", "slice"] as const)),
+  augmentations: axis(fields.name),
+  scales: axis(fields.oneOf(["quick", "default", "paper"] as const)),
+  widthMultiplier: fields.positiveNumber,
+  imageSize: fields.positiveInteger,
+  training: fields.object(TRAINING_SPEC),
+  cam: fields.object(CAM_SPEC),
+  data: fields.anyObject,
+}, { required: ["name", "datasets", "models"] });
+
+/** A schema's dataset checkers as a plain table (the one view of a generic schema this module needs). */
+type SpecTable = Readonly<Record<string, Readonly<Record<string, FieldCheck<unknown>>>>>;
+
+function specTable(schema: { datasets: object }): SpecTable {
+  return schema.datasets as SpecTable;
+}
+
+/** Rethrow a FieldError as a GridError naming `source`; anything else as it is. */
+function named<T>(source: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof FieldError) throw new GridError(source, e.reason, e.path || undefined);
+    throw e;
+  }
+}
+
+/**
+ * The options of `dataset` among `data`: each checked by the dataset's checkers; a field that is none of
+ * `siblings`' options either (the grid's other datasets) is an error, one that is theirs is left to them.
+ */
+function datasetData(
+  data: GridData,
+  dataset: string,
+  specs: SpecTable,
+  siblings: readonly string[],
+): Record<string, unknown> {
+  const spec = specs[dataset];
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (Object.hasOwn(spec, key)) {
+      if (value !== undefined) out[key] = spec[key](value, fieldPath("data", key));
+    } else if (!siblings.some((d) => Object.hasOwn(specs[d], key))) {
+      throw unknownField("data", key, Object.keys(spec), `"${dataset}" cells`);
+    }
+  }
+  return out;
+}
+
+function knownName(path: string, value: string, known: readonly string[] | undefined, what: string): void {
+  if (known && !known.includes(value)) {
+    throw new FieldError(path, `unknown ${what} ${JSON.stringify(value)} (known: ${known.join(", ")})`);
+  }
+}
+
+/** FNV-1a 32-bit hash of a string ({@linkcode fnv1a32}) as 8 hex digits: the same on every platform. */
+export function fnv1a(text: string): string {
+  return fnv1a32(text).toString(16).padStart(8, "0");
+}
+
+const TRAINING_DEFAULTS: Required<TrainingSettings> = {
+  epochs: 10,
+  batchSize: 32,
+  learningRate: 1e-3,
+  optimizer: "adam",
+  patience: 0,
+};
+
+/** Fresh each time: cells of one grid share their settings, grids never do. */
+function camDefaults(): GridCell["cam"] {
+  return { methods: ["cam", "grad-cam", "grad-cam++", "saliency"], threshold: 0.2, normalize: "minmax" };
+}
+
+/** A cell's settings, as hashed into its id: everything but the id, `data` as the grid wrote it. */
+export type CellSettings = Omit<GridCell, "id">;
+
+/**
+ * The hash that ends a cell id: the first 6 hex digits of {@linkcode fnv1a} of the settings' JSON. The
+ * JSON depends on key order, so `settings` must be built as expandGrid builds it (grid, dataset, model,
+ * pooling, seed, split, augmentation, scale, widthMultiplier, imageSize, training, cam, data; training and
+ * cam as their defaults overridden by the config, data as written): changing that changes every id, and
+ * results of earlier runs would no longer be found. tests/study pins the ids of every config in
+ * experiments/configs.
+ */
+export function cellHash(settings: CellSettings): string {
+  return fnv1a(JSON.stringify(settings)).slice(0, 6);
 }
 
 /**
  * Expand a grid config into its cells: the Cartesian product datasets x models x pooling x splits x
  * augmentations x scales x seeds, in that nesting order (seeds vary fastest).
  *
- * Each cell id ends in a hash of the cell's full settings, so changing e.g. the epochs makes new cells
- * instead of reusing finished ones made under other settings.
+ * Each cell id ends in a hash of the cell's full settings ({@linkcode cellHash}), so changing e.g. the
+ * epochs makes new cells instead of reusing finished ones made under other settings.
+ *
+ * Every field is checked first (see the module doc): a problem is a {@linkcode GridError} naming `source`
+ * and the field's path. With a `schema`, the datasets must be the schema's, each field of `data` an option
+ * of at least one of the grid's datasets (checked by each that takes it), and each cell gets its dataset's
+ * options only, typed as the schema's `Cell`.
+ *
+ * @example
+ * const cells = expandGrid({ name: "toy", datasets: ["digits"], models: ["small"] }, { schema: STUDY_GRID });
  */
-export function expandGrid(config: GridConfig, options: { source?: string } = {}): GridCell[] {
-  const source = options.source ?? `grid ${config?.name ?? "?"}`;
-  if (!config || typeof config.name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(config.name)) {
-    throw new GridError(source, `"name" must be letters, digits, '.', '_' or '-'`);
-  }
-  const datasets = nonEmpty(source, "datasets", config.datasets, []);
-  const models = nonEmpty(source, "models", config.models, []);
-  const pooling = nonEmpty<"gap" | "gmp">(source, "pooling", config.pooling, ["gap"]);
-  const seeds = nonEmpty(source, "seeds", config.seeds, [0]);
-  const splits = nonEmpty<"subject" | "slice">(source, "splits", config.splits, ["subject"]);
-  const augmentations = nonEmpty(source, "augmentations", config.augmentations, ["seed"]);
-  const scales = nonEmpty<"quick" | "default" | "paper">(source, "scales", config.scales, ["quick"]);
-  for (const p of pooling) {
-    if (p !== "gap" && p !== "gmp") throw new GridError(source, `unknown pooling "${p}"`);
-  }
-  for (const s of splits) {
-    if (s !== "subject" && s !== "slice") throw new GridError(source, `unknown split "${s}"`);
-  }
-  for (const s of scales) {
-    if (!["quick", "default", "paper"].includes(s)) throw new GridError(source, `unknown scale "${s}"`);
-  }
-  for (const s of seeds) if (!Number.isInteger(s)) throw new GridError(source, `seed ${s} is not an integer`);
-  const training = {
-    epochs: 10,
-    batchSize: 32,
-    learningRate: 1e-3,
-    optimizer: "adam" as const,
-    patience: 0,
-    ...config.training,
+export function expandGrid(config: GridConfig, options?: ExpandGridOptions): GridCell[];
+export function expandGrid<Cell extends AnyGridCell>(
+  config: GridConfig,
+  options: ExpandGridOptions & { schema: GridSchema<Cell> },
+): Cell[];
+export function expandGrid(
+  config: GridConfig,
+  options: ExpandGridOptions & { schema?: GridSchema<AnyGridCell> } = {},
+): AnyGridCell[] {
+  const name = (config as { name?: unknown } | null)?.name;
+  const source = options.source ?? `grid ${typeof name === "string" ? name : "?"}`;
+  const checked = named(source, () => checkConfig(config, ""));
+  const specs = options.schema ? specTable(options.schema) : undefined;
+  const { datasets, models } = checked;
+  const pooling = checked.pooling ?? ["gap"];
+  const seeds = checked.seeds ?? [0];
+  const splits = checked.splits ?? ["subject"];
+  const augmentations = checked.augmentations ?? ["seed"];
+  const scales = checked.scales ?? ["quick"];
+  const training = { ...TRAINING_DEFAULTS, ...checked.training };
+  const cam = { ...camDefaults(), ...checked.cam };
+  const rawData = config.data ?? {};
+  // Each dataset's options, checked once for all its cells.
+  const dataOf = new Map<string, GridData>();
+  named(source, () => {
+    if (!options.schema || !specs) return;
+    datasets.forEach((d, i) => knownName(`datasets[${i}]`, d, Object.keys(specs), "dataset"));
+    augmentations.forEach((a, i) =>
+      knownName(`augmentations[${i}]`, a, options.schema!.augmentations, "augmentation")
+    );
+    cam.methods.forEach((m, i) =>
+      knownName(`cam.methods[${i}]`, m, options.schema!.camMethods, "CAM method")
+    );
+    for (const d of datasets) dataOf.set(d, datasetData(rawData, d, specs, datasets));
+  });
+  // The hash reads training, cam and data as the config wrote them, as it always has (see cellHash).
+  const hashed = {
+    training: { ...TRAINING_DEFAULTS, ...config.training },
+    cam: { ...camDefaults(), ...config.cam },
+    data: rawData,
   };
-  const cam = {
-    methods: ["cam", "grad-cam", "grad-cam++", "saliency"],
-    threshold: 0.2,
-    normalize: "minmax" as const,
-    ...config.cam,
-  };
-  const widthMultiplier = config.widthMultiplier ?? 0.125;
-  const imageSize = config.imageSize ?? 64;
-  const cells: GridCell[] = [];
+  const widthMultiplier = checked.widthMultiplier ?? 0.125;
+  const imageSize = checked.imageSize ?? 64;
+  const cells: AnyGridCell[] = [];
   for (const dataset of datasets) {
     for (const model of models) {
       for (const pool of pooling) {
@@ -164,8 +343,8 @@ export function expandGrid(config: GridConfig, options: { source?: string } = {}
           for (const augmentation of augmentations) {
             for (const scale of scales) {
               for (const seed of seeds) {
-                const body: Omit<GridCell, "id"> = {
-                  grid: config.name,
+                const common = {
+                  grid: checked.name,
                   dataset,
                   model,
                   pooling: pool,
@@ -175,13 +354,10 @@ export function expandGrid(config: GridConfig, options: { source?: string } = {}
                   scale,
                   widthMultiplier,
                   imageSize,
-                  training,
-                  cam,
-                  data: config.data ?? {},
                 };
-                const hash = fnv1a(JSON.stringify(body)).slice(0, 6);
+                const hash = cellHash({ ...common, ...hashed });
                 const id = `${dataset}-${model}-${pool}-${split}-${augmentation}-${scale}-s${seed}-${hash}`;
-                cells.push({ id, ...body });
+                cells.push({ id, ...common, training, cam, data: dataOf.get(dataset) ?? rawData });
               }
             }
           }
@@ -192,13 +368,52 @@ export function expandGrid(config: GridConfig, options: { source?: string } = {}
   return cells;
 }
 
-/** Read and expand a grid config file; errors name the file. */
-export async function loadGrid(path: string): Promise<{ config: GridConfig; cells: GridCell[] }> {
+/**
+ * Check a cell made without a schema (e.g. by {@linkcode expandGrid} alone) against one, as expandGrid
+ * would have: its dataset, augmentation and CAM methods must be the schema's, and its `data` the options of
+ * its dataset (fields that are options of the schema's other datasets are dropped, anything else is an
+ * error). Returns the cell typed, with only its dataset's options; errors are GridErrors naming `source`.
+ */
+export function checkCell<Cell extends AnyGridCell>(
+  cell: AnyGridCell,
+  schema: GridSchema<Cell>,
+  options: ExpandGridOptions = {},
+): Cell {
+  const source = options.source ?? `cell ${cell.id}`;
+  const specs = specTable(schema);
+  return named(source, () => {
+    knownName("dataset", cell.dataset, Object.keys(specs), "dataset");
+    knownName("augmentation", cell.augmentation, schema.augmentations, "augmentation");
+    cell.cam.methods.forEach((m, i) => knownName(`cam.methods[${i}]`, m, schema.camMethods, "CAM method"));
+    const data = fields.anyObject(cell.data, "data");
+    // Checked cells are what a schema's runner is given: the one place a cell's type is asserted.
+    return { ...cell, data: datasetData(data, cell.dataset, specs, Object.keys(specs)) } as unknown as Cell;
+  });
+}
+
+/**
+ * Read, check and expand a grid config file; errors name the file (see {@linkcode expandGrid}).
+ *
+ * @example
+ * const { config, cells } = await loadGrid("experiments/configs/quick.json", { schema: STUDY_GRID });
+ */
+export function loadGrid(path: string): Promise<{ config: GridConfig; cells: GridCell[] }>;
+export function loadGrid<Cell extends AnyGridCell>(
+  path: string,
+  options: { schema: GridSchema<Cell> },
+): Promise<{ config: GridConfig; cells: Cell[] }>;
+export async function loadGrid(
+  path: string,
+  options: { schema?: GridSchema<AnyGridCell> } = {},
+): Promise<{ config: GridConfig; cells: AnyGridCell[] }> {
   let config: GridConfig;
   try {
     config = JSON.parse(await Deno.readTextFile(path));
   } catch (e) {
     throw new GridError(path, e instanceof SyntaxError ? `not valid JSON (${e.message})` : String(e));
   }
-  return { config, cells: expandGrid(config, { source: path }) };
+  const cells = options.schema
+    ? expandGrid(config, { source: path, schema: options.schema })
+    : expandGrid(config, { source: path });
+  return { config, cells };
 }

@@ -1,15 +1,18 @@
 /**
- * Experiment grids: configs → cells → runs with manifests → arquero tables (CSV + Arrow). Everything a run
- * writes is atomic and checked (SHA-256), and cells are claimed with locks so runs can share a folder.
+ * Experiment grids: configs → cells → runs with manifests → arquero tables (CSV + Arrow). Configs are checked
+ * field by field when they load (a study passes its schema: its datasets and their options, fields.ts's
+ * checkers), everything a run writes is atomic and checked (SHA-256), and cells are claimed with locks so
+ * runs can share a folder.
  *
  * ```ts
- * const { cells } = await loadGrid("experiments/configs/quick.json");
- * const { tables } = await runGrid(cells, runStudyCell, { root: "experiments" });
+ * const { cells } = await loadGrid("experiments/configs/quick.json", { schema: STUDY_GRID });
+ * const { tables } = await runGrid(cells, studyRunner({ cohortDir }), { root: "experiments" });
  * ```
  *
  * @module
  */
 export * from "./atomic.ts";
+export * from "./fields.ts";
 export * from "./grid.ts";
 export * from "./lock.ts";
 export * from "./manifest.ts";

@@ -16,7 +16,7 @@
  * @module
  */
 import { checkDigest, digestFile, type FileDigest, IntegrityError, warnDamaged } from "./atomic.ts";
-import { type GridCell, GridError } from "./grid.ts";
+import { type AnyGridCell, type GridCell, GridError } from "./grid.ts";
 import { hostName, type Lock, type LockHolder, lockHolder, type LockOptions, tryLock } from "./lock.ts";
 import { gitCommit, packageVersions, readManifest, type RunManifest, writeManifest } from "./manifest.ts";
 import { concatTables, loadTable, saveTable, type Table, tableFromRows } from "./tables.ts";
@@ -49,17 +49,20 @@ export interface CellOutput {
   extra?: Record<string, unknown>;
 }
 
-/** Runs one cell. */
-export type CellRunner = (cell: GridCell, context: CellContext) => Promise<CellOutput>;
+/** Runs one cell (a study's runner takes its own cell union, see GridSchema in grid.ts). */
+export type CellRunner<Cell extends AnyGridCell = GridCell> = (
+  cell: Cell,
+  context: CellContext,
+) => Promise<CellOutput>;
 
 /** Options of {@linkcode runGrid}. */
-export interface RunGridOptions {
+export interface RunGridOptions<Cell extends AnyGridCell = GridCell> {
   /** Folder holding grids. @default "experiments" */
   root?: string;
   /** Called before each cell with its index, the total and whether it is skipped as finished. */
-  onCell?: (cell: GridCell, index: number, total: number, skipped: boolean) => void;
+  onCell?: (cell: Cell, index: number, total: number, skipped: boolean) => void;
   /** Called once per cell found claimed by another live run (it is checked again later). */
-  onHeld?: (cell: GridCell, holder: LockHolder | undefined) => void;
+  onHeld?: (cell: Cell, holder: LockHolder | undefined) => void;
   /**
    * After going through the cells, wait for the ones other runs hold (taking over any whose run dies), so
    * that the tables returned are complete; false: leave them and return them in `held`. @default true
@@ -114,7 +117,7 @@ export interface GridTables {
 export const TABLES = ["metrics", "results", "localization", "curves"] as const;
 
 /** Folder of a cell. */
-export function cellDir(root: string, cell: GridCell): string {
+export function cellDir(root: string, cell: AnyGridCell): string {
   return `${root}/${cell.grid}/${cell.id}`;
 }
 
@@ -122,7 +125,7 @@ export function cellDir(root: string, cell: GridCell): string {
  * Where a cell stands: reads and checks its manifest and, for a finished cell, the size and SHA-256 of every
  * table file the manifest lists. Reports nothing itself (see {@linkcode runGrid}).
  */
-export async function inspectCell(root: string, cell: GridCell): Promise<CellState> {
+export async function inspectCell(root: string, cell: AnyGridCell): Promise<CellState> {
   const dir = cellDir(root, cell);
   let manifest: RunManifest | undefined;
   try {
@@ -154,7 +157,7 @@ export async function inspectCell(root: string, cell: GridCell): Promise<CellSta
 }
 
 /** Whether a cell has finished: its manifest says "done" and its files pass their checks. */
-export async function isDone(root: string, cell: GridCell): Promise<boolean> {
+export async function isDone(root: string, cell: AnyGridCell): Promise<boolean> {
   return (await inspectCell(root, cell)).status === "done";
 }
 
@@ -166,14 +169,14 @@ export async function isDone(root: string, cell: GridCell): Promise<boolean> {
  */
 export async function claimCell(
   root: string,
-  cell: GridCell,
+  cell: AnyGridCell,
   options: LockOptions = {},
 ): Promise<Lock | null> {
   return await tryLock(`${cellDir(root, cell)}/cell.lock`, { purpose: `cell ${cell.id}`, ...options });
 }
 
 /** The columns that tag each row with the cell it came from. */
-export function cellTags(cell: GridCell): Record<string, unknown> {
+export function cellTags(cell: AnyGridCell): Record<string, unknown> {
   return {
     run_id: cell.id,
     dataset: cell.dataset,
@@ -196,10 +199,10 @@ export function cellTags(cell: GridCell): Record<string, unknown> {
  * from its checkpoints); a cell that throws is marked "failed" with the error in its manifest, and the error
  * is rethrown.
  */
-export async function runGrid(
-  cells: GridCell[],
-  runCell: CellRunner,
-  options: RunGridOptions = {},
+export async function runGrid<Cell extends AnyGridCell>(
+  cells: readonly Cell[],
+  runCell: CellRunner<Cell>,
+  options: RunGridOptions<Cell> = {},
 ): Promise<RunGridResult> {
   const root = options.root ?? "experiments";
   const { wait = true, pollSeconds = 2, shard } = options;
@@ -215,7 +218,7 @@ export async function runGrid(
   const commit = await gitCommit();
   const told = new Set<string>();
 
-  const attempt = async (cell: GridCell, index: number): Promise<"ran" | "skipped" | "held"> => {
+  const attempt = async (cell: Cell, index: number): Promise<"ran" | "skipped" | "held"> => {
     const skip = () => {
       options.onCell?.(cell, index, cells.length, true);
       return "skipped" as const;
@@ -262,21 +265,22 @@ export async function runGrid(
 }
 
 /** Run a claimed cell: manifest "running" (attempts + 1), the runner, tables, manifest "done" or "failed". */
-async function runClaimed(
-  cell: GridCell,
+async function runClaimed<Cell extends AnyGridCell>(
+  cell: Cell,
   state: CellState,
   lock: Lock,
-  runCell: CellRunner,
+  runCell: CellRunner<Cell>,
   run: { root: string; versions: Record<string, string>; commit: string },
 ): Promise<boolean> {
   const dir = cellDir(run.root, cell);
   const manifestPath = `${dir}/manifest.json`;
   await Deno.mkdir(`${dir}/checkpoints`, { recursive: true });
   const previous = state.manifest;
+  const settings: AnyGridCell = cell;
   const manifest: RunManifest = {
     id: cell.id,
     status: "running",
-    config: { ...cell },
+    config: { ...settings },
     seed: cell.seed,
     versions: run.versions,
     gitCommit: run.commit,
@@ -343,7 +347,10 @@ async function runClaimed(
  * Unfinished cells contribute nothing, so a table never holds a partial or repeated run; a finished cell
  * whose files fail their checks is reported by name and left out (the next run of the grid reruns it).
  */
-export async function collectGrid(cells: GridCell[], options: { root?: string } = {}): Promise<GridTables> {
+export async function collectGrid(
+  cells: readonly AnyGridCell[],
+  options: { root?: string } = {},
+): Promise<GridTables> {
   const root = options.root ?? "experiments";
   const parts: Record<string, Table[]> = { metrics: [], results: [], localization: [], curves: [] };
   for (const cell of cells) {

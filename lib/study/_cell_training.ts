@@ -2,7 +2,7 @@
 import { type BackendInfo, describeBackend } from "../backend/mod.ts";
 import { type AugmentOptions, SEED_AUGMENTATION } from "../data/mod.ts";
 import type { CellContext } from "../experiments/runner.ts";
-import type { GridCell } from "../experiments/grid.ts";
+import type { AnyGridCell } from "../experiments/grid.ts";
 import { createModel } from "../models/mod.ts";
 import type { TrainOptions } from "../train/mod.ts";
 
@@ -12,7 +12,7 @@ import type { TrainOptions } from "../train/mod.ts";
  * the cell's folder and resume from it.
  */
 export function cellTrainOptions(
-  cell: GridCell,
+  cell: AnyGridCell,
   ctx: CellContext,
   options: { progress?: boolean; augmentOverrides?: Partial<AugmentOptions> } = {},
 ): TrainOptions {
@@ -35,7 +35,7 @@ export function cellTrainOptions(
 }
 
 /** The cell's backbone: `<model>-<pooling>` from the zoo, 1 input channel. */
-export function cellModel(cell: GridCell, numClasses: number): ReturnType<typeof createModel> {
+export function cellModel(cell: AnyGridCell, numClasses: number): ReturnType<typeof createModel> {
   return createModel(`${cell.model}-${cell.pooling}`, {
     inputShape: [cell.imageSize, cell.imageSize, 1],
     numClasses,

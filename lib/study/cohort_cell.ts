@@ -9,7 +9,8 @@ import * as tf from "../tf.ts";
 import { initBackend } from "../backend/mod.ts";
 import { arrayDataset, type Sample, splitBySlice, splitBySubject, subset } from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
-import type { GridCell } from "../experiments/grid.ts";
+import { fields } from "../experiments/fields.ts";
+import type { DataSpec, GridCell } from "../experiments/grid.ts";
 import { maskEnergy, pxap } from "../localize/mod.ts";
 import type { createModel } from "../models/mod.ts";
 import { readNifti, type Volume, volumeFrom, writeNifti } from "../nifti/mod.ts";
@@ -20,16 +21,37 @@ import { runCamMethod } from "./cam_methods.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 import { type CohortSlices, prepareCohortSlices } from "./cohort_slices.ts";
 
+/** Dataset options of a "cohort" cell (`data` of the grid config). */
+export interface CohortData {
+  /** Usable acquisitions per subject used for training (in folder order). @default all */
+  maxAcquisitions?: number;
+  /** Test subjects whose CAMs are computed in 3-D (0: none). @default all test subjects */
+  camSubjects?: number;
+  /**
+   * Which cohort the cell runs on when it is not the scale's default simulated one: `deno task reproduce`
+   * sets it (the real path of `--data`, or `synth-<scale>-s<seed>` for `--seed`), so results made on one
+   * cohort are never reused for another. Only part of the cell id; the cell does not read it.
+   * @default absent (the default simulated cohort)
+   */
+  cohort?: string;
+}
+
+/** The checkers of {@linkcode CohortData}. */
+export const COHORT_DATA: DataSpec<CohortData> = {
+  maxAcquisitions: fields.positiveInteger,
+  camSubjects: fields.nonNegativeInteger,
+  cohort: fields.name,
+};
+
+/** A cell of the dMRI age study. */
+export type CohortCell = GridCell<"cohort", CohortData>;
+
 /** Options of {@linkcode runCohortCell}. */
 export interface CohortCellOptions {
   /** The cohort folder (simulated or real). */
   cohortDir: string;
   /** FA cache folder. @default "data/cache/<cohort folder name>" */
   cacheDir?: string;
-  /** Acquisitions per subject used for training. @default all */
-  maxAcquisitions?: number;
-  /** Test subjects whose CAMs are computed in 3-D. @default all test subjects */
-  camSubjects?: number;
   /** Show training progress. @default true */
   progress?: boolean;
 }
@@ -66,7 +88,7 @@ function unionMask(masks: Volume[]): Uint8Array {
 
 /** Run one cohort cell (a {@linkcode CellRunner} body). */
 export async function runCohortCell(
-  cell: GridCell,
+  cell: CohortCell,
   ctx: CellContext,
   options: CohortCellOptions,
 ): Promise<CellOutput> {
@@ -74,7 +96,7 @@ export async function runCohortCell(
   const t0 = performance.now();
   const data = await cohortSlices(options.cohortDir, {
     imageSize: cell.imageSize,
-    maxAcquisitions: options.maxAcquisitions,
+    maxAcquisitions: cell.data.maxAcquisitions,
     cacheDir: options.cacheDir,
   });
   ctx.recordDuration("data", (performance.now() - t0) / 1000);
@@ -136,7 +158,7 @@ export async function runCohortCell(
     }];
 
     const t3 = performance.now();
-    const localization = await cohortCams(cell, ctx, model, data, split.subjects.test, options);
+    const localization = await cohortCams(cell, ctx, model, data, split.subjects.test);
     ctx.recordDuration("cam", (performance.now() - t3) / 1000);
 
     return {
@@ -167,15 +189,14 @@ function curveRows(
 
 /** CAM volumes of the test subjects (first acquisition) scored against their truth masks. */
 async function cohortCams(
-  cell: GridCell,
+  cell: CohortCell,
   ctx: CellContext,
   model: ReturnType<typeof createModel>,
   data: CohortSlices,
   testSubjects: string[],
-  options: CohortCellOptions,
 ): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
-  const subjects = testSubjects.slice(0, options.camSubjects ?? testSubjects.length);
+  const subjects = testSubjects.slice(0, cell.data.camSubjects ?? testSubjects.length);
   const groupSums = new Map<string, { sum: Float32Array; n: number; ref: Volume }>();
   await Deno.mkdir(`${ctx.dir}/cams`, { recursive: true });
   await Deno.mkdir(`${ctx.dir}/figures`, { recursive: true });

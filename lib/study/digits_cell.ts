@@ -9,7 +9,8 @@
 import * as tf from "../tf.ts";
 import { initBackend } from "../backend/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
-import type { GridCell } from "../experiments/grid.ts";
+import { fields } from "../experiments/fields.ts";
+import type { DataSpec, GridCell } from "../experiments/grid.ts";
 import {
   boxFromMap,
   boxPredictions,
@@ -28,15 +29,42 @@ import { drawBoxes, encodePng, montage, overlayCam } from "../viz/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 
-/** Dataset options of a digits grid (`data` of the grid config). */
+/** Images per split of a synthetic dataset; each absent count takes its default. */
+export interface SplitCounts {
+  /** @default 3000 */
+  train?: number;
+  /** @default 500 */
+  val?: number;
+  /** @default 500 */
+  test?: number;
+}
+
+/** The checkers of {@linkcode SplitCounts}. */
+export const SPLIT_COUNTS: DataSpec<SplitCounts> = {
+  train: fields.positiveInteger,
+  val: fields.positiveInteger,
+  test: fields.positiveInteger,
+};
+
+/** Dataset options of a "digits" cell (`data` of the grid config). */
 export interface DigitsData {
   /** Images per split. @default { train: 3000, val: 500, test: 500 } */
-  counts?: { train?: number; val?: number; test?: number };
+  counts?: SplitCounts;
   /** Test images scored for localization. @default all test images */
   locImages?: number;
   /** Seed of the dataset (fixed across model seeds). @default 0 */
   dataSeed?: number;
 }
+
+/** The checkers of {@linkcode DigitsData}. */
+export const DIGITS_DATA: DataSpec<DigitsData> = {
+  counts: fields.object(SPLIT_COUNTS),
+  locImages: fields.positiveInteger,
+  dataSeed: fields.integer,
+};
+
+/** A cell of the cluttered-digits Table 1/2 protocol. */
+export type DigitsCell = GridCell<"digits", DigitsData>;
 
 const cache = new Map<string, Promise<ClutteredDigits>>();
 
@@ -66,12 +94,12 @@ function packImages(set: DigitDataset, from: number, to: number): tf.Tensor4D {
 
 /** Run one digits cell (a {@linkcode CellRunner} body). */
 export async function runDigitsCell(
-  cell: GridCell,
+  cell: DigitsCell,
   ctx: CellContext,
   options: { progress?: boolean } = {},
 ): Promise<CellOutput> {
   const backend = await initBackend();
-  const data = cell.data as DigitsData;
+  const data = cell.data;
   const t0 = performance.now();
   const digits = await digitsData(cell.imageSize, data);
   ctx.recordDuration("data", (performance.now() - t0) / 1000);

@@ -14,9 +14,30 @@ export {
   type InputIdentity,
   prepareCohortSlices,
 } from "./cohort_slices.ts";
-export { type CohortCellOptions, cohortSlices, runCohortCell } from "./cohort_cell.ts";
-export { type DigitsData, digitsData, runDigitsCell } from "./digits_cell.ts";
-export { runTransferCell, type TransferCellOptions, type TransferData } from "./transfer_cell.ts";
+export {
+  COHORT_DATA,
+  type CohortCell,
+  type CohortCellOptions,
+  type CohortData,
+  cohortSlices,
+  runCohortCell,
+} from "./cohort_cell.ts";
+export {
+  DIGITS_DATA,
+  type DigitsCell,
+  type DigitsData,
+  digitsData,
+  runDigitsCell,
+  SPLIT_COUNTS,
+  type SplitCounts,
+} from "./digits_cell.ts";
+export {
+  runTransferCell,
+  TRANSFER_DATA,
+  type TransferCell,
+  type TransferCellOptions,
+  type TransferData,
+} from "./transfer_cell.ts";
 export { CAM_METHODS, type CamMethod, runCamMethod } from "./cam_methods.ts";
 export {
   accuracySummary,
@@ -26,4 +47,15 @@ export {
   studyCharts,
   writeStudyReport,
 } from "./figures.ts";
-export { COHORT_PRESETS, ensureSimulatedCohort, type StudyOptions, studyRunner } from "./study.ts";
+export {
+  COHORT_PRESETS,
+  ensureSimulatedCohort,
+  expandStudyGrid,
+  loadStudyGrid,
+  STUDY_GRID,
+  type StudyCell,
+  studyCell,
+  type StudyDataset,
+  type StudyOptions,
+  studyRunner,
+} from "./study.ts";

@@ -1,14 +1,69 @@
 /**
- * The study as a grid cell runner: dispatches each cell on its dataset ("cohort" → the dMRI age study,
- * "digits" → the cluttered-digits Table 1/2 protocol), and the simulated cohort each scale uses.
+ * The study's grids and their runner: the cells a study grid has (one kind per dataset, each with its typed
+ * `data` options), the schema that checks a config when it loads, the runner that dispatches each cell on its
+ * kind ("cohort" → the dMRI age study, "digits" → the cluttered-digits Table 1/2 protocol, "transfer" → the
+ * Tables 4/5 analogues), and the simulated cohort each scale uses.
+ *
+ * @example
+ * const { cells } = await loadStudyGrid("experiments/configs/quick.json"); // StudyCell[], checked
+ * await runGrid(cells, studyRunner({ cohortDir }));
  *
  * @module
  */
+import {
+  type AnyGridCell,
+  checkCell,
+  expandGrid,
+  type ExpandGridOptions,
+  type GridConfig,
+  type GridSchema,
+  loadGrid,
+} from "../experiments/grid.ts";
 import type { CellRunner } from "../experiments/runner.ts";
 import { simulateCohort, type SimulateCohortOptions } from "../synth/mod.ts";
-import { runCohortCell } from "./cohort_cell.ts";
-import { runDigitsCell } from "./digits_cell.ts";
-import { runTransferCell } from "./transfer_cell.ts";
+import { CAM_METHODS } from "./cam_methods.ts";
+import { COHORT_DATA, type CohortCell, runCohortCell } from "./cohort_cell.ts";
+import { DIGITS_DATA, type DigitsCell, runDigitsCell } from "./digits_cell.ts";
+import { runTransferCell, TRANSFER_DATA, type TransferCell } from "./transfer_cell.ts";
+
+/**
+ * A cell of a study grid, told apart by its `dataset`: {@linkcode CohortCell} (`data`: CohortData),
+ * {@linkcode DigitsCell} (DigitsData) or {@linkcode TransferCell} (TransferData).
+ */
+export type StudyCell = CohortCell | DigitsCell | TransferCell;
+
+/** The dataset kinds of a study grid. */
+export type StudyDataset = StudyCell["dataset"];
+
+/**
+ * What a study grid may say, checked when a config loads: the datasets "cohort", "digits" and "transfer"
+ * with the options of each, the CAM methods of {@linkcode CAM_METHODS} and the augmentations "none" and
+ * "seed" (lib/data's SEED_AUGMENTATION).
+ */
+export const STUDY_GRID: GridSchema<StudyCell> = {
+  datasets: { cohort: COHORT_DATA, digits: DIGITS_DATA, transfer: TRANSFER_DATA },
+  camMethods: CAM_METHODS,
+  augmentations: ["none", "seed"],
+};
+
+/** {@linkcode expandGrid} with the study's schema: the config checked, the cells typed. */
+export function expandStudyGrid(config: GridConfig, options: ExpandGridOptions = {}): StudyCell[] {
+  return expandGrid(config, { ...options, schema: STUDY_GRID });
+}
+
+/** {@linkcode loadGrid} with the study's schema: errors name the file and the field. */
+export function loadStudyGrid(path: string): Promise<{ config: GridConfig; cells: StudyCell[] }> {
+  return loadGrid(path, { schema: STUDY_GRID });
+}
+
+/**
+ * A cell as a study cell: checked against {@linkcode STUDY_GRID} (a cell from {@linkcode expandStudyGrid} or
+ * {@linkcode loadStudyGrid} passes as it is; one expanded without the schema is checked here, its errors
+ * naming the cell).
+ */
+export function studyCell(cell: AnyGridCell): StudyCell {
+  return checkCell(cell, STUDY_GRID);
+}
 
 /** Options of {@linkcode studyRunner}. */
 export interface StudyOptions {
@@ -53,17 +108,20 @@ export async function ensureSimulatedCohort(
   return dir;
 }
 
-/** A {@linkcode CellRunner} for the study's datasets. */
-export function studyRunner(options: StudyOptions): CellRunner {
-  return (cell, ctx) => {
+/**
+ * A {@linkcode CellRunner} for the study's cells. It takes any grid cell and checks it with
+ * {@linkcode studyCell} first (an unknown dataset or a bad option is a GridError before anything runs), so
+ * grids loaded without the schema (`loadGrid` alone) run too.
+ */
+export function studyRunner(options: StudyOptions): CellRunner<AnyGridCell> {
+  return (anyCell, ctx) => {
+    const cell = studyCell(anyCell);
     switch (cell.dataset) {
       case "cohort": {
         if (!options.cohortDir) throw new Error(`${cell.id}: no cohort folder given`);
         return runCohortCell(cell, ctx, {
           cohortDir: options.cohortDir,
           cacheDir: options.cacheDir,
-          maxAcquisitions: cell.data.maxAcquisitions as number | undefined,
-          camSubjects: cell.data.camSubjects as number | undefined,
           progress: options.progress,
         });
       }
@@ -75,8 +133,10 @@ export function studyRunner(options: StudyOptions): CellRunner {
           cacheDir: options.cacheDir,
           progress: options.progress,
         });
-      default:
-        throw new Error(`${cell.id}: unknown dataset "${cell.dataset}" (known: cohort, digits, transfer)`);
+      default: {
+        const unknown: never = cell;
+        throw new Error(`unreachable: a checked cell of no known kind (${JSON.stringify(unknown)})`);
+      }
     }
   };
 }

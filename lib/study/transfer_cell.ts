@@ -16,7 +16,8 @@
 import { initBackend } from "../backend/mod.ts";
 import { arrayDataset, type Dataset, type Sample, splitBySubject, subset } from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
-import type { GridCell } from "../experiments/grid.ts";
+import { fields } from "../experiments/fields.ts";
+import type { DataSpec, GridCell } from "../experiments/grid.ts";
 import { readNifti, volumeFrom } from "../nifti/mod.ts";
 import { type SliceProvenance, sliceVolume } from "../slices/mod.ts";
 import { type ClutteredDigits, fashionMnistDir, loadClutteredGarments } from "../synth/mod.ts";
@@ -33,17 +34,17 @@ import {
 import type { CamModel } from "../models/model.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 import { cohortSlices } from "./cohort_cell.ts";
-import { type DigitsData, digitsData } from "./digits_cell.ts";
+import { DIGITS_DATA, type DigitsData, digitsData, SPLIT_COUNTS, type SplitCounts } from "./digits_cell.ts";
 import { cropAccuracy } from "./transfer/mod.ts";
 
-/** Dataset options of a transfer grid (`data` of the grid config). */
+/** Dataset options of a "transfer" cell (`data` of the grid config): the digits options and these. */
 export interface TransferData extends DigitsData {
   /** Units of the FC baseline's hidden layer fc1. @default 128 */
   hidden?: number;
   /** Target sets of Table 5 (and Table 4 where they have boxes). @default ["digits", "garments", "cohort"] */
   targets?: ("digits" | "garments" | "cohort")[];
   /** Garment images per split. @default the digits counts */
-  garmentCounts?: { train?: number; val?: number; test?: number };
+  garmentCounts?: SplitCounts;
   /** Cost C of the Table 5 SVMs. @default 1 */
   svmCost?: number;
   /** Most train / test samples per target for Table 5. @default all */
@@ -52,7 +53,31 @@ export interface TransferData extends DigitsData {
   cropLimit?: number;
   /** Training images of Table 4's per-view SVMs per target. @default all */
   cropTrainLimit?: number;
+  /** Which cohort the age-group target comes from, as CohortData's `cohort` (set by reproduce; id only). */
+  cohort?: string;
 }
+
+/** The checkers of {@linkcode TransferData}. */
+export const TRANSFER_DATA: DataSpec<TransferData> = {
+  ...DIGITS_DATA,
+  hidden: fields.positiveInteger,
+  targets: fields.arrayOf(fields.oneOf(["digits", "garments", "cohort"] as const), {
+    nonEmpty: true,
+    distinct: true,
+  }),
+  garmentCounts: fields.object(SPLIT_COUNTS),
+  svmCost: fields.positiveNumber,
+  limit: fields.object<{ train?: number; test?: number }>({
+    train: fields.positiveInteger,
+    test: fields.positiveInteger,
+  }),
+  cropLimit: fields.positiveInteger,
+  cropTrainLimit: fields.positiveInteger,
+  cohort: fields.name,
+};
+
+/** A cell of the transfer experiments (Tables 4/5 analogues). */
+export type TransferCell = GridCell<"transfer", TransferData>;
 
 /** Options of {@linkcode runTransferCell}. */
 export interface TransferCellOptions {
@@ -87,7 +112,7 @@ interface BrainTarget {
   testSubjects: number;
 }
 
-async function brainTarget(cell: GridCell, options: TransferCellOptions): Promise<BrainTarget> {
+async function brainTarget(cell: TransferCell, options: TransferCellOptions): Promise<BrainTarget> {
   const data = await cohortSlices(options.cohortDir!, {
     imageSize: cell.imageSize,
     maxAcquisitions: 1,
@@ -210,12 +235,12 @@ function printRows(title: string, rows: Record<string, unknown>[], cols: string[
  * const out = await runTransferCell(cell, ctx, { cohortDir: "data/synth/quick-s0" });
  */
 export async function runTransferCell(
-  cell: GridCell,
+  cell: TransferCell,
   ctx: CellContext,
   options: TransferCellOptions = {},
 ): Promise<CellOutput> {
   const backend = await initBackend();
-  const data = cell.data as TransferData;
+  const data = cell.data;
   const wanted = new Set(data.targets ?? ["digits", "garments", "cohort"]);
   const t0 = performance.now();
   const digits = await digitsData(cell.imageSize, data);

@@ -1,0 +1,239 @@
+import assert from "node:assert/strict";
+import { expandGrid, GridError } from "../../lib/experiments/mod.ts";
+import { expandStudyGrid, loadStudyGrid, studyCell, studyRunner } from "../../lib/study/mod.ts";
+
+/**
+ * The cell ids of every config in experiments/configs, as the grid made them before configs were checked
+ * (commit 4436598): results of earlier runs are found by these ids, so checking must not change one.
+ */
+const IDS: Record<string, string[]> = {
+  "default-backbones": [
+    "cohort-alexnet-gap-subject-seed-default-s0-aa4d94",
+    "cohort-googlenet-gap-subject-seed-default-s0-ccfa00",
+  ],
+  "default": [
+    "cohort-small-gap-subject-seed-default-s0-fcc3c7",
+    "cohort-small-gap-slice-seed-default-s0-e622a6",
+    "cohort-small-gmp-subject-seed-default-s0-12eabe",
+    "cohort-small-gmp-slice-seed-default-s0-0bace7",
+  ],
+  "digits-default": [
+    "digits-small-gap-subject-none-default-s0-37ceed",
+    "digits-small-gmp-subject-none-default-s0-58fe69",
+  ],
+  "digits-paper": [
+    "digits-alexnet-gap-subject-none-paper-s0-95ee34",
+    "digits-alexnet-gmp-subject-none-paper-s0-62e63d",
+    "digits-vgg16-gap-subject-none-paper-s0-52d565",
+    "digits-vgg16-gmp-subject-none-paper-s0-c03d54",
+    "digits-googlenet-gap-subject-none-paper-s0-4e21bc",
+    "digits-googlenet-gmp-subject-none-paper-s0-85cd20",
+  ],
+  "digits-quick": [
+    "digits-small-gap-subject-none-quick-s0-2434c9",
+    "digits-small-gmp-subject-none-quick-s0-4082d6",
+  ],
+  "paper-gmp": [
+    "cohort-googlenet-gmp-subject-seed-paper-s0-c8e97b",
+    "cohort-googlenet-gmp-subject-seed-paper-s1-39098d",
+    "cohort-googlenet-gmp-subject-seed-paper-s2-a67c6e",
+  ],
+  "paper-inceptionv3": [
+    "cohort-inceptionv3-gap-subject-seed-paper-s0-30ef96",
+    "cohort-inceptionv3-gap-subject-seed-paper-s1-a83706",
+    "cohort-inceptionv3-gap-subject-seed-paper-s2-bafed0",
+  ],
+  "paper": [
+    "cohort-alexnet-gap-subject-seed-paper-s0-4327b0",
+    "cohort-alexnet-gap-subject-seed-paper-s1-df6a80",
+    "cohort-alexnet-gap-subject-seed-paper-s2-f348a1",
+    "cohort-alexnet-gap-slice-seed-paper-s0-613cc6",
+    "cohort-alexnet-gap-slice-seed-paper-s1-b1305a",
+    "cohort-alexnet-gap-slice-seed-paper-s2-53f050",
+    "cohort-alexnet-bn-gap-subject-seed-paper-s0-07aa84",
+    "cohort-alexnet-bn-gap-subject-seed-paper-s1-ae77dd",
+    "cohort-alexnet-bn-gap-subject-seed-paper-s2-0ec0ac",
+    "cohort-alexnet-bn-gap-slice-seed-paper-s0-c726f6",
+    "cohort-alexnet-bn-gap-slice-seed-paper-s1-7afdb2",
+    "cohort-alexnet-bn-gap-slice-seed-paper-s2-ddcaec",
+    "cohort-vgg16-gap-subject-seed-paper-s0-ea2aaa",
+    "cohort-vgg16-gap-subject-seed-paper-s1-33cb0c",
+    "cohort-vgg16-gap-subject-seed-paper-s2-90c52e",
+    "cohort-vgg16-gap-slice-seed-paper-s0-abb9e1",
+    "cohort-vgg16-gap-slice-seed-paper-s1-4d8379",
+    "cohort-vgg16-gap-slice-seed-paper-s2-7421ff",
+    "cohort-googlenet-gap-subject-seed-paper-s0-950c8c",
+    "cohort-googlenet-gap-subject-seed-paper-s1-624414",
+    "cohort-googlenet-gap-subject-seed-paper-s2-f1d24c",
+    "cohort-googlenet-gap-slice-seed-paper-s0-90d61a",
+    "cohort-googlenet-gap-slice-seed-paper-s1-01ecc0",
+    "cohort-googlenet-gap-slice-seed-paper-s2-553461",
+  ],
+  "quick": [
+    "cohort-small-gap-subject-seed-quick-s0-244395",
+    "cohort-small-gap-slice-seed-quick-s0-b209a5",
+    "cohort-small-gmp-subject-seed-quick-s0-ba67d3",
+    "cohort-small-gmp-slice-seed-quick-s0-0b81b2",
+  ],
+  "transfer-default": [
+    "transfer-small-gap-subject-none-default-s0-e653ff",
+  ],
+  "transfer-quick": [
+    "transfer-small-gap-subject-none-quick-s0-5d6371",
+  ],
+};
+
+/** The same with the cohort's identity in `data` (`deno task reproduce --data PATH`: `cohort` = its path). */
+const TAGGED_IDS: Record<string, string[]> = {
+  "default-backbones": [
+    "cohort-alexnet-gap-subject-seed-default-s0-2c3654",
+    "cohort-googlenet-gap-subject-seed-default-s0-b73eb0",
+  ],
+  "default": [
+    "cohort-small-gap-subject-seed-default-s0-8495e0",
+    "cohort-small-gap-slice-seed-default-s0-a6b139",
+    "cohort-small-gmp-subject-seed-default-s0-d19050",
+    "cohort-small-gmp-slice-seed-default-s0-c1d2b2",
+  ],
+  "paper-gmp": [
+    "cohort-googlenet-gmp-subject-seed-paper-s0-4ccadb",
+    "cohort-googlenet-gmp-subject-seed-paper-s1-c3fd71",
+    "cohort-googlenet-gmp-subject-seed-paper-s2-a77d74",
+  ],
+  "paper-inceptionv3": [
+    "cohort-inceptionv3-gap-subject-seed-paper-s0-4e543f",
+    "cohort-inceptionv3-gap-subject-seed-paper-s1-95528c",
+    "cohort-inceptionv3-gap-subject-seed-paper-s2-e1578b",
+  ],
+  "paper": [
+    "cohort-alexnet-gap-subject-seed-paper-s0-d76e50",
+    "cohort-alexnet-gap-subject-seed-paper-s1-804d54",
+    "cohort-alexnet-gap-subject-seed-paper-s2-315ea2",
+    "cohort-alexnet-gap-slice-seed-paper-s0-fced95",
+    "cohort-alexnet-gap-slice-seed-paper-s1-7dfcd7",
+    "cohort-alexnet-gap-slice-seed-paper-s2-efe82d",
+    "cohort-alexnet-bn-gap-subject-seed-paper-s0-988e2d",
+    "cohort-alexnet-bn-gap-subject-seed-paper-s1-4ae226",
+    "cohort-alexnet-bn-gap-subject-seed-paper-s2-fd95e0",
+    "cohort-alexnet-bn-gap-slice-seed-paper-s0-8f31a2",
+    "cohort-alexnet-bn-gap-slice-seed-paper-s1-45b7f5",
+    "cohort-alexnet-bn-gap-slice-seed-paper-s2-becc84",
+    "cohort-vgg16-gap-subject-seed-paper-s0-5c0e5c",
+    "cohort-vgg16-gap-subject-seed-paper-s1-cd2487",
+    "cohort-vgg16-gap-subject-seed-paper-s2-09c191",
+    "cohort-vgg16-gap-slice-seed-paper-s0-78cd6c",
+    "cohort-vgg16-gap-slice-seed-paper-s1-9a7460",
+    "cohort-vgg16-gap-slice-seed-paper-s2-53176f",
+    "cohort-googlenet-gap-subject-seed-paper-s0-680198",
+    "cohort-googlenet-gap-subject-seed-paper-s1-3d597b",
+    "cohort-googlenet-gap-subject-seed-paper-s2-53db48",
+    "cohort-googlenet-gap-slice-seed-paper-s0-2eb01d",
+    "cohort-googlenet-gap-slice-seed-paper-s1-d12029",
+    "cohort-googlenet-gap-slice-seed-paper-s2-49a241",
+  ],
+  "quick": [
+    "cohort-small-gap-subject-seed-quick-s0-b6ea9e",
+    "cohort-small-gap-slice-seed-quick-s0-445eb8",
+    "cohort-small-gmp-subject-seed-quick-s0-7eb8d3",
+    "cohort-small-gmp-slice-seed-quick-s0-b4213e",
+  ],
+  "transfer-default": [
+    "transfer-small-gap-subject-none-default-s0-86fd69",
+  ],
+  "transfer-quick": [
+    "transfer-small-gap-subject-none-quick-s0-31d69d",
+  ],
+};
+
+const CONFIGS = new URL("../../experiments/configs/", import.meta.url).pathname;
+
+Deno.test("study grids: every config loads checked, with the cell ids of earlier runs", async (t) => {
+  const names = [...Deno.readDirSync(CONFIGS)].map((e) => e.name.replace(/\.json$/, "")).sort();
+  for (const name of Object.keys(IDS)) assert.ok(names.includes(name), `${name}.json is gone`);
+  for (const name of names) {
+    await t.step(name, async () => {
+      const { config, cells } = await loadStudyGrid(`${CONFIGS}${name}.json`);
+      if (!IDS[name]) return; // a config newer than the pinned ids: loading checked is the test
+      assert.deepEqual(cells.map((c) => c.id), IDS[name]);
+      assert.deepEqual(expandGrid(config).map((c) => c.id), IDS[name], "the same ids without the schema");
+      if (TAGGED_IDS[name]) {
+        const tagged = expandStudyGrid({ ...config, data: { ...config.data, cohort: "/data/hcp" } });
+        assert.deepEqual(tagged.map((c) => c.id), TAGGED_IDS[name]);
+      }
+    });
+  }
+});
+
+Deno.test("study grids: a bad config is a GridError naming the file and the field", async (t) => {
+  const dir = await Deno.makeTempDir();
+  const quick = JSON.parse(await Deno.readTextFile(`${CONFIGS}quick.json`));
+  const digits = JSON.parse(await Deno.readTextFile(`${CONFIGS}digits-quick.json`));
+  const transfer = JSON.parse(await Deno.readTextFile(`${CONFIGS}transfer-quick.json`));
+  const cases: [string, Record<string, unknown>, string][] = [
+    [
+      "a count written as a string",
+      { ...digits, data: { counts: { train: "16", val: 200, test: 200 } } },
+      'data.counts.train: expected a positive integer, got "16"',
+    ],
+    [
+      "an unknown dataset kind",
+      { ...digits, datasets: ["mnist"] },
+      'datasets[0]: unknown dataset "mnist" (known: cohort, digits, transfer)',
+    ],
+    [
+      "a misspelt cohort option",
+      { ...quick, data: { maxAcquisition: 2 } },
+      'data.maxAcquisition: unknown field for "cohort" cells (did you mean "maxAcquisitions"?); known: ' +
+      "camSubjects, cohort, maxAcquisitions",
+    ],
+    [
+      "a cohort option in a digits grid",
+      { ...digits, data: { ...digits.data, camSubjects: 2 } },
+      'data.camSubjects: unknown field for "digits" cells; known: counts, dataSeed, locImages',
+    ],
+    [
+      "an unknown transfer target",
+      { ...transfer, data: { ...transfer.data, targets: ["digits", "faces"] } },
+      'data.targets[1]: expected one of "digits", "garments", "cohort", got "faces"',
+    ],
+    [
+      "an unknown CAM method",
+      { ...quick, cam: { methods: ["cam", "gradcam"] } },
+      'cam.methods[1]: unknown CAM method "gradcam" (known: cam, grad-cam, grad-cam++, score-cam, saliency)',
+    ],
+    [
+      "an unknown augmentation",
+      { ...quick, augmentations: ["seeds"] },
+      'augmentations[0]: unknown augmentation "seeds" (known: none, seed)',
+    ],
+  ];
+  for (const [what, config, message] of cases) {
+    await t.step(what, async () => {
+      const path = `${dir}/bad.json`;
+      await Deno.writeTextFile(path, JSON.stringify(config));
+      await assert.rejects(loadStudyGrid(path), (e: unknown) => {
+        assert.ok(e instanceof GridError);
+        assert.equal(e.message, `${path}: ${message}`);
+        assert.equal(e.source, path);
+        return true;
+      });
+    });
+  }
+  await t.step("a cell expanded without the schema is checked before it runs, naming the cell", () => {
+    const [cell] = expandGrid({ ...quick, data: { camSubjects: "2" } });
+    assert.throws(() => studyCell(cell), {
+      name: "GridError",
+      message: `cell ${cell.id}: data.camSubjects: expected an integer ≥ 0, got "2"`,
+    });
+    const runner = studyRunner({ cohortDir: dir, progress: false });
+    const ctx = { dir, checkpointDir: dir, attempt: 1, recordDuration() {} };
+    assert.throws(() => runner(cell, ctx), { name: "GridError" });
+  });
+  await t.step("a checked cell is typed by its kind", () => {
+    const [cell] = expandStudyGrid({ ...quick, data: { camSubjects: 2, maxAcquisitions: 1 } });
+    assert.equal(cell.dataset, "cohort");
+    if (cell.dataset === "cohort") assert.deepEqual(cell.data, { camSubjects: 2, maxAcquisitions: 1 });
+    assert.equal(studyCell(cell).id, cell.id);
+  });
+  await Deno.remove(dir, { recursive: true });
+});
