@@ -4,13 +4,7 @@
  *
  * @module
  */
-import {
-  atomicWriteSealedJson,
-  type FileDigest,
-  IntegrityError,
-  parseJson,
-  parseSealedJson,
-} from "./atomic.ts";
+import { atomicWriteSealedJson, type FileDigest, IntegrityError, parseJson, parseSealedJson } from "../fs.ts";
 
 /** What `manifest.json` of a run holds. */
 export interface RunManifest {

@@ -6,7 +6,7 @@
  * @module
  */
 import * as aq from "arquero";
-import { atomicWrite, checkDigest, digestBytes, type FileDigest, IntegrityError } from "./atomic.ts";
+import { atomicWrite, checkDigest, digestBytes, type FileDigest, IntegrityError } from "../fs.ts";
 
 /** An arquero table. */
 export type Table = ReturnType<typeof aq.table>;

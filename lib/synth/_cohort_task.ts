@@ -7,7 +7,7 @@
 import { isFile } from "../fs.ts";
 import type { Volume } from "../nifti/volume.ts";
 import { writeNifti } from "../nifti/write.ts";
-import { atomicWriteText } from "../experiments/atomic.ts";
+import { atomicWriteText } from "../fs.ts";
 import type { Anatomy } from "./anatomy.ts";
 import { brainPhantom, type PhantomOptions } from "./phantom.ts";
 import { realAnatomy, type RealAnatomyOptions } from "./real_anatomy.ts";

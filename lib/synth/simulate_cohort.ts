@@ -25,7 +25,7 @@
  * @module
  */
 import type { Volume } from "../nifti/volume.ts";
-import { atomicWriteJson, atomicWriteText, readJsonIfExists } from "../experiments/atomic.ts";
+import { atomicWriteJson, atomicWriteText, readJsonIfExists } from "../fs.ts";
 import { type DistortionOptions, hcpAcquisitions } from "./acquisitions.ts";
 import { gradientScheme } from "./gradient_scheme.ts";
 import { type AgeEffect, type AgeGroup, DEFAULT_EFFECTS, DEFAULT_GROUPS, planSubjects } from "./subjects.ts";

@@ -16,7 +16,7 @@
  */
 import type { RngState } from "../data/mod.ts";
 import { CamDmriError } from "../errors.ts";
-import { atomicWrite, sha256Hex } from "../experiments/atomic.ts";
+import { atomicWrite, sha256Hex } from "../fs.ts";
 import type { NamedArray, OptimizerWeights } from "./optimizer.ts";
 
 /** Per-epoch training metrics. */
