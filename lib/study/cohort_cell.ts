@@ -19,7 +19,7 @@ import { evaluate, train } from "../train/mod.ts";
 import { encodePng, montage, overlayCam } from "../viz/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
-import { type CohortSlices, prepareCohortSlices } from "./cohort_slices.ts";
+import { type CohortSlices, faInputsRecord, prepareCohortSlices } from "./cohort_slices.ts";
 
 /** Dataset options of a "cohort" cell (`data` of the grid config). */
 export interface CohortData {
@@ -169,6 +169,7 @@ export async function runCohortCell(
       backend: results[0].backend,
       extra: {
         split: { subjects: split.subjects, leaky: split.leaky },
+        fa_inputs: faInputsRecord(data),
       },
     };
   } finally {

@@ -12,6 +12,21 @@
  * the map is fitted again. The fit runs under a lock (`..._masked.lock`, lib/experiments/lock.ts), so runs
  * sharing the cache fit each map once.
  *
+ * **Refused acquisitions.** An acquisition whose gradient table cannot support a tensor fit (lib/dmri's
+ * `loadGradients` / `validateGradientTable` / `fitTensor` / `brainMask` throw a DmriError: an all-b0 table,
+ * too few directions, coplanar directions, no b0 for the mask, ...) is skipped with one `[cohort] skipped`
+ * line naming its files and the reason, and is never cached nor sliced. The table is checked before the cache
+ * is looked at, so a map cached by older code from such a table is not used either. A subject keeps its other
+ * acquisitions (`maxAcquisitions` counts usable ones); a subject left with none is dropped, and when that
+ * leaves fewer usable subjects than the cohort needs, it is the same CohortError as an empty cohort
+ * ("no usable subjects").
+ *
+ * **Non-finite DWI samples.** lib/dmri fits a voxel with a NaN or ±∞ sample to NaN. Those voxels are set to
+ * 0 in the FA map, the value outside the brain mask, before it is cached and sliced: a NaN would make every
+ * z-scored slice through it NaN and the training loss with it, and any finite FA guess would be a plausible
+ * wrong number. How many were set is recorded (`nonFiniteVoxels` in the cache record and in
+ * {@linkcode CohortSlices}) and reported on a `[cohort]` line whenever the map is used.
+ *
  * @module
  */
 import {
@@ -22,7 +37,7 @@ import {
   type LoadCohortOptions,
 } from "../data/cohort.ts";
 import type { Sample } from "../data/dataset.ts";
-import { brainMask, fitTensor, loadGradients } from "../dmri/mod.ts";
+import { brainMask, DmriError, fitTensor, loadGradients, validateGradientTable } from "../dmri/mod.ts";
 import {
   atomicWrite,
   atomicWriteSealedJson,
@@ -66,6 +81,13 @@ export interface CohortSlices {
   groups: string[];
   /** FA map path of each subject and acquisition: `faPaths[subject][acquisition]`. */
   faPaths: Record<string, Record<string, string>>;
+  /**
+   * Voxels of each FA map whose DWI had a NaN or ±∞ sample, set to 0 (see the module doc):
+   * `nonFiniteVoxels[subject][acquisition]`, 0 for a clean map.
+   */
+  nonFiniteVoxels: Record<string, Record<string, number>>;
+  /** Acquisitions skipped because lib/dmri refused their gradient table (also in `cohort.problems`). */
+  refused: CohortProblem[];
   /** The settings used (recorded with results). */
   settings: {
     imageSize: number;
@@ -102,7 +124,20 @@ export interface FaCacheRecord {
   inputs: { dwi: InputIdentity; bval: InputIdentity; bvec: InputIdentity };
   /** When it was made (ISO 8601). */
   createdAt: string;
+  /**
+   * Voxels whose DWI had a NaN or ±∞ sample, set to 0 in the map (absent in records written before this
+   * was counted: their maps are checked when read).
+   */
+  nonFiniteVoxels?: number;
   [key: string]: unknown;
+}
+
+/** An acquisition's FA map as the study uses it (see {@linkcode acquisitionFa}). */
+export interface AcquisitionFa {
+  /** FA inside the brain mask; 0 outside it and at voxels with a non-finite DWI sample. */
+  fa: Volume;
+  /** Voxels whose DWI had a NaN or ±∞ sample (NaN in the fit), set to 0. */
+  nonFiniteVoxels: number;
 }
 
 /** The record and lock paths of a cached map: `x_FA_wls_masked.nii.gz` → `x_FA_wls_masked.json` / `.lock`. */
@@ -123,7 +158,21 @@ async function identity(path: string, hash: "always" | "when-changed", before?: 
   return { path, mtimeMs, ...(await digestFile(path)) } satisfies InputIdentity;
 }
 
-type Acquisition = { dwiPath: string; bvalPath: string; bvecPath: string };
+/** An acquisition's files, and its volume count when the cohort index read it. */
+type Acquisition = { dwiPath: string; bvalPath: string; bvecPath: string; volumes?: number };
+
+/** Set the non-finite values of a map to 0 (in place); returns how many there were. */
+function zeroNonFinite(map: Volume): number {
+  const data = map.data as { [i: number]: number; length: number };
+  let count = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      data[i] = 0;
+      count++;
+    }
+  }
+  return count;
+}
 
 async function inputIdentities(acquisition: Acquisition, before?: FaCacheRecord["inputs"]) {
   return {
@@ -138,7 +187,7 @@ async function cachedFa(
   acquisition: Acquisition,
   cachePath: string,
   fit: FaCacheRecord["fit"],
-): Promise<Volume | string> {
+): Promise<AcquisitionFa | string> {
   const { record: recordPath } = faCachePaths(cachePath);
   let record: FaCacheRecord | undefined;
   try {
@@ -176,30 +225,43 @@ async function cachedFa(
       }, now ${is.bytes} bytes sha256 ${is.sha256.slice(0, 12)}…)`;
     }
   }
+  let fa: Volume;
   try {
     checkDigest(cachePath, bytes, record.map);
-    return decodeNifti(bytes, { name: cachePath });
+    fa = decodeNifti(bytes, { name: cachePath });
   } catch (e) {
     return (e as Error).message;
   }
+  // Maps cached before non-finite voxels were set to 0 may still hold NaN: set and count them now.
+  return { fa, nonFiniteVoxels: (record.nonFiniteVoxels ?? 0) + zeroNonFinite(fa) };
 }
 
 /**
  * The FA map of one acquisition inside its brain mask (lib/dmri `brainMask`; 0 outside), from the cache or
  * fitted now and cached atomically with its record (see the module doc: a damaged, swapped or outdated map is
- * reported and fitted again, never used).
+ * reported and fitted again, never used). Voxels whose DWI has a NaN or ±∞ sample are 0 and counted.
  * FA = sqrt(1/2)·sqrt((λ1−λ2)² + (λ2−λ3)² + (λ3−λ1)²) / sqrt(λ1² + λ2² + λ3²) (Basser & Pierpaoli, 1996).
+ *
+ * @throws {DmriError} when the gradient table cannot support a tensor fit (checked before the cache is
+ * looked at) or the DWI cannot be fitted; nothing is cached then.
  */
 export async function acquisitionFa(
   acquisition: Acquisition,
   cachePath: string,
   options: { fitMethod?: "ols" | "wls"; lock?: LockOptions } = {},
-): Promise<Volume> {
+): Promise<AcquisitionFa> {
   const fit: FaCacheRecord["fit"] = { method: options.fitMethod ?? "wls", mask: "median-otsu" };
+  // fitTensor's checks, before a cached map (perhaps fitted by code that did not make them) is used.
+  const table = await loadGradients(
+    acquisition.bvalPath,
+    acquisition.bvecPath,
+    acquisition.volumes === undefined ? {} : { volumes: acquisition.volumes },
+  );
+  validateGradientTable(table);
   const first = await cachedFa(acquisition, cachePath, fit);
   if (typeof first !== "string") return first;
   const paths = faCachePaths(cachePath);
-  let ready: Volume | undefined;
+  let ready: AcquisitionFa | undefined;
   const lock = await waitLock(paths.lock, {
     ...options.lock,
     purpose: `fa ${cachePath}`,
@@ -226,6 +288,7 @@ export async function acquisitionFa(
     // bench).
     const mask = brainMask(dwi, gtab);
     const maps = fitTensor(dwi, gtab, { method: fit.method, mask });
+    const nonFiniteVoxels = zeroNonFinite(maps.fa);
     const bytes = encodeNifti(maps.fa, { gzip: /\.gz$/i.test(cachePath) }, cachePath);
     await atomicWrite(cachePath, bytes);
     const record: FaCacheRecord = {
@@ -234,12 +297,30 @@ export async function acquisitionFa(
       fit,
       inputs,
       createdAt: new Date().toISOString(),
+      nonFiniteVoxels,
     };
     await atomicWriteSealedJson(paths.record, record);
-    return maps.fa;
+    return { fa: maps.fa, nonFiniteVoxels };
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * What a cell's manifest records about its FA inputs: the acquisitions refused for their gradient tables
+ * (`subject: files: reason`) and, per map with any, the voxels set to 0 for non-finite DWI samples.
+ */
+export function faInputsRecord(
+  slices: Pick<CohortSlices, "refused" | "nonFiniteVoxels">,
+): { refused: string[]; non_finite_voxels: Record<string, number> } {
+  const zeroed: Record<string, number> = {};
+  for (const [subject, maps] of Object.entries(slices.nonFiniteVoxels)) {
+    for (const [acquisition, n] of Object.entries(maps)) if (n > 0) zeroed[`${subject}/${acquisition}`] = n;
+  }
+  return {
+    refused: slices.refused.map((p) => `${p.subject}: ${p.path}: ${p.reason}`),
+    non_finite_voxels: zeroed,
+  };
 }
 
 /**
@@ -272,42 +353,95 @@ export async function prepareCohortSlices(
   const groups = cohort.groups;
   const samples: Sample[] = [];
   const faPaths: Record<string, Record<string, string>> = {};
-  const jobs = cohort.subjects.flatMap((s) =>
-    s.acquisitions.slice(0, options.maxAcquisitions ?? s.acquisitions.length).map((a) => ({ s, a }))
-  );
+  const nonFiniteVoxels: Record<string, Record<string, number>> = {};
+  const refused: CohortProblem[] = [];
+  const wanted = (n: number) => Math.min(n, options.maxAcquisitions ?? n);
+  // Planned fits (one more for each refused acquisition that a later one replaces).
+  let total = cohort.subjects.reduce((sum, s) => sum + wanted(s.acquisitions.length), 0);
   let done = 0;
-  for (const { s, a } of jobs) {
-    const cachePath = `${cacheDir}/${s.id}/${a.name}_FA_${fitMethod}_masked.nii.gz`;
-    const fa = await acquisitionFa(a, cachePath, { fitMethod });
-    (faPaths[s.id] ??= {})[a.name] = cachePath;
-    const label = groups.indexOf(s.group);
-    for (
-      const img of sliceVolume(fa, {
-        count: slicesPerAxis,
-        size: imageSize,
-        normalization,
-        subject: s.id,
-        acquisition: a.name,
-      })
-    ) {
-      samples.push({
-        image: img.data,
-        height: img.height,
-        width: img.width,
-        channels: 1,
-        label,
-        group: s.group,
-        subject: s.id,
-        meta: { provenance: img.provenance, age: s.age },
-      });
+  const usable: typeof cohort.subjects = [];
+  for (const s of cohort.subjects) {
+    const n = s.acquisitions.length, want = wanted(n);
+    const used: string[] = [], skippedHere: string[] = [];
+    let planned = want;
+    // In folder order until `want` are usable: a refused acquisition gives its place to the next one.
+    for (const [k, a] of s.acquisitions.entries()) {
+      if (used.length >= want) break;
+      const cachePath = `${cacheDir}/${s.id}/${a.name}_FA_${fitMethod}_masked.nii.gz`;
+      let map: AcquisitionFa;
+      try {
+        map = await acquisitionFa(a, cachePath, { fitMethod });
+      } catch (e) {
+        if (!(e instanceof DmriError)) throw e;
+        console.warn(`[cohort] skipped ${s.id}/${a.name} (${a.dwiPath}): ${e.message}`);
+        refused.push({ subject: s.id, path: e.source, reason: `acquisition ${a.name}: ${e.reason}` });
+        skippedHere.push(a.name);
+        // The next one is tried in its place, if there is one.
+        const now = Math.min(n, k + 1 + want - used.length);
+        total += now - planned;
+        planned = now;
+        options.onProgress?.(++done, total, `${s.id}/${a.name} (skipped)`);
+        continue;
+      }
+      if (map.nonFiniteVoxels > 0) {
+        console.warn(
+          `[cohort] ${a.dwiPath}: ${map.nonFiniteVoxels} voxel(s) with a NaN or infinite DWI sample: ` +
+            "their FA is set to 0, the value outside the brain",
+        );
+      }
+      used.push(a.name);
+      (faPaths[s.id] ??= {})[a.name] = cachePath;
+      (nonFiniteVoxels[s.id] ??= {})[a.name] = map.nonFiniteVoxels;
+      const label = groups.indexOf(s.group);
+      for (
+        const img of sliceVolume(map.fa, {
+          count: slicesPerAxis,
+          size: imageSize,
+          normalization,
+          subject: s.id,
+          acquisition: a.name,
+        })
+      ) {
+        samples.push({
+          image: img.data,
+          height: img.height,
+          width: img.width,
+          channels: 1,
+          label,
+          group: s.group,
+          subject: s.id,
+          meta: { provenance: img.provenance, age: s.age },
+        });
+      }
+      options.onProgress?.(++done, total, `${s.id}/${a.name}`);
     }
-    options.onProgress?.(++done, jobs.length, `${s.id}/${a.name}`);
+    if (used.length > 0) {
+      usable.push({ ...s, acquisitions: s.acquisitions.filter((a) => !skippedHere.includes(a.name)) });
+    }
+  }
+  const problems = [...cohort.problems, ...refused];
+  const minSubjects = options.cohort?.minSubjects ?? 1;
+  if (usable.length < minSubjects) {
+    // As loadCohort says it when no subject is usable at all.
+    const first = problems[0];
+    const why = `${problems.length} problem(s), first: ${
+      first.subject || "cohort"
+    }: ${first.path}: ${first.reason}`;
+    throw new CohortError(
+      cohort.root,
+      usable.length === 0
+        ? `no usable subjects (${why})`
+        : `only ${usable.length} usable subject(s), ${minSubjects} needed (${why})`,
+      problems,
+    );
   }
   return {
-    cohort,
+    cohort: { ...cohort, subjects: usable, problems },
     samples,
     groups,
     faPaths,
+    nonFiniteVoxels,
+    refused,
     settings: { imageSize, slicesPerAxis, fitMethod, normalization },
   };
 }

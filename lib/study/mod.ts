@@ -5,12 +5,14 @@
  * @module
  */
 export {
+  type AcquisitionFa,
   acquisitionFa,
   type CohortSlices,
   type CohortSlicesOptions,
   FA_CACHE_FORMAT,
   faCachePaths,
   type FaCacheRecord,
+  faInputsRecord,
   type InputIdentity,
   prepareCohortSlices,
 } from "./cohort_slices.ts";

@@ -34,6 +34,7 @@ import {
 import type { CamModel } from "../models/model.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 import { cohortSlices } from "./cohort_cell.ts";
+import { faInputsRecord } from "./cohort_slices.ts";
 import { DIGITS_DATA, type DigitsData, digitsData, SPLIT_COUNTS, type SplitCounts } from "./digits_cell.ts";
 import { cropAccuracy } from "./transfer/mod.ts";
 
@@ -110,6 +111,8 @@ interface BrainTarget {
   boxed: { train: Dataset; test: Dataset } | null;
   groups: string[];
   testSubjects: number;
+  /** See faInputsRecord (cohort_slices.ts). */
+  faInputs: ReturnType<typeof faInputsRecord>;
 }
 
 async function brainTarget(cell: TransferCell, options: TransferCellOptions): Promise<BrainTarget> {
@@ -175,6 +178,7 @@ async function brainTarget(cell: TransferCell, options: TransferCellOptions): Pr
     boxed: anyTruth ? { train: withBox(trainIdx), test: withBox(testIdx) } : null,
     groups: data.groups,
     testSubjects: split.subjects.test.length,
+    faInputs: faInputsRecord(data),
   };
 }
 
@@ -396,7 +400,9 @@ export async function runTransferCell(
           stop_reason: t.result.stopReason,
           test_accuracy: t.test.accuracy,
         })),
-        cohort: brain ? { groups: brain.groups, test_subjects: brain.testSubjects } : null,
+        cohort: brain
+          ? { groups: brain.groups, test_subjects: brain.testSubjects, fa_inputs: brain.faInputs }
+          : null,
       },
     };
   } finally {
