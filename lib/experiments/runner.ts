@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { checkDigest, digestFile, type FileDigest, IntegrityError, warnDamaged } from "./atomic.ts";
+import { checkDigest, digestFile, type FileDigest, IntegrityError, warnDamaged } from "../fs.ts";
 import { type AnyGridCell, type GridCell, GridError } from "./grid.ts";
 import { hostName, type Lock, type LockHolder, lockHolder, type LockOptions, tryLock } from "./lock.ts";
 import { gitCommit, packageVersions, readManifest, type RunManifest, writeManifest } from "./manifest.ts";
