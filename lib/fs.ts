@@ -162,19 +162,24 @@ export function parseJson<T>(text: string, file: string): T {
   }
 }
 
+/** The text of `path`, or `undefined` when the file does not exist (other errors are thrown). */
+export async function readTextIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+}
+
 /**
  * Read JSON from `path`, or `undefined` when the file does not exist.
  *
  * @throws {IntegrityError} when the file is not valid JSON (the message names it).
  */
 export async function readJsonIfExists<T>(path: string): Promise<T | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
-  }
+  const text = await readTextIfExists(path);
+  if (text === undefined) return undefined;
   return parseJson<T>(text, path);
 }
 
@@ -241,13 +246,8 @@ export async function readSealedJson<T>(
   path: string,
   options: SealedJsonOptions = {},
 ): Promise<T | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
-  }
+  const text = await readTextIfExists(path);
+  if (text === undefined) return undefined;
   return parseSealedJson<T>(text, path, options);
 }
 

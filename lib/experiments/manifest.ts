@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { atomicWriteSealedJson, type FileDigest, IntegrityError, parseJson, parseSealedJson } from "../fs.ts";
+import {
+  atomicWriteSealedJson,
+  type FileDigest,
+  IntegrityError,
+  parseJson,
+  parseSealedJson,
+  readTextIfExists,
+} from "../fs.ts";
 
 /** What `manifest.json` of a run holds. */
 export interface RunManifest {
@@ -49,13 +56,8 @@ export interface RunManifest {
  * @throws {IntegrityError} naming the file when it is truncated, not JSON, or fails its checksum.
  */
 export async function readManifest(path: string): Promise<RunManifest | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
-  }
+  const text = await readTextIfExists(path);
+  if (text === undefined) return undefined;
   const raw = parseJson<Record<string, unknown>>(text, path);
   const legacy = raw !== null && typeof raw === "object" && !("checksum" in raw) && !("files" in raw);
   const manifest = parseSealedJson<RunManifest>(text, path, { allowUnsealed: legacy });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { warnings } from "../_console.ts";
 import { CamDmriError } from "../../lib/errors.ts";
 import {
   hostName,
@@ -11,19 +12,6 @@ import {
 } from "../../lib/experiments/mod.ts";
 
 const HOLDER = new URL("./_lock_holder.ts", import.meta.url).pathname;
-
-/** Run `fn` with console.warn captured; returns the lines warned. */
-async function warnings(fn: () => Promise<unknown>): Promise<string[]> {
-  const lines: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => lines.push(args.map(String).join(" "));
-  try {
-    await fn();
-  } finally {
-    console.warn = original;
-  }
-  return lines;
-}
 
 /** tryLock with its warnings captured. */
 async function take(path: string, options?: LockOptions): Promise<{ lock: Lock | null; lines: string[] }> {

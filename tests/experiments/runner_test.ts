@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { warnings } from "../_console.ts";
 import {
   type CellRunner,
   claimCell,
@@ -31,19 +32,6 @@ function spawnWorker(root: string, delayMs: number, log?: string) {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-}
-
-/** Run `fn` with console.warn captured; returns the lines warned. */
-async function warnings(fn: () => Promise<unknown>): Promise<string[]> {
-  const lines: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => lines.push(args.map(String).join(" "));
-  try {
-    await fn();
-  } finally {
-    console.warn = original;
-  }
-  return lines;
 }
 
 async function readManifestJson(root: string, cell: GridCell) {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { warnings } from "../_console.ts";
 import { CohortError } from "../../lib/data/mod.ts";
 import {
   atomicWriteSealedJson,
@@ -20,19 +21,6 @@ import {
   studyRunner,
 } from "../../lib/study/mod.ts";
 import { simulateCohort } from "../../lib/synth/mod.ts";
-
-/** Run `fn` with console.warn captured; returns the lines warned. */
-async function warnings(fn: () => Promise<unknown>): Promise<string[]> {
-  const lines: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => lines.push(args.map(String).join(" "));
-  try {
-    await fn();
-  } finally {
-    console.warn = original;
-  }
-  return lines;
-}
 
 Deno.test("the FA cache: checked, tied to its inputs, rebuilt when damaged", async (t) => {
   const root = await Deno.makeTempDir({ prefix: "cam-fa-cache-test-" });

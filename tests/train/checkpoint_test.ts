@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { warnings } from "../_console.ts";
 import { CamDmriError } from "../../lib/errors.ts";
 import {
   type Checkpoint,
@@ -14,19 +15,6 @@ import {
 import { verifyCheckpointBytes } from "../../lib/train/checkpoint.ts";
 import { blobDataset, testBackend } from "./_synthetic.ts";
 import { tinyModel } from "./_tiny_model.ts";
-
-/** Run `fn` with console.warn captured; returns the lines warned. */
-async function warnings(fn: () => Promise<unknown>): Promise<string[]> {
-  const lines: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => lines.push(args.map(String).join(" "));
-  try {
-    await fn();
-  } finally {
-    console.warn = original;
-  }
-  return lines;
-}
 
 function flipBit(bytes: Uint8Array, at: number): Uint8Array {
   const out = bytes.slice();
