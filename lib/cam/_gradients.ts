@@ -1,17 +1,16 @@
 /** Gradients of the explained class scores at a layer. Private: shared by Grad-CAM and Grad-CAM++. */
 import * as tf from "../tf.ts";
-import type { CamModel } from "../models/model.ts";
-import { CamError } from "./errors.ts";
+import type { Explainable } from "../models/explainable.ts";
 import { byImage, resolveTargets, targetMask, type Targets, targetScores } from "./_targets.ts";
-import type { CamResult, ClassSelector, MapOptions } from "./types.ts";
-import { checkLayer, collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";
+import type { CamResult, ClassSelector, MapOptions, MapShapeOf } from "./types.ts";
+import { captureMap, checkLayer, collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";
 
 /** Activations A and gradients ∂y^c/∂A at one layer, one row per map. */
 export interface LayerGradients {
-  /** The layer's output for each map's image, `[m, h, w, K]`. */
-  activations: tf.Tensor4D;
-  /** ∂y^c/∂A (y^c the pre-softmax score of the map's class), `[m, h, w, K]`. */
-  gradients: tf.Tensor4D;
+  /** The layer's output for each map's image, `[m, ...spatial, K]`. */
+  activations: tf.Tensor;
+  /** ∂y^c/∂A (y^c the pre-softmax score of the map's class), `[m, ...spatial, K]`. */
+  gradients: tf.Tensor;
   scores: tf.Tensor1D;
   targets: Targets;
 }
@@ -24,44 +23,42 @@ export interface LayerGradients {
  */
 export function layerGradients(
   method: string,
-  model: CamModel,
-  images: tf.Tensor4D,
+  model: Explainable,
+  images: tf.Tensor,
   layer: string,
   options: { classIndex?: ClassSelector; topK?: number },
 ): LayerGradients {
-  const forward = model.apply(images, { training: false, capture: [layer] });
-  const captured = forward.activations[layer];
-  if (!captured || captured.rank !== 4) {
-    throw new CamError(method, `layer "${layer}" did not give a 4-D map [n, h, w, K]`);
-  }
+  const forward = captureMap(method, model, images, layer);
   const targets = resolveTargets(method, forward.logits, options.classIndex, options.topK);
-  const activations = byImage(captured as tf.Tensor4D, targets);
+  const activations = byImage(forward.activations, targets);
   const batch = byImage(images, targets);
   const pick = targetMask(targets, forward.logits.shape[1]);
   const objective = (perturbation: tf.Tensor) =>
-    tf.sum(tf.mul(model.apply(batch, { training: false, perturb: { [layer]: perturbation } }).logits, pick));
-  const gradients = tf.grad(objective)(tf.zerosLike(activations)) as tf.Tensor4D;
+    tf.sum(tf.mul(model.apply(batch, { perturb: { [layer]: perturbation } }).logits, pick));
+  const gradients = tf.grad(objective)(tf.zerosLike(activations));
   return { activations, gradients, scores: targetScores(forward.logits, targets), targets };
 }
 
 /**
  * The shared body of the gradient methods (torch-cam style): gradients at the layer → the method's channel
  * weights α (from A and ∂y^c/∂A) → Σ_k α_k A_k → the pipeline (ReLU?, normalise, upsample) → a CamResult.
+ * `spatialAxes` are the axes of A that index positions (1 .. rank − 2).
  */
-export async function gradientMethod(
+export async function gradientMethod<T extends tf.Tensor4D | tf.Tensor5D>(
   fn: string,
   method: string,
-  model: CamModel,
-  images: tf.Tensor4D,
+  model: Explainable,
+  images: T,
   options: MapOptions & { layer?: string },
-  channelWeights: (activations: tf.Tensor4D, gradients: tf.Tensor4D) => tf.Tensor2D,
-): Promise<CamResult> {
+  channelWeights: (activations: tf.Tensor, gradients: tf.Tensor, spatialAxes: number[]) => tf.Tensor2D,
+): Promise<CamResult<MapShapeOf<T>>> {
   const layer = options.layer ?? model.camLayer;
   checkLayer(fn, model, layer);
   const settings = pipelineSettings(fn, options, true, images.shape);
   const out = tf.tidy(() => {
     const { activations, gradients, scores, targets } = layerGradients(fn, model, images, layer, options);
-    const weights = channelWeights(activations, gradients);
+    const axes = Array.from({ length: activations.rank - 2 }, (_, i) => i + 1);
+    const weights = channelWeights(activations, gradients, axes);
     const raw = weightedSum(activations, weights);
     return {
       maps: finishMaps(raw, settings),
@@ -69,9 +66,11 @@ export async function gradientMethod(
       imageIndex: targets.imageIndex,
       classIndex: targets.classIndex,
       weights,
-      mapSize: [raw.shape[1], raw.shape[2]] as [number, number],
+      mapSize: raw.shape.slice(1),
       selection: targets.selection,
     };
   });
-  return await collect(out, { method, layer, model, settings, inputShape: images.shape });
+  return await collect(out, { method, layer, model, settings, inputShape: images.shape }) as CamResult<
+    MapShapeOf<T>
+  >;
 }

@@ -1,10 +1,10 @@
 /** CAM (Zhou et al., 2016). */
 import * as tf from "../tf.ts";
-import type { CamModel } from "../models/model.ts";
+import type { Explainable } from "../models/explainable.ts";
 import { CamError } from "./errors.ts";
-import { collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";
+import { captureMap, collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";
 import { byImage, resolveTargets, targetScores } from "./_targets.ts";
-import type { CamResult, MapOptions } from "./types.ts";
+import type { CamResult, MapOptions, MapShapeOf } from "./types.ts";
 
 /** Options of {@linkcode cam}. */
 export interface CamOptions extends MapOptions {
@@ -17,29 +17,39 @@ export interface CamOptions extends MapOptions {
 }
 
 /**
- * Class activation map: M_c(x, y) = Σ_k w_k^c f_k(x, y)  (Zhou et al., 2016, eq. 2), where f_k are the
- * CAM layer's maps and w^c the classifier's column for class c. With a GAP head the class score is
- * S_c = mean_{x,y} M_c(x, y) + b_c; with a GMP head the same weighted sum is the map (Zhou et al., Sec. 2).
- * The bias is not part of the map. ReLU is off by default (the paper's CAM keeps negative evidence; the
- * min-max normalisation maps it to 0).
+ * Class activation map: M_c(p) = Σ_k w_k^c f_k(p)  (Zhou et al., 2016, eq. 2), where f_k are the CAM
+ * layer's maps (2-D, or 3-D for volumes: p = (d, y, x)) and w^c the classifier's column for class c. With a
+ * GAP head the class score is S_c = mean_p M_c(p) + b_c; with a GMP head the same weighted sum is the map
+ * (Zhou et al., Sec. 2). The bias is not part of the map. ReLU is off by default (the paper's CAM keeps
+ * negative evidence; the min-max normalisation maps it to 0). Needs a model whose head is global pooling →
+ * dense (`model.classifier()`), or `weights`.
  *
  * @example
  * const { maps, shape, record } = await cam(model, images, { classIndex: "top1" });
- * // maps: Float32Array of shape [n, H, W] in [0, 1]; record.method === "cam"
+ * // maps: Float32Array of shape [n, H, W] (or [n, D, H, W]) in [0, 1]; record.method === "cam"
  */
-export async function cam(
-  model: CamModel,
-  images: tf.Tensor4D,
+export async function cam<T extends tf.Tensor4D | tf.Tensor5D>(
+  model: Explainable,
+  images: T,
   options: CamOptions = {},
-): Promise<CamResult> {
+): Promise<CamResult<MapShapeOf<T>>> {
   const settings = pipelineSettings("cam", options, false, images.shape);
   if (options.weights && options.weights.rank !== 2 && options.weights.rank !== 4) {
     throw new CamError("cam", `weights must be [K, C] or [1, 1, K, C], got shape [${options.weights.shape}]`);
   }
+  if (!options.weights && !model.classifier) {
+    throw new CamError(
+      "cam",
+      `${model.config.name} has no global pooling → dense head after its CAM layer "${model.camLayer}" ` +
+        `(layers: ${model.layerNames.join(", ")}); use gradCam, or pass weights`,
+    );
+  }
+  const layer = model.camLayer;
   const out = tf.tidy(() => {
-    const { logits, features } = model.apply(images, { training: false });
+    const { logits, activations: features } = captureMap("cam", model, images, layer);
     const targets = resolveTargets("cam", logits, options.classIndex, options.topK);
-    const classifier = classifierWeights(model, options.weights, features.shape[3], logits.shape[1]);
+    const channels = features.shape[features.rank - 1];
+    const classifier = classifierWeights(model, options.weights, channels, logits.shape[1]);
     const classWeights = tf.gather(tf.transpose(classifier), targets.classIndex) as tf.Tensor2D;
     const raw = weightedSum(byImage(features, targets), classWeights);
     return {
@@ -48,23 +58,23 @@ export async function cam(
       imageIndex: targets.imageIndex,
       classIndex: targets.classIndex,
       weights: classWeights,
-      mapSize: [raw.shape[1], raw.shape[2]] as [number, number],
+      mapSize: raw.shape.slice(1),
       selection: targets.selection,
     };
   });
   return await collect(out, {
     method: "cam",
-    layer: model.camLayer,
+    layer,
     model,
     settings,
     inputShape: images.shape,
     extra: { classifier: options.weights ? `given [${options.weights.shape}]` : "model" },
-  });
+  }) as CamResult<MapShapeOf<T>>;
 }
 
 /** The `[K, C]` classifier, from the options or the model; checked against the feature map. */
 function classifierWeights(
-  model: CamModel,
+  model: Explainable,
   given: tf.Tensor2D | tf.Tensor4D | undefined,
   channels: number,
   numClasses: number,
@@ -76,7 +86,7 @@ function classifierWeights(
     }
     w = given.rank === 4 ? tf.reshape(given, given.shape.slice(2) as [number, number]) : given as tf.Tensor2D;
   } else {
-    w = model.classifier().weights;
+    w = model.classifier!().weights;
   }
   if (w.shape[0] !== channels || w.shape[1] !== numClasses) {
     throw new CamError(

@@ -1,6 +1,6 @@
-/** A CamModel as a plain score function, for the model-agnostic faithfulness metrics of lib/localize. */
+/** An Explainable model as a plain score function, for the model-agnostic faithfulness metrics of lib/localize. */
 import * as tf from "../tf.ts";
-import type { CamModel } from "../models/model.ts";
+import type { Explainable } from "../models/explainable.ts";
 import type { ScoreFunction } from "../localize/faithfulness.ts";
 import { CamError } from "./errors.ts";
 
@@ -12,13 +12,14 @@ export interface ScoreFunctionOptions {
 
 /**
  * Wrap a model as `(images, shape) → softmax probabilities [n, C]` (row-major Float32Array), running in
- * inference mode in chunks of `batchSize`; every tensor is freed before it returns.
+ * inference mode in chunks of `batchSize`; every tensor is freed before it returns. `shape` is
+ * `[n, h, w, c]` (or `[n, d, h, w, c]` for volumes, passed where a ScoreFunction's 4 entries are typed).
  *
  * @example
  * const score = modelScoreFunction(model);
  * const curve = await deletionCurve(score, { image, shape: [64, 64, 1], saliency: maps.subarray(0, 4096), classIndex: 1 });
  */
-export function modelScoreFunction(model: CamModel, options: ScoreFunctionOptions = {}): ScoreFunction {
+export function modelScoreFunction(model: Explainable, options: ScoreFunctionOptions = {}): ScoreFunction {
   const batchSize = options.batchSize ?? 64;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new CamError("modelScoreFunction", `batchSize must be a positive integer, got ${batchSize}`);
@@ -27,20 +28,21 @@ export function modelScoreFunction(model: CamModel, options: ScoreFunctionOption
     images: Float32Array,
     shape: readonly [number, number, number, number],
   ): Promise<Float32Array> => {
-    const [n, h, w, c] = shape;
-    if (images.length !== n * h * w * c) {
+    const dims = shape as readonly number[];
+    const n = dims[0];
+    const rest = dims.slice(1);
+    const per = rest.reduce((a, b) => a * b, 1);
+    if (images.length !== n * per) {
       throw new CamError(
         "modelScoreFunction",
-        `images hold ${images.length} values, shape [${shape}] needs ${n * h * w * c}`,
+        `images hold ${images.length} values, shape [${shape}] needs ${n * per}`,
       );
     }
     const parts: Float32Array[] = [];
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
-      const chunk = images.subarray(start * h * w * c, (start + size) * h * w * c);
-      const probabilities = tf.tidy(() =>
-        tf.softmax(model.apply(tf.tensor4d(chunk, [size, h, w, c]), { training: false }).logits)
-      );
+      const chunk = images.subarray(start * per, (start + size) * per);
+      const probabilities = tf.tidy(() => tf.softmax(model.apply(tf.tensor(chunk, [size, ...rest])).logits));
       try {
         parts.push(new Float32Array(await probabilities.data()));
       } finally {

@@ -1,4 +1,5 @@
 /** Options and results shared by every CAM method (one pipeline, one record). */
+import type * as tf from "../tf.ts";
 
 /**
  * Which class each map explains: one index for the whole batch, one per image, or the top-scoring class
@@ -25,10 +26,11 @@ export interface MapOptions {
   /** The eps of the normalisation. @default 1e-7 */
   eps?: number;
   /**
-   * Output size `[height, width]` of the bilinear upsampling (half-pixel centres, as PyTorch's
-   * `align_corners=False`), or `false` to keep the layer's resolution. @default the input's height and width
+   * Output size of the upsampling, `[height, width]` (bilinear) for 2-D images or `[depth, height, width]`
+   * (trilinear) for 3-D volumes, with half-pixel centres (PyTorch's `align_corners=False`); `false` keeps
+   * the layer's resolution. @default the input's spatial size
    */
-  upsample?: readonly [number, number] | false;
+  upsample?: readonly number[] | false;
 }
 
 /** How a set of maps was produced; frozen, travels with the maps. */
@@ -37,7 +39,7 @@ export interface CamRecord {
   readonly method: string;
   /** Layer the maps were computed at (`"input"` for saliency). */
   readonly layer: string;
-  /** Model registry name, when the model has one. */
+  /** The model's name (`config.name`). */
   readonly model: string;
   /** The head's global pooling. */
   readonly pooling: string;
@@ -50,29 +52,39 @@ export interface CamRecord {
   readonly relu: boolean;
   readonly normalize: Normalization;
   readonly eps: number;
-  /** Size of the maps before upsampling `[h, w]`. */
-  readonly mapSize: readonly [number, number];
-  /** Output size `[H, W]`, or null when not upsampled. */
-  readonly upsample: readonly [number, number] | null;
-  /** Input batch shape `[n, H, W, C]`. */
+  /** Spatial size of the maps before upsampling: `[h, w]`, or `[d, h, w]` for volumes. */
+  readonly mapSize: readonly number[];
+  /** Output size `[H, W]` (or `[D, H, W]`), or null when not upsampled. */
+  readonly upsample: readonly number[] | null;
+  /** Input batch shape `[n, H, W, C]` or `[n, D, H, W, C]`. */
   readonly inputShape: readonly number[];
   /** TensorFlow.js backend that ran it. */
   readonly backend: string;
   /** TensorFlow.js core version. */
   readonly tfjs: string;
-  /** Method-specific settings (score function, batch size of Score-CAM, ...). */
+  /**
+   * Method-specific settings (score function, batch size of Score-CAM, ...); `scores: "log-probabilities"`
+   * when the model had no pre-softmax scores.
+   */
   readonly extra: Readonly<Record<string, string | number | boolean>>;
 }
 
+/** Shape of 2-D maps: `[count, height, width]`. */
+export type MapShape2D = readonly [number, number, number];
+/** Shape of 3-D maps: `[count, depth, height, width]`. */
+export type MapShape3D = readonly [number, number, number, number];
+/** The maps' shape for a batch of images `T`: 3-D maps for a 5-D batch of volumes, else 2-D maps. */
+export type MapShapeOf<T extends tf.Tensor> = T extends tf.Tensor5D ? MapShape3D : MapShape2D;
+
 /** Maps as plain arrays plus the record of how they were made. */
-export interface CamResult {
+export interface CamResult<S extends readonly number[] = MapShape2D> {
   /**
-   * Maps, row-major `[count, height, width]`: in [0, 1] with `"minmax"` (and with `"max"` when the map is
+   * Maps, row-major `[count, ...spatial]`: in [0, 1] with `"minmax"` (and with `"max"` when the map is
    * non-negative, e.g. after ReLU; in [−1, 1] otherwise); raw with `"none"`.
    */
   readonly maps: Float32Array;
-  /** `[count, height, width]`; count = batch (or batch × topK). */
-  readonly shape: readonly [number, number, number];
+  /** `[count, height, width]` or `[count, depth, height, width]`; count = batch (or batch × topK). */
+  readonly shape: S;
   /** Channel weights per map, row-major `[count, K]` (absent for saliency). */
   readonly weights?: Float32Array;
   /** The explained class's logit per map. */

@@ -1,13 +1,14 @@
 /**
  * Human's emotion model (`@vladmandic/human`, models/emotion.json: oarriaga's mini-Xception trained on
- * FER-2013): 64x64 grey → separable-conv residual blocks → conv 3x3 to 7 channels → GAP → softmax. The last
- * conv already has one channel per expression, so the wrapped model's CAM layer is that 7-channel map and
- * its classifier is the identity (see {@linkcode graphCamModel}).
+ * FER-2013): 64x64 grey → separable-conv residual blocks → conv 3x3 to 7 channels → GAP → softmax, loaded
+ * with tfjs-converter and adapted by {@linkcode fromGraphModel}. The last conv already has one channel per
+ * expression, so the CAM layer is that 7-channel map and the classifier is the identity.
  */
 import * as tf from "../tf.ts";
 import { join } from "node:path";
-import type { PretrainedCamModel } from "./_fixed_model.ts";
-import { graphCamModel, readGraphModel } from "./graph_model.ts";
+import type { PretrainedCamModel } from "./_adapter.ts";
+import { fromGraphModel } from "./graph_model.ts";
+import { loadGraphModelFile } from "./model_files.ts";
 import { packageDirOrThrow } from "./npm_package.ts";
 
 /** The npm package and version whose files {@linkcode loadEmotionNet} reads. */
@@ -32,19 +33,21 @@ export function emotionModelPath(packageDir?: string): string {
 }
 
 /**
- * Load human's emotion net as a {@linkcode CamModel}. Input: grey face crops `[n, 64, 64, 1]` in [0, 1]
+ * Load human's emotion net as an Explainable. Input: grey face crops `[n, 64, 64, 1]` in [0, 1]
  * (e.g. `faceCrops(image, boxes, { size: 64, grey: true })`); inside, g ↦ (g − 0.5) · 2 as human does.
+ * Scores: the GAP output before the softmax. `dispose()` frees the graph's weights.
  *
  * @example
  * const net = await loadEmotionNet();
  * const maps = await gradCam(net, faces, { layer: "add_2/add", classIndex: 3 }); // "happy"
  */
 export async function loadEmotionNet(options: LoadEmotionOptions = {}): Promise<PretrainedCamModel> {
-  const graph = await readGraphModel(emotionModelPath(options.packageDir));
-  return graphCamModel(graph, {
+  const graph = await loadGraphModelFile(emotionModelPath(options.packageDir));
+  const net = fromGraphModel(graph, {
     name: "human-emotion",
     labels: HUMAN_EMOTIONS,
-    gradCamLayer: "add_2/add",
-    preprocess: (x) => tf.mul(tf.sub(x, 0.5), 2) as tf.Tensor4D,
+    scores: "probabilities",
+    preprocess: (x) => tf.mul(tf.sub(x, 0.5), 2),
   });
+  return Object.freeze({ ...net, gradCamLayer: "add_2/add" });
 }

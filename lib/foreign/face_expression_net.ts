@@ -1,13 +1,17 @@
 /**
- * face-api's face expression network (`@vladmandic/face-api`, model/face_expression_model), rebuilt on
- * tfjs-core from the package's weights manifest and its source (src/faceFeatureExtractor): four dense blocks
- * of (separable) 3x3 convs, 112 → 56 → 28 → 14 → 7, then a 7x7 average pool (= GAP of the 7x7x256 map) and
- * a dense layer to 7 expressions. The paper's GAP + dense head exactly, so CAM is M_c = Σ_k w_k^c f_k.
+ * face-api's face expression network (`@vladmandic/face-api`, model/face_expression_model). The package
+ * ships weights only (face-api builds the net in code, src/faceFeatureExtractor), so the net is assembled
+ * here as a `tf.LayersModel` from tfjs-layers' own layers with the manifest's weights, and adapted by
+ * {@linkcode fromLayersModel}: four dense blocks of (separable) 3x3 convs, 112 → 56 → 28 → 14 → 7, then global
+ * average pooling of the 7x7x256 map (face-api's 7x7 average pool) and a dense layer to 7 expressions. The
+ * paper's GAP + dense head exactly, so CAM is M_c = Σ_k w_k^c f_k.
  */
 import * as tf from "../tf.ts";
+import * as tfl from "@tensorflow/tfjs-layers";
 import { join } from "node:path";
 import { ForeignModelError } from "./errors.ts";
-import { constVariable, FixedCamModel, type LayerHook, type PretrainedCamModel } from "./_fixed_model.ts";
+import type { PretrainedCamModel } from "./_adapter.ts";
+import { fromLayersModel } from "./layers_model.ts";
 import { packageDirOrThrow } from "./npm_package.ts";
 import { type NamedWeight, readWeightsManifest } from "./weights_manifest.ts";
 
@@ -34,9 +38,10 @@ export interface LoadFaceExpressionOptions {
 const MEAN_RGB = [122.782, 117.001, 104.298];
 
 /**
- * Load face-api's face expression net as a {@linkcode CamModel}. Input: face crops `[n, 112, 112, 3]`, RGB in
- * [0, 1] (face-api's own input scaled by 1/255); the mean RGB is subtracted inside, as face-api does.
- * Layers: `dense0` … `dense3` (the CAM layer, 7x7x256); classifier `fc/weights` `[256, 7]`, `fc/bias`.
+ * Load face-api's face expression net as an Explainable. Input: face crops `[n, 112, 112, 3]`, RGB in [0, 1]
+ * (face-api's own input scaled by 1/255); the mean RGB is subtracted inside, as face-api does. Layers include
+ * `dense0` … `dense3` (the block outputs; `dense3`, 7x7x256, is the CAM layer), `gap` and `fc` (the
+ * classifier, face-api's `fc/weights` `[256, 7]` and `fc/bias`).
  *
  * @example
  * const net = await loadFaceExpressionNet();
@@ -52,80 +57,89 @@ export async function loadFaceExpressionNet(
   return faceExpressionFromWeights(weights);
 }
 
-/** Build the net from decoded weights (names as in face-api's manifest). */
-export function faceExpressionFromWeights(weights: Record<string, NamedWeight>): PretrainedCamModel {
-  const state: Record<string, tf.Variable> = {};
-  for (const [name, w] of Object.entries(weights)) {
-    if (name.startsWith("dense")) state[name] = constVariable(w.values, w.shape);
-  }
-  const need = (name: string) => {
-    const v = state[name];
-    if (!v) throw new ForeignModelError("face_expression_model", `weight ${name} is missing`);
-    return v;
+/**
+ * face-api's expression net as a `tf.LayersModel` with the given weights (names as in face-api's manifest).
+ * Its input is face-api's after mean subtraction (RGB in [0, 1] minus mean/255).
+ */
+export function faceExpressionLayersModel(weights: Record<string, NamedWeight>): tfl.LayersModel {
+  const need = (name: string): NamedWeight => {
+    const w = weights[name];
+    if (!w) throw new ForeignModelError("face_expression_model", `weight ${name} is missing`);
+    return w;
   };
-  for (const b of [0, 1, 2, 3]) {
-    for (const c of [0, 1, 2, 3]) {
-      need(`dense${b}/conv${c}/bias`);
-      if (b === 0 && c === 0) need("dense0/conv0/filters");
-      else need(`dense${b}/conv${c}/depthwise_filter`), need(`dense${b}/conv${c}/pointwise_filter`);
+  const assignments: [tfl.layers.Layer, NamedWeight[]][] = [];
+  const input = tfl.input({ shape: [112, 112, 3], name: "input" });
+  const conv = (x: tfl.SymbolicTensor, p: string, stride: number): tfl.SymbolicTensor => {
+    const name = p.replace("/", "_");
+    if (p === "dense0/conv0") {
+      const filters = need(`${p}/filters`);
+      const layer = tfl.layers.conv2d({
+        filters: filters.shape[3],
+        kernelSize: 3,
+        strides: stride,
+        padding: "same",
+        name,
+      });
+      assignments.push([layer, [filters, need(`${p}/bias`)]]);
+      return layer.apply(x) as tfl.SymbolicTensor;
     }
-  }
-  const fcW = weights["fc/weights"];
-  const fcB = weights["fc/bias"];
-  if (!fcW || !fcB) {
-    throw new ForeignModelError("face_expression_model", "weight fc/weights or fc/bias is missing");
-  }
-
-  const sep = (x: tf.Tensor4D, p: string, stride: number) =>
-    tf.add(
-      tf.separableConv2d(
-        x,
-        state[`${p}/depthwise_filter`] as tf.Tensor4D,
-        state[`${p}/pointwise_filter`] as tf.Tensor4D,
-        stride,
-        "same",
-      ),
-      state[`${p}/bias`],
-    ) as tf.Tensor4D;
-  // src/faceFeatureExtractor/denseBlock.ts, denseBlock4
-  const block = (x: tf.Tensor4D, b: number): tf.Tensor4D => {
+    const pointwise = need(`${p}/pointwise_filter`);
+    const layer = tfl.layers.separableConv2d({
+      filters: pointwise.shape[3],
+      kernelSize: 3,
+      strides: stride,
+      padding: "same",
+      name,
+    });
+    assignments.push([layer, [need(`${p}/depthwise_filter`), pointwise, need(`${p}/bias`)]]);
+    return layer.apply(x) as tfl.SymbolicTensor;
+  };
+  const relu = (x: tfl.SymbolicTensor, name: string) =>
+    tfl.layers.reLU({ name }).apply(x) as tfl.SymbolicTensor;
+  const add = (a: tfl.SymbolicTensor, b: tfl.SymbolicTensor, name: string) =>
+    tfl.layers.add({ name }).apply([a, b]) as tfl.SymbolicTensor;
+  // src/faceFeatureExtractor/denseBlock.ts, denseBlock4; the sums nest as face-api's tf.add calls do.
+  let x = input;
+  for (const b of [0, 1, 2, 3]) {
     const p = `dense${b}`;
-    const out1 = tf.relu(
-      b === 0
-        ? tf.add(
-          tf.conv2d(x, state["dense0/conv0/filters"] as tf.Tensor4D, 2, "same"),
-          state["dense0/conv0/bias"],
-        )
-        : sep(x, `${p}/conv0`, 2),
-    ) as tf.Tensor4D;
-    const out2 = sep(out1, `${p}/conv1`, 1);
-    const in3 = tf.relu(tf.add(out1, out2)) as tf.Tensor4D;
-    const out3 = sep(in3, `${p}/conv2`, 1);
-    const in4 = tf.relu(tf.add(out1, tf.add(out2, out3))) as tf.Tensor4D;
-    const out4 = sep(in4, `${p}/conv3`, 1);
-    return tf.relu(tf.add(out1, tf.add(out2, tf.add(out3, out4)))) as tf.Tensor4D;
-  };
-  const forward = (input: tf.Tensor4D, hook: LayerHook) => {
-    let x = tf.sub(input, tf.tensor1d(MEAN_RGB.map((m) => m / 255))) as tf.Tensor4D;
-    for (const b of [0, 1, 2, 3]) x = hook(`dense${b}`, block(x, b)) as tf.Tensor4D;
-    return { features: x };
-  };
-  const model = new FixedCamModel({
-    config: {
-      name: "face-api-expression",
-      inputShape: [112, 112, 3],
-      numClasses: fcW.shape[1],
-      pooling: "gap",
-      widthMultiplier: 1,
-      source: `npm:${FACE_API_PACKAGE.name}@${FACE_API_PACKAGE.version} model/face_expression_model`,
-    },
-    layerNames: ["dense0", "dense1", "dense2", "dense3"],
-    convLayers: ["dense0", "dense1", "dense2", "dense3"],
-    camLayer: "dense3",
-    state,
-    classifierWeights: constVariable(fcW.values, fcW.shape),
-    classifierBias: constVariable(fcB.values, fcB.shape),
-    forward,
+    const out1 = relu(conv(x, `${p}/conv0`, 2), `${p}_out1`);
+    const out2 = conv(out1, `${p}/conv1`, 1);
+    const in3 = relu(add(out1, out2, `${p}_sum3`), `${p}_in3`);
+    const out3 = conv(in3, `${p}/conv2`, 1);
+    const in4 = relu(add(out1, add(out2, out3, `${p}_sum23`), `${p}_sum4`), `${p}_in4`);
+    const out4 = conv(in4, `${p}/conv3`, 1);
+    const sum = add(out1, add(out2, add(out3, out4, `${p}_sum34`), `${p}_sum234`), `${p}_sum`);
+    x = relu(sum, p);
+  }
+  const pooled = tfl.layers.globalAveragePooling2d({ name: "gap" }).apply(x) as tfl.SymbolicTensor;
+  const fcWeights = need("fc/weights");
+  const fc = tfl.layers.dense({ units: fcWeights.shape[1], activation: "softmax", name: "fc" });
+  const output = fc.apply(pooled) as tfl.SymbolicTensor;
+  assignments.push([fc, [fcWeights, need("fc/bias")]]);
+  const model = tfl.model({ inputs: input, outputs: output, name: "face-api-expression" });
+  for (const [layer, values] of assignments) {
+    const tensors = values.map((w) => tf.tensor(w.values, w.shape, w.dtype));
+    layer.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+  return model;
+}
+
+/** Build the adapted net from decoded weights (names as in face-api's manifest). */
+export function faceExpressionFromWeights(weights: Record<string, NamedWeight>): PretrainedCamModel {
+  const model = faceExpressionLayersModel(weights);
+  const mean = tf.tensor1d(MEAN_RGB.map((m) => m / 255));
+  const net = fromLayersModel(model, {
+    name: "face-api-expression",
+    labels: FACE_API_EXPRESSIONS,
+    preprocess: (x) => tf.sub(x, mean),
   });
-  return Object.assign(model, { labels: FACE_API_EXPRESSIONS, gradCamLayer: "dense3" }) as PretrainedCamModel;
+  return Object.freeze({
+    ...net,
+    gradCamLayer: "dense3",
+    dispose: () => {
+      mean.dispose();
+      net.dispose();
+    },
+  });
 }

@@ -1,19 +1,25 @@
 /**
- * TensorFlow.js graph models (`model.json` with `format: "graph-model"` + `.bin` shards) read from files and
- * run by a small interpreter on tfjs-core ops, so that every intermediate map can be captured and perturbed
- * (what CAM and Grad-CAM need). Ops: Const, Placeholder, Identity, _FusedConv2D (BiasAdd[, Relu]), Conv2D,
- * DepthwiseConv2dNative, BiasAdd, MaxPool, AvgPool, AddV2/Add, Relu, Relu6, Mean, Softmax.
+ * Any tfjs-converter `GraphModel` (a TensorFlow SavedModel / Keras model converted to `model.json` with
+ * `format: "graph-model"`) as an {@linkcode Explainable}. tfjs-converter runs the graph: `execute(x, node)`
+ * captures any node, and `execute({ [input]: x, [node]: A + P }, output)` re-enters the graph at a node, so
+ * that under `tf.grad` the gradient with respect to P is the gradient at that node (what Grad-CAM needs).
  */
 import * as tf from "../tf.ts";
+import type { GraphModel } from "@tensorflow/tfjs-converter";
+import type { ExplainOptions, ExplainOutput } from "../models/explainable.ts";
 import { ForeignModelError } from "./errors.ts";
-import { constVariable, FixedCamModel, type LayerHook, type PretrainedCamModel } from "./_fixed_model.ts";
 import {
-  decodeWeights,
-  type ManifestGroup,
-  type NamedWeight,
-  readJson,
-  readWeightBuffers,
-} from "./weights_manifest.ts";
+  type AdapterOptions,
+  addPerturbation,
+  checkNames,
+  type ForeignModel,
+  type ForeignModelConfig,
+  type Head,
+  headClassifier,
+  identityClassifier,
+  labelsFor,
+  missingLayer,
+} from "./_adapter.ts";
 
 /** One node of a graph model's topology (TensorFlow GraphDef as JSON). */
 export interface GraphNode {
@@ -33,245 +39,293 @@ export interface GraphAttr {
   [key: string]: unknown;
 }
 
-/** A graph model read from disk: its nodes, decoded weights, and the JSON as written. */
-export interface GraphModelFiles {
-  /** The model.json path. */
-  path: string;
-  nodes: GraphNode[];
-  weights: Record<string, NamedWeight>;
-  /** The parsed model.json (for tfjs-converter's `loadGraphModel` through an IOHandler). */
-  json: { modelTopology: unknown; weightsManifest: ManifestGroup[]; [key: string]: unknown };
-  /** The group buffers, concatenated in manifest order (the `weightData` tfjs-converter expects). */
-  weightData: ArrayBuffer;
+/** Options of {@linkcode fromGraphModel}. */
+export interface GraphAdapterOptions extends AdapterOptions {
+  /**
+   * Prefix stripped from node names to make layer names (full node names are accepted too).
+   * @default the longest "/"-prefix common to every layer node
+   */
+  stripPrefix?: string;
 }
 
+/** Ops that pass their first input through unchanged in the layer list (never layers themselves). */
+const SKIPPED = new Set(["Const", "Placeholder", "Identity", "NoOp"]);
+/** Ops between global pooling and the dense layer that keep the pooled vector as it is. */
+const RESHAPES = new Set(["Identity", "Reshape", "Squeeze"]);
+const SQUASHING = new Set(["Softmax", "Sigmoid"]);
+
 /**
- * Read a graph model's model.json and its weight shards (no network).
+ * Adapt a tfjs-converter `GraphModel` to the contract lib/cam explains. Layers are the graph's op nodes
+ * that the explained scores depend on (Const, Placeholder and Identity nodes left out), named without their
+ * common prefix. The head is found from the scores back: `_FusedMatMul` (with only a BiasAdd fused) or
+ * MatMul (+ BiasAdd/Add) with constant weights, fed (through Identity/Reshape/Squeeze) by a `Mean` (GAP) or
+ * `Max` (GMP) over the spatial axes; or the pooling itself as the scores (a conv map with one channel per
+ * class, identity classifier). Grad-CAM, Grad-CAM++, Score-CAM and saliency work at any layer whatever
+ * the head. The graph is read from the model's artifacts (tfjs-converter keeps the model.json it loaded);
+ * the spatial axes of a pooling are read from its constant (`dataSync`). Only single-input graphs without
+ * control flow (`execute`, not `executeAsync`) are supported. `dispose()` frees the model's weights.
  *
  * @example
- * const g = await readGraphModel(`${humanDir}/models/emotion.json`);
- * g.nodes.length; g.weights["unknown_43"].shape; // [3, 3, 256, 7]
+ * const graph = await loadGraphModelFile(`${humanDir}/models/emotion.json`);
+ * const net = fromGraphModel(graph, { name: "human-emotion", preprocess: (x) => tf.mul(tf.sub(x, 0.5), 2) });
+ * net.camLayer;                                           // "conv2d_5/BiasAdd" (the map before the Mean)
+ * const maps = await gradCam(net, faces, { layer: "add_2/add", classIndex: 3 });
  */
-export async function readGraphModel(path: string): Promise<GraphModelFiles> {
-  const json = await readJson(path) as GraphModelFiles["json"];
-  if (!json || json.format !== "graph-model" || !Array.isArray(json.weightsManifest)) {
-    throw new ForeignModelError(path, "not a TensorFlow.js graph model (format must be graph-model)");
+export function fromGraphModel(model: GraphModel, options: GraphAdapterOptions = {}): ForeignModel {
+  const name = options.name ?? "graph-model";
+  const topology = (model as unknown as { artifacts?: tf.io.ModelArtifacts }).artifacts?.modelTopology as
+    | { node?: GraphNode[] }
+    | undefined;
+  const nodes = topology?.node;
+  if (!Array.isArray(nodes)) {
+    throw new ForeignModelError(name, "the GraphModel has no graph topology (load it with loadGraphModel)");
   }
-  const topology = json.modelTopology as { node?: GraphNode[] };
-  if (!Array.isArray(topology?.node)) throw new ForeignModelError(path, "modelTopology has no node list");
-  const dir = path.slice(0, Math.max(0, path.lastIndexOf("/"))) || ".";
-  const buffers = await readWeightBuffers(dir, json.weightsManifest);
-  const weights = decodeWeights(json.weightsManifest, buffers, path);
-  const total = buffers.reduce((a, b) => a + b.byteLength, 0);
-  const weightData = new Uint8Array(total);
-  let at = 0;
-  for (const b of buffers) {
-    weightData.set(b, at);
-    at += b.byteLength;
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const node = (ref: string): GraphNode => {
+    const n = byName.get(nodeName(ref));
+    if (!n) throw new ForeignModelError(name, `node ${ref} is referenced but not defined`);
+    return n;
+  };
+  const through = (ref: string, skip: Set<string> = new Set(["Identity"])): GraphNode => {
+    let n = node(ref);
+    while (skip.has(n.op) && n.input?.length) n = node(n.input[0]);
+    return n;
+  };
+  const inputs = model.inputNodes.map(nodeName);
+  if (inputs.length !== 1) {
+    throw new ForeignModelError(name, `has ${inputs.length} inputs; only single-input graphs are supported`);
   }
-  return { path, nodes: topology.node, weights, json, weightData: weightData.buffer };
-}
+  const input = inputs[0];
 
-const decodeString = (s: string | undefined) => (s === undefined ? "" : atob(s));
-const ints = (a: GraphAttr | undefined) => (a?.list?.i ?? []).map(Number);
-
-/** Options of {@linkcode graphCamModel}. */
-export interface GraphCamModelOptions {
-  /** Class names. @default "class 0", "class 1", ... */
-  labels?: readonly string[];
-  /** Registry-like name of the model. @default the model.json file name */
-  name?: string;
-  /** Prefix stripped from node names to make layer names. @default the longest common "/"-prefix */
-  stripPrefix?: string;
-  /** Layer Grad-CAM is shown at by default. @default the layer before the CAM layer */
-  gradCamLayer?: string;
-  /** Preprocessing applied to `apply`'s images before the graph's input. @default identity */
-  preprocess?: (images: tf.Tensor4D) => tf.Tensor4D;
-}
-
-/**
- * Wrap a graph model whose head is conv map → Mean over H, W (GAP) → Softmax as a {@linkcode CamModel}: the
- * CAM layer is the Mean's input, the logits are the GAP output, and the classifier is the identity
- * (W = I, b = 0), since the map's channel c already is class c's map: GAP(f)·I = the graph's pre-softmax
- * score. So CAM for class c is that channel; Grad-CAM at earlier layers (every op output with a 4D map is a
- * layer) uses gradients through the graph.
- */
-export function graphCamModel(
-  graph: GraphModelFiles,
-  options: GraphCamModelOptions = {},
-): PretrainedCamModel {
-  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
-  const softmax = graph.nodes.find((n) => n.op === "Softmax");
-  const mean = softmax && byName.get(inputName(softmax.input?.[0] ?? ""));
-  if (!softmax || !mean || mean.op !== "Mean") {
-    throw new ForeignModelError(graph.path, "unsupported head: expected conv map → Mean (GAP) → Softmax");
-  }
-  const axes = graph.weights[inputName(mean.input?.[1] ?? "")]?.values;
-  if (!axes || [...axes].sort().join() !== "1,2") {
+  // The explained output and where its scores come from.
+  const outputs = model.outputNodes.map(nodeName);
+  const which = options.output;
+  let outIndex = 0;
+  if (which === undefined && outputs.length > 1) {
     throw new ForeignModelError(
-      graph.path,
-      "unsupported head: the Mean must pool over height and width (axes 1, 2)",
+      name,
+      `has ${outputs.length} outputs (${outputs.join(", ")}); pick one with output`,
     );
   }
-  const camNode = inputName(mean.input![0]);
-  const placeholder = graph.nodes.find((n) => n.op === "Placeholder");
-  if (!placeholder) throw new ForeignModelError(graph.path, "no Placeholder input node");
-  const shapeDims = (placeholder.attr?.shape as { shape?: { dim?: { size: string }[] } } | undefined)?.shape
-    ?.dim;
-  const inputShape = (shapeDims ?? []).slice(1).map((d) => Number(d.size)) as [number, number, number];
-  if (inputShape.length !== 3 || inputShape.some((d) => !(d > 0))) {
-    throw new ForeignModelError(graph.path, `input ${placeholder.name} has no fixed [h, w, c] shape`);
+  if (which !== undefined) {
+    outIndex = typeof which === "number" ? which : outputs.indexOf(nodeName(which));
+    if (!outputs[outIndex]) {
+      throw new ForeignModelError(
+        name,
+        `no output ${JSON.stringify(which)} (outputs: ${outputs.join(", ")})`,
+      );
+    }
   }
+  const output = outputs[outIndex];
+  const last = through(output);
+  const squashed = SQUASHING.has(last.op);
+  const probabilities = options.scores === "probabilities" ||
+    (options.scores ?? "auto") === "auto" && squashed;
+  const logMode = probabilities && !squashed;
+  const scoresNode = probabilities && squashed ? through(last.input![0]).name : last.name;
 
-  const state: Record<string, tf.Variable> = {};
-  for (const [name, w] of Object.entries(graph.weights)) state[name] = constVariable(w.values, w.shape);
-
-  // Execution order: depth-first from the CAM node, so only what the map needs is in the layer list.
+  // Layers: the ops the scores depend on, in execution order.
   const order: GraphNode[] = [];
   const seen = new Set<string>();
-  const visit = (name: string) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    const node = byName.get(name);
-    if (!node) throw new ForeignModelError(graph.path, `node ${name} is referenced but not defined`);
-    for (const i of node.input ?? []) visit(inputName(i));
-    order.push(node);
-  };
-  visit(camNode);
-  const computed = order.filter((n) => n.op !== "Const" && n.op !== "Placeholder");
-  const prefix = options.stripPrefix ?? commonPrefix(computed.map((n) => n.name));
-  const short = (n: string) => (n.startsWith(prefix) ? n.slice(prefix.length) : n);
-  const layerNames = computed.filter((n) => n.op !== "Identity").map((n) => short(n.name));
-
-  const preprocess = options.preprocess ?? ((x: tf.Tensor4D) => x);
-  const forward = (input: tf.Tensor4D, hook: LayerHook) => {
-    const values = new Map<string, tf.Tensor>();
-    values.set(placeholder.name, preprocess(input));
-    for (const node of order) {
-      if (node.op === "Placeholder") continue;
-      if (node.op === "Const") {
-        const v = state[node.name];
-        if (!v) throw new ForeignModelError(graph.path, `constant ${node.name} has no weights`);
-        values.set(node.name, v);
-        continue;
-      }
-      const args = (node.input ?? []).filter((i) => !i.startsWith("^")).map((i) => values.get(inputName(i))!);
-      let out = runOp(node, args, graph.path);
-      if (node.op !== "Identity") out = hook(short(node.name), out);
-      values.set(node.name, out);
+  const stack: [GraphNode, boolean][] = [[node(scoresNode), false]];
+  while (stack.length) {
+    const [n, done] = stack.pop()!;
+    if (done) {
+      order.push(n);
+      continue;
     }
-    return { features: values.get(camNode) as tf.Tensor4D };
+    if (seen.has(n.name)) continue;
+    seen.add(n.name);
+    stack.push([n, true]);
+    for (const ref of [...(n.input ?? [])].reverse()) {
+      if (!ref.startsWith("^") && !seen.has(nodeName(ref))) stack.push([node(ref), false]);
+    }
+  }
+  const layerNodes = order.filter((n) => !SKIPPED.has(n.op));
+  const prefix = options.stripPrefix ?? commonPrefix(layerNodes.map((n) => n.name));
+  const short = (full: string) => (full.startsWith(prefix) ? full.slice(prefix.length) : full);
+  const layerNames = Object.freeze(layerNodes.map((n) => short(n.name)));
+  const fullOf = new Map<string, string>();
+  for (const n of layerNodes) fullOf.set(short(n.name), n.name);
+  const position = new Map(layerNodes.map((n, i) => [n.name, i]));
+  const describe = (n: GraphNode) => `"${short(n.name)}" (${n.op})`;
+
+  // The head: dense (or nothing) ← [reshape] ← spatial Mean / Max ← CAM node.
+  const weightOf = (ref: string): tf.Tensor | undefined => model.weights[nodeName(ref)]?.[0];
+  const spatialPool = (n: GraphNode): "gap" | "gmp" | undefined => {
+    if ((n.op !== "Mean" && n.op !== "Max") || !n.input || n.input.length < 2) return undefined;
+    const axes = weightOf(n.input[1]);
+    if (!axes) return undefined;
+    let values: number[];
+    try {
+      values = Array.from(axes.dataSync());
+    } catch {
+      return undefined;
+    }
+    const sorted = values.sort((a, b) => a - b).join();
+    if (sorted !== "1,2" && sorted !== "1,2,3") return undefined;
+    return n.op === "Mean" ? "gap" : "gmp";
   };
-  const k = graph.weights[inputName(byName.get(camNode)?.input?.[1] ?? "")]?.shape.at(-1);
-  const numClasses = options.labels?.length ?? k;
-  if (!numClasses) throw new ForeignModelError(graph.path, "cannot tell the number of classes; pass labels");
-  const name = options.name ?? graph.path.split("/").pop()!.replace(/\.json$/, "");
-  const model = new FixedCamModel({
-    config: { name, inputShape, numClasses, pooling: "gap", widthMultiplier: 1, source: graph.path },
-    layerNames,
-    convLayers: layerNames,
-    camLayer: short(camNode),
-    state,
-    classifierWeights: tf.tidy(() => tf.variable(tf.eye(numClasses), false)),
-    classifierBias: tf.tidy(() => tf.variable(tf.zeros([numClasses]), false)),
-    forward,
-  });
-  const labels = options.labels ?? Array.from({ length: numClasses }, (_, i) => `class ${i}`);
-  const gradCamLayer = options.gradCamLayer ?? layerNames.at(-2) ?? short(camNode);
-  if (!layerNames.includes(gradCamLayer)) {
+  let head: Head | null = null;
+  let dense: { weights: string; bias?: string } | null = null;
+  const chain: GraphNode[] = [];
+  let problem = "";
+  {
+    const scores = node(scoresNode);
+    let x: string | undefined;
+    chain.push(scores);
+    if (scores.op === "_FusedMatMul") {
+      const fused = (scores.attr?.fused_ops?.list?.s ?? []).map(decodeString);
+      const transposed = scores.attr?.transpose_a?.b || scores.attr?.transpose_b?.b;
+      if (fused.join() === "BiasAdd" && !transposed && scores.input?.length === 3) {
+        dense = { weights: scores.input[1], bias: scores.input[2] };
+        x = scores.input[0];
+      }
+    } else if (scores.op === "MatMul" && scores.input?.length === 2) {
+      dense = { weights: scores.input[1] };
+      x = scores.input[0];
+    } else if (["BiasAdd", "Add", "AddV2"].includes(scores.op) && scores.input?.length === 2) {
+      const matMul = through(scores.input[0]);
+      if (matMul.op === "MatMul" && matMul.input?.length === 2 && weightOf(scores.input[1])) {
+        chain.push(matMul);
+        dense = { weights: matMul.input[1], bias: scores.input[1] };
+        x = matMul.input[0];
+      }
+    }
+    if (dense && (!weightOf(dense.weights) || weightOf(dense.weights)!.rank !== 2)) dense = null;
+    const pool = dense ? through(x!, RESHAPES) : scores;
+    if (dense) chain.push(pool);
+    const pooling = spatialPool(pool);
+    if (pooling) {
+      const cam = through(pool.input![0]);
+      head = { camLayer: short(cam.name), pooling, dense: dense ? short(node(scoresNode).name) : null };
+    } else {
+      problem = `the scores come from ${[...new Set(chain)].map(describe).join(" ← ")}`;
+    }
+  }
+  if (options.camLayer !== undefined && !fullOf.has(options.camLayer) && !position.has(options.camLayer)) {
+    throw missingLayer(name, options.camLayer, layerNames);
+  }
+  const camOption = options.camLayer === undefined ? undefined : short(options.camLayer);
+  if (head && camOption !== undefined && camOption !== head.camLayer) {
+    problem =
+      `CAM needs the map fed to global pooling ("${head.camLayer}"), not "${camOption}"; use gradCam there`;
+    head = null;
+  }
+  const camLayer = camOption ?? head?.camLayer ?? poolInput();
+  if (!camLayer) {
     throw new ForeignModelError(
-      graph.path,
-      `no layer ${gradCamLayer} for Grad-CAM (layers: ${layerNames.join(", ")})`,
+      name,
+      `cannot tell the CAM layer (no global pooling before the scores); name it with camLayer (layers: ${
+        layerNames.join(", ")
+      })`,
     );
   }
-  return Object.assign(model, { labels, gradCamLayer }) as PretrainedCamModel;
+  if (!head) {
+    problem = `CAM needs global pooling → dense after the CAM layer "${camLayer}"; ${problem} (layers: ${
+      layerNames.join(", ")
+    })`;
+  }
+
+  /** The input of the last spatial pooling before the scores, following first inputs back. */
+  function poolInput(): string | undefined {
+    let n: GraphNode | undefined = node(scoresNode);
+    while (n && n.op !== "Placeholder") {
+      if (spatialPool(n)) return short(through(n.input![0]).name);
+      const first: string | undefined = (n.input ?? []).find((ref) => !ref.startsWith("^") && !weightOf(ref));
+      n = first ? node(first) : undefined;
+    }
+    return undefined;
+  }
+
+  const outShape = model.outputs[outIndex]?.shape;
+  let numClasses: number | undefined = dense
+    ? weightOf(dense.weights)!.shape[1]
+    : outShape?.length === 2 && outShape[1] > 0
+    ? outShape[1]
+    : undefined;
+  const preprocess = options.preprocess;
+  const config: ForeignModelConfig = Object.freeze({
+    name,
+    kind: "tf.GraphModel",
+    output,
+    scores: logMode ? "log-probabilities" : "logits",
+    scoresFrom: short(scoresNode),
+    pooling: head?.pooling,
+    numClasses,
+    inputShape: Object.freeze(model.inputs[0]?.shape?.slice(1) ?? []),
+  });
+  const resolve = (layer: string) => fullOf.get(layer) ?? layer;
+  const allNames = [...layerNames, ...layerNodes.map((n) => n.name)];
+
+  const apply = (images: tf.Tensor, opts: ExplainOptions = {}): ExplainOutput => {
+    const capture = opts.capture ?? [];
+    const perturb = opts.perturb ?? {};
+    checkNames(name, allNames, capture, perturb);
+    return tf.tidy(() => {
+      const feeds: tf.NamedTensorMap = { [input]: preprocess ? preprocess(images) : images };
+      const perturbed = Object.keys(perturb).sort((a, b) =>
+        position.get(resolve(a))! - position.get(resolve(b))!
+      );
+      for (const layer of perturbed) {
+        const full = resolve(layer);
+        const value = run(feeds, [full])[0];
+        feeds[full] = addPerturbation(name, layer, value, perturb[layer]);
+      }
+      const wanted = [scoresNode, ...capture.map(resolve).filter((full) => !(full in feeds))];
+      const values = run(feeds, wanted);
+      const got = new Map(wanted.map((full, i) => [full, values[i]]));
+      const activations: Record<string, tf.Tensor> = {};
+      for (const layer of capture) activations[layer] = feeds[resolve(layer)] ?? got.get(resolve(layer))!;
+      let logits = got.get(scoresNode) ?? feeds[scoresNode];
+      if (logMode) logits = tf.log(logits);
+      if (logits.rank !== 2) {
+        throw new ForeignModelError(
+          name,
+          `scores "${short(scoresNode)}" have shape [${logits.shape}], not [n, classes]`,
+        );
+      }
+      numClasses ??= logits.shape[1];
+      return { logits: logits as tf.Tensor2D, activations };
+    });
+  };
+  const run = (feeds: tf.NamedTensorMap, names: string[]): tf.Tensor[] => {
+    const result = model.execute(feeds, names);
+    return Array.isArray(result) ? result : [result];
+  };
+
+  const read = (): { weights: tf.Tensor2D; bias: tf.Tensor1D } => {
+    if (!dense) return identityClassifier(numClasses ?? 0);
+    const weights = weightOf(dense.weights) as tf.Tensor2D;
+    const bias = dense.bias ? weightOf(dense.bias) : undefined;
+    return { weights, bias: (bias ?? tf.zeros([weights.shape[1]])) as tf.Tensor1D };
+  };
+
+  return {
+    config,
+    layerNames,
+    camLayer,
+    labels: labelsFor(options, numClasses),
+    head,
+    apply,
+    classifier: headClassifier(name, head, problem, read),
+    dispose: () => model.dispose(),
+  };
 }
 
 /** Node name of an input reference (`name`, `name:0`, `^name`). */
-function inputName(ref: string): string {
+function nodeName(ref: string): string {
   return ref.replace(/^\^/, "").replace(/:\d+$/, "");
 }
 
+const decodeString = (s: string | undefined) => (s === undefined ? "" : atob(s));
+
+/** The longest "/"-prefix every name starts with ("" when there is none). */
 function commonPrefix(names: string[]): string {
   if (names.length === 0) return "";
   let prefix = names[0].slice(0, names[0].lastIndexOf("/") + 1);
-  while (prefix && !names.every((n) => n.startsWith(prefix))) {
+  while (prefix && !names.every((n) => n.startsWith(prefix) && n.length > prefix.length)) {
     prefix = prefix.slice(0, prefix.slice(0, -1).lastIndexOf("/") + 1);
   }
   return prefix;
-}
-
-function padding(node: GraphNode, path: string): "same" | "valid" {
-  const p = decodeString(node.attr?.padding?.s).toLowerCase();
-  if (p !== "same" && p !== "valid") {
-    throw new ForeignModelError(path, `node ${node.name}: padding ${p || "(none)"} is not supported`);
-  }
-  return p;
-}
-
-function runOp(node: GraphNode, args: tf.Tensor[], path: string): tf.Tensor {
-  const stride = (): [number, number] => {
-    const s = ints(node.attr?.strides);
-    return s.length === 4 ? [s[1], s[2]] : [1, 1];
-  };
-  const dilation = (): [number, number] => {
-    const d = ints(node.attr?.dilations);
-    return d.length === 4 ? [d[1], d[2]] : [1, 1];
-  };
-  switch (node.op) {
-    case "Identity":
-      return args[0];
-    case "Conv2D":
-      return tf.conv2d(
-        args[0] as tf.Tensor4D,
-        args[1] as tf.Tensor4D,
-        stride(),
-        padding(node, path),
-        "NHWC",
-        dilation(),
-      );
-    case "_FusedConv2D": {
-      const fused = (node.attr?.fused_ops?.list?.s ?? []).map(decodeString);
-      let out: tf.Tensor = tf.conv2d(
-        args[0] as tf.Tensor4D,
-        args[1] as tf.Tensor4D,
-        stride(),
-        padding(node, path),
-        "NHWC",
-        dilation(),
-      );
-      for (const f of fused) {
-        if (f === "BiasAdd") out = tf.add(out, args[2]);
-        else if (f === "Relu") out = tf.relu(out);
-        else if (f === "Relu6") out = tf.relu6(out);
-        else throw new ForeignModelError(path, `node ${node.name}: fused op ${f} is not supported`);
-      }
-      return out;
-    }
-    case "DepthwiseConv2dNative":
-      return tf.depthwiseConv2d(
-        args[0] as tf.Tensor4D,
-        args[1] as tf.Tensor4D,
-        stride(),
-        padding(node, path),
-        "NHWC",
-        dilation(),
-      );
-    case "BiasAdd":
-    case "Add":
-    case "AddV2":
-      return tf.add(args[0], args[1]);
-    case "MaxPool":
-    case "AvgPool": {
-      const k = ints(node.attr?.ksize);
-      const pool = node.op === "MaxPool" ? tf.maxPool : tf.avgPool;
-      return pool(args[0] as tf.Tensor4D, [k[1], k[2]], stride(), padding(node, path));
-    }
-    case "Relu":
-      return tf.relu(args[0]);
-    case "Relu6":
-      return tf.relu6(args[0]);
-    default:
-      throw new ForeignModelError(path, `node ${node.name}: op ${node.op} is not supported`);
-  }
 }

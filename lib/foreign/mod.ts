@@ -1,27 +1,33 @@
 /**
- * Foreign networks as `CamModel`s (the contract of lib/models/model.ts): TensorFlow.js models nobody here
- * trained, read offline from their files and wrapped so that lib/cam explains them like a zoo model (named
- * layers to capture and perturb, the classifier after global average pooling), and the images they take.
+ * Models from elsewhere, explained: any TensorFlow.js `tf.LayersModel` or tfjs-converter `GraphModel` adapted
+ * to the {@linkcode Explainable} contract lib/cam explains (any layer by name to capture and perturb, the
+ * pool → dense head plain CAM needs, found automatically), the files they come in, and the pretrained nets and
+ * images of the face study.
  *
- * - Finding files: {@linkcode npmPackageDir} (Deno's npm cache or a node_modules; nothing is downloaded).
- * - Reading weights: {@linkcode readWeightsManifest} / {@linkcode decodeWeights} (TensorFlow.js weights
- *   manifests, affine-quantized uint8/uint16 included).
- * - Graph models: {@linkcode readGraphModel} reads a `model.json` + shards, {@linkcode graphCamModel} runs it
- *   by a small interpreter on tfjs-core ops as a CamModel (head: conv map → GAP → softmax).
- * - Fixed forward functions: {@linkcode FixedCamModel}, the CamModel every adapter here returns.
- * - Pretrained nets shipped in npm packages: face-api's expression net ({@linkcode loadFaceExpressionNet})
- *   and human's emotion net ({@linkcode loadEmotionNet}), with face-api's demo photo
+ * - Adapters: {@linkcode fromLayersModel} (walks the model's layer graph) and {@linkcode fromGraphModel}
+ *   (tfjs-converter's `execute` captures a node and re-enters the graph there under `tf.grad`). Both take
+ *   {@linkcode AdapterOptions}: the output of a multi-output model, whether the output is probabilities (then
+ *   the pre-softmax scores are explained, or log-probabilities where there are none), the CAM layer,
+ *   preprocessing, labels. Errors are {@linkcode ForeignModelError}s naming the model and the layer.
+ * - Files, offline: {@linkcode loadGraphModelFile}, {@linkcode loadLayersModelFile} (a `model.json` and its
+ *   shards through `tf.io.fromMemory`), {@linkcode folderSaveHandler} (`model.save` into a folder),
+ *   {@linkcode npmPackageDir} (Deno's npm cache or a node_modules; nothing is downloaded),
+ *   {@linkcode readWeightsManifest} / {@linkcode decodeWeights} (weights manifests, affine-quantized
+ *   uint8/uint16 included).
+ * - Pretrained nets shipped in npm packages, loaded through the adapters: face-api's expression net
+ *   ({@linkcode loadFaceExpressionNet}: weights only in the package, assembled as a `tf.LayersModel`),
+ *   human's emotion net ({@linkcode loadEmotionNet}, a GraphModel), with face-api's demo photo
  *   ({@linkcode FACE_API_SAMPLE}).
  * - Images: {@linkcode readJpeg} / {@linkcode decodeJpeg} (no JPEG package: resvg, which needs
  *   `--allow-ffi`), {@linkcode faceCrops} (boxes → resized RGB or grey network input).
  *
  * @example
- * import { cam } from "../cam/mod.ts";
- * import { FACE_API_SAMPLE, faceCrops, loadFaceExpressionNet, readJpeg } from "./mod.ts";
- * const net = await loadFaceExpressionNet();                   // npm:@vladmandic/face-api@1.7.15, offline
- * const photo = await readJpeg(`${faceApiDir}/${FACE_API_SAMPLE.file}`);
- * const faces = faceCrops(photo, FACE_API_SAMPLE.faces, { size: 112 });
- * const maps = await cam(net, faces, { topK: 7 });              // one map per expression
+ * import { cam, gradCam } from "../cam/mod.ts";
+ * import { fromLayersModel, loadGraphModelFile, fromGraphModel } from "./mod.ts";
+ * const net = fromLayersModel(myKerasStyleModel);               // GAP → dense found: cam works
+ * const maps = await cam(net, images, { topK: 2 });
+ * const graph = fromGraphModel(await loadGraphModelFile("model/model.json"), { output: "probs" });
+ * const where = await gradCam(graph, images, { layer: graph.layerNames[10] });
  *
  * @module
  */
@@ -41,19 +47,28 @@ export {
   readWeightsManifest,
   type WeightQuantization,
 } from "./weights_manifest.ts";
-export { FixedCamModel, type PretrainedCamModel } from "./_fixed_model.ts";
+export type {
+  AdapterOptions,
+  ForeignModel,
+  ForeignModelConfig,
+  Head,
+  PretrainedCamModel,
+  ScoresOption,
+} from "./_adapter.ts";
+export { fromLayersModel } from "./layers_model.ts";
+export { fromGraphModel, type GraphAdapterOptions, type GraphAttr, type GraphNode } from "./graph_model.ts";
 export {
-  type GraphAttr,
-  graphCamModel,
-  type GraphCamModelOptions,
-  type GraphModelFiles,
-  type GraphNode,
-  readGraphModel,
-} from "./graph_model.ts";
+  folderSaveHandler,
+  loadGraphModelFile,
+  loadLayersModelFile,
+  readModelArtifacts,
+} from "./model_files.ts";
+export type { Explainable } from "../models/explainable.ts";
 export {
   FACE_API_EXPRESSIONS,
   FACE_API_PACKAGE,
   faceExpressionFromWeights,
+  faceExpressionLayersModel,
   loadFaceExpressionNet,
   type LoadFaceExpressionOptions,
 } from "./face_expression_net.ts";

@@ -7,6 +7,7 @@
  * @module
  */
 import type * as tf from "../tf.ts";
+import type { Explainable } from "./explainable.ts";
 
 /** Global pooling between the last conv map and the classifier. */
 export type Pooling = "gap" | "gmp";
@@ -56,8 +57,8 @@ export interface ApplyResult {
   activations: Record<string, tf.Tensor>;
 }
 
-/** A GAP/GMP classification network. */
-export interface CamModel {
+/** A GAP/GMP classification network: an {@link Explainable} plus what training needs (variables, state). */
+export interface CamModel extends Explainable {
   readonly config: ModelConfig;
   /** Trainable variables, by unique name. */
   readonly trainable: Record<string, tf.Variable>;

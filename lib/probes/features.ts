@@ -1,15 +1,15 @@
 /** Deep features of a trained network: the GAP vector of its CAM layer (or any captured layer). */
 import * as tf from "../tf.ts";
 import type { Dataset } from "../data/mod.ts";
-import type { CamModel } from "../models/model.ts";
+import type { Explainable } from "../models/explainable.ts";
 import { ProbeError } from "./errors.ts";
 import { packImages } from "./_images.ts";
 
 /** Options of {@linkcode gapFeatures}. */
 export interface GapFeaturesOptions {
   /**
-   * Layer whose output is the feature: a 4D map is averaged over height and width (GAP), a 2D output (a dense
-   * layer's) is taken as is. @default the model's CAM layer
+   * Layer whose output is the feature: a map `[n, ...spatial, K]` (2-D or 3-D) is averaged over its positions
+   * (GAP), a 2D output (a dense layer's) is taken as is. @default the model's CAM layer
    */
   layer?: string;
   /** Images per forward pass. @default 64 */
@@ -37,12 +37,12 @@ export interface DeepFeatures {
  * const svm = linearSvm(train.features, train.labels, { numClasses: 10 });
  */
 export async function gapFeatures(
-  model: CamModel,
+  model: Explainable,
   dataset: Dataset,
   options: GapFeaturesOptions = {},
 ): Promise<DeepFeatures> {
   const layer = options.layer ?? model.camLayer;
-  if (layer !== model.camLayer && !model.layerNames.includes(layer)) {
+  if (!model.layerNames.includes(layer)) {
     throw new ProbeError("gapFeatures", `${model.config.name} has no layer ${layer}`);
   }
   const batchSize = options.batchSize ?? 64;
@@ -55,9 +55,8 @@ export async function gapFeatures(
     const to = Math.min(count, from + batchSize);
     const images = packImages(dataset, from, to);
     const pooled = tf.tidy(() => {
-      const out = model.apply(images, { training: false, capture: layer === model.camLayer ? [] : [layer] });
-      const t = layer === model.camLayer ? out.features : out.activations[layer];
-      if (t.rank === 4) return tf.mean(t, [1, 2]) as tf.Tensor2D;
+      const t = model.apply(images, { capture: [layer] }).activations[layer];
+      if (t.rank >= 4) return tf.mean(t, Array.from({ length: t.rank - 2 }, (_, i) => i + 1)) as tf.Tensor2D;
       if (t.rank === 2) return t as tf.Tensor2D;
       return tf.reshape(t, [to - from, -1]) as tf.Tensor2D;
     });

@@ -1,6 +1,6 @@
 /** Table 5 analogue: deep features + one-vs-all linear SVMs on several target sets. */
 import type { Dataset } from "../data/mod.ts";
-import type { CamModel } from "../models/model.ts";
+import type { Explainable } from "../models/explainable.ts";
 import { gapFeatures } from "./features.ts";
 import {
   accuracy,
@@ -15,7 +15,7 @@ import {
 export interface FeatureSource {
   /** Row label, e.g. "small-gap (GAP of conv3)". */
   name: string;
-  model: CamModel;
+  model: Explainable;
   /** @default the model's CAM layer (GAP vector) */
   layer?: string;
 }

@@ -148,12 +148,12 @@ Deno.test("gradCam", async (t) => {
     model.dispose();
   });
 
-  await t.step("an unknown layer is named with the ones that exist", async () => {
+  await t.step("an unknown layer is named with the model and the layers that exist", async () => {
     const model = handModel();
     const image = handImage();
     await assert.rejects(() => (gradCam(model, image, { layer: "conv9" })), {
       name: "CamError",
-      message: 'gradCam: unknown layer "conv9" (layers: conv1)',
+      message: 'gradCam: unknown layer "conv9" in hand-gap (layers: conv1)',
     });
     image.dispose();
     model.dispose();

@@ -16,8 +16,8 @@ import {
   loadEmotionNet,
   loadFaceExpressionNet,
   npmPackageDir,
-  readGraphModel,
   readJpeg,
+  readModelArtifacts,
   readWeightsManifest,
 } from "../../lib/foreign/mod.ts";
 import { expressionMaps } from "../../lib/study/transfer/mod.ts";
@@ -103,7 +103,9 @@ Deno.test({
         const b = raw["fc/bias"].values;
         const faces = faceCrops(photo, FACE_API_SAMPLE.faces, { size: 112 });
         const before = tf.memory().numTensors;
-        const { logits, features } = net.apply(faces);
+        const { logits, activations: { [net.camLayer]: features } } = net.apply(faces, {
+          capture: [net.camLayer],
+        });
         const f = await features.data(); // [3, 7, 7, 256]
         const z = await logits.data();
         tf.dispose([logits, features]);
@@ -133,16 +135,9 @@ Deno.test({
       const net = await loadEmotionNet({ packageDir: humanDir });
       const faces = faceCrops(photo, FACE_API_SAMPLE.faces, { size: 64, grey: true });
       const ours = tf.tidy(() => tf.softmax(net.apply(faces).logits));
-      const graph = await readGraphModel(emotionModelPath(humanDir));
-      const reference = await loadGraphModel({
-        load: () =>
-          Promise.resolve({
-            modelTopology: graph.json.modelTopology as Record<string, unknown>,
-            weightSpecs: graph.json.weightsManifest.flatMap((g) => g.weights),
-            weightData: graph.weightData,
-            format: "graph-model",
-          }),
-      });
+      const reference = await loadGraphModel(
+        tf.io.fromMemory(await readModelArtifacts(emotionModelPath(humanDir))),
+      );
       const theirs = tf.tidy(() => reference.execute(tf.mul(tf.sub(faces, 0.5), 2)) as tf.Tensor);
       assertClose(await ours.data(), await theirs.data(), 1e-6, "softmax");
       const probs = await ours.data();
@@ -154,7 +149,9 @@ Deno.test({
 
       // CAM layer = the 7-channel conv, classifier = identity: CAM of class c is channel c.
       const before = tf.memory().numTensors;
-      const { features, logits } = net.apply(faces);
+      const { logits, activations: { [net.camLayer]: features } } = net.apply(faces, {
+        capture: [net.camLayer],
+      });
       const f = await features.data(); // [3, h, w, 7]
       const [, h, w] = features.shape;
       tf.dispose([features, logits]);

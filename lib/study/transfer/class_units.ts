@@ -5,7 +5,7 @@
  */
 import * as tf from "../../tf.ts";
 import type { Dataset } from "../../data/mod.ts";
-import type { CamModel } from "../../models/model.ts";
+import type { Explainable } from "../../models/explainable.ts";
 import { packImages } from "../../probes/mod.ts";
 import { TransferError } from "./errors.ts";
 
@@ -23,16 +23,20 @@ export interface RankedUnit {
  * classUnits(model, 3, { top: 5 }); // [{ unit: 17, weight: 0.42 }, ...]
  */
 export async function classUnits(
-  model: CamModel,
+  model: Explainable,
   classIndex: number,
   options: { top?: number } = {},
 ): Promise<RankedUnit[]> {
-  const numClasses = model.config.numClasses;
-  if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= numClasses) {
-    throw new TransferError("classUnits", `class ${classIndex} is not in [0, ${numClasses})`);
+  if (!model.classifier) {
+    throw new TransferError("classUnits", `${model.config.name} has no classifier after global pooling`);
   }
+  const classifier = model.classifier.bind(model);
   const column = tf.tidy(() => {
-    const w = model.classifier().weights;
+    const w = classifier().weights;
+    const numClasses = w.shape[1];
+    if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= numClasses) {
+      throw new TransferError("classUnits", `class ${classIndex} is not in [0, ${numClasses})`);
+    }
     return tf.reshape(tf.slice(w, [0, classIndex], [w.shape[0], 1]), [w.shape[0]]);
   });
   const weights = await column.data();
@@ -80,7 +84,7 @@ export interface UnitImages {
  * const shown = await unitTopImages(model, digits.test, top.map((u) => u.unit), { perUnit: 6 });
  */
 export async function unitTopImages(
-  model: CamModel,
+  model: Explainable,
   dataset: Dataset,
   units: readonly number[],
   options: UnitTopImagesOptions = {},
@@ -97,9 +101,10 @@ export async function unitTopImages(
     const to = Math.min(count, from + batchSize);
     const images = packImages(dataset, from, to);
     const pooled = tf.tidy(() => {
-      const f = model.apply(images, { training: false }).features;
-      channels = f.shape[3];
-      return options.score === "max" ? tf.max(f, [1, 2]) : tf.mean(f, [1, 2]);
+      const f = model.apply(images, { capture: [model.camLayer] }).activations[model.camLayer];
+      channels = f.shape[f.rank - 1];
+      const axes = Array.from({ length: f.rank - 2 }, (_, i) => i + 1);
+      return options.score === "max" ? tf.max(f, axes) : tf.mean(f, axes);
     });
     images.dispose();
     const v = await pooled.data();
@@ -120,7 +125,7 @@ export async function unitTopImages(
     const images = tf.tidy(() => tf.concat(order.map((i) => packImages(dataset, i, i + 1))) as tf.Tensor4D);
     const [, h, w] = images.shape;
     const maps = tf.tidy(() => {
-      const f = model.apply(images, { training: false }).features;
+      const f = model.apply(images, { capture: [model.camLayer] }).activations[model.camLayer] as tf.Tensor4D;
       const one = tf.slice(f, [0, 0, 0, unit], [f.shape[0], f.shape[1], f.shape[2], 1]) as tf.Tensor4D;
       return tf.image.resizeBilinear(one, [h, w], false, true);
     });

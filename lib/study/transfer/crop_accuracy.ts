@@ -10,7 +10,7 @@ import * as tf from "../../tf.ts";
 import { cam, type CamOptions } from "../../cam/mod.ts";
 import type { Dataset, Sample } from "../../data/mod.ts";
 import { type Box, boxFromMap, iou } from "../../localize/mod.ts";
-import type { CamModel } from "../../models/model.ts";
+import type { Explainable } from "../../models/explainable.ts";
 import {
   accuracy,
   argMaxRows,
@@ -88,6 +88,7 @@ interface Views {
   predicted: Record<(typeof VIEWS)[number], Int32Array>;
   features: Record<(typeof VIEWS)[number], Float32Array>;
   numFeatures: number;
+  numClasses: number;
   boxes: { cam: Box | null; truth: Box | null }[];
 }
 
@@ -102,7 +103,7 @@ interface Views {
  * console.log(paper.fullAccuracy, paper.camCropAccuracy, paper.gtCropAccuracy, paper.camBoxIou50);
  */
 export async function cropAccuracy(
-  model: CamModel,
+  model: Explainable,
   dataset: Dataset,
   options: CropAccuracyOptions = {},
 ): Promise<CropAccuracyResult> {
@@ -122,7 +123,7 @@ export async function cropAccuracy(
     const trainCount = Math.min(options.trainLimit ?? options.svmTrain.size, options.svmTrain.size);
     if (trainCount === 0) throw new TransferError("cropAccuracy", "the svmTrain dataset is empty");
     const train = await views(model, options.svmTrain, trainCount, "train", options);
-    const k = model.config.numClasses;
+    const k = test.numClasses;
     for (const view of VIEWS) {
       const svm = linearSvm(train.features[view], train.labels, {
         cost: 0.1,
@@ -150,7 +151,7 @@ export async function cropAccuracy(
 }
 
 async function views(
-  model: CamModel,
+  model: Explainable,
   dataset: Dataset,
   count: number,
   split: "test" | "train",
@@ -163,7 +164,7 @@ async function views(
   const labels = new Int32Array(count);
   const predicted = { full: new Int32Array(count), cam: new Int32Array(count), gt: new Int32Array(count) };
   const features: Partial<Views["features"]> = {};
-  let numFeatures = 0;
+  let numFeatures = 0, numClasses = 0;
   const boxes: Views["boxes"] = [];
   for (let from = 0; from < count; from += batchSize) {
     const to = Math.min(count, from + batchSize);
@@ -187,6 +188,7 @@ async function views(
         const out = await classifyCrops(model, images, perView[view], margin);
         predicted[view].set(out.predicted, from);
         numFeatures = out.numFeatures;
+        numClasses = out.numClasses;
         features[view] ??= new Float32Array(count * numFeatures);
         features[view]!.set(out.features, from * numFeatures);
       }
@@ -194,7 +196,15 @@ async function views(
       images.dispose();
     }
   }
-  return { count, labels, predicted, features: features as Views["features"], numFeatures, boxes };
+  return {
+    count,
+    labels,
+    predicted,
+    features: features as Views["features"],
+    numFeatures,
+    numClasses,
+    boxes,
+  };
 }
 
 /**
@@ -202,12 +212,13 @@ async function views(
  * the top-1 class and the GAP features of each crop.
  */
 async function classifyCrops(
-  model: CamModel,
+  model: Explainable,
   images: tf.Tensor4D,
   boxes: readonly (Box | null)[],
   margin: number,
-): Promise<{ predicted: Int32Array; features: Float32Array; numFeatures: number }> {
+): Promise<{ predicted: Int32Array; features: Float32Array; numFeatures: number; numClasses: number }> {
   const [n, h, w] = images.shape;
+  let numClasses = 0;
   const [top, pooled] = tf.tidy(() => {
     const norm = boxes.flatMap((b) => {
       if (!b) return [0, 0, 1, 1];
@@ -225,12 +236,13 @@ async function classifyCrops(
         w,
       ],
     );
-    const out = model.apply(crops, { training: false });
-    return [tf.argMax(out.logits, 1), tf.mean(out.features, [1, 2])];
+    const out = model.apply(crops, { capture: [model.camLayer] });
+    numClasses = out.logits.shape[1];
+    return [tf.argMax(out.logits, 1), tf.mean(out.activations[model.camLayer], [1, 2])];
   });
   const predicted = Int32Array.from(await top.data());
   const features = Float32Array.from(await pooled.data());
   const numFeatures = pooled.shape[1]!;
   tf.dispose([top, pooled]);
-  return { predicted, features, numFeatures };
+  return { predicted, features, numFeatures, numClasses };
 }

@@ -2,7 +2,7 @@ import * as tf from "../../../lib/tf.ts";
 import assert from "node:assert/strict";
 import { cam } from "../../../lib/cam/mod.ts";
 import { arrayDataset, type Sample } from "../../../lib/data/mod.ts";
-import { FixedCamModel } from "../../../lib/foreign/mod.ts";
+import type { ApplyOptions, ApplyResult, CamModel } from "../../../lib/models/mod.ts";
 import { withClassifier } from "../../../lib/probes/mod.ts";
 import {
   classUnits,
@@ -16,17 +16,32 @@ import { useCpu } from "../../_helpers.ts";
 await useCpu();
 
 /** A hand network whose CAM layer is the input itself (8x8x2): unit k's map is channel k. */
-function identityModel(): FixedCamModel {
-  return new FixedCamModel({
+function identityModel(): CamModel {
+  const weights = tf.variable(tf.tensor2d([[1, -1], [3, 2]]), false);
+  const bias = tf.variable(tf.zeros([2]), false);
+  return {
     config: { name: "identity", inputShape: [8, 8, 2], numClasses: 2, pooling: "gap", widthMultiplier: 1 },
+    trainable: {},
+    state: {},
     layerNames: ["input"],
     convLayers: ["input"],
     camLayer: "input",
-    state: {},
-    classifierWeights: tf.variable(tf.tensor2d([[1, -1], [3, 2]]), false),
-    classifierBias: tf.variable(tf.zeros([2]), false),
-    forward: (x, hook) => ({ features: hook("input", tf.mul(x, 1)) as tf.Tensor4D }),
-  });
+    apply(images: tf.Tensor4D, options: ApplyOptions = {}): ApplyResult {
+      return tf.tidy(() => {
+        let features = tf.mul(images, 1) as tf.Tensor4D;
+        if (options.perturb?.input) features = tf.add(features, options.perturb.input);
+        const logits = tf.add(
+          tf.matMul(tf.mean(features, [1, 2]) as tf.Tensor2D, weights),
+          bias,
+        ) as tf.Tensor2D;
+        const activations: Record<string, tf.Tensor> = {};
+        if (options.capture?.includes("input")) activations.input = features;
+        return { logits, features, activations };
+      });
+    },
+    classifier: () => ({ weights: weights as unknown as tf.Tensor2D, bias: bias as unknown as tf.Tensor1D }),
+    dispose: () => tf.dispose([weights, bias]),
+  };
 }
 
 /** 8x8x2 images: channel 0 a faint ramp scaled by i; channel 1 a bright 2x2 blob at (bx, by) when `blob`. */
