@@ -206,13 +206,7 @@ export function fromGraphModel(model: GraphModel, options: GraphAdapterOptions =
   if (options.camLayer !== undefined && !fullOf.has(options.camLayer) && !position.has(options.camLayer)) {
     throw missingLayer(name, options.camLayer, layerNames);
   }
-  const camOption = options.camLayer === undefined ? undefined : short(options.camLayer);
-  if (head && camOption !== undefined && camOption !== head.camLayer) {
-    problem =
-      `CAM needs the map fed to global pooling ("${head.camLayer}"), not "${camOption}"; use gradCam there`;
-    head = null;
-  }
-  const camLayer = camOption ?? head?.camLayer ?? poolInput();
+  const camLayer = options.camLayer === undefined ? head?.camLayer ?? poolInput() : short(options.camLayer);
   if (!camLayer) {
     throw new ForeignModelError(
       name,
@@ -221,11 +215,13 @@ export function fromGraphModel(model: GraphModel, options: GraphAdapterOptions =
       })`,
     );
   }
-  if (!head) {
-    problem = `CAM needs global pooling → dense after the CAM layer "${camLayer}"; ${problem} (layers: ${
-      layerNames.join(", ")
-    })`;
+  if (!head) problem = `CAM needs global pooling → dense after the CAM layer "${camLayer}"; ${problem}`;
+  else if (camLayer !== head.camLayer) {
+    problem =
+      `CAM needs the map fed to global pooling ("${head.camLayer}"), not "${camLayer}"; use gradCam there`;
+    head = null;
   }
+  problem += ` (layers: ${layerNames.join(", ")})`;
 
   /** The input of the last spatial pooling before the scores, following first inputs back. */
   function poolInput(): string | undefined {

@@ -94,25 +94,20 @@ export function fromLayersModel(model: LayersModel, options: AdapterOptions = {}
   if (options.camLayer !== undefined && !byName.has(options.camLayer)) {
     throw missingLayer(name, options.camLayer, layerNames);
   }
-  let head = found.head;
-  let problem = found.problem;
-  if (head && options.camLayer !== undefined && options.camLayer !== head.camLayer) {
-    problem =
-      `CAM needs the map fed to global pooling ("${head.camLayer}"), not "${options.camLayer}"; use gradCam there (layers: ${
-        layerNames.join(", ")
-      })`;
-    head = null;
-  }
-  const camLayer = options.camLayer ?? head?.camLayer ?? lastSpatialLayer(layers, outLayer);
+  const camLayer = options.camLayer ?? found.head?.camLayer ?? lastSpatialLayer(layers, outLayer);
   if (!camLayer) {
     throw new ForeignModelError(name, `no layer gives a 2-D or 3-D map (layers: ${layerNames.join(", ")})`);
   }
-  if (!head) {
-    problem ||= "no head";
-    problem = `CAM needs global pooling → dense after the CAM layer "${camLayer}"; ${problem} (layers: ${
-      layerNames.join(", ")
-    })`;
+  let head = found.head;
+  let problem = head
+    ? ""
+    : `CAM needs global pooling → dense after the CAM layer "${camLayer}"; ${found.problem}`;
+  if (head && camLayer !== head.camLayer) {
+    problem =
+      `CAM needs the map fed to global pooling ("${head.camLayer}"), not "${camLayer}"; use gradCam there`;
+    head = null;
   }
+  problem += ` (layers: ${layerNames.join(", ")})`;
   const outShape = output.shape;
   const numClasses = typeof outShape.at(-1) === "number" && outShape.length === 2
     ? outShape.at(-1) as number
