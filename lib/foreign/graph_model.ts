@@ -11,7 +11,6 @@ import { ForeignModelError } from "./errors.ts";
 import {
   type AdapterOptions,
   addPerturbation,
-  checkNames,
   type ForeignModel,
   type ForeignModelConfig,
   type Head,
@@ -252,12 +251,14 @@ export function fromGraphModel(model: GraphModel, options: GraphAdapterOptions =
     inputShape: Object.freeze(model.inputs[0]?.shape?.slice(1) ?? []),
   });
   const resolve = (layer: string) => fullOf.get(layer) ?? layer;
-  const allNames = [...layerNames, ...layerNodes.map((n) => n.name)];
+  const known = new Set([...layerNames, ...layerNodes.map((n) => n.name)]);
 
   const apply = (images: tf.Tensor, opts: ExplainOptions = {}): ExplainOutput => {
     const capture = opts.capture ?? [];
     const perturb = opts.perturb ?? {};
-    checkNames(name, allNames, capture, perturb);
+    for (const layer of [...capture, ...Object.keys(perturb)]) {
+      if (!known.has(layer)) throw missingLayer(name, layer, layerNames);
+    }
     return tf.tidy(() => {
       const feeds: tf.NamedTensorMap = { [input]: preprocess ? preprocess(images) : images };
       const perturbed = Object.keys(perturb).sort((a, b) =>

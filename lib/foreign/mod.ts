@@ -16,7 +16,8 @@
  *   uint8/uint16 included).
  * - Pretrained nets shipped in npm packages, loaded through the adapters: face-api's expression net
  *   ({@linkcode loadFaceExpressionNet}: weights only in the package, assembled as a `tf.LayersModel`),
- *   human's emotion net ({@linkcode loadEmotionNet}, a GraphModel), with face-api's demo photo
+ *   human's emotion net ({@linkcode loadEmotionNet}, a GraphModel) and its age net
+ *   ({@linkcode loadFaceResNet}: pool → dense → dense, so Grad-CAM rather than CAM), with face-api's demo photo
  *   ({@linkcode FACE_API_SAMPLE}).
  * - Images: {@linkcode readJpeg} / {@linkcode decodeJpeg} (no JPEG package: resvg, which needs
  *   `--allow-ffi`), {@linkcode faceCrops} (boxes → resized RGB or grey network input).
@@ -79,6 +80,13 @@ export {
   loadEmotionNet,
   type LoadEmotionOptions,
 } from "./emotion_net.ts";
+export {
+  FACERES_AGES,
+  faceResModelPath,
+  humanAge,
+  loadFaceResNet,
+  type LoadFaceResOptions,
+} from "./faceres.ts";
 export { FACE_API_SAMPLE } from "./face_api_sample.ts";
 export { decodeJpeg, jpegSize, readJpeg, type RgbImage } from "./jpeg.ts";
 export { type FaceCropOptions, faceCrops, type PixelBox } from "./face_crop.ts";
