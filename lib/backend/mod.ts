@@ -36,6 +36,7 @@ export {
   resolveChoice,
 } from "./init_backend.ts";
 export { readData, type ReadDataOptions } from "./read_data.ts";
+export { backendHeapLimit, WASM_HEAP_LIMIT, wasmHeapBytes } from "./heap.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasm_kernels.ts";
 export {
   activeNative,

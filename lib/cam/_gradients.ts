@@ -4,6 +4,7 @@ import type { Explainable } from "../models/explainable.ts";
 import { byImage, resolveTargets, targetMask, type Targets, targetScores } from "./_targets.ts";
 import type { CamResult, ClassSelector, MapOptions, MapShapeOf } from "./types.ts";
 import { captureMap, checkLayer, collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";
+import { inChunks } from "./_chunks.ts";
 
 /** Activations A and gradients ∂y^c/∂A at one layer, one row per map. */
 export interface LayerGradients {
@@ -45,6 +46,24 @@ export function layerGradients(
  * `spatialAxes` are the axes of A that index positions (1 .. rank − 2).
  */
 export async function gradientMethod<T extends tf.Tensor4D | tf.Tensor5D>(
+  fn: string,
+  method: string,
+  model: Explainable,
+  images: T,
+  options: MapOptions & { layer?: string },
+  channelWeights: (activations: tf.Tensor, gradients: tf.Tensor, spatialAxes: number[]) => tf.Tensor2D,
+): Promise<CamResult<MapShapeOf<T>>> {
+  return await inChunks(
+    fn,
+    model,
+    images,
+    options,
+    "gradients",
+    (part, o) => gradientMaps(fn, method, model, part, o, channelWeights),
+  );
+}
+
+async function gradientMaps<T extends tf.Tensor4D | tf.Tensor5D>(
   fn: string,
   method: string,
   model: Explainable,

@@ -4,6 +4,7 @@ import type { Explainable } from "../models/explainable.ts";
 import { CamError } from "./errors.ts";
 import { captureMap, collect, finishMaps, pipelineSettings, weightedSum } from "./_pipeline.ts";
 import { byImage, resolveTargets, targetScores } from "./_targets.ts";
+import { inChunks } from "./_chunks.ts";
 import type { CamResult, MapOptions, MapShapeOf } from "./types.ts";
 
 /** Options of {@linkcode cam}. */
@@ -32,6 +33,14 @@ export async function cam<T extends tf.Tensor4D | tf.Tensor5D>(
   model: Explainable,
   images: T,
   options: CamOptions = {},
+): Promise<CamResult<MapShapeOf<T>>> {
+  return await inChunks("cam", model, images, options, "inference", (part, o) => camOf(model, part, o));
+}
+
+async function camOf<T extends tf.Tensor4D | tf.Tensor5D>(
+  model: Explainable,
+  images: T,
+  options: CamOptions,
 ): Promise<CamResult<MapShapeOf<T>>> {
   const settings = pipelineSettings("cam", options, false, images.shape);
   if (options.weights && options.weights.rank !== 2 && options.weights.rank !== 4) {

@@ -7,6 +7,9 @@
  * {@linkcode CamRecord} of how they were made (method, layer, classes, relu, normalize, eps, sizes, backend),
  * so downstream code (lib/localize, lib/viz) is pure. No tensor outlives a call. Every method is async: the maps
  * are read back with `tensor.data()`, which every backend supports (webgpu in Deno has no `dataSync`).
+ * A batch whose estimated pass (lib/models' `estimateStepMemory`) would not fit the backend's heap (wasm:
+ * 4 GiB; `heapLimitBytes`) runs in consecutive chunks that do, with the same maps; what cannot fit even one
+ * image at a time, or a wasm heap that still runs out, is a `MemoryError` naming model, input and batch.
  *
  * | method | weights of channel k for class c | default ReLU |
  * |---|---|---|

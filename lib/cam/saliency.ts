@@ -3,6 +3,7 @@ import * as tf from "../tf.ts";
 import type { Explainable } from "../models/explainable.ts";
 import { checkLogits, collect, finishMaps, pipelineSettings } from "./_pipeline.ts";
 import { byImage, resolveTargets, targetMask, targetScores } from "./_targets.ts";
+import { inChunks } from "./_chunks.ts";
 import type { CamResult, MapOptions, MapShapeOf } from "./types.ts";
 
 /**
@@ -18,6 +19,21 @@ export async function saliency<T extends tf.Tensor4D | tf.Tensor5D>(
   model: Explainable,
   images: T,
   options: MapOptions = {},
+): Promise<CamResult<MapShapeOf<T>>> {
+  return await inChunks(
+    "saliency",
+    model,
+    images,
+    options,
+    "gradients",
+    (part, o) => saliencyOf(model, part, o),
+  );
+}
+
+async function saliencyOf<T extends tf.Tensor4D | tf.Tensor5D>(
+  model: Explainable,
+  images: T,
+  options: MapOptions,
 ): Promise<CamResult<MapShapeOf<T>>> {
   const settings = pipelineSettings("saliency", options, false, images.shape);
   const out = tf.tidy(() => {

@@ -13,6 +13,7 @@ import {
   weightedSum,
 } from "./_pipeline.ts";
 import { byImage, resolveTargets, targetScores } from "./_targets.ts";
+import { heapLimitOf, imagesPerPass, inChunks } from "./_chunks.ts";
 import type { CamResult, MapOptions, MapShapeOf } from "./types.ts";
 
 /** Options of {@linkcode scoreCam}. */
@@ -43,13 +44,34 @@ export async function scoreCam<T extends tf.Tensor4D | tf.Tensor5D>(
   images: T,
   options: ScoreCamOptions = {},
 ): Promise<CamResult<MapShapeOf<T>>> {
+  const requested = options.batchSize ?? 32;
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new CamError("scoreCam", `batchSize must be a positive integer, got ${requested}`);
+  }
+  const limit = heapLimitOf(options);
+  const inputShape = images.shape.slice(1);
+  const batchSize = limit === null
+    ? requested
+    : imagesPerPass("scoreCam", model, "inference", inputShape, requested, limit);
+  return await inChunks(
+    "scoreCam",
+    model,
+    images,
+    options,
+    "inference",
+    (part, o) => scoreCamOf(model, part, o, batchSize),
+  );
+}
+
+async function scoreCamOf<T extends tf.Tensor4D | tf.Tensor5D>(
+  model: Explainable,
+  images: T,
+  options: ScoreCamOptions,
+  batchSize: number,
+): Promise<CamResult<MapShapeOf<T>>> {
   const layer = options.layer ?? model.camLayer;
   checkLayer("scoreCam", model, layer);
   const settings = pipelineSettings("scoreCam", options, true, images.shape);
-  const batchSize = options.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new CamError("scoreCam", `batchSize must be a positive integer, got ${batchSize}`);
-  }
   const n = images.shape[0];
   const inputSize = images.shape.slice(1, -1);
   const out = tf.tidy(() => {

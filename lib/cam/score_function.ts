@@ -3,11 +3,17 @@ import * as tf from "../tf.ts";
 import type { Explainable } from "../models/explainable.ts";
 import type { ScoreFunction } from "../localize/faithfulness.ts";
 import { CamError } from "./errors.ts";
+import { guardHeap, heapLimitOf, imagesPerPass } from "./_chunks.ts";
 
 /** Options of {@linkcode modelScoreFunction}. */
 export interface ScoreFunctionOptions {
-  /** Images per forward pass. @default 64 */
+  /** Images per forward pass; fewer where the heap cannot hold them (see `heapLimitBytes`). @default 64 */
   batchSize?: number;
+  /**
+   * Heap limit in bytes the passes are sized against (lib/models' inference estimate, 70% of it); null:
+   * none. @default the backend's (4 GiB − 64 KiB on wasm, none elsewhere)
+   */
+  heapLimitBytes?: number | null;
 }
 
 /**
@@ -20,9 +26,9 @@ export interface ScoreFunctionOptions {
  * const curve = await deletionCurve(score, { image, shape: [64, 64, 1], saliency: maps.subarray(0, 4096), classIndex: 1 });
  */
 export function modelScoreFunction(model: Explainable, options: ScoreFunctionOptions = {}): ScoreFunction {
-  const batchSize = options.batchSize ?? 64;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new CamError("modelScoreFunction", `batchSize must be a positive integer, got ${batchSize}`);
+  const requested = options.batchSize ?? 64;
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new CamError("modelScoreFunction", `batchSize must be a positive integer, got ${requested}`);
   }
   return async (
     images: Float32Array,
@@ -38,16 +44,27 @@ export function modelScoreFunction(model: Explainable, options: ScoreFunctionOpt
         `images hold ${images.length} values, shape [${shape}] needs ${n * per}`,
       );
     }
+    // Sized at call time: the backend (and so its heap limit) may be chosen after the function is made.
+    const limit = heapLimitOf(options);
+    const batchSize = limit === null
+      ? requested
+      : imagesPerPass("modelScoreFunction", model, "inference", rest, requested, limit);
     const parts: Float32Array[] = [];
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
       const chunk = images.subarray(start * per, (start + size) * per);
-      const probabilities = tf.tidy(() => tf.softmax(model.apply(tf.tensor(chunk, [size, ...rest])).logits));
-      try {
-        parts.push(new Float32Array(await probabilities.data()));
-      } finally {
-        probabilities.dispose();
-      }
+      parts.push(
+        await guardHeap("modelScoreFunction", model, "inference", rest, size, limit, async () => {
+          const probabilities = tf.tidy(() =>
+            tf.softmax(model.apply(tf.tensor(chunk, [size, ...rest])).logits)
+          );
+          try {
+            return new Float32Array(await probabilities.data());
+          } finally {
+            probabilities.dispose();
+          }
+        }),
+      );
     }
     if (parts.length === 1) return parts[0];
     const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));

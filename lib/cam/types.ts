@@ -31,6 +31,13 @@ export interface MapOptions {
    * the layer's resolution. @default the input's spatial size
    */
   upsample?: readonly number[] | false;
+  /**
+   * Heap limit in bytes that decides how many images run at once: when the estimated pass over all of them
+   * (lib/models' `estimateStepMemory`: inference for CAM and Score-CAM, forward and backward for the
+   * gradient methods) would fill more than 70% of it, they run in consecutive chunks that fit, with the
+   * same maps; null: all at once. @default the backend's (4 GiB − 64 KiB on wasm, none elsewhere)
+   */
+  heapLimitBytes?: number | null;
 }
 
 /** How a set of maps was produced; frozen, travels with the maps. */

@@ -101,9 +101,14 @@ export class ZooModel implements CamModel {
       };
       const features = this.#run(this.spec.body, images, training, tap);
       const pooled = tap(this.config.pooling, globalPool(features, this.config.pooling));
-      const rand = options.seed === undefined
-        ? this.#dropoutRand
-        : streamRng(this.config.seed, `dropout:${options.seed}`);
+      let rand = this.#dropoutRand;
+      if (options.seed !== undefined) {
+        rand = streamRng(this.config.seed, `dropout:${options.seed}`);
+        // Row-major masks: image i of the whole batch takes draws [i·K, (i+1)·K).
+        if (training && this.config.dropout > 0) {
+          for (let i = (options.sampleOffset ?? 0) * pooled.shape[1]; i > 0; i--) rand();
+        }
+      }
       const dropped = training ? dropout(pooled, this.config.dropout, rand) : pooled;
       const logits = dense(
         dropped,

@@ -7,8 +7,9 @@
  * (x width multiplier), global average (GAP) or max (GMP) pooling and a dense softmax classifier:
  * AlexNet after conv5 (13x13 at 227 px), VGG16 after conv5_3 (14x14 at 224), GoogLeNet after
  * inception4e (14x14 at 224), Inception-v3 after mixed_6e (17x17 at 299). `widthMultiplier` and
- * `inputShape` scale the same definitions down to a laptop CPU. Shapes and parameter counts come from
- * the layer descriptions without allocating anything.
+ * `inputShape` scale the same definitions down to a laptop CPU. Shapes, parameter counts and the heap
+ * bytes one training step or inference pass needs ({@link estimateStepMemory}) come from the layer
+ * descriptions without allocating anything.
  *
  * @example
  * import * as tf from "../tf.ts";
@@ -23,7 +24,21 @@
  */
 export type { ApplyOptions, ApplyResult, CamModel, ModelConfig, Pooling } from "./model.ts";
 export type { ModelOptions, ZooConfig } from "./config.ts";
-export { ModelError } from "./errors.ts";
+export { describeWork, formatBytes, MemoryError, type MemoryErrorDetails, ModelError } from "./errors.ts";
+export {
+  describeModelRef,
+  estimateStepMemory,
+  type FitBatchOptions,
+  fitBatchSize,
+  HEAP_USABLE,
+  isHeapExhaustion,
+  type LayerVolumes,
+  layerVolumes,
+  MEMORY_COEFFICIENTS,
+  type MemoryModelRef,
+  type StepMemory,
+  type StepMemoryOptions,
+} from "./memory.ts";
 export { createModel, createModelFromConfig } from "./create_model.ts";
 export { ZooModel } from "./_network.ts";
 export { listModels, minInputSize, resolveConfig } from "./registry.ts";

@@ -45,6 +45,12 @@ export interface ApplyOptions {
    * `(model seed, seed)` only; without it, on the model's own running stream. @default undefined
    */
   seed?: number;
+  /**
+   * Index of this pass's first image within the batch that `seed` belongs to: the dropout draws of the
+   * images before it are skipped, so that the micro-batches of one batch get exactly the masks the whole
+   * batch would. Without `seed` the running stream already continues from one pass to the next. @default 0
+   */
+  sampleOffset?: number;
 }
 
 /** What one forward pass returns. */

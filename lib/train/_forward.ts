@@ -1,9 +1,20 @@
 /**
  * Inference over a dataset in batches, returning logits as plain arrays (shared by validation in the training
- * loop and by evaluate()).
+ * loop and by evaluate()), in batches the backend's heap can hold.
  */
 import * as tf from "../tf.ts";
 import { type Batch, batches, type Dataset } from "../data/mod.ts";
+import {
+  describeWork,
+  estimateStepMemory,
+  fitBatchSize,
+  formatBytes,
+  HEAP_USABLE,
+  isHeapExhaustion,
+  MemoryError,
+  type MemoryErrorDetails,
+} from "../models/mod.ts";
+import { backendHeapLimit } from "../backend/mod.ts";
 import type { CamModel } from "../models/model.ts";
 import { TrainError } from "./errors.ts";
 
@@ -27,6 +38,47 @@ export function checkBatch(where: string, model: CamModel, batch: Batch): void {
   }
 }
 
+function inferenceDetails(model: CamModel, batchSize: number, microBatch: number, limit: number) {
+  return {
+    model: String(model.config.name),
+    inputShape: model.config.inputShape,
+    work: "inference",
+    batchSize,
+    microBatch,
+    bytes: estimateStepMemory(model, { batchSize: microBatch, training: false }).bytes,
+    limitBytes: limit,
+  } satisfies MemoryErrorDetails;
+}
+
+/**
+ * Images per inference pass: `requested`, or fewer when its estimated pass ({@linkcode estimateStepMemory},
+ * inference) would fill more than 70% of the heap limit (`heapLimitBytes`, default the backend's; null: none).
+ *
+ * @throws {MemoryError} when not even one image fits.
+ */
+export function evalBatchFor(
+  model: CamModel,
+  requested: number,
+  options: { where: string; heapLimitBytes?: number | null },
+): number {
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new TrainError(`${options.where}: batch size must be a positive integer, got ${requested}`);
+  }
+  const limit = options.heapLimitBytes === undefined ? backendHeapLimit() : options.heapLimitBytes;
+  if (limit === null) return requested;
+  const n = fitBatchSize(model, { training: false, limitBytes: limit, max: requested });
+  if (n > 0) return n;
+  const details = inferenceDetails(model, requested, 1, limit);
+  throw new MemoryError(
+    details,
+    `${describeWork({ ...details, microBatch: requested })} (${options.where}) does not fit the heap: one ` +
+      `image needs an estimated ${formatBytes(details.bytes)}, over ${
+        Math.round(HEAP_USABLE * 100)
+      }% of the ` +
+      `limit of ${formatBytes(limit)}`,
+  );
+}
+
 /** Logits of a batch in inference mode, read back (await data(), which every backend supports). */
 export async function inferBatch(model: CamModel, batch: Batch): Promise<Float32Array> {
   const logits = tf.tidy(() => model.apply(batchTensor(batch), { training: false }).logits);
@@ -37,14 +89,42 @@ export async function inferBatch(model: CamModel, batch: Batch): Promise<Float32
   }
 }
 
-/** Run the model over `dataset` in order, calling `onBatch` with each batch's logits `[n, numClasses]`. */
+/**
+ * Run the model over `dataset` in order, calling `onBatch` with each batch's logits `[n, numClasses]`.
+ * `batchSize` is capped by {@linkcode evalBatchFor}; a wasm heap exhaustion that still happens is a
+ * MemoryError (the model is unchanged: inference writes nothing).
+ */
 export async function forEachLogits(
   model: CamModel,
   dataset: Dataset,
-  options: { batchSize: number; where: string; onBatch: (batch: Batch, logits: Float32Array) => void },
+  options: {
+    batchSize: number;
+    where: string;
+    onBatch: (batch: Batch, logits: Float32Array) => void;
+    /** @default the backend's heap limit; null: use batchSize as given */
+    heapLimitBytes?: number | null;
+  },
 ): Promise<void> {
-  for (const batch of batches(dataset, { batchSize: options.batchSize })) {
+  const batchSize = evalBatchFor(model, options.batchSize, options);
+  for (const batch of batches(dataset, { batchSize })) {
     checkBatch(options.where, model, batch);
-    options.onBatch(batch, await inferBatch(model, batch));
+    let logits: Float32Array;
+    try {
+      logits = await inferBatch(model, batch);
+    } catch (error) {
+      if (!isHeapExhaustion(error)) throw error;
+      const limit = options.heapLimitBytes === undefined ? backendHeapLimit() : options.heapLimitBytes;
+      const details = inferenceDetails(model, options.batchSize, batch.size, limit ?? 0);
+      throw new MemoryError(
+        details,
+        `the wasm heap ran out (${(error as Error).name}: ${(error as Error).message}) in ` +
+          `${describeWork(details)} (${options.where}); estimated ${formatBytes(details.bytes)}` +
+          (limit !== null ? `, limit ${formatBytes(limit)}` : "") +
+          "; the model is unchanged (inference writes nothing), but the wasm backend may be unusable now: " +
+          "restart the process with a smaller batch",
+        { cause: error },
+      );
+    }
+    options.onBatch(batch, logits);
   }
 }

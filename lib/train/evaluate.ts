@@ -26,8 +26,16 @@ import {
 
 /** Options of {@linkcode evaluate}. */
 export interface EvaluateOptions {
-  /** Images per forward pass. @default 64 */
+  /**
+   * Images per forward pass; fewer where the estimated pass would not fit the heap (see `heapLimitBytes`).
+   * @default 64
+   */
   batchSize?: number;
+  /**
+   * Heap limit the batch is sized against, in bytes; null for none. @default the backend's (4 GiB − 64 KiB on
+   * wasm, none elsewhere)
+   */
+  heapLimitBytes?: number | null;
   /** Class treated as positive in the `binary` summary of a two-class model. @default 1 */
   positiveClass?: number;
 }
@@ -117,6 +125,7 @@ export async function evaluate(
   let offset = 0;
   await forEachLogits(model, dataset, {
     batchSize,
+    heapLimitBytes: options.heapLimitBytes,
     where: "evaluate",
     onBatch: (batch, z) => {
       logits.set(z, offset * c);

@@ -5,6 +5,9 @@
  *   class weights, seeded augmentation and dropout, validation, early stopping, one atomic checkpoint per epoch
  *   and exact resume; metrics per epoch to `onEpoch`. The loop is small; checkpoints, early stopping, progress
  *   and aborting are {@linkcode TrainCallback}s (lib/train/callbacks.ts), and `callbacks` adds yours.
+ * - Memory: {@linkcode planMicroBatch} sizes a step from the layer shapes before training (lib/models'
+ *   `estimateStepMemory`) and splits a batch the wasm heap cannot hold into micro-batches whose gradients
+ *   add up to the full batch's; what cannot fit at all is a {@linkcode MemoryError}, before allocating.
  * - {@linkcode evaluate}: accuracy, top-1/top-5 error, confusion matrix, per-class precision/recall, PR and ROC
  *   curves with AP and AUC, per-sample probabilities.
  * - Pure metrics over typed arrays (`metrics.ts`), optimizers with saveable state, schedules, checkpoints,
@@ -42,6 +45,8 @@ export {
 } from "./callbacks.ts";
 export { evaluate, type EvaluateOptions, type Evaluation, type OneVsRest } from "./evaluate.ts";
 export { TrainError } from "./errors.ts";
+export { type MicroBatchOptions, type MicroBatchPlan, planMicroBatch, splitBatch } from "./memory_plan.ts";
+export { MemoryError } from "../models/mod.ts";
 export { type CrossEntropyOptions, softmaxCrossEntropy } from "./loss.ts";
 export {
   argmaxRows,

@@ -131,11 +131,13 @@ class SlotOptimizer implements Optimizer {
     const { learningRate: lr, decay = defaultDecay } = options;
     const t = this.#iteration + 1;
     const o = this.options;
-    tf.tidy(() => {
-      for (const key of Object.keys(variables).sort()) {
-        const w = variables[key];
+    // One tidy per variable: its temporaries (about ten of its size) are freed before the next variable's,
+    // so the update needs scratch for the largest variable only, not for all of them at once.
+    for (const key of Object.keys(variables).sort()) {
+      const w = variables[key];
+      if (gradients[key] === undefined) continue;
+      tf.tidy(() => {
         let g = gradients[key];
-        if (g === undefined) continue;
         const wd = (o.weightDecay ?? 0) > 0 && decay(key, w) ? o.weightDecay! : 0;
         if (o.name === "adam") {
           const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, decoupledWeightDecay = false } = o;
@@ -166,8 +168,8 @@ class SlotOptimizer implements Optimizer {
           }
           w.assign(tf.sub(w, tf.mul(update, lr)));
         }
-      }
-    });
+      });
+    }
     this.#iteration = t;
   }
 

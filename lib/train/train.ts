@@ -11,12 +11,25 @@
  * its `ApplyOptions.seed` (for dropout masks). Its state is saved with each checkpoint, so training N epochs straight and
  * training k, stopping, and resuming N − k more give bit-identical weights on a deterministic backend.
  *
+ * Memory: before the first step, {@linkcode planMicroBatch} estimates the heap one step needs from the layer
+ * shapes and, where the backend's heap is limited (wasm: 4 GiB), splits a batch that would not fit into
+ * micro-batches whose gradients add up to the full batch's; the update is applied once per batch. See
+ * {@link TrainOptions.microBatch} for what differs with batch norm.
+ *
  * @module
  */
 import * as tf from "../tf.ts";
-import { type AugmentOptions, batchCount, batches, type Dataset, Rng } from "../data/mod.ts";
+import { type AugmentOptions, type Batch, batchCount, batches, type Dataset, Rng } from "../data/mod.ts";
+import { activeNative } from "../backend/mod.ts";
+import {
+  describeWork,
+  formatBytes,
+  isHeapExhaustion,
+  MemoryError,
+  type MemoryErrorDetails,
+} from "../models/mod.ts";
 import type { ApplyOptions, CamModel } from "../models/model.ts";
-import { batchTensor, checkBatch, forEachLogits } from "./_forward.ts";
+import { batchTensor, checkBatch, evalBatchFor, forEachLogits } from "./_forward.ts";
 import { assignVariables } from "./_variables.ts";
 import {
   abortOn,
@@ -36,6 +49,7 @@ import { crossEntropy } from "./metrics.ts";
 import { createOptimizer, type OptimizerOptions } from "./optimizer.ts";
 import type { ProgressOptions } from "./progress.ts";
 import { learningRateAt, type ScheduleOptions } from "./schedule.ts";
+import { type MicroBatchPlan, planMicroBatch, splitBatch } from "./memory_plan.ts";
 
 /** What {@linkcode TrainOptions.onEpoch} receives besides the metrics. */
 export interface EpochInfo {
@@ -53,8 +67,35 @@ export interface TrainOptions {
   epochs?: number;
   /** Samples per training step. @default 32 */
   batchSize?: number;
-  /** Samples per validation forward pass. @default batchSize */
+  /**
+   * Samples per validation forward pass (fewer where the heap cannot hold them, by the inference estimate).
+   * @default batchSize
+   */
   evalBatchSize?: number;
+  /**
+   * Samples per forward/backward pass within a batch. Each batch is split into ⌈batchSize/microBatch⌉
+   * micro-batches of near-equal size; their gradients, each of the loss summed over the micro-batch and
+   * divided by the whole batch's sample count (or class-weight total), add up to the full batch's gradient,
+   * and the optimizer steps once per batch. Dropout masks are those of the whole batch (`sampleOffset`), and
+   * augmentation is drawn per batch as before, so without batch norm the update equals the full batch's up
+   * to float32 rounding (summation order).
+   *
+   * Batch norm differs, as with PyTorch's gradient accumulation: each micro-batch is normalised by its own
+   * mean and variance (not the whole batch's), so the gradients differ from a full-batch step, and the
+   * moving statistics are updated once per micro-batch (k updates per step with momentum m each: the old
+   * value keeps weight (1 − m)^k, not 1 − m).
+   *
+   * "auto": the largest micro-batch whose estimated step ({@linkcode estimateStepMemory}) fits 70% of the
+   * heap limit — the full batch when it fits, and always on a backend without a limit (tensorflow, webgpu,
+   * cpu). The plan depends only on the model, batchSize and the limit, so a resumed run splits like the
+   * first. @default "auto"
+   */
+  microBatch?: number | "auto";
+  /**
+   * Heap limit planned against, in bytes; null for none. @default the backend's: 4 GiB − 64 KiB on wasm, none
+   * elsewhere
+   */
+  heapLimitBytes?: number | null;
   /** Master seed of shuffling, augmentation and dropout. @default 0 */
   seed?: number;
   /** Optimizer, by name with defaults or with options. @default "adam" */
@@ -110,6 +151,8 @@ export interface TrainResult {
   bestEpoch: number | null;
   /** Epoch of the checkpoint training resumed from, else null. */
   resumedFrom: number | null;
+  /** How each step was split into micro-batches, and the estimate behind it. */
+  plan: MicroBatchPlan;
 }
 
 /** tf.variableGrads, with a hint when TensorFlow.js's gradients were never registered. */
@@ -189,6 +232,22 @@ export async function train(
       `train: dropLast with batchSize ${batchSize} leaves no batch of ${data.train.size} samples`,
     );
   }
+  // Composed convolution gradients (wasm without oneDNN) keep their scratch on the heap.
+  const convGradients = tf.getBackend() === "wasm" && !activeNative().dnnl ? "composed" : "native";
+  const optimizerName = typeof options.optimizer === "object" ? options.optimizer.name : options.optimizer;
+  const plan = planMicroBatch(model, {
+    batchSize,
+    microBatch: options.microBatch,
+    heapLimitBytes: options.heapLimitBytes,
+    optimizer: optimizerName ?? "adam",
+    convGradients,
+  });
+  const valBatchSize = data.val
+    ? evalBatchFor(model, evalBatchSize, {
+      where: "train (validation)",
+      heapLimitBytes: options.heapLimitBytes,
+    })
+    : evalBatchSize;
   const base = typeof options.optimizer === "string" || options.optimizer === undefined
     ? { name: options.optimizer ?? "adam" } as OptimizerOptions
     : options.optimizer;
@@ -201,6 +260,111 @@ export async function train(
   const varKey = new Map(Object.entries(model.trainable).map(([k, v]) => [v.name, k]));
   const varList = Object.values(model.trainable);
   const numClasses = model.config.numClasses;
+
+  /** Loss, hit count and gradients (keyed like model.trainable) of one forward/backward pass. */
+  const microStep = (micro: Batch, applyOptions: ApplyOptions, denominator?: number) => {
+    const x = batchTensor(micro);
+    let logits: tf.Tensor2D | undefined;
+    const { value, grads } = gradients(() => {
+      const out = model.apply(x, applyOptions);
+      logits = tf.keep(out.logits);
+      return softmaxCrossEntropy(out.logits, micro.labels, { classWeights, denominator });
+    }, varList);
+    const byKey: Record<string, tf.Tensor> = {};
+    for (const [name, g] of Object.entries(grads)) byKey[varKey.get(name)!] = g;
+    const hits = tf.sum(
+      tf.cast(tf.equal(tf.argMax(logits!, 1), tf.tensor1d(micro.labels, "int32")), "float32"),
+    );
+    logits!.dispose();
+    return { value, grads: byKey, hits };
+  };
+
+  /**
+   * One optimizer step on `batch`, in micro-batches when the plan splits it; returns [loss, hits]. A wasm heap
+   * exhaustion becomes a MemoryError that says what state the model is in.
+   */
+  const step = (batch: Batch, seed: number, learningRate: number): tf.Tensor1D => {
+    const sizes = batch.size === plan.batchSize ? plan.sizes : splitBatch(batch.size, plan.microBatch);
+    let phase: "forward" | "update" = "forward";
+    let done = 0;
+    try {
+      if (sizes.length === 1) {
+        return tf.tidy(() => {
+          const { value, grads, hits } = microStep(batch, { training: true, seed });
+          phase = "update";
+          optimizer.step(model.trainable, grads, { learningRate });
+          return tf.stack([value, hits]) as tf.Tensor1D;
+        });
+      }
+      // The whole batch's Σ w_{y_i} (or its size): every micro-batch's loss is divided by it, so the losses
+      // and gradients add up to the full batch's weighted mean (float64, as softmaxCrossEntropy sums).
+      let total = batch.size;
+      if (classWeights) {
+        total = 0;
+        for (const y of batch.labels) total += classWeights[y] ?? 1;
+        if (!(total > 0)) total = 1;
+      }
+      let sum: Record<string, tf.Tensor> | null = null;
+      let stats: tf.Tensor1D | null = null;
+      try {
+        let start = 0;
+        for (const size of sizes) {
+          const micro = sliceBatch(batch, start, size);
+          const next = tf.tidy(() => {
+            const applyOptions = { training: true, seed, sampleOffset: start };
+            const { value, grads, hits } = microStep(micro, applyOptions, total);
+            const accumulated: Record<string, tf.Tensor> = {};
+            for (const [key, g] of Object.entries(grads)) accumulated[key] = sum ? tf.add(sum[key], g) : g;
+            const s = tf.stack([value, hits]) as tf.Tensor1D;
+            return { accumulated, stats: stats ? tf.add(stats, s) as tf.Tensor1D : s };
+          });
+          if (sum) tf.dispose(Object.values(sum));
+          stats?.dispose();
+          sum = next.accumulated;
+          stats = next.stats;
+          start += size;
+          done++;
+        }
+        phase = "update";
+        optimizer.step(model.trainable, sum!, { learningRate });
+        const out = stats!;
+        stats = null;
+        return out;
+      } finally {
+        if (sum) tf.dispose(Object.values(sum));
+        stats?.dispose();
+      }
+    } catch (error) {
+      if (!isHeapExhaustion(error)) throw error;
+      const details: MemoryErrorDetails = {
+        model: String(model.config.name),
+        inputShape: model.config.inputShape,
+        work: "training step",
+        batchSize: batch.size,
+        microBatch: sizes[Math.min(done, sizes.length - 1)],
+        bytes: plan.estimateBytes,
+        limitBytes: plan.limitBytes ?? 0,
+      };
+      const where = `micro-batch ${done + 1} of ${sizes.length}`;
+      const state = phase === "update"
+        ? "the update was interrupted part-way: some weights and optimizer slots may hold this step's values " +
+          "and others the last step's, so the model is inconsistent"
+        : `the weights and optimizer state are those before this step (it failed in ${where}, before the ` +
+          "update)" +
+          (Object.keys(model.state).length > 0
+            ? `, but batch-norm moving statistics include the ${done} micro-batch(es) that ran`
+            : "");
+      throw new MemoryError(
+        details,
+        `the wasm heap ran out (${(error as Error).name}: ${(error as Error).message}) in ` +
+          `${describeWork(details)}; estimated ${formatBytes(details.bytes)} per step` +
+          (plan.limitBytes !== null ? `, limit ${formatBytes(plan.limitBytes)}` : "") +
+          `; ${state}; the wasm backend may be unusable now: restart the process and resume from the last ` +
+          "checkpoint with a smaller microBatch",
+        { cause: error },
+      );
+    }
+  };
 
   try {
     if (resume) {
@@ -247,7 +411,7 @@ export async function train(
       data,
       epochs,
       stepsPerEpoch,
-      valBatches: data.val ? batchCount(data.val.size, { batchSize: evalBatchSize }) : 0,
+      valBatches: data.val ? batchCount(data.val.size, { batchSize: valBatchSize }) : 0,
       history,
       optimizer,
       rng,
@@ -278,24 +442,7 @@ export async function train(
           epochs,
           warmupEpochs,
         });
-        const applyOptions: ApplyOptions = { training: true, seed: forwardRng.seed() };
-        const lossAndHits = tf.tidy(() => {
-          const x = batchTensor(batch);
-          let logits: tf.Tensor2D | undefined;
-          const { value, grads } = gradients(() => {
-            const out = model.apply(x, applyOptions);
-            logits = tf.keep(out.logits);
-            return softmaxCrossEntropy(out.logits, batch.labels, { classWeights });
-          }, varList);
-          const byKey: Record<string, tf.Tensor> = {};
-          for (const [name, g] of Object.entries(grads)) byKey[varKey.get(name)!] = g;
-          optimizer.step(model.trainable, byKey, { learningRate: lr });
-          const hits = tf.sum(
-            tf.cast(tf.equal(tf.argMax(logits!, 1), tf.tensor1d(batch.labels, "int32")), "float32"),
-          );
-          logits!.dispose();
-          return tf.stack([value, hits]);
-        });
+        const lossAndHits = step(batch, forwardRng.seed(), lr);
         // One read-back per step (a sync point on GPU backends).
         const [loss, hits] = await lossAndHits.data();
         lossAndHits.dispose();
@@ -323,7 +470,8 @@ export async function train(
       if (data.val) {
         let sum = 0, weight = 0, valCorrect = 0;
         await forEachLogits(model, data.val, {
-          batchSize: evalBatchSize,
+          batchSize: valBatchSize,
+          heapLimitBytes: options.heapLimitBytes,
           where: "train (validation)",
           onBatch: (batch, logits) => {
             const ce = crossEntropy(logits, batch.labels, { numClasses, classWeights });
@@ -354,10 +502,23 @@ export async function train(
       stopReason: ctx.stopReason,
       bestEpoch: ctx.bestEpoch,
       resumedFrom,
+      plan,
     };
   } finally {
     optimizer.dispose();
   }
+}
+
+/** Samples [start, start + size) of a batch, as a batch (views, no copies). */
+function sliceBatch(batch: Batch, start: number, size: number): Batch {
+  const per = batch.height * batch.width * batch.channels;
+  return {
+    ...batch,
+    images: batch.images.subarray(start * per, (start + size) * per),
+    labels: batch.labels.subarray(start, start + size),
+    indices: batch.indices.subarray(start, start + size),
+    size,
+  };
 }
 
 export type { EarlyStoppingOptions };

@@ -1,0 +1,472 @@
+/**
+ * How many bytes of the backend's heap one training step (or one inference pass) of a model needs, from
+ * its layer output shapes — before anything is allocated, so that a batch that cannot fit is split into
+ * micro-batches (lib/train) or smaller chunks (lib/cam, evaluation) instead of crashing the wasm backend.
+ *
+ * Why layer shapes are enough: TensorFlow.js keeps, for the backward pass, the tensors each kernel's gradient
+ * needs (a conv's input, a bias-add's input, a ReLU's input, ...), every intermediate of a `tf.tidy` lives
+ * until the scope ends, and the gradients of all activations live until the backward pass ends. Each layer
+ * kind therefore holds a fixed multiple of its output (or input) per sample. The multiples
+ * ({@link MEMORY_COEFFICIENTS}) were fitted to the peak bytes the wasm heap's allocator handed out during
+ * real steps (80 configurations of every zoo family) and rounded up; see {@link estimateStepMemory} for the
+ * formula and its accuracy.
+ *
+ * @module
+ */
+import * as tf from "../tf.ts";
+import type { ZooConfig } from "./config.ts";
+import { ModelError } from "./errors.ts";
+import type { Explainable } from "./explainable.ts";
+import type { CamModel } from "./model.ts";
+import { resolve } from "./registry.ts";
+import { type LayerNode, type NetworkSpec, outputLength, type Padding } from "./spec.ts";
+
+/**
+ * Fraction of a heap limit that planners ({@link fitBatchSize}, lib/train's micro-batches, lib/cam's chunks)
+ * let the estimate fill. Measured heaps were up to 1.3x the estimate (emscripten grows the heap in steps of up
+ * to 20%, fragmentation leaves gaps, and the composed kernels' scratch is approximate), so 0.7 keeps a real
+ * step under 0.91 of the limit.
+ */
+export const HEAP_USABLE = 0.7;
+
+/** Elements per sample that one step's memory scales with, by layer kind (see {@link estimateStepMemory}). */
+export interface LayerVolumes {
+  /** Input image `h·w·c`. */
+  input: number;
+  /** Outputs of convolutions with a bias (then ReLU). */
+  conv: number;
+  /** Outputs of convolutions with batch norm (then ReLU). */
+  convBn: number;
+  /** Outputs of local response normalisation. */
+  lrn: number;
+  /** Inputs of max pooling. */
+  maxPoolIn: number;
+  /** Inputs of average pooling. */
+  avgPoolIn: number;
+  /** Outputs of concatenations of two or more branches (inception blocks). */
+  concat: number;
+  /** The CAM layer's output (fed to global pooling). */
+  cam: number;
+  /**
+   * The largest scratch a composed (non-native) convolution gradient makes on the heap: the larger of an
+   * im2col patch matrix `h_out·w_out·k_h·k_w·c_in` (narrow filters) or transposed copies of the input and
+   * the output gradient (wide ones).
+   */
+  convScratch: number;
+  /** Trainable parameters. */
+  parameters: number;
+  /** The largest trainable variable (the optimizer's update runs one variable at a time). */
+  largestVariable: number;
+}
+
+/**
+ * Float32 copies of each kind of tensor that one sample holds at a step's peak (fitted, rounded up).
+ *
+ * Training (end of the backward pass): a conv with bias and ReLU keeps its conv output, the sum and the
+ * ReLU's output (3) and gets the ReLU's and the input's gradients (5.5 with what the kernels keep besides);
+ * with batch norm, the moments (x − μ and its square), the normalised, scaled and shifted maps and all their
+ * gradients (17.5); an inception block's concatenation, its output, the branches' gradients as slices and
+ * their sums (7.5). Inference: only the forward intermediates of one `tf.tidy` (conv 3, batch norm 5).
+ */
+export const MEMORY_COEFFICIENTS = {
+  training: {
+    input: 2,
+    conv: 5.5,
+    convBn: 17.5,
+    lrn: 2.5,
+    maxPoolIn: 1.5,
+    avgPoolIn: 2.75,
+    concat: 7.5,
+    cam: 1.25,
+  },
+  inference: {
+    input: 1,
+    conv: 3,
+    convBn: 5,
+    lrn: 1,
+    maxPoolIn: 0.5,
+    avgPoolIn: 0.5,
+    concat: 1.75,
+    cam: 1,
+  },
+} as const;
+
+/** Options of {@link estimateStepMemory}. */
+export interface StepMemoryOptions {
+  /** Samples in the step (or images in the inference pass). */
+  batchSize: number;
+  /**
+   * Per-sample input shape, for a model that declares none (an Explainable outside the zoo, e.g. a
+   * TensorFlow.js model through lib/foreign). @default the model's `config.inputShape`
+   */
+  inputShape?: readonly number[];
+  /** A training step (forward, backward, update) or an inference pass (forward only). @default true */
+  training?: boolean;
+  /** Optimizer whose state the step holds: Adam keeps 2 slots per weight, SGD 1, "none" 0. @default "adam" */
+  optimizer?: "adam" | "sgd" | "none";
+  /**
+   * Gradients summed over micro-batches: one more gradient-sized accumulator. @default false
+   */
+  accumulate?: boolean;
+  /**
+   * How the backend computes convolution gradients: "native" (oneDNN, tfjs-node, a GPU: their scratch is
+   * not on the wasm heap) or "composed" (lib/backend's wasm kernels, whose scratch is: see
+   * {@link LayerVolumes.convScratch}). @default "native"
+   */
+  convGradients?: "native" | "composed";
+}
+
+/** What {@link estimateStepMemory} returns. */
+export interface StepMemory {
+  /** Estimated peak bytes on the heap: weights, optimizer state and the step itself. */
+  bytes: number;
+  /**
+   * Bytes that scale with the batch, per sample (activations kept for the backward pass, their gradients,
+   * the input): `bytes = max(fixed + batchSize · perSample, update)`.
+   */
+  perSample: number;
+  /** Bytes of the forward/backward phase that do not scale with the batch (weights, gradients, slots). */
+  fixed: number;
+  /** Peak of the update phase (weights, slots, gradients and the update's scratch; 0 for inference). */
+  update: number;
+  batchSize: number;
+  training: boolean;
+  /** The peak by part (at the forward/backward phase, or the update's when that is larger). */
+  parts: {
+    /** Activations, their gradients and the input, for the whole batch. */
+    activations: number;
+    /** The weights themselves. */
+    weights: number;
+    /** Weight gradients (and the accumulator when accumulating). */
+    gradients: number;
+    /** Optimizer slots (and the update's scratch when the update phase is the peak). */
+    optimizer: number;
+    /** Kernel scratch (composed convolution gradients). */
+    workspace: number;
+  };
+  /** The per-sample element counts the estimate was made from. */
+  volumes: LayerVolumes;
+}
+
+const volumeCache = new WeakMap<object, Map<string, LayerVolumes>>();
+
+/** Something {@link estimateStepMemory} can size: a model, or a registry name or config (nothing built). */
+export type MemoryModelRef = Explainable | string | ZooConfig;
+
+const isModel = (model: MemoryModelRef): model is Explainable =>
+  typeof model !== "string" && typeof (model as Explainable).apply === "function";
+
+/**
+ * Name and per-sample input shape of a model, name or config (for messages); `inputShape` when the model
+ * declares none (an Explainable that is not a zoo model).
+ */
+export function describeModelRef(
+  model: MemoryModelRef,
+  inputShape?: readonly number[],
+): { name: string; inputShape: readonly number[] } {
+  if (typeof model === "string") return { name: model, inputShape: resolve(model).config.inputShape };
+  const config = isModel(model) ? model.config : model;
+  const declared = config.inputShape as readonly number[] | undefined;
+  return { name: String(config.name), inputShape: declared ?? inputShape ?? [] };
+}
+
+/**
+ * Estimated bytes one training step (or one inference pass) of `model` needs on the backend's heap, from its
+ * layer output shapes. Pass a model, or a registry name / config to estimate a network without building it.
+ *
+ * With n = batchSize, |y| the per-sample elements of a layer's output (|x| of its input), P the trainable
+ * parameters, P_max the largest trainable variable, s the optimizer's slots per weight (Adam 2, SGD 1) and
+ * r = 1 when accumulating micro-batch gradients (else 0), in float32 elements (× 4 bytes):
+ *
+ *   training:  (1 + s + r)·P + max( n·a + 2P + n·W,  P + 12·P_max )
+ *              a = 2|x₀| + 5.5 Σ_conv |y| + 17.5 Σ_conv+BN |y| + 2.5 Σ_LRN |y| + 1.5 Σ_maxpool |x|
+ *                  + 2.75 Σ_avgpool |x| + 7.5 Σ_concat |y| + 1.25 |y_cam|
+ *   inference: P + n·( |x₀| + 3 Σ_conv |y| + 5 Σ_conv+BN |y| + Σ_LRN |y| + 0.5 Σ_pool |x|
+ *                      + 1.75 Σ_concat |y| + |y_cam| )
+ *
+ * The first term of the max is the end of the backward pass (every kept activation and every activation
+ * gradient alive, and the weight gradients), the second the update (one variable's temporaries at a time).
+ * W, the scratch of composed convolution gradients, is 3 · max_conv(scratch) with `convGradients:
+ * "composed"` and 0 otherwise. Models outside the zoo (no layer description) are measured once by a
+ * batch-1 inference pass that captures every layer; each layer's map (4-D, or 5-D for volumes) counts as a
+ * conv's, and only a CamModel's trainable variables count as P.
+ *
+ * Accuracy: against the peak bytes the wasm heap's allocator handed out during two real Adam steps (oneDNN
+ * convolutions; 80 configurations: every zoo family, widths 1/8 and 1/4, inputs 64–107 px, batches 4 and
+ * 12), the training estimate is 0.98–1.05x the measurement and the inference estimate 1.0–1.06x.
+ * tests/models/memory_test.ts holds three families to 0.9–1.25x. The heap itself is larger than that peak:
+ * emscripten grows it in steps of up to 20% and fragmentation leaves gaps, which is why planners keep a
+ * margin (see {@link fitBatchSize}).
+ *
+ * @example
+ * estimateStepMemory("googlenet-gap", { batchSize: 32 }).bytes;   // paper size, nothing allocated
+ * estimateStepMemory(model, { batchSize: 64, training: false });  // one inference pass
+ */
+export function estimateStepMemory(model: MemoryModelRef, options: StepMemoryOptions): StepMemory {
+  const { batchSize, training = true, optimizer = "adam", accumulate = false, convGradients = "native" } =
+    options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new ModelError(
+      describeModelRef(model, options.inputShape).name,
+      `estimateStepMemory: batchSize must be a positive integer, got ${batchSize}`,
+    );
+  }
+  const v = layerVolumes(model, options.inputShape);
+  const c = training ? MEMORY_COEFFICIENTS.training : MEMORY_COEFFICIENTS.inference;
+  const a = c.input * v.input + c.conv * v.conv + c.convBn * v.convBn + c.lrn * v.lrn +
+    c.maxPoolIn * v.maxPoolIn + c.avgPoolIn * v.avgPoolIn + c.concat * v.concat + c.cam * v.cam;
+  const p = v.parameters;
+  const weights = 4 * p;
+  if (!training) {
+    const perSample = 4 * a;
+    return {
+      bytes: weights + perSample * batchSize,
+      perSample,
+      fixed: weights,
+      update: 0,
+      batchSize,
+      training,
+      parts: { activations: perSample * batchSize, weights, gradients: 0, optimizer: 0, workspace: 0 },
+      volumes: v,
+    };
+  }
+  const slots = optimizer === "adam" ? 2 : optimizer === "sgd" ? 1 : 0;
+  const held = 4 * (1 + slots + (accumulate ? 1 : 0)) * p; // weights, slots, accumulator: the whole step
+  const scratch = convGradients === "composed" ? 4 * 3 * v.convScratch : 0;
+  const perSample = 4 * a + scratch;
+  const fixed = held + 4 * 2 * p;
+  const update = optimizer === "none" ? 0 : held + 4 * (p + 12 * v.largestVariable);
+  const backward = fixed + perSample * batchSize;
+  const atUpdate = update > backward;
+  return {
+    bytes: Math.max(backward, update),
+    perSample,
+    fixed,
+    update,
+    batchSize,
+    training,
+    parts: {
+      activations: atUpdate ? 0 : 4 * a * batchSize,
+      weights,
+      gradients: 4 * ((accumulate ? 1 : 0) + (atUpdate ? 1 : 2)) * p,
+      optimizer: 4 * slots * p + (atUpdate ? 4 * 12 * v.largestVariable : 0),
+      workspace: atUpdate ? 0 : scratch * batchSize,
+    },
+    volumes: v,
+  };
+}
+
+/** Options of {@link fitBatchSize}: those of {@link estimateStepMemory} but the batch, and the budget. */
+export interface FitBatchOptions extends Omit<StepMemoryOptions, "batchSize"> {
+  /** Heap bytes available (the limit). */
+  limitBytes: number;
+  /**
+   * Fraction of the limit the estimate may use, leaving the rest for fragmentation and what else the process
+   * holds. @default {@link HEAP_USABLE} (0.7)
+   */
+  usable?: number;
+  /** Largest batch wanted. */
+  max: number;
+}
+
+/**
+ * The largest batch n ≤ `max` whose estimated bytes ({@link estimateStepMemory}) fit `usable · limitBytes`, or 0
+ * when not even one sample fits.
+ *
+ * @example
+ * fitBatchSize("googlenet-gap", { limitBytes: 4294901760, max: 64 }); // 20: fits the wasm heap at paper size
+ */
+export function fitBatchSize(model: MemoryModelRef, options: FitBatchOptions): number {
+  const { limitBytes, usable = HEAP_USABLE, max, ...rest } = options;
+  const budget = limitBytes * usable;
+  const one = estimateStepMemory(model, { ...rest, batchSize: 1 });
+  if (one.bytes > budget) return 0;
+  if (estimateStepMemory(model, { ...rest, batchSize: max }).bytes <= budget) return max;
+  return Math.max(1, Math.min(max, Math.floor((budget - one.fixed) / one.perSample)));
+}
+
+/**
+ * The per-sample element counts of {@link estimateStepMemory}: from the layer description for zoo models
+ * (and names or configs), else from one batch-1 inference pass capturing every layer (cached per model and
+ * input shape). `inputShape` (per sample) is needed only for a model that declares none in its config.
+ */
+export function layerVolumes(model: MemoryModelRef, inputShape?: readonly number[]): LayerVolumes {
+  if (!isModel(model)) {
+    const { config, spec } = typeof model === "string" ? resolve(model) : resolve(model.name, model);
+    return specVolumes(spec, config.inputShape, parameterVolumes(spec, config));
+  }
+  const spec = (model as { spec?: NetworkSpec }).spec;
+  const shape = (model.config.inputShape as readonly number[] | undefined) ?? inputShape;
+  if (!shape) {
+    throw new ModelError(
+      String(model.config.name),
+      "estimateStepMemory: the model declares no input shape; pass options.inputShape",
+    );
+  }
+  const key = shape.join("x");
+  let cached = volumeCache.get(model);
+  if (!cached) volumeCache.set(model, cached = new Map());
+  let volumes = cached.get(key);
+  if (!volumes) {
+    volumes = spec && Array.isArray(spec.body)
+      ? specVolumes(spec, shape, variableVolumes(model))
+      : probedVolumes(model, shape);
+    cached.set(key, volumes);
+  }
+  return volumes;
+}
+
+const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Trainable parameters of a CamModel (none known for other Explainables: their weights are not counted). */
+function variableVolumes(model: Explainable): { parameters: number; largestVariable: number } {
+  let parameters = 0, largestVariable = 0;
+  for (const v of Object.values((model as Partial<CamModel>).trainable ?? {})) {
+    parameters += v.size;
+    largestVariable = Math.max(largestVariable, v.size);
+  }
+  return { parameters, largestVariable };
+}
+
+function parameterVolumes(
+  spec: NetworkSpec,
+  config: ZooConfig,
+): { parameters: number; largestVariable: number } {
+  let parameters = 0, largestVariable = 0;
+  const add = (n: number) => {
+    parameters += n;
+    largestVariable = Math.max(largestVariable, n);
+  };
+  let channels = config.inputShape[2];
+  const visit = (nodes: LayerNode[], c: number): number => {
+    for (const node of nodes) {
+      if (node.kind === "conv") {
+        add(node.kernel[0] * node.kernel[1] * c * node.filters);
+        if (node.batchNorm) {
+          add(node.filters);
+          add(node.filters);
+        } else add(node.filters);
+        c = node.filters;
+      } else if (node.kind === "concat") {
+        c = node.branches.reduce((s, b) => s + visit(b, c), 0);
+      }
+    }
+    return c;
+  };
+  channels = visit(spec.body, channels);
+  add(channels * config.numClasses);
+  add(config.numClasses);
+  return { parameters, largestVariable };
+}
+
+const axisPadding = (padding: Padding, axis: 0 | 1) => typeof padding === "string" ? padding : padding[axis];
+
+function specVolumes(
+  spec: NetworkSpec,
+  input: readonly number[],
+  params: { parameters: number; largestVariable: number },
+): LayerVolumes {
+  const v: LayerVolumes = {
+    input: product(input),
+    conv: 0,
+    convBn: 0,
+    lrn: 0,
+    maxPoolIn: 0,
+    avgPoolIn: 0,
+    concat: 0,
+    cam: 0,
+    convScratch: 0,
+    ...params,
+  };
+  const walk = (nodes: LayerNode[], shape: number[]): number[] => {
+    for (const node of nodes) {
+      const [h, w, c] = shape;
+      let out: number[];
+      switch (node.kind) {
+        case "conv": {
+          out = [
+            outputLength(h, node.kernel[0], node.strides, axisPadding(node.padding, 0)),
+            outputLength(w, node.kernel[1], node.strides, axisPadding(node.padding, 1)),
+            node.filters,
+          ];
+          const y = product(out);
+          if (node.batchNorm) v.convBn += y;
+          else v.conv += y;
+          const patches = out[0] * out[1] * node.kernel[0] * node.kernel[1] * c;
+          v.convScratch = Math.max(
+            v.convScratch,
+            c * node.kernel[0] * node.kernel[1] <= 32 ? patches : h * w * c + y,
+          );
+          break;
+        }
+        case "lrn":
+          out = shape;
+          v.lrn += product(out);
+          break;
+        case "maxPool":
+        case "avgPool":
+          out = [
+            outputLength(h, node.size, node.strides, node.padding),
+            outputLength(w, node.size, node.strides, node.padding),
+            c,
+          ];
+          if (node.kind === "maxPool") v.maxPoolIn += product(shape);
+          else v.avgPoolIn += product(shape);
+          break;
+        case "concat": {
+          const outs = node.branches.map((branch) => walk(branch, shape));
+          out = [outs[0][0], outs[0][1], outs.reduce((s, o) => s + o[2], 0)];
+          if (node.branches.length > 1) v.concat += product(out);
+          break;
+        }
+      }
+      shape = out;
+    }
+    return shape;
+  };
+  v.cam = product(walk(spec.body, [...input]));
+  return v;
+}
+
+/** A model without a layer description: one batch-1 inference pass capturing every layer. */
+function probedVolumes(model: Explainable, input: readonly number[]): LayerVolumes {
+  const shapes = tf.tidy(() => {
+    const out = model.apply(tf.zeros([1, ...input]), { capture: [...model.layerNames] });
+    return {
+      layers: Object.values(out.activations).filter((t) => t.rank >= 4).map((t) => t.shape.slice(1)),
+      cam: out.activations[model.camLayer]?.shape.slice(1) ?? [],
+    };
+  });
+  const size = product(input);
+  let conv = 0, convScratch = 0, previous = size;
+  for (const s of shapes.layers) {
+    const y = product(s);
+    conv += y;
+    convScratch = Math.max(convScratch, previous + y);
+    previous = y;
+  }
+  return {
+    input: size,
+    conv,
+    convBn: 0,
+    lrn: 0,
+    maxPoolIn: 0,
+    avgPoolIn: 0,
+    concat: 0,
+    cam: product(shapes.cam),
+    convScratch,
+    ...variableVolumes(model),
+  };
+}
+
+/**
+ * Whether `error` is the wasm backend running out of heap: a `WebAssembly.RuntimeError` "memory access out of
+ * bounds" (a failed allocation written through) or "Aborted(...)" (emscripten's abort, e.g. on OOM), or an
+ * "out of memory" / "Cannot enlarge memory" message.
+ */
+export function isHeapExhaustion(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const runtime = error instanceof WebAssembly.RuntimeError || error.name === "RuntimeError";
+  return (runtime && /memory access out of bounds|Aborted\(|out of memory/i.test(error.message)) ||
+    /Cannot enlarge memory|out of memory/i.test(error.message);
+}

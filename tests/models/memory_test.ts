@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import * as tf from "../../lib/tf.ts";
+import { activeNative, WASM_HEAP_LIMIT, wasmHeapBytes } from "../../lib/backend/mod.ts";
+import {
+  createModel,
+  estimateStepMemory,
+  fitBatchSize,
+  HEAP_USABLE,
+  layerVolumes,
+  parameterCount,
+} from "../../lib/models/mod.ts";
+import { createOptimizer, softmaxCrossEntropy } from "../../lib/train/mod.ts";
+import { needs } from "../_skip.ts";
+import { allocationPeak, childHeap } from "./_heap.ts";
+import { setupBackend } from "./_setup.ts";
+
+const backend = await setupBackend();
+const wasm = needs(backend === "wasm", "the wasm backend (CAM_BACKEND chose another)");
+const GiB = 2 ** 30;
+
+Deno.test("estimateStepMemory from the layer shapes", async (t) => {
+  await t.step("small-gap's volumes counted by hand", () => {
+    const v = layerVolumes("small-gap");
+    // conv1 64x64x32 → pool 32x32 → conv2 32x32x64 → pool 16x16 → conv3 16x16x128 (the CAM layer)
+    assert.equal(v.input, 64 * 64);
+    assert.equal(v.conv, 64 * 64 * 32 + 32 * 32 * 64 + 16 * 16 * 128);
+    assert.equal(v.maxPoolIn, 64 * 64 * 32 + 32 * 32 * 64);
+    assert.equal(v.cam, 16 * 16 * 128);
+    assert.equal(v.convBn + v.lrn + v.avgPoolIn + v.concat, 0);
+    assert.equal(v.parameters, parameterCount("small-gap").trainable);
+    assert.equal(v.largestVariable, 3 * 3 * 64 * 128);
+  });
+
+  await t.step("the formula: 4·[(1 + s)P + max(n·a + 2P, P + 12 P_max)]; inference 4·[P + n·a']", () => {
+    const v = layerVolumes("small-gap");
+    const a = 2 * v.input + 5.5 * v.conv + 1.5 * v.maxPoolIn + 1.25 * v.cam;
+    const p = v.parameters;
+    const e = estimateStepMemory("small-gap", { batchSize: 8 });
+    assert.equal(e.bytes, 4 * (3 * p + Math.max(8 * a + 2 * p, p + 12 * v.largestVariable)));
+    assert.equal(e.bytes, e.fixed + 8 * e.perSample);
+    assert.equal(
+      e.parts.activations + e.parts.weights + e.parts.gradients + e.parts.optimizer + e.parts.workspace,
+      e.bytes,
+    );
+    const sgd = estimateStepMemory("small-gap", { batchSize: 8, optimizer: "sgd", accumulate: true });
+    assert.equal(sgd.bytes, e.bytes); // one slot fewer, one accumulator more
+    const inference = estimateStepMemory("small-gap", { batchSize: 8, training: false });
+    assert.equal(inference.bytes, 4 * (p + 8 * (v.input + 3 * v.conv + 0.5 * v.maxPoolIn + v.cam)));
+  });
+
+  await t.step("agrees with what paper size did on wasm: GoogLeNet-GAP trains at 16 and dies at 32", () => {
+    const googlenet = (n: number) => estimateStepMemory("googlenet-gap", { batchSize: n }).bytes;
+    assert.ok(googlenet(16) < WASM_HEAP_LIMIT, `batch 16: ${googlenet(16) / GiB} GiB`);
+    assert.ok(googlenet(32) > WASM_HEAP_LIMIT, `batch 32: ${googlenet(32) / GiB} GiB`);
+    const vgg = estimateStepMemory("vgg16-gap", { batchSize: 32 }).bytes;
+    assert.ok(vgg > WASM_HEAP_LIMIT, `VGG16-GAP batch 32: ${vgg / GiB} GiB`);
+  });
+
+  await t.step(
+    "fitBatchSize: the largest batch under the usable share of the limit, 0 when none fits",
+    () => {
+      const limit = WASM_HEAP_LIMIT;
+      const n = fitBatchSize("googlenet-gap", { limitBytes: limit, max: 64 });
+      assert.ok(n >= 1 && n < 64);
+      const fits = (b: number) =>
+        estimateStepMemory("googlenet-gap", { batchSize: b }).bytes <= HEAP_USABLE * limit;
+      assert.ok(fits(n) && !fits(n + 1), `${n}`);
+      assert.equal(fitBatchSize("googlenet-gap", { limitBytes: limit, max: 4 }), 4);
+      assert.equal(fitBatchSize("googlenet-gap", { limitBytes: 1e6, max: 4 }), 0);
+    },
+  );
+
+  await t.step("errors name the model", () => {
+    assert.throws(() => estimateStepMemory("small-gap", { batchSize: 0 }), {
+      name: "ModelError",
+      message: "small-gap: estimateStepMemory: batchSize must be a positive integer, got 0",
+    });
+  });
+});
+
+/** Peak allocator bytes of building `name` and two Adam steps (or one inference pass) at batch `n`. */
+async function measured(name: string, size: number, width: number, n: number, training: boolean) {
+  let model: ReturnType<typeof createModel> | undefined;
+  let x: tf.Tensor4D | undefined;
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
+  const optimizer = createOptimizer("adam");
+  try {
+    const peak = await allocationPeak(() => {
+      model = createModel(name, { inputShape: [size, size, 3], numClasses: 2, widthMultiplier: width });
+      // The input batch is part of a step (train and evaluate make it from the batch's arrays).
+      x = tf.randomNormal([n, size, size, 3], 0, 1, "float32", 7) as tf.Tensor4D;
+      const [m, images] = [model, x];
+      if (!training) return tf.tidy(() => void m.apply(images).logits.dataSync());
+      const key = new Map(Object.entries(m.trainable).map(([k, v]) => [v.name, k]));
+      for (let i = 0; i < 2; i++) {
+        tf.tidy(() => {
+          const { grads } = tf.variableGrads(
+            () => softmaxCrossEntropy(m.apply(images, { training: true }).logits, labels),
+            Object.values(m.trainable),
+          );
+          const byKey = Object.fromEntries(Object.entries(grads).map(([k, g]) => [key.get(k)!, g]));
+          optimizer.step(m.trainable, byKey, { learningRate: 1e-3 });
+        });
+      }
+    });
+    const convGradients = activeNative().dnnl ? "native" : "composed";
+    const estimate = estimateStepMemory(model!, { batchSize: n, training, convGradients }).bytes;
+    return { peak, estimate, ratio: estimate / peak };
+  } finally {
+    model?.dispose();
+    optimizer.dispose();
+    x?.dispose();
+  }
+}
+
+Deno.test({
+  name: "estimateStepMemory against the wasm heap" + wasm.label,
+  ignore: wasm.ignore,
+  fn: async (t) => {
+    // Three families at width 1/8 (plain convs and pools; LRN and inception blocks; batch norm), 64 px.
+    const cases: [string, number][] = [
+      ["vgg16-gap", 64],
+      ["googlenet-gap", 64],
+      ["alexnet-bn-gap", 67],
+    ];
+    const composed = !activeNative().dnnl;
+    await t.step("training: the estimate is 0.9–1.25x the allocator's peak over two Adam steps", async () => {
+      for (const [name, size] of cases) {
+        const m = await measured(name, size, 0.125, 8, true);
+        const [low, high] = composed ? [0.9, 1.6] : [0.9, 1.25];
+        assert.ok(m.ratio >= low && m.ratio <= high, `${name}: estimate ${m.estimate}, peak ${m.peak}`);
+      }
+    });
+    await t.step("inference: 0.95–1.3x the allocator's peak over one pass", async () => {
+      for (const [name, size] of cases) {
+        const m = await measured(name, size, 0.125, 8, false);
+        assert.ok(m.ratio >= 0.95 && m.ratio <= 1.3, `${name}: estimate ${m.estimate}, peak ${m.peak}`);
+      }
+    });
+    await t.step("wasmHeapBytes is the heap's size: it only grows", () => {
+      const before = wasmHeapBytes()!;
+      assert.ok(before >= 16 * 2 ** 20 && before <= WASM_HEAP_LIMIT, `${before}`);
+      const big = tf.zeros([before / 4 + 1]); // more than the whole heap
+      assert.ok(wasmHeapBytes()! > before);
+      big.dispose();
+      assert.ok(wasmHeapBytes()! > before);
+    });
+    await t.step(
+      "a fresh process's heap after two steps: within the planners' margin of the estimate",
+      async () => {
+        // GoogLeNet-GAP at width 1/4, 96 px, batch 16: about 150 MB, well above the heap's first 16 MiB.
+        const r = await childHeap("googlenet-gap", { size: 96, width: 0.25, batch: 16 });
+        assert.equal(r.backend, "wasm");
+        const ratio = r.heapAfter / r.estimate;
+        // The heap holds the step plus fragmentation and a growth step of up to 20%; a plan fills at most
+        // HEAP_USABLE of the limit, so a heap of up to 1/HEAP_USABLE the estimate still fits.
+        assert.ok(ratio >= 1 && ratio <= 1 / HEAP_USABLE, `heap ${r.heapAfter}, estimate ${r.estimate}`);
+      },
+    );
+  },
+});
