@@ -3,6 +3,7 @@ import { connectedComponents, type Connectivity } from "./boxes.ts";
 import { maxIou } from "./iou.ts";
 import { checkStack, mapAt } from "./_check.ts";
 import { LocalizeError } from "./errors.ts";
+import { sweepBoxAccuracy } from "./_sweep.ts";
 import type { Box, MapStack } from "./types.ts";
 
 /** Options of {@linkcode maxBoxAcc}. */
@@ -64,27 +65,12 @@ export function maxBoxAcc(
   if (n === 0) throw new LocalizeError("maxBoxAcc", "no maps");
   const thresholds: number[] = [];
   for (let i = 0; i * interval < 1; i++) thresholds.push(i * interval);
-  const correct = iouThresholds.map(() => new Float64Array(thresholds.length));
-  const mask = new Uint8Array(h * w);
-  for (let i = 0; i < n; i++) {
-    const level = levels(mapAt(stack, i), quantize);
-    let max = 0;
-    for (let p = 0; p < level.length; p++) if (level[p] > max) max = level[p];
-    const memo = new Map<number, number>();
-    for (let t = 0; t < thresholds.length; t++) {
-      const cut = quantize ? Math.floor(thresholds[t] * max) : thresholds[t] * max;
-      let best = memo.get(cut);
-      if (best === undefined) {
-        for (let p = 0; p < level.length; p++) mask[p] = level[p] > cut ? 1 : 0;
-        const { sizes, boxes } = connectedComponents(mask, [h, w], { connectivity: options.connectivity });
-        best = 0;
-        if (multi) { for (const b of boxes) best = Math.max(best, maxIou(b, truth[i])); }
-        else if (sizes.length > 0) best = maxIou(boxes[sizes.indexOf(Math.max(...sizes))], truth[i]);
-        memo.set(cut, best);
-      }
-      for (let d = 0; d < iouThresholds.length; d++) if (best >= iouThresholds[d]) correct[d][t]++;
-    }
-  }
+  const correct = sweepBoxAccuracy(n, (i) => mapAt(stack, i), thresholds, iouThresholds, {
+    quantize,
+    multi,
+    components: (mask) => connectedComponents(mask, [h, w], { connectivity: options.connectivity }),
+    bestIou: (box: Box, i) => maxIou(box, truth[i]),
+  });
   const accuracy = correct.map((c) => c.map((v) => v / n));
   const maxAccuracy = accuracy.map((a) => Math.max(...a));
   const bestThreshold = accuracy.map((a, d) => thresholds[a.indexOf(maxAccuracy[d])]);
@@ -102,21 +88,4 @@ export function maxBoxAccV2(
   options: Omit<MaxBoxAccOptions, "iouThresholds" | "multiContour"> = {},
 ): MaxBoxAccResult {
   return maxBoxAcc(stack, truth, { ...options, iouThresholds: [0.3, 0.5, 0.7], multiContour: true });
-}
-
-/** Min-max normalised map (flat → zeros), as 8-bit levels ⌊255·m⌋ or as floats. */
-function levels(map: ArrayLike<number>, quantize: boolean): Float64Array {
-  let min = Infinity, max = -Infinity;
-  for (let p = 0; p < map.length; p++) {
-    if (map[p] < min) min = map[p];
-    if (map[p] > max) max = map[p];
-  }
-  const out = new Float64Array(map.length);
-  if (!(max > min)) return out;
-  for (let p = 0; p < map.length; p++) {
-    const m = (map[p] - min) / (max - min);
-    // numpy: (float32 map * 255).astype(uint8), i.e. a float32 product, truncated
-    out[p] = quantize ? Math.floor(Math.fround(Math.fround(m) * 255)) : m;
-  }
-  return out;
 }

@@ -12,6 +12,9 @@
  *   {@linkcode pointingGame}.
  * - Against masks of any dimension (3-D ground truth): {@linkcode maskEnergy}, {@linkcode pxap}; the box of a
  *   2-D mask: {@linkcode maskBox}.
+ * - 3-D maps (a 3-D `CamResult` is a {@linkcode MapStack3D} as is), the SE3D benchmark's metrics:
+ *   {@linkcode max3dBoxAcc} / {@linkcode max3dBoxAccV2} over 3-D boxes ({@linkcode connectedComponents3d},
+ *   {@linkcode boxFromVolume}, {@linkcode iou3d}) and {@linkcode vxap} (voxel-wise PxAP).
  * - Faithfulness (Petsiuk et al., 2018): {@linkcode deletionCurve}, {@linkcode insertionCurve} over any
  *   {@linkcode ScoreFunction}.
  *
@@ -49,6 +52,15 @@ export { pointingGame, type PointingOptions, type PointingResult } from "./point
 export { maskEnergy, pxap, type PxapOptions } from "./mask_metrics.ts";
 export { maskBox } from "./mask_box.ts";
 export {
+  boxFromVolume,
+  type Components3D,
+  connectedComponents3d,
+  type Connectivity3D,
+  iou3d,
+  maxIou3d,
+} from "./boxes_3d.ts";
+export { max3dBoxAcc, type Max3DBoxAccOptions, max3dBoxAccV2, vxap } from "./max_box_acc_3d.ts";
+export {
   type Curve,
   type CurveOptions,
   deletionCurve,
@@ -58,4 +70,4 @@ export {
   type ScoreFunction,
 } from "./faithfulness.ts";
 export { LocalizeError } from "./errors.ts";
-export type { Box, GroundTruth, MapStack, Prediction } from "./types.ts";
+export type { Box, Box3D, GroundTruth, MapStack, MapStack3D, Prediction } from "./types.ts";

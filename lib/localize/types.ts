@@ -29,3 +29,22 @@ export interface GroundTruth {
   readonly classIndex: number;
   readonly boxes: readonly Box[];
 }
+
+/**
+ * An axis-aligned 3-D box in voxel coordinates, inclusive at both ends: x the column, y the row, z the slice
+ * (depth), covering (x1 − x0 + 1)(y1 − y0 + 1)(z1 − z0 + 1) voxels.
+ */
+export interface Box3D {
+  readonly x0: number;
+  readonly y0: number;
+  readonly z0: number;
+  readonly x1: number;
+  readonly y1: number;
+  readonly z1: number;
+}
+
+/** A stack of volumes, row-major `[count, depth, height, width]`: a 3-D `CamResult` from lib/cam fits as is. */
+export interface MapStack3D {
+  readonly maps: ArrayLike<number>;
+  readonly shape: readonly [number, number, number, number];
+}

@@ -5,6 +5,7 @@ import { cam, gradCam, gradCamPlusPlus, saliency, scoreCam } from "../../lib/cam
 import { folderSaveHandler, fromLayersModel, loadLayersModelFile } from "../../lib/foreign/mod.ts";
 import { gapFeatures } from "../../lib/probes/mod.ts";
 import { arrayDataset } from "../../lib/data/mod.ts";
+import { max3dBoxAccV2, vxap } from "../../lib/localize/mod.ts";
 import { assertClose, useCpu } from "../_helpers.ts";
 import { blobs, fit, net2d, net3d } from "./_layers_models.ts";
 
@@ -295,7 +296,7 @@ Deno.test("heads that are not GAP → dense: errors, softmax layers, identity he
 
 Deno.test("a tf.LayersModel trained here (3-D volumes): CAM, Grad-CAM and finite differences", async (t) => {
   const model = net3d();
-  const { x, labels } = blobs(3, 16, 3);
+  const { x, labels, centres } = blobs(3, 16, 3);
   const accuracy = await fit(model, x, labels, 25);
   const net = fromLayersModel(model);
   const before = tf.memory().numTensors;
@@ -365,6 +366,32 @@ Deno.test("a tf.LayersModel trained here (3-D volumes): CAM, Grad-CAM and finite
       assert.deepEqual(r.shape.slice(1), [8, 8, 8]);
       assert.ok(r.maps.every((v) => v >= 0 && v <= 1), r.record.method);
     }
+  });
+
+  await t.step("the 3-D maps plug into lib/localize's SE3D metrics (Max3DBoxAccV2, VxAP)", async () => {
+    const maps = await cam(net, x, { classIndex: labels, relu: true });
+    let hits = 0;
+    for (let n = 0; n < 16; n++) {
+      const m = maps.maps.subarray(n * 512, (n + 1) * 512);
+      const at = m.indexOf(Math.max(...m));
+      const [z, y, x0] = [Math.floor(at / 64), Math.floor(at / 8) % 8, at % 8];
+      const [cz, cy, cx] = centres[n];
+      if (Math.max(Math.abs(z - cz - 0.5), Math.abs(y - cy - 0.5), Math.abs(x0 - cx - 0.5)) <= 2.5) hits++;
+    }
+    assert.ok(hits >= 13, `${hits} of 16 maxima within 2.5 voxels of the blob`); // chance: about 0.4
+    const truth = centres.map(([z, y, x0]) => [{ x0, y0: y, z0: z, x1: x0 + 1, y1: y + 1, z1: z + 1 }]);
+    const masks = new Uint8Array(16 * 512);
+    truth.forEach(([b], n) => {
+      for (let z = b.z0; z <= b.z1; z++) {
+        for (let y = b.y0; y <= b.y1; y++) {
+          for (let x0 = b.x0; x0 <= b.x1; x0++) masks[n * 512 + (z * 8 + y) * 8 + x0] = 1;
+        }
+      }
+    });
+    const v2 = max3dBoxAccV2(maps, truth);
+    const ap = vxap(maps, masks);
+    assert.ok(v2.value >= 0 && v2.value <= 1);
+    assert.ok(ap > 8 / 512, `VxAP ${ap} beats chance (the blob's share of the voxels)`);
   });
 
   await t.step("no tensor outlives a call", () => {
