@@ -3,7 +3,7 @@
  * each run a fresh `deno test` process, with and without a CPU burner beside it, and counts crashes (a
  * process killed by a signal, e.g. SIGSEGV = exit 139), test failures and hangs. The native path used to
  * segfault in about 1 run of 2 (libraries unloaded between test files while their thread pools lived on;
- * see lib/backend/_ffi.ts); this is the script that shows it no longer does.
+ * see lib/native/ffi.ts); this is the script that shows it no longer does.
  *
  * Usage: `deno task stress [--runs N] [--load on|off|both] [--burners K] [--timeout S] [--json out.jsonl]
  * [test files...]`
@@ -19,11 +19,19 @@
  * @module
  */
 
-/** The test files run by default: the pair that used to crash, and the native kernels' own tests. */
+/**
+ * The test files run by default: the pair that used to crash (libraries unloaded under live threads), the
+ * native kernels' own tests, and the transfer tests (many files each opening the libraries; where pinning
+ * OpenBLAS made its finalizer race other threads at exit).
+ */
 export const DEFAULT_FILES: readonly string[] = [
   "tests/models/create_model_test.ts",
   "tests/models/network_test.ts",
   "tests/backend/native_kernels_test.ts",
+  "tests/foreign",
+  "tests/probes",
+  "tests/study/transfer",
+  "tests/study/transfer_cell_test.ts",
 ];
 
 /** How one run ended. */

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { openNative, pinLibrary } from "./ffi.ts";
+import { openNative } from "./ffi.ts";
 
 /** Library names tried in order when {@link BlasOptions.library} is not given. */
 export const BLAS_CANDIDATES: readonly string[] = [
@@ -112,8 +112,9 @@ const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 export function loadBlas(options: BlasOptions = {}): Blas | null {
   const got = openNative("CAM_BLAS", options.library, BLAS_CANDIDATES, (library) => {
     const lib = Deno.dlopen(library, { ...SYMBOLS, ...OPENBLAS_SYMBOLS });
-    // OpenBLAS's worker threads outlive every call: keep the library mapped for good (see _ffi.ts).
-    pinLibrary(library);
+    // Not pinned (unlike oneDNN and libgomp): when Deno unloads OpenBLAS, its own finalizer (gotoblas_quit) first
+    // joins its worker threads, so unloading is safe. Pinned, that finalizer ran at process exit instead, racing
+    // the exit of other threads (heap corruption at exit in about 1 run in 10 of the transfer tests).
     const s = lib.symbols;
     const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
     const want = Math.max(1, Math.floor(options.threads ?? cores));

@@ -2,12 +2,13 @@
  * Opening optional native libraries through Deno's FFI: an environment variable may name the file or turn
  * the library off, FFI permission is checked first, and candidates are tried in order.
  *
- * Libraries that run their own thread pools (oneDNN through libgomp, OpenBLAS) are **pinned** once opened
- * ({@link pinLibrary}): Deno unloads a `Deno.dlopen`ed library when its handle is closed or the runtime
- * that opened it ends (each `deno test` file, each worker), while the pool's idle threads still sit in the
- * library's code. When such a thread next wakes it jumps to unmapped memory: the random segfaults of a
- * `tokio-runtime-w` thread that two test files in one process used to hit. Pinned libraries stay mapped
- * until the process exits, as they would in any program linked against them.
+ * oneDNN and its OpenMP runtime (libgomp) are **pinned** once opened ({@link pinLibrary}): Deno unloads a
+ * `Deno.dlopen`ed library when its handle is closed or the runtime that opened it ends (each `deno test` file,
+ * each worker), while libgomp's idle pool threads still sit in the library's code (libgomp has no finalizer
+ * that stops them). When such a thread next wakes it jumps to unmapped memory: the random segfaults of a
+ * `tokio-runtime-w` thread that two test files in one process used to hit. Pinned libraries stay mapped until
+ * the process exits, as they would in any program linked against them. OpenBLAS is not pinned: its finalizer
+ * joins its threads before it is unmapped, and pinned it would run at process exit, racing other threads.
  *
  * @module
  */

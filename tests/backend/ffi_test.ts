@@ -45,11 +45,15 @@ Deno.test({
 });
 
 Deno.test({
-  name: "OpenBLAS stays mapped after the runtime that opened it ends" +
+  name: "OpenBLAS unloads with its runtime (its finalizer joins its threads) and loads again" +
     (loaded.blas ? "" : " [ignored: needs Linux and libopenblas0]"),
   ignore: !loaded.blas,
-  fn() {
-    assert.ok(mapped("libopenblas"), "OpenBLAS unmapped while its worker threads live");
+  async fn() {
+    // this test file's own runtime never opened OpenBLAS: the worker's load was the only one
+    assert.ok(!mapped("libopenblas"), "OpenBLAS still mapped after the runtime that opened it ended");
+    const again = await loadInWorkerAndEnd(); // a fresh load, threaded sgemm checked inside, and unload
+    assert.ok(again.blas);
+    assert.ok(!mapped("libopenblas"));
   },
 });
 
