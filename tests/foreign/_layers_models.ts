@@ -112,11 +112,13 @@ export async function fit(
   labels: number[],
   epochs: number,
 ): Promise<number> {
-  model.compile({ optimizer: tf.train.adam(0.02), loss: "categoricalCrossentropy" });
-  const y = tf.oneHot(tf.tensor1d(labels, "int32"), 2);
+  const optimizer = tf.train.adam(0.02); // ours to free: tfjs-layers frees only optimizers it made from a name
+  model.compile({ optimizer, loss: "categoricalCrossentropy" });
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, "int32"), 2));
   await model.fit(x, y, { epochs, batchSize: 16, shuffle: false, verbose: 0 });
   const predicted = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, 1));
   const top = await predicted.data();
   tf.dispose([y, predicted]);
+  optimizer.dispose();
   return labels.filter((l, i) => top[i] === l).length / labels.length;
 }
