@@ -11,7 +11,6 @@
  *
  * @module
  */
-export * from "./atomic.ts";
 export * from "./fields.ts";
 export * from "./grid.ts";
 export * from "./lock.ts";

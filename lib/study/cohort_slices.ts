@@ -47,7 +47,7 @@ import {
   type FileDigest,
   IntegrityError,
   readSealedJson,
-} from "../experiments/atomic.ts";
+} from "../fs.ts";
 import { type LockOptions, waitLock } from "../experiments/lock.ts";
 import { decodeNifti, encodeNifti, readNifti, type Volume } from "../nifti/mod.ts";
 import { type NormalizationOptions, sliceVolume } from "../slices/mod.ts";

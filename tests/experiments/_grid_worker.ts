@@ -2,7 +2,8 @@
 // this process at a random moment and runs it again, and runs two of it at once on one folder.
 // Arguments: root, delay per epoch in ms, and optionally a log file that gets one line "<cell id> <pid>" per
 // cell started.
-import { atomicWriteJson, expandGrid, readJsonIfExists, runGrid } from "../../lib/experiments/mod.ts";
+import { expandGrid, runGrid } from "../../lib/experiments/mod.ts";
+import { atomicWriteJson, readJsonIfExists } from "../../lib/fs.ts";
 
 const [root, delayMs, log] = [Deno.args[0], Number(Deno.args[1] ?? 30), Deno.args[2]];
 const cells = expandGrid({ name: "killtest", datasets: ["toy"], models: ["a", "b"], seeds: [0, 1, 2] });

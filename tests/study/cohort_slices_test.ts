@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
 import { warnings } from "../_console.ts";
 import { CohortError } from "../../lib/data/mod.ts";
-import {
-  atomicWriteSealedJson,
-  digestFile,
-  expandGrid,
-  readSealedJson,
-  runGrid,
-} from "../../lib/experiments/mod.ts";
+import { expandGrid, runGrid } from "../../lib/experiments/mod.ts";
+import { atomicWriteSealedJson, digestFile, readSealedJson } from "../../lib/fs.ts";
 import { readNifti, volumeFrom, writeNifti } from "../../lib/nifti/mod.ts";
 import type { SliceProvenance } from "../../lib/slices/mod.ts";
 import {

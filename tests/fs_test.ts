@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CamDmriError } from "../../lib/errors.ts";
+import { CamDmriError } from "../lib/errors.ts";
 import {
   atomicWriteSealedJson,
   checkDigest,
@@ -10,7 +10,7 @@ import {
   readSealedJson,
   sealJson,
   sha256Hex,
-} from "../../lib/experiments/mod.ts";
+} from "../lib/fs.ts";
 
 Deno.test("checked files", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "cam-atomic-test-" });
