@@ -26,8 +26,15 @@ export interface CamOptions extends MapOptions {
  * dense (`model.classifier()`), or `weights`.
  *
  * @example
+ * ```ts
+ * import * as tf from "../tf.ts";
+ * import { createModel } from "../models/mod.ts";
+ * const model = createModel("small-gap", { inputShape: [32, 32, 1], numClasses: 3 });
+ * const images = tf.zeros([2, 32, 32, 1]) as tf.Tensor4D;
  * const { maps, shape, record } = await cam(model, images, { classIndex: "top1" });
- * // maps: Float32Array of shape [n, H, W] (or [n, D, H, W]) in [0, 1]; record.method === "cam"
+ * // maps: Float32Array of shape [n, H, W] (or [n, D, H, W] for volumes) in [0, 1]; record.method === "cam"
+ * console.log(maps.length === shape[0] * shape[1] * shape[2], record.layer);
+ * ```
  */
 export async function cam<T extends tf.Tensor4D | tf.Tensor5D>(
   model: Explainable,

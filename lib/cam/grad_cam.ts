@@ -25,7 +25,13 @@ export interface GradCamOptions extends MapOptions {
  * ReLU is on by default (the paper's); set `relu: false` to compare with CAM.
  *
  * @example
+ * ```ts
+ * import * as tf from "../tf.ts";
+ * import { createModel } from "../models/mod.ts";
+ * const model = createModel("small-gap", { inputShape: [32, 32, 1], numClasses: 3 });
+ * const images = tf.zeros([2, 32, 32, 1]) as tf.Tensor4D;
  * const { maps } = await gradCam(model, images, { layer: model.layerNames[1], classIndex: [0, 1] });
+ * ```
  */
 export function gradCam<T extends tf.Tensor4D | tf.Tensor5D>(
   model: Explainable,

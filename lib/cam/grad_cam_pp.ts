@@ -22,7 +22,13 @@ import type { CamResult, MapShapeOf } from "./types.ts";
  * Σ_q A^{q}·g_{q}³; the two agree whenever g is constant over the map (a GAP head at the CAM layer).
  *
  * @example
- * const { maps, weights } = await gradCamPlusPlus(model, images, { topK: 2 });
+ * ```ts
+ * import * as tf from "../tf.ts";
+ * import { createModel } from "../models/mod.ts";
+ * const model = createModel("small-gap", { inputShape: [32, 32, 1], numClasses: 3 });
+ * const images = tf.zeros([2, 32, 32, 1]) as tf.Tensor4D;
+ * const { maps, weights } = await gradCamPlusPlus(model, images, { topK: 2 }); // 4 maps, weights [4, K]
+ * ```
  */
 export function gradCamPlusPlus<T extends tf.Tensor4D | tf.Tensor5D>(
   model: Explainable,

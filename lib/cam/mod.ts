@@ -29,9 +29,14 @@
  * maximum (equal to CAM / Z when there are no ties).
  *
  * @example
- * import { cam, gradCam } from "./mod.ts";
- * const top = await cam(model, images);                                 // top-1 class of each image
+ * ```ts
+ * import * as tf from "../tf.ts";
+ * import { createModel } from "../models/mod.ts";
+ * const model = createModel("small-gap", { inputShape: [32, 32, 1], numClasses: 3 });
+ * const images = tf.zeros([2, 32, 32, 1]) as tf.Tensor4D;
+ * const top = await cam(model, images); // top-1 class of each image
  * const mid = await gradCam(model, images, { layer: model.layerNames[1], topK: 2 });
+ * ```
  *
  * @module
  */

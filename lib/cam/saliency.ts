@@ -13,7 +13,14 @@ import type { CamResult, MapOptions, MapShapeOf } from "./types.ts";
  * only when `upsample` asks for another size). Has no channel weights.
  *
  * @example
+ * ```ts
+ * import * as tf from "../tf.ts";
+ * import { createModel } from "../models/mod.ts";
+ * const model = createModel("small-gap", { inputShape: [32, 32, 1], numClasses: 3 });
+ * const images = tf.zeros([2, 32, 32, 1]) as tf.Tensor4D;
+ * const labels = [0, 2];
  * const { maps } = await saliency(model, images, { classIndex: labels });
+ * ```
  */
 export async function saliency<T extends tf.Tensor4D | tf.Tensor5D>(
   model: Explainable,

@@ -37,7 +37,13 @@ export interface ScoreCamOptions extends MapOptions {
  * log-probabilities gives the same softmax (a per-image shift of the scores cancels).
  *
  * @example
+ * ```ts
+ * import * as tf from "../tf.ts";
+ * import { createModel } from "../models/mod.ts";
+ * const model = createModel("small-gap", { inputShape: [32, 32, 1], numClasses: 3 });
+ * const images = tf.zeros([2, 32, 32, 1]) as tf.Tensor4D;
  * const { maps } = await scoreCam(model, images, { batchSize: 64 });
+ * ```
  */
 export async function scoreCam<T extends tf.Tensor4D | tf.Tensor5D>(
   model: Explainable,

@@ -22,8 +22,16 @@ export interface ScoreFunctionOptions {
  * `[n, h, w, c]` (or `[n, d, h, w, c]` for volumes, passed where a ScoreFunction's 4 entries are typed).
  *
  * @example
+ * ```ts
+ * import * as tf from "../tf.ts";
+ * import { deletionCurve } from "../localize/mod.ts";
+ * import { createModel } from "../models/mod.ts";
+ * const model = createModel("small-gap", { inputShape: [32, 32, 1], numClasses: 3 });
+ * const images = tf.zeros([2, 32, 32, 1]) as tf.Tensor4D;
  * const score = modelScoreFunction(model);
- * const curve = await deletionCurve(score, { image, shape: [64, 64, 1], saliency: maps.subarray(0, 4096), classIndex: 1 });
+ * const image = new Float32Array(32 * 32), saliencyMap = new Float32Array(32 * 32);
+ * const curve = await deletionCurve(score, { image, shape: [32, 32, 1], saliency: saliencyMap, classIndex: 1 });
+ * ```
  */
 export function modelScoreFunction(model: Explainable, options: ScoreFunctionOptions = {}): ScoreFunction {
   const requested = options.batchSize ?? 64;
