@@ -60,6 +60,8 @@ export interface ForeignModelConfig extends ExplainableConfig {
   readonly scoresFrom: string;
   /** Number of classes, when the model's shapes tell it. */
   readonly numClasses?: number;
+  /** Per-sample input shape, when every axis of the model's input is fixed. */
+  readonly inputShape?: readonly number[];
 }
 
 /** A TensorFlow.js model adapted to the {@linkcode Explainable} contract. */
@@ -138,4 +140,11 @@ export function labelsFor(options: AdapterOptions, numClasses: number | undefine
 /** The identity classifier of a head whose pooled map already is the scores (C channels = C classes). */
 export function identityClassifier(numClasses: number): { weights: tf.Tensor2D; bias: tf.Tensor1D } {
   return { weights: tf.eye(numClasses) as tf.Tensor2D, bias: tf.zeros([numClasses]) as tf.Tensor1D };
+}
+
+/** A per-sample input shape when every axis is fixed (else undefined: the images tell it). */
+export function fixedShape(shape: readonly (number | null | undefined)[]): readonly number[] | undefined {
+  return shape.every((d) => typeof d === "number" && d > 0)
+    ? Object.freeze([...shape as number[]])
+    : undefined;
 }

@@ -11,6 +11,7 @@ import { ForeignModelError } from "./errors.ts";
 import {
   type AdapterOptions,
   addPerturbation,
+  fixedShape,
   type ForeignModel,
   type ForeignModelConfig,
   type Head,
@@ -248,7 +249,7 @@ export function fromGraphModel(model: GraphModel, options: GraphAdapterOptions =
     scoresFrom: short(scoresNode),
     pooling: head?.pooling,
     numClasses,
-    inputShape: Object.freeze(model.inputs[0]?.shape?.slice(1) ?? []),
+    inputShape: fixedShape(model.inputs[0]?.shape?.slice(1) ?? []),
   });
   const resolve = (layer: string) => fullOf.get(layer) ?? layer;
   const known = new Set([...layerNames, ...layerNodes.map((n) => n.name)]);

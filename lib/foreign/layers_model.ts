@@ -11,6 +11,7 @@ import {
   type AdapterOptions,
   addPerturbation,
   checkNames,
+  fixedShape,
   type ForeignModel,
   type ForeignModelConfig,
   type Head,
@@ -121,7 +122,7 @@ export function fromLayersModel(model: LayersModel, options: AdapterOptions = {}
     scoresFrom: scoresMode === "layer-input" ? scoresLayer.name : outLayer.name,
     pooling: head?.pooling,
     numClasses,
-    inputShape: Object.freeze(model.inputs[0].shape.slice(1)),
+    inputShape: fixedShape(model.inputs[0].shape.slice(1)),
   });
 
   const apply = (images: tf.Tensor, opts: ExplainOptions = {}): ExplainOutput => {
