@@ -43,9 +43,11 @@ const SQUASHING = new Set(["softmax", "sigmoid"]);
 /**
  * Adapt a `tf.LayersModel` to the contract lib/cam explains. Layers are the model's top-level layers by
  * name (a nested model is one layer). The head is found from the explained output back: a Dense layer
- * (its activation, e.g. softmax, is left out of the scores when the output holds probabilities) fed by
- * GlobalAveragePooling2D/3D or GlobalMaxPooling2D/3D (dropout in between is skipped), whose input is the
- * CAM layer; or a global pooling that is itself the scores (identity classifier). Any other head still
+ * (its activation, e.g. softmax, is left out of the scores when the output holds probabilities) fed by a
+ * global pooling (dropout in between is skipped) whose input is the CAM layer; or a global pooling that is
+ * itself the scores (identity classifier). Global pooling is GlobalAverage/MaxPooling2D, or — TensorFlow.js
+ * has no GlobalAveragePooling3D — Flatten after an Average/MaxPooling2D/3D whose window is the whole map,
+ * or GlobalAverage/MaxPooling1D after a Reshape of the map to `[positions, channels]`. Any other head still
  * gets Grad-CAM, Grad-CAM++, Score-CAM and saliency at any layer; `cam` then throws a ForeignModelError
  * saying what follows the CAM layer and listing the layers. Only single-input models are supported.
  * `dispose()` frees the model's weights.
