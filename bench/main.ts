@@ -4,9 +4,14 @@
  * prints each pair side by side with the ratio ours / peer.
  *
  * Every measurement is one JSON line `{"workload", "tool", "value", "unit", ...}` (../shared/bench/WORKLOADS.md).
- * Lines pair when workload, unit and the distinguishing field (file, method or size) agree.
+ * Lines pair when workload, unit and the distinguishing field (file, method or size) agree. Every line, ours and
+ * the peers', carries the machine's CPU model (`cpu`, /proc/cpuinfo's model name through node:os) and the 1-minute load average
+ * when it was read (`loadavg`), added here where a script does not print them: only ratios measured side by
+ * side on one machine count. A peer line without `gflops` gets it from the paired line's `gflopPerSample`
+ * (the same work per sample: W6, W7).
  *
- * Usage: `deno task bench [--only nifti,dmri,...] [--no-peer] [--rounds N] [--json out.jsonl]`
+ * Usage: `deno task bench [--only nifti,dmri,paper,...] [--no-peer] [--rounds N] [--json out.jsonl]`
+ * (`--only paper`: W6 and W7, the paper's networks at paper size, beside ref_torch_paper.py; bench/paper_bench.ts)
  *
  * `--rounds N` (default 1) runs each benchmark and its peer N times, alternating, each in a fresh process, and
  * prints the medians with the range of the per-round ratios: on a shared or virtual machine one pair of runs
@@ -15,6 +20,7 @@
  *
  * @module
  */
+import os from "node:os";
 
 export interface Measurement {
   workload: string;
@@ -33,6 +39,8 @@ const PEERS: { module: string; script: string; args: string[]; for: string; loca
   { module: "dipy", script: "ref_dti.py", args: [], for: "dmri" },
   { module: "torch", script: "ref_torch.py", args: [], for: "backend" },
   { module: "torch", script: "ref_torch.py", args: ["--size", "128"], for: "backend" },
+  { module: "torch", script: "ref_torch_paper.py", args: ["--model", "googlenet"], for: "paper" },
+  { module: "torch", script: "ref_torch_paper.py", args: ["--model", "vgg16"], for: "paper" },
   // our own peer script (bench/peers/): nibabel reading the HCP-size DWI once, beside nifti_large_bench.ts
   {
     module: "nibabel",
@@ -61,6 +69,44 @@ export function parseMeasurements(text: string): Measurement[] {
 export function pairKey(m: Measurement): string {
   const extra = m.file ?? m.method ?? m.size ?? "";
   return `${m.workload}|${m.unit}|${extra}`;
+}
+
+/**
+ * The CPU's model name (node:os's `cpus()`, i.e. /proc/cpuinfo's "model name" on Linux: Deno reads /proc only
+ * with --allow-all), or the OS and architecture where it says none.
+ */
+export function cpuModel(): string {
+  try {
+    const name = os.cpus()[0]?.model?.trim();
+    if (name) return name;
+  } catch { /* no --allow-sys */ }
+  return `${Deno.build.os} ${Deno.build.arch}`;
+}
+
+/** The 1-minute load average (`Deno.loadavg()`), or null where it cannot be read. */
+export function loadAverage(): number | null {
+  try {
+    const v = Deno.loadavg()[0];
+    return Number.isFinite(v) ? Math.round(v * 100) / 100 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A line with the machine it ran on: `cpu` and `loadavg` added where the script printed none. */
+export function withMachine(m: Measurement, cpu: string, loadavg: number | null): Measurement {
+  return { ...m, cpu: m.cpu ?? cpu, loadavg: m.loadavg ?? loadavg };
+}
+
+/**
+ * A peer's line with its GFLOP/s, from the paired line of ours (same {@link pairKey}) that says the work of one
+ * sample (`gflopPerSample`); unchanged when it has `gflops` or no such line is there.
+ */
+export function withPeerGflops(peer: Measurement, ours: readonly Measurement[]): Measurement {
+  if (typeof peer.gflops === "number") return peer;
+  const mine = ours.find((o) => pairKey(o) === pairKey(peer) && typeof o.gflopPerSample === "number");
+  if (!mine) return peer;
+  return { ...peer, gflops: Math.round(peer.value * (mine.gflopPerSample as number) * 10) / 10 };
 }
 
 async function runCommand(cmd: string, args: string[]): Promise<string> {
@@ -97,6 +143,10 @@ async function main() {
   const rounds = roundsArg >= 0 ? Math.max(1, Math.floor(Number(args[roundsArg + 1]) || 1)) : 1;
   const ours: Measurement[] = [];
   const peers: Measurement[] = [];
+  const cpu = cpuModel();
+  console.error(
+    `[bench] CPU ${cpu}, ${navigator.hardwareConcurrency} logical cores, load average ${loadAverage()}`,
+  );
   for (const f of files) {
     const name = f.replace(/_bench\.ts$/, "");
     if (only && !only.has(name)) continue;
@@ -119,13 +169,17 @@ async function main() {
         "--allow-run",
         new URL(f, benchDir).pathname,
       ]);
-      const ms = parseMeasurements(out).map((m) => rounds > 1 ? { ...m, round } : m);
+      const ms = parseMeasurements(out).map((m) =>
+        withMachine(rounds > 1 ? { ...m, round } : m, cpu, loadAverage())
+      );
       for (const m of ms) console.log(JSON.stringify(m));
       ours.push(...ms);
       for (const peer of peerRuns) {
         const script = new URL(peer.script, peer.local ? benchDir : SHARED_BENCH).pathname;
         const pout = await runCommand(PYTHON, [script, ...peer.args]);
-        const pm = parseMeasurements(pout).map((m) => rounds > 1 ? { ...m, round } : m);
+        const pm = parseMeasurements(pout).map((m) =>
+          withPeerGflops(withMachine(rounds > 1 ? { ...m, round } : m, cpu, loadAverage()), ms)
+        );
         for (const m of pm) console.log(JSON.stringify(m));
         peers.push(...pm);
       }
@@ -142,6 +196,14 @@ async function main() {
       }:`,
     );
     for (const r of rows) console.log(r);
+  }
+  const loads = [...ours, ...peers].map((m) => m.loadavg).filter((l): l is number => typeof l === "number");
+  if (loads.length) {
+    console.log(
+      `\n[bench] on ${cpu} (${navigator.hardwareConcurrency} logical cores); load average ${
+        Math.min(...loads).toFixed(2)
+      }–${Math.max(...loads).toFixed(2)} while the lines were taken`,
+    );
   }
 }
 
@@ -175,12 +237,18 @@ export function ratioRows(ours: Measurement[], peers: Measurement[]): string[] {
     const range = pairs.length > 1
       ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}, ${pairs.length} rounds)`
       : "";
+    const gflops = (xs: Measurement[]) =>
+      xs.map((x) => x.gflops).filter((g): g is number => typeof g === "number");
+    const ourFlops = gflops(pairs.map(([o]) => o)), peerFlops = gflops(pairs.map(([, p]) => p));
+    const flops = ourFlops.length === pairs.length && peerFlops.length === pairs.length
+      ? `; GFLOP/s ${median(ourFlops).toFixed(1)} vs ${median(peerFlops).toFixed(1)}`
+      : "";
     rows.push(
       `${m.workload.padEnd(4)} ${String(m.file ?? m.method ?? m.size ?? "").padEnd(28)} ${
         m.tool.padEnd(22)
       } ${ourValue.toFixed(1).padStart(12)}  vs ${pairs[0][1].tool.padEnd(14)} ${
         peerValue.toFixed(1).padStart(12)
-      } ${m.unit}  ratio ${median(ratios).toFixed(2)}x${range}`,
+      } ${m.unit}  ratio ${median(ratios).toFixed(2)}x${range}${flops}`,
     );
   }
   return rows;

@@ -28,6 +28,11 @@ export interface CohortData {
   /** Test subjects whose CAMs are computed in 3-D (0: none). @default all test subjects */
   camSubjects?: number;
   /**
+   * Use at most this many subjects, each group keeping its share (lib/study's `selectSubjects`): a reduced run
+   * (`deno task reproduce --max-subjects N` sets it and renames the grid). @default all subjects
+   */
+  maxSubjects?: number;
+  /**
    * Which cohort the cell runs on when it is not the scale's default simulated one: `deno task reproduce`
    * sets it (the real path of `--data`, or `synth-<scale>-s<seed>` for `--seed`), so results made on one
    * cohort are never reused for another. Only part of the cell id; the cell does not read it.
@@ -40,6 +45,7 @@ export interface CohortData {
 export const COHORT_DATA: DataSpec<CohortData> = {
   maxAcquisitions: fields.positiveInteger,
   camSubjects: fields.nonNegativeInteger,
+  maxSubjects: fields.positiveInteger,
   cohort: fields.name,
 };
 
@@ -61,9 +67,14 @@ const prepared = new Map<string, Promise<CohortSlices>>();
 /** The cohort's slices, prepared once per process for each (folder, size, acquisitions). */
 export function cohortSlices(
   cohortDir: string,
-  options: { imageSize: number; maxAcquisitions?: number; cacheDir?: string },
+  options: { imageSize: number; maxAcquisitions?: number; maxSubjects?: number; cacheDir?: string },
 ): Promise<CohortSlices> {
-  const key = JSON.stringify([cohortDir, options.imageSize, options.maxAcquisitions ?? null]);
+  const key = JSON.stringify([
+    cohortDir,
+    options.imageSize,
+    options.maxAcquisitions ?? null,
+    options.maxSubjects ?? null,
+  ]);
   let p = prepared.get(key);
   if (!p) {
     p = prepareCohortSlices(cohortDir, options);
@@ -97,6 +108,7 @@ export async function runCohortCell(
   const data = await cohortSlices(options.cohortDir, {
     imageSize: cell.imageSize,
     maxAcquisitions: cell.data.maxAcquisitions,
+    maxSubjects: cell.data.maxSubjects,
     cacheDir: options.cacheDir,
   });
   ctx.recordDuration("data", (performance.now() - t0) / 1000);

@@ -60,6 +60,11 @@ export interface CohortSlicesOptions {
   slicesPerAxis?: number;
   /** Use at most this many acquisitions per subject (in folder order). @default all */
   maxAcquisitions?: number;
+  /**
+   * Use at most this many subjects, taken from each group in proportion to its size ({@linkcode
+   * selectSubjects}): a reduced run. @default all
+   */
+  maxSubjects?: number;
   /** Tensor fit method. @default "wls" */
   fitMethod?: "ols" | "wls";
   /** Slice intensity normalisation (recorded with each sample). @default { method: "zscore", mask: "nonzero" } */
@@ -99,6 +104,56 @@ export interface CohortSlices {
 
 function baseName(path: string): string {
   return path.replace(/\/+$/, "").split("/").pop() ?? "cohort";
+}
+
+/**
+ * At most `n` subjects, each group keeping its share of them: group g of size n_g gets ⌊n·n_g/N⌋ plus one
+ * more for the largest remainders (ties: the earlier group in `groups`), and at least one while n allows;
+ * within a group, the first ones in the given (table) order. The result keeps the given order. All of them
+ * when n ≥ N.
+ *
+ * @example
+ * selectSubjects(subjects, 10, ["young", "old"]); // 12 young + 14 old → 5 young + 5 old
+ */
+export function selectSubjects<S extends { group: string }>(
+  subjects: readonly S[],
+  n: number,
+  groups: readonly string[] = [...new Set(subjects.map((s) => s.group))],
+): S[] {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`selectSubjects: n must be a positive integer, got ${n}`);
+  }
+  if (n >= subjects.length) return [...subjects];
+  const order = [...groups, ...new Set(subjects.map((s) => s.group).filter((g) => !groups.includes(g)))];
+  const sizes = order.map((g) => subjects.filter((s) => s.group === g).length);
+  const exact = sizes.map((size) => (n * size) / subjects.length);
+  const quota = exact.map(Math.floor);
+  // At least one per group while there are subjects to give, then the largest remainders.
+  for (let g = 0; g < order.length; g++) if (quota[g] === 0 && sizes[g] > 0) quota[g] = 1;
+  let left = n - quota.reduce((a, b) => a + b, 0);
+  const byRemainder = order.map((_, g) => g).sort((a, b) =>
+    (exact[b] - quota[b]) - (exact[a] - quota[a]) || a - b
+  );
+  for (const g of byRemainder) {
+    if (left <= 0) break;
+    if (quota[g] < sizes[g]) {
+      quota[g]++;
+      left--;
+    }
+  }
+  // More groups than n: take back from the groups with the most, the latest first.
+  while (left < 0) {
+    let g = -1;
+    for (let i = 0; i < quota.length; i++) if (quota[i] > 0 && (g < 0 || quota[i] >= quota[g])) g = i;
+    quota[g]--;
+    left++;
+  }
+  const taken = new Map(order.map((g, i) => [g, quota[i]]));
+  return subjects.filter((s) => {
+    const k = taken.get(s.group) ?? 0;
+    taken.set(s.group, k - 1);
+    return k > 0;
+  });
 }
 
 /** Version of the FA cache's records; a record of another version is refitted. */
@@ -350,6 +405,9 @@ export async function prepareCohortSlices(
     throw e;
   }
   skipped(cohort.problems);
+  if (options.maxSubjects !== undefined) {
+    cohort = { ...cohort, subjects: selectSubjects(cohort.subjects, options.maxSubjects, cohort.groups) };
+  }
   const groups = cohort.groups;
   const samples: Sample[] = [];
   const faPaths: Record<string, Record<string, string>> = {};

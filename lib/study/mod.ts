@@ -15,6 +15,7 @@ export {
   faInputsRecord,
   type InputIdentity,
   prepareCohortSlices,
+  selectSubjects,
 } from "./cohort_slices.ts";
 export {
   COHORT_DATA,
@@ -61,3 +62,24 @@ export {
   type StudyOptions,
   studyRunner,
 } from "./study.ts";
+export {
+  type CellWorkload,
+  cellWorkload,
+  type CohortShape,
+  formatPlan,
+  formatSpan,
+  type GridOverrides,
+  measureStep,
+  type ModelWork,
+  type PlannedCell,
+  type PlannedGrid,
+  planStudy,
+  reduceGrid,
+  simulatedCohortShape,
+  SLICES_PER_ACQUISITION,
+  type StepTiming,
+  type StudyPlan,
+  workKey,
+  type WorkMemory,
+  workMemory,
+} from "./plan.ts";

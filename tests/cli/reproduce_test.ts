@@ -17,8 +17,129 @@ async function reproduce(...args: string[]) {
     stderr: "piped",
     env: { CAM_BACKEND: "cpu" },
   }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
 }
+
+/** A tiny grid file of its own (a cohort and a digits cell of a 16 px net), in a temporary folder. */
+async function tinyGrid(): Promise<{ path: string; dir: string }> {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/tiny.json`;
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({
+      name: "tiny",
+      datasets: ["cohort", "digits"],
+      models: ["small"],
+      scales: ["quick"],
+      widthMultiplier: 0.25,
+      imageSize: 16,
+      training: { epochs: 3, batchSize: 8 },
+      cam: { methods: ["cam"] },
+      data: { camSubjects: 1, counts: { train: 40, val: 8, test: 8 } },
+    }),
+  );
+  return { path, dir };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("deno task reproduce --dry-run: the plan only, exit 0, nothing written", async (t) => {
+  const { path, dir } = await tinyGrid();
+  const root = "experiments/_test_cli_dry";
+  try {
+    await t.step("the plan: models timed here, cells, samples, steps and the total", async () => {
+      const { code, stdout, stderr } = await reproduce(
+        "--scale",
+        "quick",
+        "--grid",
+        path,
+        "--dry-run",
+        "--root",
+        root,
+      );
+      assert.equal(code, 0, stderr);
+      assert.match(stdout, /\[plan\] timed small 16x16x1 w0\.25 c2 b8 adam/);
+      assert.match(stdout, /\[plan\] 2 models to train:/);
+      assert.match(stdout, /small 16x16x1 w0\.25 c10 b8 adam\s+whole batch, .* per step; [\d.]+ s\/step/);
+      // the quick cohort: 6 + 6 subjects, 1 acquisition, 48 slices; a subject split gives 4 + 1 + 1 per group
+      assert.match(
+        stdout,
+        /1 x small-gap 16 px width 0\.25, subject split: 384 train \/ 96 val \/ 96 test samples → 48 steps\/epoch x 3 epochs = 144 steps/,
+      );
+      assert.match(
+        stdout,
+        /1 x small-gap 16 px width 0\.25: 40 train \/ 8 val \/ 8 test samples → 5 steps\/epoch x 3 epochs = 15 steps/,
+      );
+      assert.match(stdout, /\[plan\] total: 2 cells, 159 training steps, ≈ /);
+      assert.match(stdout, /--dry-run: the plan only/);
+      assert.doesNotMatch(stdout, /simulating the cohort|simulated cohort at/);
+      assert.equal(await exists(root), false, "nothing under --root");
+    });
+    await t.step("--epochs and --max-subjects: the grid renamed, the plan reduced", async () => {
+      const { code, stdout, stderr } = await reproduce(
+        "--scale",
+        "quick",
+        "--grid",
+        path,
+        "--dry-run",
+        "--root",
+        root,
+        "--epochs",
+        "2",
+        "--max-subjects",
+        "10",
+      );
+      assert.equal(code, 0, stderr);
+      assert.match(
+        stdout,
+        /reduced run: grid tiny runs as tiny\.epochs2\.subjects10 \(epochs 2 of 3, at most 10 subjects\), under experiments\/_test_cli_dry\/tiny\.epochs2\.subjects10\//,
+      );
+      assert.match(stdout, /grid tiny\.epochs2\.subjects10: 2 cells/);
+      // 10 subjects (5 + 5): 3 + 1 + 1 per group train / val / test
+      assert.match(
+        stdout,
+        /subject split: 288 train \/ 96 val \/ 96 test samples → 36 steps\/epoch x 2 epochs = 72 steps/,
+      );
+      assert.equal(await exists(root), false);
+    });
+    await t.step("a reduction that leaves no test subject is refused before anything runs", async () => {
+      const { code, stderr } = await reproduce(
+        "--scale",
+        "quick",
+        "--grid",
+        path,
+        "--root",
+        root,
+        "--max-subjects",
+        "4",
+      );
+      assert.equal(code, 2);
+      assert.match(stderr, /--max-subjects 4 leaves 1 cell\(s\) without a test subject/);
+      assert.equal(await exists(root), false);
+    });
+    await t.step("bad overrides: usage", async () => {
+      for (const [flag, value] of [["--epochs", "0"], ["--max-subjects", "x"]]) {
+        const { code, stderr } = await reproduce("--dry-run", flag, value);
+        assert.equal(code, 2);
+        assert.match(stderr, new RegExp(`${flag} must be a positive integer, got "${value}"`));
+      }
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(root, { recursive: true }).catch(() => {});
+  }
+});
 
 Deno.test("deno task reproduce: bad arguments are refused with a usage line", async (t) => {
   await t.step("an unknown scale", async () => {

@@ -1,0 +1,503 @@
+/**
+ * The plan of a study run, before it starts: what each cell will train (samples, steps, epochs), the seconds
+ * one training step and one inference image take on this backend (measured on the cell's own model at its
+ * size and batch), the estimated total, and the memory one step needs (lib/train's micro-batch plan).
+ * `deno task reproduce` prints it (`--dry-run`: only it), and says the overrides of a reduced run.
+ *
+ * The arithmetic is {@linkcode planStudy}'s and takes the timings as given (tests pass stubs);
+ * {@linkcode measureStep} measures them.
+ *
+ * **Reduced runs.** {@linkcode reduceGrid} applies `--epochs N` and `--max-subjects N` to a grid config: the
+ * grid is renamed (`paper` → `paper.epochs2.subjects10`), so its cells get other ids (the grid name, the
+ * epochs and `data.maxSubjects` are all hashed into the id), its results go to their own folder
+ * `experiments/<grid>.<overrides>/`, and every manifest records the overrides in its config. Grids run without
+ * overrides keep their names and ids.
+ *
+ * @module
+ */
+import { arrayDataset, type Sample, splitBySlice, splitBySubject } from "../data/mod.ts";
+import type { GridConfig } from "../experiments/grid.ts";
+import {
+  createModel,
+  estimateStepMemory,
+  formatBytes,
+  MemoryError,
+  type ModelOptions,
+  resolveConfig,
+} from "../models/mod.ts";
+import { DEFAULT_GROUPS } from "../synth/mod.ts";
+import { evaluate, type MicroBatchPlan, planMicroBatch, train } from "../train/mod.ts";
+import { selectSubjects } from "./cohort_slices.ts";
+import type { StudyCell } from "./study.ts";
+import { COHORT_PRESETS } from "./study.ts";
+
+/** Slices one acquisition gives: the centre 16 along each of the 3 axes (lib/study's cohort cells). */
+export const SLICES_PER_ACQUISITION = 48;
+
+/** A cohort as the plan needs it: each subject's group and usable acquisitions, in table order. */
+export interface CohortShape {
+  groups: string[];
+  subjects: { id: string; group: string; acquisitions: number }[];
+}
+
+/**
+ * Acquisitions per subject that lib/synth simulates at each scale, where COHORT_PRESETS does not set them
+ * (lib/synth/simulate_cohort.ts's scale presets).
+ */
+const SIMULATED_ACQUISITIONS = { quick: 2, default: 8, paper: 8 } as const;
+
+/** The shape of the simulated cohort of a scale (reproduce's default cohort), without simulating it. */
+export function simulatedCohortShape(scale: "quick" | "default" | "paper"): CohortShape {
+  const preset = COHORT_PRESETS[scale];
+  const groups = preset.groups ?? DEFAULT_GROUPS;
+  const acquisitions = preset.acquisitions ?? SIMULATED_ACQUISITIONS[scale];
+  const subjects = groups.flatMap((g) =>
+    Array.from({ length: g.count }, (_, i) => ({ id: `${g.name}-${i}`, group: g.name, acquisitions }))
+  );
+  return { groups: groups.map((g) => g.name), subjects };
+}
+
+/** What a cell's model is, to time and size it: cells that share these share one measurement. */
+export interface ModelWork {
+  /** Registry name, e.g. "googlenet-gap" (the first pooling seen: GAP and GMP cost the same). */
+  model: string;
+  inputShape: [number, number, number];
+  numClasses: number;
+  widthMultiplier: number;
+  batchSize: number;
+  optimizer: "adam" | "sgd";
+}
+
+/** The key cells share a {@linkcode ModelWork} by: the family, width, input, classes, batch (not pooling). */
+export function workKey(w: ModelWork): string {
+  const family = w.model.replace(/-(gap|gmp)$/, "");
+  return `${family} ${
+    w.inputShape.join("x")
+  } w${w.widthMultiplier} c${w.numClasses} b${w.batchSize} ${w.optimizer}`;
+}
+
+/** What one cell will do, in samples and passes. */
+export interface CellWorkload {
+  id: string;
+  grid: string;
+  dataset: string;
+  split: "subject" | "slice";
+  work: ModelWork;
+  epochs: number;
+  /** Models trained (2 for a transfer cell: the GAP net and its fully connected twin). */
+  trainings: number;
+  trainSamples: number;
+  valSamples: number;
+  testSamples: number;
+  /** Inference-pass equivalents of the CAM phase, in images (a gradient method's map counts 3). */
+  camImages: number;
+  /** Early stopping may end the cell before `epochs`. */
+  earlyStopping: boolean;
+}
+
+/** Inference-pass equivalents of one map of each CAM method (a backward pass ≈ 2 forward passes). */
+function mapCost(method: string, camChannels: number): number {
+  if (method === "cam") return 1;
+  if (method === "score-cam") return 1 + camChannels;
+  return 3;
+}
+
+/**
+ * What a cell will train and evaluate: sample counts of its split (exact: the split itself is run on the
+ * cohort's subjects, groups and acquisitions), epochs, and the CAM phase in inference-image equivalents.
+ * "cohort" cells need the cohort's shape.
+ */
+export function cellWorkload(cell: StudyCell, cohort?: CohortShape): CellWorkload {
+  const camChannels = Math.max(1, Math.round(1024 * cell.widthMultiplier));
+  const base = {
+    id: cell.id,
+    grid: cell.grid,
+    dataset: cell.dataset,
+    split: cell.split,
+    epochs: cell.training.epochs,
+    earlyStopping: cell.training.patience > 0,
+  };
+  const work = (numClasses: number): ModelWork => ({
+    model: `${cell.model}-${cell.pooling}`,
+    inputShape: [cell.imageSize, cell.imageSize, 1],
+    numClasses,
+    widthMultiplier: cell.widthMultiplier,
+    batchSize: cell.training.batchSize,
+    optimizer: cell.training.optimizer,
+  });
+  const perMap = cell.cam.methods.reduce((s, m) => s + mapCost(m, camChannels), 0);
+  switch (cell.dataset) {
+    case "cohort": {
+      if (!cohort) throw new Error(`cellWorkload: ${cell.id} is a cohort cell; give the cohort's shape`);
+      const subjects = cell.data.maxSubjects !== undefined
+        ? selectSubjects(cohort.subjects, cell.data.maxSubjects, cohort.groups)
+        : cohort.subjects;
+      const metas: { subject: string; group: string }[] = [];
+      for (const s of subjects) {
+        const n = Math.min(s.acquisitions, cell.data.maxAcquisitions ?? s.acquisitions);
+        for (let k = 0; k < n * SLICES_PER_ACQUISITION; k++) metas.push({ subject: s.id, group: s.group });
+      }
+      const split = cell.split === "subject"
+        ? splitBySubject(metas, { seed: cell.seed })
+        : splitBySlice(metas, { seed: cell.seed });
+      const camSubjects = Math.min(cell.data.camSubjects ?? Infinity, split.subjects.test.length);
+      // The run's classes are the cohort's groups (2 for a cohort that cannot be read: the plan is moot there).
+      const groups = cohort.groups.length || 2;
+      return {
+        ...base,
+        work: work(groups),
+        trainings: 1,
+        trainSamples: split.train.length,
+        valSamples: split.val.length,
+        testSamples: split.test.length,
+        camImages: camSubjects * SLICES_PER_ACQUISITION * perMap,
+      };
+    }
+    case "digits": {
+      const counts = { train: 3000, val: 500, test: 500, ...cell.data.counts };
+      const loc = Math.min(cell.data.locImages ?? counts.test, counts.test);
+      // Top-5 maps and the true class's map per image.
+      return {
+        ...base,
+        work: work(10),
+        trainings: 1,
+        trainSamples: counts.train,
+        valSamples: counts.val,
+        testSamples: counts.test,
+        camImages: loc * 6 * perMap,
+      };
+    }
+    case "transfer": {
+      const counts = { train: 3000, val: 500, test: 500, ...cell.data.counts };
+      return {
+        ...base,
+        work: work(10),
+        trainings: 2,
+        trainSamples: counts.train,
+        valSamples: counts.val,
+        testSamples: counts.test,
+        camImages: counts.test * perMap,
+      };
+    }
+  }
+}
+
+/** Seconds of one training step (a whole batch, micro-batched) and of one image's inference pass. */
+export interface StepTiming {
+  stepSeconds: number;
+  inferenceSecondsPerImage: number;
+}
+
+/** The memory side of a {@linkcode ModelWork}: how a step is split and what it needs. */
+export interface WorkMemory {
+  /** The micro-batch plan under the heap limit, or null where even a micro-batch of 1 cannot fit. */
+  plan: MicroBatchPlan | null;
+  /** Estimated bytes of one step of the whole batch (no micro-batches). */
+  fullBatchBytes: number;
+  /** Estimated bytes of an inference pass of one batch. */
+  inferenceBytes: number;
+  /** Why it cannot run, when it cannot. */
+  error?: string;
+}
+
+/** The registry config of a {@linkcode ModelWork} (nothing built). */
+function workOptions(w: ModelWork): ModelOptions {
+  return { inputShape: w.inputShape, numClasses: w.numClasses, widthMultiplier: w.widthMultiplier };
+}
+
+/**
+ * The memory a {@linkcode ModelWork} needs: lib/train's micro-batch plan under `heapLimitBytes` (the
+ * backend's when undefined; null: none), and the estimates of a whole-batch step and an inference pass.
+ */
+export function workMemory(w: ModelWork, heapLimitBytes?: number | null): WorkMemory {
+  const config = resolveConfig(w.model, workOptions(w));
+  const fullBatchBytes = estimateStepMemory(config, { batchSize: w.batchSize, optimizer: w.optimizer }).bytes;
+  const inferenceBytes = estimateStepMemory(config, { batchSize: w.batchSize, training: false }).bytes;
+  try {
+    const plan = planMicroBatch(config, { batchSize: w.batchSize, heapLimitBytes, optimizer: w.optimizer });
+    return { plan, fullBatchBytes, inferenceBytes };
+  } catch (e) {
+    if (!(e instanceof MemoryError)) throw e;
+    return { plan: null, fullBatchBytes, inferenceBytes, error: e.message };
+  }
+}
+
+/**
+ * Time a {@linkcode ModelWork} in this process on the current backend: `warmup` + `steps` real training steps
+ * of the model at its size and batch (lib/train's `train()`, micro-batched as a run would be; random images),
+ * the mean of the timed steps, then one inference pass over a batch (lib/train's `evaluate`).
+ */
+export async function measureStep(
+  w: ModelWork,
+  options: { warmup?: number; steps?: number } = {},
+): Promise<StepTiming> {
+  const { warmup = 1, steps = 1 } = options;
+  const [h, wd, c] = w.inputShape;
+  let seed = 12345;
+  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  const samples: Sample[] = Array.from({ length: w.batchSize * (warmup + steps) }, (_, i) => {
+    const image = new Float32Array(h * wd * c);
+    for (let j = 0; j < image.length; j++) image[j] = rand();
+    return { image, height: h, width: wd, channels: c, label: i % w.numClasses };
+  });
+  const model = createModel(w.model, { ...workOptions(w), seed: 0 });
+  try {
+    const seconds: number[] = [];
+    let t = 0;
+    await train(model, { train: arrayDataset(samples) }, {
+      epochs: 1,
+      batchSize: w.batchSize,
+      optimizer: w.optimizer,
+      shuffle: false,
+      augment: false,
+      callbacks: [{
+        onBatchBegin: () => void (t = performance.now()),
+        onBatchEnd: () => void seconds.push((performance.now() - t) / 1000),
+      }],
+    });
+    const timed = seconds.slice(warmup);
+    const stepSeconds = timed.reduce((a, b) => a + b, 0) / Math.max(1, timed.length);
+    const t0 = performance.now();
+    await evaluate(model, arrayDataset(samples.slice(0, w.batchSize)));
+    const inferenceSecondsPerImage = (performance.now() - t0) / 1000 / w.batchSize;
+    return { stepSeconds, inferenceSecondsPerImage };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** A cell with its estimated time. */
+export interface PlannedCell extends CellWorkload {
+  /** ⌈trainSamples / batchSize⌉ (the last batch may be smaller). */
+  stepsPerEpoch: number;
+  /** stepsPerEpoch · epochs · trainings. */
+  steps: number;
+  /** steps · stepSeconds. */
+  trainSeconds: number;
+  /** (valSamples · epochs + testSamples) · trainings · inference seconds per image. */
+  evalSeconds: number;
+  /** camImages · inference seconds per image. */
+  camSeconds: number;
+  /** The sum of the three (NaN when the cell's model was not timed). */
+  seconds: number;
+}
+
+/** One grid's share of a {@linkcode StudyPlan}. */
+export interface PlannedGrid {
+  name: string;
+  cells: number;
+  steps: number;
+  seconds: number;
+}
+
+/** What {@linkcode planStudy} returns. */
+export interface StudyPlan {
+  cells: PlannedCell[];
+  grids: PlannedGrid[];
+  /** Training steps of every cell. */
+  steps: number;
+  /** Estimated seconds of every cell (an upper bound where early stopping may end cells sooner). */
+  seconds: number;
+  /** Keys of models no timing was given for (their cells' seconds are NaN). */
+  untimed: string[];
+  /** Cells that would run without a test sample (e.g. too few subjects), by id. */
+  empty: string[];
+}
+
+/**
+ * The plan's arithmetic: per cell, ⌈train/batch⌉ steps per epoch × epochs × trainings at its model's
+ * measured seconds per step, plus the validation passes of every epoch, the test pass and the CAM phase at
+ * its inference seconds per image; per grid and in total, the sums. `timings` is keyed by {@linkcode workKey}.
+ *
+ * @example
+ * const plan = planStudy(cells.map((c) => cellWorkload(c, shape)), new Map([[key, { stepSeconds: 2, inferenceSecondsPerImage: 0.01 }]]));
+ */
+export function planStudy(
+  workloads: readonly CellWorkload[],
+  timings: ReadonlyMap<string, StepTiming>,
+): StudyPlan {
+  const untimed = new Set<string>();
+  const cells = workloads.map((w): PlannedCell => {
+    const timing = timings.get(workKey(w.work));
+    if (!timing) untimed.add(workKey(w.work));
+    const stepsPerEpoch = Math.ceil(w.trainSamples / w.work.batchSize);
+    const steps = stepsPerEpoch * w.epochs * w.trainings;
+    const trainSeconds = steps * (timing?.stepSeconds ?? NaN);
+    const perImage = timing?.inferenceSecondsPerImage ?? NaN;
+    const evalSeconds = (w.valSamples * w.epochs + w.testSamples) * w.trainings * perImage;
+    const camSeconds = w.camImages * perImage;
+    return {
+      ...w,
+      stepsPerEpoch,
+      steps,
+      trainSeconds,
+      evalSeconds,
+      camSeconds,
+      seconds: trainSeconds + evalSeconds + camSeconds,
+    };
+  });
+  const grids: PlannedGrid[] = [];
+  for (const c of cells) {
+    let g = grids.find((x) => x.name === c.grid);
+    if (!g) grids.push(g = { name: c.grid, cells: 0, steps: 0, seconds: 0 });
+    g.cells++;
+    g.steps += c.steps;
+    g.seconds += c.seconds;
+  }
+  return {
+    cells,
+    grids,
+    steps: cells.reduce((s, c) => s + c.steps, 0),
+    seconds: cells.reduce((s, c) => s + c.seconds, 0),
+    untimed: [...untimed],
+    empty: cells.filter((c) => c.testSamples === 0).map((c) => c.id),
+  };
+}
+
+/** A duration for people: "42 s", "3 min 20 s", "5 h 07 min", "21 d 4 h"; "?" when unknown. */
+export function formatSpan(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return "?";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+  if (s < 86400) {
+    return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+  }
+  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+}
+
+/** Bytes as "2.2 GiB" (formatBytes without its exact count). */
+function bytes(n: number): string {
+  return formatBytes(n).replace(/ \(.*\)$/, "");
+}
+
+/** Seconds with 2 significant digits at least ("0.012", "1.3", "41"). */
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  return s >= 10 ? s.toFixed(0) : s >= 1 ? s.toFixed(1) : s.toPrecision(2);
+}
+
+/**
+ * The plan as text, one `[plan]` line each: the models (micro-batches, memory, measured seconds), then each
+ * grid's cells grouped by model and split (samples, steps, time), the totals, and anything that would fail.
+ */
+export function formatPlan(
+  plan: StudyPlan,
+  models: ReadonlyMap<string, { work: ModelWork; memory: WorkMemory; timing?: StepTiming }>,
+  options: { heapLimitBytes?: number | null; notes?: readonly string[] } = {},
+): string[] {
+  const out: string[] = [];
+  const limit = options.heapLimitBytes;
+  out.push(
+    `[plan] ${models.size} model${models.size === 1 ? "" : "s"} to train` +
+      (limit ? ` (heap limit ${bytes(limit)}; micro-batches fill at most 70% of it)` : "") + ":",
+  );
+  for (const [key, { work, memory, timing }] of models) {
+    const split = memory.plan
+      ? memory.plan.sizes.length > 1
+        ? `${memory.plan.sizes.length} micro-batches [${memory.plan.sizes.join(", ")}], ` +
+          `${bytes(memory.plan.estimateBytes)} per step (the whole batch would need ` +
+          `${bytes(memory.fullBatchBytes)})`
+        : `whole batch, ${bytes(memory.fullBatchBytes)} per step`
+      : `does not fit: ${memory.error}`;
+    const time = timing
+      ? `${formatSeconds(timing.stepSeconds)} s/step, ${
+        formatSeconds(timing.inferenceSecondsPerImage * 1000)
+      } ms ` +
+        "per inference image (measured)"
+      : "not timed";
+    out.push(`[plan]   ${key.padEnd(44)} ${split}; ${time}`);
+    void work;
+  }
+  for (const g of plan.grids) {
+    const cells = plan.cells.filter((c) => c.grid === g.name);
+    out.push(`[plan] grid ${g.name}: ${g.cells} cell${g.cells === 1 ? "" : "s"}`);
+    // Cells that share model, split sizes and epochs: one line with their count.
+    const groups = new Map<string, PlannedCell[]>();
+    for (const c of cells) {
+      const k = [
+        c.work.model,
+        workKey(c.work),
+        c.dataset === "cohort" ? c.split : "",
+        c.trainSamples,
+        c.valSamples,
+        c.testSamples,
+        c.epochs,
+      ]
+        .join("|");
+      groups.set(k, [...(groups.get(k) ?? []), c]);
+    }
+    for (const list of groups.values()) {
+      const c = list[0];
+      out.push(
+        `[plan]   ${String(list.length).padStart(3)} x ${c.work.model} ${c.work.inputShape[0]} px` +
+          (c.work.widthMultiplier !== 1 ? ` width ${c.work.widthMultiplier}` : "") +
+          (c.dataset === "cohort" ? `, ${c.split} split` : "") + `: ${c.trainSamples} train / ` +
+          `${c.valSamples} val / ${c.testSamples} test samples → ${c.stepsPerEpoch} steps/epoch x ${c.epochs} ` +
+          `epochs${c.trainings > 1 ? ` x ${c.trainings} nets` : ""} = ${c.steps} steps; ≈ ` +
+          `${formatSpan(c.seconds)} per cell (train ${formatSpan(c.trainSeconds)}, evaluation ` +
+          `${formatSpan(c.evalSeconds)}, CAM ${formatSpan(c.camSeconds)})`,
+      );
+    }
+    out.push(`[plan]   grid total: ${g.steps} steps, ≈ ${formatSpan(g.seconds)}`);
+  }
+  const early = plan.cells.some((c) => c.earlyStopping);
+  out.push(
+    `[plan] total: ${plan.cells.length} cells, ${plan.steps} training steps, ≈ ${formatSpan(plan.seconds)}` +
+      (early ? " (an upper bound: early stopping may end cells sooner)" : ""),
+  );
+  for (const key of plan.untimed) out.push(`[plan] not timed: ${key}`);
+  for (const id of plan.empty) out.push(`[plan] problem: ${id} would have no test sample`);
+  for (const [key, { memory }] of models) {
+    if (!memory.plan) out.push(`[plan] problem: ${key} cannot run on this backend: ${memory.error}`);
+  }
+  for (const note of options.notes ?? []) out.push(`[plan] ${note}`);
+  return out;
+}
+
+/** Overrides of a reduced run (`deno task reproduce --epochs N --max-subjects N`). */
+export interface GridOverrides {
+  /** Epochs of every cell. */
+  epochs?: number;
+  /** Subjects of "cohort" cells, each group keeping its share. */
+  maxSubjects?: number;
+}
+
+/**
+ * A grid config with a reduced run's overrides applied, renamed so that its cells and results can never be
+ * taken for the full grid's: `<name>.epochs<N>` when the epochs differ from the config's, `.subjects<N>` when
+ * the grid has "cohort" cells (`data.maxSubjects`). The description says it too. An override that changes
+ * nothing (the config's own epochs; no cohort cells) is left out and said in `notes`; with none left the
+ * config is returned as it is, so its cell ids stay those of the full run.
+ */
+export function reduceGrid(
+  config: GridConfig,
+  overrides: GridOverrides,
+): { config: GridConfig; applied: string[]; notes: string[] } {
+  const applied: string[] = [], notes: string[] = [], suffix: string[] = [];
+  let out: GridConfig = config;
+  if (overrides.epochs !== undefined) {
+    const epochs = config.training?.epochs ?? 10;
+    if (overrides.epochs === epochs) {
+      notes.push(`grid ${config.name}: --epochs ${epochs} is its own; unchanged`);
+    } else {
+      out = { ...out, training: { ...out.training, epochs: overrides.epochs } };
+      applied.push(`epochs ${overrides.epochs} of ${epochs}`);
+      suffix.push(`epochs${overrides.epochs}`);
+    }
+  }
+  if (overrides.maxSubjects !== undefined) {
+    if (!config.datasets.includes("cohort")) {
+      notes.push(`grid ${config.name}: --max-subjects does not apply (no cohort cells); unchanged by it`);
+    } else {
+      out = { ...out, data: { ...out.data, maxSubjects: overrides.maxSubjects } };
+      applied.push(`at most ${overrides.maxSubjects} subjects`);
+      suffix.push(`subjects${overrides.maxSubjects}`);
+    }
+  }
+  if (!applied.length) return { config, applied, notes };
+  const name = [config.name, ...suffix].join(".");
+  const description = `Reduced run of grid ${config.name} (${applied.join(", ")}); not comparable with the ` +
+    `full grid. ${config.description ?? ""}`.trim();
+  return { config: { ...out, name, description }, applied, notes };
+}
