@@ -9,12 +9,11 @@ import { backendHeapLimit } from "../backend/mod.ts";
 import {
   describeWork,
   estimateStepMemory,
-  fitBatchSize,
   formatBytes,
-  HEAP_USABLE,
   isHeapExhaustion,
   MemoryError,
   type MemoryErrorDetails,
+  passSize,
 } from "../models/mod.ts";
 import type { Explainable } from "../models/explainable.ts";
 import { checkSelection } from "./_targets.ts";
@@ -34,6 +33,31 @@ function estimateOptions(kind: PassKind, inputShape: readonly number[]) {
     : { training: true, optimizer: "none" as const, inputShape };
 }
 
+/**
+ * The largest number of images (each expanded to `perImage` rows, e.g. top-k) up to `max` whose pass fits
+ * 70% of `limit` ({@link passSize}).
+ *
+ * @throws {MemoryError} when not even one image fits.
+ */
+export function imagesPerPass(
+  method: string,
+  model: Explainable,
+  kind: PassKind,
+  inputShape: readonly number[],
+  max: number,
+  limit: number,
+  perImage = 1,
+): number {
+  return passSize(model, {
+    ...estimateOptions(kind, inputShape),
+    limitBytes: limit,
+    max,
+    perItem: perImage,
+    where: method,
+    work: kind === "inference" ? "inference" : "gradient pass",
+  });
+}
+
 function details(
   model: Explainable,
   kind: PassKind,
@@ -51,37 +75,6 @@ function details(
     bytes: estimateStepMemory(model, { ...estimateOptions(kind, inputShape), batchSize: microBatch }).bytes,
     limitBytes: limit ?? 0,
   };
-}
-
-/**
- * The largest number of images (each expanded to `perImage` rows, e.g. top-k) up to `max` whose pass fits
- * {@link HEAP_USABLE} of `limit`.
- *
- * @throws {MemoryError} when not even one image fits.
- */
-export function imagesPerPass(
-  method: string,
-  model: Explainable,
-  kind: PassKind,
-  inputShape: readonly number[],
-  max: number,
-  limit: number,
-  perImage = 1,
-): number {
-  const rows = fitBatchSize(model, {
-    ...estimateOptions(kind, inputShape),
-    limitBytes: limit,
-    max: max * perImage,
-  });
-  const n = Math.floor(rows / perImage);
-  if (n > 0) return Math.min(n, max);
-  const d = details(model, kind, inputShape, max, perImage, limit);
-  throw new MemoryError(
-    d,
-    `${describeWork({ ...d, microBatch: max })} (${method}) does not fit the heap: one image needs an ` +
-      `estimated ${formatBytes(d.bytes)}, over ${Math.round(HEAP_USABLE * 100)}% of the limit of ` +
-      formatBytes(limit),
-  );
 }
 
 /** A wasm heap exhaustion inside `work` as a MemoryError naming the method, model and batch. */

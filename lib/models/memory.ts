@@ -15,7 +15,7 @@
  */
 import * as tf from "../tf.ts";
 import type { ZooConfig } from "./config.ts";
-import { ModelError } from "./errors.ts";
+import { describeWork, formatBytes, MemoryError, type MemoryErrorDetails, ModelError } from "./errors.ts";
 import type { Explainable } from "./explainable.ts";
 import type { CamModel } from "./model.ts";
 import { resolve } from "./registry.ts";
@@ -283,6 +283,45 @@ export function fitBatchSize(model: MemoryModelRef, options: FitBatchOptions): n
   if (one.bytes > budget) return 0;
   if (estimateStepMemory(model, { ...rest, batchSize: max }).bytes <= budget) return max;
   return Math.max(1, Math.min(max, Math.floor((budget - one.fixed) / one.perSample)));
+}
+
+/** Options of {@link passSize}. */
+export interface PassSizeOptions extends FitBatchOptions {
+  /** Who asks, named in the error (e.g. "gradCam", "evaluate"). */
+  where: string;
+  /** What the pass is, for the error: "inference", "gradient pass", ... @default "inference" */
+  work?: string;
+  /** Rows each item becomes in the pass (e.g. one map per class of the top k). @default 1 */
+  perItem?: number;
+}
+
+/**
+ * The most items, up to `max`, whose pass fits {@link HEAP_USABLE} of `limitBytes`: {@link fitBatchSize} on
+ * `max · perItem` rows, divided back by `perItem`. Shared by evaluation's batches and the CAM methods' chunks.
+ *
+ * @throws {MemoryError} naming the model, the work, `where` and the estimate when not even one item fits.
+ */
+export function passSize(model: MemoryModelRef, options: PassSizeOptions): number {
+  const { where, work = "inference", perItem = 1, ...fit } = options;
+  const rows = fitBatchSize(model, { ...fit, max: fit.max * perItem });
+  const n = Math.floor(rows / perItem);
+  if (n > 0) return Math.min(n, fit.max);
+  const { limitBytes, usable: _usable, max, ...estimate } = fit;
+  const details: MemoryErrorDetails = {
+    model: describeModelRef(model).name,
+    inputShape: fit.inputShape ?? describeModelRef(model).inputShape,
+    work,
+    batchSize: max,
+    microBatch: perItem,
+    bytes: estimateStepMemory(model, { ...estimate, batchSize: perItem }).bytes,
+    limitBytes,
+  };
+  throw new MemoryError(
+    details,
+    `${describeWork({ ...details, microBatch: max })} (${where}) does not fit the heap: one image needs an ` +
+      `estimated ${formatBytes(details.bytes)}, over ${Math.round(HEAP_USABLE * 100)}% of the limit of ` +
+      formatBytes(limitBytes),
+  );
 }
 
 /**

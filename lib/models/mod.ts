@@ -36,6 +36,8 @@ export {
   layerVolumes,
   MEMORY_COEFFICIENTS,
   type MemoryModelRef,
+  passSize,
+  type PassSizeOptions,
   type StepMemory,
   type StepMemoryOptions,
 } from "./memory.ts";

@@ -7,12 +7,11 @@ import { type Batch, batches, type Dataset } from "../data/mod.ts";
 import {
   describeWork,
   estimateStepMemory,
-  fitBatchSize,
   formatBytes,
-  HEAP_USABLE,
   isHeapExhaustion,
   MemoryError,
   type MemoryErrorDetails,
+  passSize,
 } from "../models/mod.ts";
 import { backendHeapLimit } from "../backend/mod.ts";
 import type { CamModel } from "../models/model.ts";
@@ -66,17 +65,7 @@ export function evalBatchFor(
   }
   const limit = options.heapLimitBytes === undefined ? backendHeapLimit() : options.heapLimitBytes;
   if (limit === null) return requested;
-  const n = fitBatchSize(model, { training: false, limitBytes: limit, max: requested });
-  if (n > 0) return n;
-  const details = inferenceDetails(model, requested, 1, limit);
-  throw new MemoryError(
-    details,
-    `${describeWork({ ...details, microBatch: requested })} (${options.where}) does not fit the heap: one ` +
-      `image needs an estimated ${formatBytes(details.bytes)}, over ${
-        Math.round(HEAP_USABLE * 100)
-      }% of the ` +
-      `limit of ${formatBytes(limit)}`,
-  );
+  return passSize(model, { training: false, limitBytes: limit, max: requested, where: options.where });
 }
 
 /** Logits of a batch in inference mode, read back (await data(), which every backend supports). */
