@@ -25,10 +25,9 @@
 import * as tf from "../lib/tf.ts";
 import { activeNative, describeBackend, initBackend } from "../lib/backend/mod.ts";
 import { cam } from "../lib/cam/mod.ts";
-import { arrayDataset, type Sample } from "../lib/data/mod.ts";
-import { createModel, type ModelOptions } from "../lib/models/mod.ts";
+import { arrayDataset, Rng, type Sample } from "../lib/data/mod.ts";
+import { createModel, type ModelOptions, walkLayers } from "../lib/models/mod.ts";
 import { resolve } from "../lib/models/registry.ts";
-import { type LayerNode, outputLength, type Padding } from "../lib/models/spec.ts";
 import { train } from "../lib/train/mod.ts";
 import { cpuModel, loadAverage } from "./main.ts";
 
@@ -48,8 +47,6 @@ export interface ModelMacs {
   dense: number;
 }
 
-const axisPadding = (padding: Padding, axis: 0 | 1) => typeof padding === "string" ? padding : padding[axis];
-
 /**
  * Multiply-adds of one sample's forward pass through a zoo model: Σ_conv k_h·k_w·c_in·c_out·h_out·w_out plus
  * the classifier's K·classes (pooling, LRN, ReLU and concatenation are not counted: they are < 1% of the
@@ -62,39 +59,12 @@ const axisPadding = (padding: Padding, axis: 0 | 1) => typeof padding === "strin
 export function convMacs(name: string, options: ModelOptions = {}): ModelMacs {
   const { config, spec } = resolve(name, options);
   let forward = 0, firstConv = -1;
-  const walk = (nodes: LayerNode[], shape: number[]): number[] => {
-    for (const node of nodes) {
-      const [h, w, c] = shape;
-      switch (node.kind) {
-        case "conv": {
-          const ho = outputLength(h, node.kernel[0], node.strides, axisPadding(node.padding, 0));
-          const wo = outputLength(w, node.kernel[1], node.strides, axisPadding(node.padding, 1));
-          const macs = node.kernel[0] * node.kernel[1] * c * node.filters * ho * wo;
-          if (firstConv < 0) firstConv = macs;
-          forward += macs;
-          shape = [ho, wo, node.filters];
-          break;
-        }
-        case "lrn":
-          break;
-        case "maxPool":
-        case "avgPool":
-          shape = [
-            outputLength(h, node.size, node.strides, node.padding),
-            outputLength(w, node.size, node.strides, node.padding),
-            c,
-          ];
-          break;
-        case "concat": {
-          const outs = node.branches.map((b) => walk(b, shape));
-          shape = [outs[0][0], outs[0][1], outs.reduce((s, o) => s + o[2], 0)];
-          break;
-        }
-      }
-    }
-    return shape;
-  };
-  const cam = walk(spec.body, [...config.inputShape]);
+  const cam = walkLayers(spec, config.inputShape, (node, input, out) => {
+    if (node.kind !== "conv") return;
+    const macs = node.kernel[0] * node.kernel[1] * input[2] * node.filters * out[0] * out[1];
+    if (firstConv < 0) firstConv = macs;
+    forward += macs;
+  });
   const dense = cam[2] * config.numClasses;
   return { forward: forward + dense, firstConv: Math.max(0, firstConv), dense };
 }
@@ -109,19 +79,14 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && i + 1 < Deno.args.length ? Deno.args[i + 1] : fallback;
 }
 
-/** `n` seeded N(0, 1) images with labels 0/1 (a different generator from the peer's, the same law). */
+/** `n` seeded N(0, 1) images with labels 0/1 (lib/rng.ts's generator, not the peer's; the same law). */
 function randomSamples(n: number, size: number, seed: number): Sample[] {
-  let s = seed >>> 0;
-  const uniform = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  const rng = new Rng(seed);
   const samples: Sample[] = [];
   for (let i = 0; i < n; i++) {
     const image = new Float32Array(size * size);
-    for (let j = 0; j < image.length; j += 2) {
-      const r = Math.sqrt(-2 * Math.log(uniform())), t = 2 * Math.PI * uniform();
-      image[j] = r * Math.cos(t);
-      if (j + 1 < image.length) image[j + 1] = r * Math.sin(t);
-    }
-    samples.push({ image, height: size, width: size, channels: 1, label: uniform() < 0.5 ? 0 : 1 });
+    for (let j = 0; j < image.length; j++) image[j] = rng.normal(0, 1);
+    samples.push({ image, height: size, width: size, channels: 1, label: rng.float() < 0.5 ? 0 : 1 });
   }
   return samples;
 }

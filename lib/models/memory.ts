@@ -19,7 +19,7 @@ import { describeWork, formatBytes, MemoryError, type MemoryErrorDetails, ModelE
 import type { Explainable } from "./explainable.ts";
 import type { CamModel } from "./model.ts";
 import { resolve } from "./registry.ts";
-import { type LayerNode, type NetworkSpec, outputLength, type Padding } from "./spec.ts";
+import { type NetworkSpec, walkLayers } from "./spec.ts";
 
 /**
  * Fraction of a heap limit that planners ({@link fitBatchSize}, lib/train's micro-batches, lib/cam's chunks)
@@ -376,29 +376,16 @@ function parameterVolumes(
     parameters += n;
     largestVariable = Math.max(largestVariable, n);
   };
-  let channels = config.inputShape[2];
-  const visit = (nodes: LayerNode[], c: number): number => {
-    for (const node of nodes) {
-      if (node.kind === "conv") {
-        add(node.kernel[0] * node.kernel[1] * c * node.filters);
-        if (node.batchNorm) {
-          add(node.filters);
-          add(node.filters);
-        } else add(node.filters);
-        c = node.filters;
-      } else if (node.kind === "concat") {
-        c = node.branches.reduce((s, b) => s + visit(b, c), 0);
-      }
-    }
-    return c;
-  };
-  channels = visit(spec.body, channels);
+  const channels = walkLayers(spec, config.inputShape, (node, input) => {
+    if (node.kind !== "conv") return;
+    add(node.kernel[0] * node.kernel[1] * input[2] * node.filters);
+    add(node.filters);
+    if (node.batchNorm) add(node.filters);
+  })[2];
   add(channels * config.numClasses);
   add(config.numClasses);
   return { parameters, largestVariable };
 }
-
-const axisPadding = (padding: Padding, axis: 0 | 1) => typeof padding === "string" ? padding : padding[axis];
 
 function specVolumes(
   spec: NetworkSpec,
@@ -417,53 +404,35 @@ function specVolumes(
     convScratch: 0,
     ...params,
   };
-  const walk = (nodes: LayerNode[], shape: number[]): number[] => {
-    for (const node of nodes) {
-      const [h, w, c] = shape;
-      let out: number[];
-      switch (node.kind) {
-        case "conv": {
-          out = [
-            outputLength(h, node.kernel[0], node.strides, axisPadding(node.padding, 0)),
-            outputLength(w, node.kernel[1], node.strides, axisPadding(node.padding, 1)),
-            node.filters,
-          ];
-          const y = product(out);
-          if (node.batchNorm) v.convBn += y;
-          else v.conv += y;
-          const patches = out[0] * out[1] * node.kernel[0] * node.kernel[1] * c;
-          v.convScratch = Math.max(
-            v.convScratch,
-            c * node.kernel[0] * node.kernel[1] <= 32 ? patches : h * w * c + y,
-          );
-          break;
-        }
-        case "lrn":
-          out = shape;
-          v.lrn += product(out);
-          break;
-        case "maxPool":
-        case "avgPool":
-          out = [
-            outputLength(h, node.size, node.strides, node.padding),
-            outputLength(w, node.size, node.strides, node.padding),
-            c,
-          ];
-          if (node.kind === "maxPool") v.maxPoolIn += product(shape);
-          else v.avgPoolIn += product(shape);
-          break;
-        case "concat": {
-          const outs = node.branches.map((branch) => walk(branch, shape));
-          out = [outs[0][0], outs[0][1], outs.reduce((s, o) => s + o[2], 0)];
-          if (node.branches.length > 1) v.concat += product(out);
-          break;
-        }
+  const last = walkLayers(spec, input, (node, shape, out) => {
+    const [h, w, c] = shape;
+    switch (node.kind) {
+      case "conv": {
+        const y = product(out);
+        if (node.batchNorm) v.convBn += y;
+        else v.conv += y;
+        const patches = out[0] * out[1] * node.kernel[0] * node.kernel[1] * c;
+        v.convScratch = Math.max(
+          v.convScratch,
+          c * node.kernel[0] * node.kernel[1] <= 32 ? patches : h * w * c + y,
+        );
+        break;
       }
-      shape = out;
+      case "lrn":
+        v.lrn += product(out);
+        break;
+      case "maxPool":
+        v.maxPoolIn += product(shape);
+        break;
+      case "avgPool":
+        v.avgPoolIn += product(shape);
+        break;
+      case "concat":
+        if (node.branches.length > 1) v.concat += product(out);
+        break;
     }
-    return shape;
-  };
-  v.cam = product(walk(spec.body, [...input]));
+  });
+  v.cam = product(last);
   return v;
 }
 

@@ -55,3 +55,4 @@ export {
   type TensorEntry,
 } from "./io.ts";
 export type { ConcatNode, ConvNode, LayerNode, LayerShapes, LrnNode, NetworkSpec, PoolNode } from "./spec.ts";
+export { walkLayers } from "./spec.ts";

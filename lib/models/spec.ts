@@ -84,7 +84,21 @@ function axisPadding(padding: Padding, axis: 0 | 1): "same" | "valid" | number {
   return typeof padding === "string" ? padding : padding[axis];
 }
 
-/** Walk the nodes, calling `visit` on each after its children; returns the output `[h, w, c]`. */
+/**
+ * Walk a network's layers from an input `[h, w, c]`, calling `visit(node, input, output)` on each (a concat
+ * block after its branches); returns the last output `[h, w, c]`. The one shape walk behind
+ * {@link inferShapes}, the memory estimate and the benchmarks' FLOP counts.
+ *
+ * @throws {Error} when a concat block's branches disagree on the spatial size.
+ */
+export function walkLayers(
+  spec: NetworkSpec,
+  input: readonly number[],
+  visit: (node: LayerNode, input: number[], output: number[]) => void,
+): number[] {
+  return walk(spec.body, [...input], visit);
+}
+
 function walk(
   nodes: LayerNode[],
   input: number[],
@@ -133,7 +147,7 @@ function walk(
 /** Output shape of every layer for an input `[h, w, c]`; dims ≤ 0 mean the input is too small. */
 export function inferShapes(spec: NetworkSpec, input: readonly number[]): LayerShapes {
   const shapes: LayerShapes = {};
-  walk(spec.body, [...input], (node, _in, out) => (shapes[node.name] = out));
+  walkLayers(spec, input, (node, _in, out) => (shapes[node.name] = out));
   return shapes;
 }
 
