@@ -2,7 +2,8 @@
  * Native kernels for the wasm backend, run through Deno's FFI on the tensors in the wasm heap:
  * `Conv2D`, `FusedConv2D`, `Conv2DBackpropInput` and `Conv2DBackpropFilter` on oneDNN ({@link loadDnnl}:
  * any stride, padding, dilation) or else, for stride 1, as shifted GEMMs on a BLAS ({@link loadBlas});
- * `BatchMatMul` and `_FusedMatMul` on the BLAS; `MaxPool` and `MaxPoolGrad` on oneDNN. The kernels registered before (wasm's own, or ours from
+ * `BatchMatMul` and `_FusedMatMul` on the BLAS; `MaxPool` and `MaxPoolGrad` on oneDNN; `LRN` and `LRNGrad`
+ * (across channels) on oneDNN. The kernels registered before (wasm's own, or ours from
  * {@link registerWasmTrainingKernels}) remain the fallback for every case not covered (NCHW, no library,
  * tiny products). Optional: without either library the wasm kernels run unchanged.
  *
@@ -13,6 +14,7 @@ import type { Blas } from "../native/mod.ts";
 import type { Dnnl } from "../native/mod.ts";
 import { dnnlConv2D, dnnlConv2DBackpropFilter, dnnlConv2DBackpropInput } from "./_dnnl_conv.ts";
 import { dnnlMaxPool, dnnlMaxPoolGrad } from "./_dnnl_pool.ts";
+import { dnnlLrn, dnnlLrnGrad } from "./_dnnl_lrn.ts";
 import {
   biasActivation,
   nativeBatchMatMul,
@@ -32,6 +34,8 @@ export const NATIVE_KERNELS: readonly string[] = [
   "_FusedMatMul",
   "MaxPool",
   "MaxPoolGrad",
+  "LRN",
+  "LRNGrad",
 ];
 
 /** The native libraries the kernels may use; either may be missing. */
@@ -90,6 +94,8 @@ const NATIVE: Record<string, Native> = {
   _FusedMatMul: chain(null, withBlasEpilogue(nativeBatchMatMul)),
   MaxPool: chain(dnnlMaxPool, null),
   MaxPoolGrad: chain(dnnlMaxPoolGrad, null),
+  LRN: chain(dnnlLrn, null),
+  LRNGrad: chain(dnnlLrnGrad, null),
 };
 
 const registered = new Map<string, Set<tf.KernelFunc>>();
