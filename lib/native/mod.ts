@@ -28,12 +28,14 @@ export {
   loadBlas,
 } from "./blas.ts";
 export {
+  type Conv3DProblem,
   type ConvProblem,
   type Dnnl,
   DNNL_CANDIDATES,
   type DnnlOptions,
   dnnlUnavailableReason,
   loadDnnl,
+  type Pool3DProblem,
   type PoolProblem,
 } from "./dnnl.ts";
 export { LIBDEFLATE_CANDIDATES, libdeflateGunzip, libdeflateLibrary } from "./libdeflate.ts";
