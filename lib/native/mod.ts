@@ -28,6 +28,7 @@ export {
   loadBlas,
 } from "./blas.ts";
 export {
+  type Conv3DProblem,
   type ConvProblem,
   type Dnnl,
   DNNL_CANDIDATES,
@@ -35,6 +36,7 @@ export {
   dnnlUnavailableReason,
   loadDnnl,
   type LrnProblem,
+  type Pool3DProblem,
   type PoolProblem,
 } from "./dnnl.ts";
 export { LIBDEFLATE_CANDIDATES, libdeflateGunzip, libdeflateLibrary } from "./libdeflate.ts";
