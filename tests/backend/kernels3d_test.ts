@@ -48,6 +48,7 @@ const POOL_CASES: [string, number[], T3, T3, Pad][] = [
   ["3x3x3/2 same, 9x8x7", [2, 9, 8, 7, 2], 3, 2, "same"],
   ["3x3x3/2 valid, 9x8x7", [2, 9, 8, 7, 2], 3, 2, "valid"],
   ["3x3x3/1 same, 6x5x7", [2, 6, 5, 7, 2], 3, 1, "same"],
+  ["3x3x3/2 numeric padding 1, 7x8x9", [2, 7, 8, 9, 2], 3, 2, 1],
 ];
 
 /** Non-cubic windows, where the cpu backend's MaxPool3DGrad misplaces the maximum (see the step). */
@@ -126,6 +127,8 @@ async function allAgree(prefix: string, t: Deno.TestContext): Promise<void> {
   await t.step(`${prefix}: MaxPool3D and MaxPool3DGrad (cubic windows: cpu's own kernels)`, async () => {
     for (const [label, xs, k, s, pad] of POOL_CASES) {
       await sameAsCpu(`${prefix} maxPool3d ${label}`, maxPool(k, s, pad), [xs]);
+      // The separable oracle, checked here against cpu's own kernels (numeric padding would pad its flattened axis).
+      if (typeof pad !== "string") continue;
       await sameAsOracle(
         `${prefix} maxPool3d ${label} (separable)`,
         maxPool(k, s, pad),
@@ -164,7 +167,25 @@ async function allAgree(prefix: string, t: Deno.TestContext): Promise<void> {
       }
     },
   );
+  await t.step(
+    `${prefix}: numeric padding with floor, round and ceil output sizes (forward vs cpu)`,
+    async () => {
+      for (const [label, xs, k, st, pad, mode] of ROUNDING_CASES) {
+        const max: F = (x) => tf.maxPool3d(x as tf.Tensor5D, k, st, pad, mode);
+        const avg: F = (x) => tf.avgPool3d(x as tf.Tensor5D, k, st, pad, mode);
+        await sameAsCpu(`${prefix} maxPool3d ${label}`, max, [xs], { forwardOnly: true });
+        await sameAsCpu(`${prefix} avgPool3d ${label}`, avg, [xs], { forwardOnly: true });
+      }
+    },
+  );
 }
+
+/** Numeric padding with each rounding of the output size: [label, x, filter, strides, pad, rounding]. */
+const ROUNDING_CASES: [string, number[], number, number, number, "floor" | "round" | "ceil"][] = [
+  ["3/2 pad 1 ceil, 8x9x6", [2, 8, 9, 6, 2], 3, 2, 1, "ceil"],
+  ["2/3 pad 0 floor, 9x8x10", [2, 9, 8, 10, 2], 2, 3, 0, "floor"],
+  ["3/2 pad 1 round, 8x9x6", [2, 8, 9, 6, 2], 3, 2, 1, "round"],
+];
 
 /** wasm with its training kernels and `libs`; returns the live tensor and wasm buffer counts. */
 async function wasmWith(libs: NativeLibraries | null): Promise<{ tensors: number; buffers: number }> {
