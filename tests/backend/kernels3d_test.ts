@@ -168,6 +168,22 @@ async function allAgree(prefix: string, t: Deno.TestContext): Promise<void> {
     },
   );
   await t.step(
+    `${prefix}: a small 3-D GAP net, every input's and weight's gradient (the kernels chained)`,
+    async () => {
+      const net: F = (x, w1, b1, w2, b2, wd) => {
+        const h1 = tf.relu(
+          tf.add(tf.conv3d(x as tf.Tensor5D, w1 as tf.Tensor5D, 1, "same"), b1),
+        ) as tf.Tensor5D;
+        const p1 = tf.maxPool3d(h1, 2, 2, "same");
+        const h2 = tf.relu(tf.add(tf.conv3d(p1, w2 as tf.Tensor5D, [1, 2, 1], "same"), b2)) as tf.Tensor5D;
+        const p2 = tf.avgPool3d(h2, 2, 1, "valid");
+        return tf.matMul(tf.mean(p2, [1, 2, 3]) as tf.Tensor2D, wd as tf.Tensor2D);
+      };
+      const shapes = [[3, 10, 9, 11, 1], [3, 3, 3, 1, 4], [4], [3, 3, 3, 4, 6], [6], [6, 2]];
+      await sameAsCpu(`${prefix} 3-D GAP net`, net, shapes);
+    },
+  );
+  await t.step(
     `${prefix}: numeric padding with floor, round and ceil output sizes (forward vs cpu)`,
     async () => {
       for (const [label, xs, k, st, pad, mode] of ROUNDING_CASES) {
