@@ -11,6 +11,7 @@ import { CamDmriError } from "../../lib/errors.ts";
 import { initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
 import { dnnlUnavailableReason, loadDnnl } from "../../lib/native/mod.ts";
 import {
+  activeNative,
   nativeKernelCounts,
   type NativeLibraries,
   registerNativeKernels,
@@ -203,14 +204,20 @@ const ROUNDING_CASES: [string, number[], number, number, number, "floor" | "roun
   ["3/2 pad 1 round, 8x9x6", [2, 8, 9, 6, 2], 3, 2, 1, "round"],
 ];
 
-/** wasm with its training kernels and `libs`; returns the live tensor and wasm buffer counts. */
-async function wasmWith(libs: NativeLibraries | null): Promise<{ tensors: number; buffers: number }> {
+/**
+ * wasm with its training kernels and `libs`; returns the live tensor and wasm buffer counts, and the native
+ * libraries that were on (to turn back on at the end).
+ */
+async function wasmWith(
+  libs: NativeLibraries | null,
+): Promise<{ tensors: number; buffers: number; native: NativeLibraries }> {
   await import("@tensorflow/tfjs-backend-cpu");
   await initBackend({ backend: "wasm" }).catch(() => undefined);
   await tf.setBackend("wasm");
   registerWasmTrainingKernels();
+  const native = activeNative();
   registerNativeKernels(libs);
-  return { tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers };
+  return { tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers, native };
 }
 
 async function noLeaks(before: { tensors: number; buffers: number }): Promise<void> {
@@ -311,7 +318,7 @@ Deno.test({
     registerNativeKernels({ dnnl });
   });
   await t.step("no tensors or wasm buffers leak", () => noLeaks(before));
-  registerNativeKernels(null);
+  registerNativeKernels(before.native);
 });
 
 Deno.test("3-D kernels without oneDNN (JavaScript fallback for stock wasm's wrong ones) match the cpu backend", async (t) => {
@@ -328,4 +335,5 @@ Deno.test("3-D kernels without oneDNN (JavaScript fallback for stock wasm's wron
     tf.dispose(x);
   });
   await t.step("no tensors or wasm buffers leak", () => noLeaks(before));
+  registerNativeKernels(before.native);
 });
