@@ -11,6 +11,7 @@ import { CamDmriError } from "../../lib/errors.ts";
 import { initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
 import { dnnlUnavailableReason, loadDnnl } from "../../lib/native/mod.ts";
 import {
+  activeNative,
   nativeKernelCounts,
   type NativeLibraries,
   registerNativeKernels,
@@ -48,6 +49,7 @@ const POOL_CASES: [string, number[], T3, T3, Pad][] = [
   ["3x3x3/2 same, 9x8x7", [2, 9, 8, 7, 2], 3, 2, "same"],
   ["3x3x3/2 valid, 9x8x7", [2, 9, 8, 7, 2], 3, 2, "valid"],
   ["3x3x3/1 same, 6x5x7", [2, 6, 5, 7, 2], 3, 1, "same"],
+  ["3x3x3/2 numeric padding 1, 7x8x9", [2, 7, 8, 9, 2], 3, 2, 1],
 ];
 
 /** Non-cubic windows, where the cpu backend's MaxPool3DGrad misplaces the maximum (see the step). */
@@ -126,6 +128,8 @@ async function allAgree(prefix: string, t: Deno.TestContext): Promise<void> {
   await t.step(`${prefix}: MaxPool3D and MaxPool3DGrad (cubic windows: cpu's own kernels)`, async () => {
     for (const [label, xs, k, s, pad] of POOL_CASES) {
       await sameAsCpu(`${prefix} maxPool3d ${label}`, maxPool(k, s, pad), [xs]);
+      // The separable oracle, checked here against cpu's own kernels (numeric padding would pad its flattened axis).
+      if (typeof pad !== "string") continue;
       await sameAsOracle(
         `${prefix} maxPool3d ${label} (separable)`,
         maxPool(k, s, pad),
@@ -164,16 +168,56 @@ async function allAgree(prefix: string, t: Deno.TestContext): Promise<void> {
       }
     },
   );
+  await t.step(
+    `${prefix}: a small 3-D GAP net, every input's and weight's gradient (the kernels chained)`,
+    async () => {
+      const net: F = (x, w1, b1, w2, b2, wd) => {
+        const h1 = tf.relu(
+          tf.add(tf.conv3d(x as tf.Tensor5D, w1 as tf.Tensor5D, 1, "same"), b1),
+        ) as tf.Tensor5D;
+        const p1 = tf.maxPool3d(h1, 2, 2, "same");
+        const h2 = tf.relu(tf.add(tf.conv3d(p1, w2 as tf.Tensor5D, [1, 2, 1], "same"), b2)) as tf.Tensor5D;
+        const p2 = tf.avgPool3d(h2, 2, 1, "valid");
+        return tf.matMul(tf.mean(p2, [1, 2, 3]) as tf.Tensor2D, wd as tf.Tensor2D);
+      };
+      const shapes = [[3, 10, 9, 11, 1], [3, 3, 3, 1, 4], [4], [3, 3, 3, 4, 6], [6], [6, 2]];
+      await sameAsCpu(`${prefix} 3-D GAP net`, net, shapes);
+    },
+  );
+  await t.step(
+    `${prefix}: numeric padding with floor, round and ceil output sizes (forward vs cpu)`,
+    async () => {
+      for (const [label, xs, k, st, pad, mode] of ROUNDING_CASES) {
+        const max: F = (x) => tf.maxPool3d(x as tf.Tensor5D, k, st, pad, mode);
+        const avg: F = (x) => tf.avgPool3d(x as tf.Tensor5D, k, st, pad, mode);
+        await sameAsCpu(`${prefix} maxPool3d ${label}`, max, [xs], { forwardOnly: true });
+        await sameAsCpu(`${prefix} avgPool3d ${label}`, avg, [xs], { forwardOnly: true });
+      }
+    },
+  );
 }
 
-/** wasm with its training kernels and `libs`; returns the live tensor and wasm buffer counts. */
-async function wasmWith(libs: NativeLibraries | null): Promise<{ tensors: number; buffers: number }> {
+/** Numeric padding with each rounding of the output size: [label, x, filter, strides, pad, rounding]. */
+const ROUNDING_CASES: [string, number[], number, number, number, "floor" | "round" | "ceil"][] = [
+  ["3/2 pad 1 ceil, 8x9x6", [2, 8, 9, 6, 2], 3, 2, 1, "ceil"],
+  ["2/3 pad 0 floor, 9x8x10", [2, 9, 8, 10, 2], 2, 3, 0, "floor"],
+  ["3/2 pad 1 round, 8x9x6", [2, 8, 9, 6, 2], 3, 2, 1, "round"],
+];
+
+/**
+ * wasm with its training kernels and `libs`; returns the live tensor and wasm buffer counts, and the native
+ * libraries that were on (to turn back on at the end).
+ */
+async function wasmWith(
+  libs: NativeLibraries | null,
+): Promise<{ tensors: number; buffers: number; native: NativeLibraries }> {
   await import("@tensorflow/tfjs-backend-cpu");
   await initBackend({ backend: "wasm" }).catch(() => undefined);
   await tf.setBackend("wasm");
   registerWasmTrainingKernels();
+  const native = activeNative();
   registerNativeKernels(libs);
-  return { tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers };
+  return { tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers, native };
 }
 
 async function noLeaks(before: { tensors: number; buffers: number }): Promise<void> {
@@ -274,7 +318,7 @@ Deno.test({
     registerNativeKernels({ dnnl });
   });
   await t.step("no tensors or wasm buffers leak", () => noLeaks(before));
-  registerNativeKernels(null);
+  registerNativeKernels(before.native);
 });
 
 Deno.test("3-D kernels without oneDNN (JavaScript fallback for stock wasm's wrong ones) match the cpu backend", async (t) => {
@@ -291,4 +335,5 @@ Deno.test("3-D kernels without oneDNN (JavaScript fallback for stock wasm's wron
     tf.dispose(x);
   });
   await t.step("no tensors or wasm buffers leak", () => noLeaks(before));
+  registerNativeKernels(before.native);
 });
