@@ -60,7 +60,14 @@ export {
   unitScale,
   type ValueRange,
 } from "./raster.ts";
-export { renderPng, type RenderPngOptions, renderSvg } from "./render.ts";
+export {
+  type ChartLayout,
+  chartLayout,
+  type ChartText,
+  renderPng,
+  type RenderPngOptions,
+  renderSvg,
+} from "./render.ts";
 export {
   barChart,
   type BarChartOptions,

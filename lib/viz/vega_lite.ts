@@ -35,6 +35,13 @@ export interface ChartOptions {
   yTitle?: string;
   /** Fixed y domain, e.g. [0, 1] for accuracy. @default the data's extent */
   yDomain?: [number, number];
+  /**
+   * A chance level drawn as a dashed horizontal rule with a label: a number, or a field whose mean (per facet)
+   * is the level (e.g. "chance_energy", the mask's share of the brain). @default none
+   */
+  chance?: number | string;
+  /** Label of the chance rule. @default "chance" */
+  chanceLabel?: string;
 }
 
 /** Options of {@linkcode lineChart}. */
@@ -74,14 +81,15 @@ export function lineChart(rows: ChartRows, options: LineChartOptions): VegaLiteS
     x: axis(options.x, options.xType ?? "quantitative", options.xTitle, options.xDomain),
     y: axis(options.y, "quantitative", options.yTitle, options.yDomain),
   };
-  if (options.color) encoding.color = { field: options.color, type: "nominal" };
   if (options.strokeDash) encoding.strokeDash = { field: options.strokeDash, type: "nominal" };
   if (options.order) encoding.order = { field: options.order, type: "quantitative" };
-  return frame(options, {
-    data: { values },
-    mark: { type: "line", point: options.points ?? false },
-    encoding,
-  });
+  if (options.color) encoding.color = { field: options.color, type: "nominal", legend: LEGEND };
+  const line = { mark: { type: "line", point: options.points ?? false }, encoding };
+  const chance = chanceLayers(values, options, "lineChart");
+  return frame(
+    options,
+    chance.length ? { data: { values }, layer: [line, ...chance] } : { data: { values }, ...line },
+  );
 }
 
 /** Options of {@linkcode barChart}. */
@@ -98,6 +106,15 @@ export interface BarChartOptions extends ChartOptions {
   group?: string;
   /** Sort order of x categories: "data" keeps row order. @default "data" */
   sort?: "data" | "ascending" | "descending";
+  /**
+   * Field whose values get one panel each, side by side (e.g. the metric, or held-out vs leaky splits), each
+   * with its own x categories. @default undefined
+   */
+  facet?: string;
+  /** Title over the panels. @default none (each panel is headed by its value) */
+  facetTitle?: string;
+  /** Label angle of x; long labels are angled (never cut, never truncated). @default 0, or -35 when any label is longer than the band */
+  labelAngle?: number;
 }
 
 /**
@@ -115,11 +132,15 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
     "barChart",
   );
   const sort = (options.sort ?? "data") === "data" ? null : options.sort;
+  // A band is about width / categories px; a label longer than that is angled instead of overlapping.
+  const categories = new Set(values.map((r) => String(r[options.x]))).size || 1;
+  const longest = Math.max(0, ...values.map((r) => String(r[options.x]).length));
+  const angle = options.labelAngle ?? (longest * 7 > (options.width ?? 360) / categories ? -35 : 0);
   const x = {
     field: options.x,
     type: "nominal",
     sort,
-    axis: { labelAngle: 0 },
+    axis: { labelAngle: angle, labelLimit: 0, ...(angle ? { labelAlign: "right" } : {}) },
     ...(options.xTitle ? { title: options.xTitle } : {}),
   };
   const shared: Record<string, unknown> = { x };
@@ -129,7 +150,7 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
     encoding: {
       ...shared,
       y: axis(options.y, "quantitative", options.yTitle ?? options.y, options.yDomain),
-      ...(options.group ? { color: { field: options.group, type: "nominal" } } : {}),
+      ...(options.group ? { color: { field: options.group, type: "nominal", legend: LEGEND } } : {}),
     },
   }];
   const bounds = options.errorBounds;
@@ -155,7 +176,56 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
       },
     });
   }
+  layer.push(...chanceLayers(values, options, "barChart"));
+  if (options.facet) {
+    const { title: _t, ...sized } = frame(options, {});
+    delete sized.$schema;
+    return {
+      $schema: VEGA_LITE_SCHEMA,
+      ...(options.title ? { title: options.title } : {}),
+      data: { values },
+      facet: {
+        column: {
+          field: options.facet,
+          type: "nominal",
+          sort: null,
+          header: { title: options.facetTitle ?? null, labelLimit: 0, labelFontSize: 12 },
+        },
+      },
+      spec: { ...sized, layer },
+      resolve: { scale: { x: "independent" } },
+    };
+  }
   return frame(options, { data: { values }, layer });
+}
+
+/** Legends never truncate their labels. */
+const LEGEND = { labelLimit: 0 };
+
+/** The chance rule and its label as layers (none when `options.chance` is unset). */
+function chanceLayers(
+  values: Record<string, unknown>[],
+  options: ChartOptions,
+  input: string,
+): Record<string, unknown>[] {
+  if (options.chance === undefined) return [];
+  let field = options.chance;
+  if (typeof field === "number") {
+    const level = field;
+    field = "__chance";
+    for (const r of values) r[field] = level;
+  } else {
+    requireFields(values, [field], input);
+  }
+  const y = { field, type: "quantitative", aggregate: "mean" };
+  const label = options.chanceLabel ?? "chance";
+  return [
+    { mark: { type: "rule", color: "#555555", strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y } },
+    {
+      mark: { type: "text", align: "left", baseline: "middle", x: "width", dx: 4, color: "#555555" },
+      encoding: { y, text: { value: label } },
+    },
+  ];
 }
 
 /** Options of {@linkcode prChart}. */

@@ -34,7 +34,11 @@ Deno.test("Vega-Lite specs", async (t) => {
     assert.equal(spec.$schema, VEGA_LITE_SCHEMA);
     assert.equal(spec.title, "Loss");
     assert.deepEqual(spec.mark, { type: "line", point: false });
-    assert.deepEqual((spec.encoding as Record<string, unknown>).color, { field: "model", type: "nominal" });
+    assert.deepEqual((spec.encoding as Record<string, unknown>).color, {
+      field: "model",
+      type: "nominal",
+      legend: { labelLimit: 0 },
+    });
     assert.equal((spec.data as { values: unknown[] }).values.length, 6);
   });
 
