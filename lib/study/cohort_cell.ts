@@ -17,7 +17,7 @@ import { readNifti, type Volume, volumeFrom, writeNifti } from "../nifti/mod.ts"
 import { type SliceProvenance, slicesToVolume } from "../slices/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
-import { saveCamFigure, subjectCamFigure, subjectPlanes } from "./figures.ts";
+import { majorityShare, saveCamFigure, subjectCamFigure, subjectPlanes } from "./figures.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 import { type CohortSlices, faInputsRecord, prepareCohortSlices } from "./cohort_slices.ts";
 
@@ -158,12 +158,18 @@ export async function runCohortCell(
       train_accuracy: last?.accuracy ?? null,
       val_accuracy: last?.valAccuracy ?? null,
       test_accuracy: test.accuracy,
+      // Always predicting the test set's largest group scores this (0.5 for balanced groups).
+      chance_accuracy: majorityShare(split.test.map((i) => data.samples[i].label)),
       test_loss: test.loss,
       test_ap: test.binary?.averagePrecision ?? test.meanAveragePrecision,
       test_auc: test.binary?.rocAuc ?? test.meanRocAuc,
       subject_accuracy: votes.size ? subjectsRight / votes.size : null,
       image_size: cell.imageSize,
       width_multiplier: cell.widthMultiplier,
+      // The CAM settings the localization rows were made with, so this row explains them too.
+      cam_relu: cell.cam.relu === undefined ? "per method" : cell.cam.relu ? "on" : "off",
+      cam_normalize: cell.cam.normalize,
+      cam_threshold: cell.cam.threshold,
       fit_method: data.settings.fitMethod,
       normalization: JSON.stringify(data.settings.normalization),
       backend: backendLabel(backend),

@@ -26,7 +26,7 @@ import type { Box } from "../localize/mod.ts";
 import { type ClutteredDigits, type DigitDataset, loadClutteredDigits } from "../synth/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
-import { digitsCamFigure, saveCamFigure } from "./figures.ts";
+import { digitsCamFigure, majorityShare, saveCamFigure } from "./figures.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 
 /** Images per split of a synthetic dataset; each absent count takes its default. */
@@ -218,11 +218,18 @@ export async function runDigitsCell(
       train_accuracy: last?.accuracy ?? null,
       val_accuracy: last?.valAccuracy ?? null,
       test_accuracy: test.accuracy,
+      chance_accuracy: majorityShare(
+        Array.from({ length: digits.test.size }, (_, i) => digits.test.get(i).label),
+      ),
       top1_cls_error: test.top1Error,
       top5_cls_error: test.top5Error,
       top1_cls_error_loc_subset: classificationError(ranked.slice(0, n), labels, { topK: 1 }),
       image_size: cell.imageSize,
       width_multiplier: cell.widthMultiplier,
+      // The CAM settings the localization rows were made with, so this row explains them too.
+      cam_relu: cell.cam.relu === undefined ? "per method" : cell.cam.relu ? "on" : "off",
+      cam_normalize: cell.cam.normalize,
+      cam_threshold: cell.cam.threshold,
       backend: backendLabel(backend),
     }];
     return {

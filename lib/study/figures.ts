@@ -24,6 +24,7 @@ import {
   renderPng,
   renderSvg,
   type Rgb,
+  sideBySide,
   type VegaLiteSpec,
 } from "../viz/mod.ts";
 
@@ -40,8 +41,23 @@ function withLabel(table: Table): Table {
 }
 
 /**
- * Test accuracy per configuration and dataset: mean and sample sd over seeds, n seeds; also AUC and
- * subject-level accuracy where present.
+ * Share of the most frequent label: the accuracy of always predicting the largest class (the chance level
+ * of an accuracy chart: 0.5 for two balanced groups, about 0.1 for ten digits). 0 for no labels.
+ */
+export function majorityShare(labels: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return labels.length ? Math.max(...counts.values()) / labels.length : 0;
+}
+
+/** Settings that explain a surprising number, carried by each summary row when the tables have them. */
+const ACCURACY_SETTINGS = ["leaky_split", "normalization", "cam_relu", "cam_normalize", "cam_threshold"];
+const LOCALIZATION_SETTINGS = ["layer", "relu", "normalize", "threshold"];
+
+/**
+ * Test accuracy per configuration and dataset: mean and sample sd over seeds (null with one seed), n seeds;
+ * also the chance level (largest class's share), AUC and subject-level accuracy where present; and the
+ * settings that explain the numbers (leaky split, slice normalisation, CAM ReLU / normalisation / τ).
  */
 export function accuracySummary(results: Table): Table {
   if (!results.numRows()) return results;
@@ -52,22 +68,29 @@ export function accuracySummary(results: Table): Table {
     test_accuracy: aq.op.mean("test_accuracy"),
     test_accuracy_sd: aq.op.stdev("test_accuracy"),
   };
+  if (cols.includes("chance_accuracy")) rollups.chance_accuracy = aq.op.mean("chance_accuracy");
   if (cols.includes("test_auc")) rollups.test_auc = aq.op.mean("test_auc");
   if (cols.includes("subject_accuracy")) rollups.subject_accuracy = aq.op.mean("subject_accuracy");
   if (cols.includes("val_accuracy")) rollups.val_accuracy = aq.op.mean("val_accuracy");
   for (const c of ["top1_cls_error", "top5_cls_error"]) if (cols.includes(c)) rollups[c] = aq.op.mean(c);
+  for (const c of ACCURACY_SETTINGS) if (cols.includes(c)) rollups[c] = aq.op.any(c);
   // deno-lint-ignore no-explicit-any
   const summary = t.groupby("dataset", "config").rollup(rollups as any).orderby("dataset", "config");
   // One seed has no spread: null, not undefined (which tables print as "undefined").
   return tableFromRows(rowsOf(summary).map((r) => ({ ...r, test_accuracy_sd: r.test_accuracy_sd ?? null })));
 }
 
-/** Localization per dataset, configuration and method: means over subjects/images and seeds. */
+/**
+ * Localization per dataset, configuration and method: means over subjects/images and seeds, with the CAM
+ * settings of the rows (layer, ReLU, normalisation, τ) so that a surprising number explains itself (plain
+ * CAM without ReLU under min-max puts most of the canvas above 0.2 of the max: large boxes).
+ */
 export function localizationSummary(localization: Table): Table {
   if (!localization.numRows()) return localization;
   const t = withLabel(localization);
   const cols = new Set(t.columnNames());
   const rollups: Record<string, unknown> = { n: aq.op.count() };
+  for (const c of LOCALIZATION_SETTINGS) if (cols.has(c)) rollups[c] = aq.op.any(c);
   for (
     const c of [
       "energy_in_truth",
@@ -112,10 +135,37 @@ export async function saveChart(spec: VegaLiteSpec, base: string): Promise<strin
   return written;
 }
 
-/** The study's charts as Vega-Lite specs, keyed by file name. */
+/** Classes per dataset, for the chance level of charts whose rows carry none. */
+const DATASET_CLASSES: Record<string, number> = { cohort: 2, digits: 10, garments: 10 };
+
+/** The chance accuracy of a dataset's rows: the mean `chance_accuracy`, else 1 / its classes. */
+function chanceAccuracy(rows: Record<string, unknown>[], dataset: string): number | undefined {
+  const given = rows.map((r) => r.chance_accuracy).filter((v): v is number => Number.isFinite(v as number));
+  if (given.length) return given.reduce((a, b) => a + b, 0) / given.length;
+  return DATASET_CLASSES[dataset] ? 1 / DATASET_CLASSES[dataset] : undefined;
+}
+
+const LEAKY = "leaky: slice-level split (a subject's slices on both sides)";
+const HELD_OUT = "held-out subjects";
+
+function isLeaky(r: Record<string, unknown>): boolean {
+  return r.leaky_split === true || r.split === "slice";
+}
+
+function round2(v: number): string {
+  return String(Math.round(v * 100) / 100);
+}
+
+/**
+ * The study's charts as Vega-Lite specs, keyed by file name. Every accuracy chart has its chance level (the
+ * largest class's share) and every energy chart the mask's share of the brain, as dashed rules; error bars
+ * and "± sd" appear only with at least 2 seeds (else the title says "one seed"); rows of the leaky
+ * slice-level split are drawn in their own panel, labelled; axes have titles in words.
+ */
 export function studyCharts(tables: GridTables): Record<string, VegaLiteSpec> {
   const charts: Record<string, VegaLiteSpec> = {};
   const metrics = withLabel(tables.metrics);
+  const resultRows = rowsOf(tables.results);
   for (const dataset of new Set(metrics.numRows() ? metrics.array("dataset") as string[] : [])) {
     const rows = rowsOf(metrics).filter((r) => r.dataset === dataset && r.seed === 0);
     charts[`${dataset}_loss`] = lineChart(rows, {
@@ -123,30 +173,46 @@ export function studyCharts(tables: GridTables): Record<string, VegaLiteSpec> {
       y: "loss",
       color: "config",
       title: `${dataset}: training loss per epoch (seed 0)`,
+      xTitle: "epoch",
+      yTitle: "training loss",
     });
     if (rows.some((r) => r.valAccuracy !== undefined && r.valAccuracy !== null)) {
+      const chance = chanceAccuracy(resultRows.filter((r) => r.dataset === dataset), dataset);
       charts[`${dataset}_val_accuracy`] = lineChart(rows, {
         x: "epoch",
         y: "valAccuracy",
         color: "config",
         title: `${dataset}: validation accuracy per epoch (seed 0)`,
+        xTitle: "epoch",
+        yTitle: "validation accuracy",
         yDomain: [0, 1],
+        ...(chance !== undefined ? { chance, chanceLabel: `chance ${round2(chance)}` } : {}),
       });
     }
   }
   const acc = accuracySummary(tables.results);
   if (acc.numRows()) {
     for (const dataset of new Set(acc.array("dataset") as string[])) {
-      const rows = rowsOf(acc).filter((r) => r.dataset === dataset).map((r) => ({
+      const summary = rowsOf(acc).filter((r) => r.dataset === dataset);
+      const seeds = Math.min(...summary.map((r) => Number(r.seeds)));
+      const spread = seeds >= 2;
+      const leaky = summary.some(isLeaky);
+      const rows = summary.map((r) => ({
         ...r,
+        evaluation: isLeaky(r) ? LEAKY : HELD_OUT,
         test_accuracy_sd: Number.isFinite(r.test_accuracy_sd as number) ? r.test_accuracy_sd : 0,
       }));
+      const chance = chanceAccuracy(summary, dataset);
       charts[`${dataset}_test_accuracy`] = barChart(rows, {
         x: "config",
         y: "test_accuracy",
-        error: "test_accuracy_sd",
-        title: `${dataset}: test accuracy (mean ± sd over seeds)`,
+        ...(spread ? { error: "test_accuracy_sd" } : {}),
+        ...(leaky ? { facet: "evaluation" } : {}),
+        title: `${dataset}: test accuracy, ${spread ? `mean ± sd over ${seeds}+ seeds` : "one seed"}`,
+        xTitle: "model (split)",
+        yTitle: "test accuracy",
         yDomain: [0, 1],
+        ...(chance !== undefined ? { chance, chanceLabel: `chance ${round2(chance)}` } : {}),
       });
     }
   }
@@ -166,20 +232,43 @@ export function studyCharts(tables: GridTables): Record<string, VegaLiteSpec> {
   }
   const loc = localizationSummary(tables.localization);
   if (loc.numRows()) {
-    const cols = loc.columnNames();
-    const y = cols.includes("energy_in_truth") ? "energy_in_truth" : null;
     for (const dataset of new Set(loc.array("dataset") as string[])) {
       const rows = rowsOf(loc).filter((r) => r.dataset === dataset);
-      const metric = rows.some((r) => r.top1_loc_error !== undefined && r.top1_loc_error !== null)
-        ? "top1_loc_error"
-        : y;
-      if (!metric) continue;
-      charts[`${dataset}_localization`] = barChart(rows, {
-        x: "method",
-        y: metric,
-        group: "config",
-        title: `${dataset}: ${metric.replaceAll("_", " ")} per CAM method`,
-      });
+      if (rows.some((r) => Number.isFinite(r.energy_in_truth as number))) {
+        // Energy in the planted region and PxAP side by side; both score a map that ignores the region at
+        // the region's share of the brain (chance_energy), the dashed rule.
+        const hasChance = rows.some((r) => Number.isFinite(r.chance_energy as number));
+        const panel = (y: string, yTitle: string) =>
+          barChart(rows.filter((r) => Number.isFinite(r[y] as number)), {
+            x: "method",
+            y,
+            group: "config",
+            xTitle: "CAM method",
+            yTitle,
+            yDomain: [0, 1],
+            width: 280,
+            ...(hasChance ? { chance: "chance_energy", chanceLabel: "chance" } : {}),
+          });
+        charts[`${dataset}_localization`] = sideBySide([
+          panel("energy_in_truth", "share of the map's energy in the planted region"),
+          ...(rows.some((r) => Number.isFinite(r.pxap as number))
+            ? [panel("pxap", "PxAP (pixel-wise average precision)")]
+            : []),
+        ], {
+          title: `${dataset}: the maps against the planted region per CAM method (dashed: chance, the ` +
+            "region's share of the brain)",
+        });
+      } else if (rows.some((r) => Number.isFinite(r.top1_loc_error as number))) {
+        charts[`${dataset}_localization`] = barChart(rows, {
+          x: "method",
+          y: "top1_loc_error",
+          group: "config",
+          title: `${dataset}: top-1 localization error per CAM method (lower is better)`,
+          xTitle: "CAM method",
+          yTitle: "top-1 localization error",
+          yDomain: [0, 1],
+        });
+      }
     }
   }
   return charts;

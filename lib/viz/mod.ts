@@ -78,6 +78,7 @@ export {
   type LineChartOptions,
   prChart,
   type PrChartOptions,
+  sideBySide,
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./vega_lite.ts";

@@ -199,6 +199,21 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
   return frame(options, { data: { values }, layer });
 }
 
+/**
+ * Charts side by side (Vega-Lite `hconcat`), each keeping its own data, scales and chance rule.
+ *
+ * @example
+ * sideBySide([barChart(rows, { x: "method", y: "energy" }), barChart(rows, { x: "method", y: "pxap" })]);
+ */
+export function sideBySide(specs: readonly VegaLiteSpec[], options: { title?: string } = {}): VegaLiteSpec {
+  if (specs.length === 0) throw new VizError("sideBySide", "nothing to lay out: the list is empty");
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(options.title ? { title: options.title } : {}),
+    hconcat: specs.map(({ $schema: _s, ...spec }) => spec),
+  };
+}
+
 /** Legends never truncate their labels. */
 const LEGEND = { labelLimit: 0 };
 
