@@ -132,10 +132,11 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
     "barChart",
   );
   const sort = (options.sort ?? "data") === "data" ? null : options.sort;
-  // A band is about width / categories px; a label longer than that is angled instead of overlapping.
+  // A band is about width / categories px; a label longer than that (at 0.8 em a character, the estimate
+  // vega lays out with) is angled instead of overlapping.
   const categories = new Set(values.map((r) => String(r[options.x]))).size || 1;
   const longest = Math.max(0, ...values.map((r) => String(r[options.x]).length));
-  const angle = options.labelAngle ?? (longest * 7 > (options.width ?? 360) / categories ? -35 : 0);
+  const angle = options.labelAngle ?? (longest * 8 + 6 > (options.width ?? 360) / categories ? -35 : 0);
   const x = {
     field: options.x,
     type: "nominal",
@@ -237,7 +238,16 @@ function chanceLayers(
   return [
     { mark: { type: "rule", color: "#555555", strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y } },
     {
-      mark: { type: "text", align: "left", baseline: "middle", x: "width", dx: 4, color: "#555555" },
+      // Inside the plot, above the rule at its right end: outside it, it could meet the legend.
+      mark: {
+        type: "text",
+        align: "right",
+        baseline: "bottom",
+        x: "width",
+        dx: -2,
+        dy: -2,
+        color: "#222222",
+      },
       encoding: { y, text: { value: label } },
     },
   ];
