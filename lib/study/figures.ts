@@ -413,24 +413,23 @@ export function subjectCamFigure(input: SubjectCamInput, options: { tileSize?: n
             color: CAM_BOX_COLOR,
           }]
           : [],
-        caption: p
-          ? `this slice: ${input.classes[argmax(p)]} (p = ${pct(p[argmax(p)])})${box ? "" : " · no box"}`
-          : box
-          ? ""
-          : "no box (empty map)",
+        caption: [
+          ...(p ? [`this slice: ${input.classes[argmax(p)]} (p = ${pct(p[argmax(p)])})`] : []),
+          boxCaption(box, plane.cam),
+        ],
       },
     );
   }
-  const mean = input.slices ? ` (mean over its ${input.slices} test slices)` : "";
-  const right = input.classes[predicted] === input.group ? "right" : "wrong";
+  const mean = input.slices ? `, mean over its ${input.slices} test slices` : "";
+  const right = input.classes[predicted] === input.group ? "correct" : "wrong";
   return camFigure(tiles, {
     columns: 2,
     tileSize: options.tileSize ?? 256,
     rowLabels: input.planes.map((p) => p.axis),
     title: [
-      `${input.subject}, group ${input.group}: predicted ${input.classes[predicted]}, p = ${
+      `${input.subject}, group ${input.group}: predicted ${input.classes[predicted]} (${right}), p = ${
         pct(input.probabilities[predicted])
-      }${mean}, ${right}`,
+      }${mean}`,
       settingsLine(input),
     ],
     legend: [
@@ -443,6 +442,13 @@ export function subjectCamFigure(input: SubjectCamInput, options: { tileSize?: n
     colorBarMarks: [{ value: input.threshold, label: `τ = ${input.threshold}` }],
     camRange: input.normalize === "none" ? camExtent(input.planes.map((p) => p.cam)) : [0, 1],
   });
+}
+
+/** What the τ box covers, in words: a box over most of the image is the tell of ReLU off + min-max. */
+function boxCaption(box: { x0: number; y0: number; x1: number; y1: number } | null, map: FloatMap): string {
+  if (!box) return "no box (nothing above τ·max)";
+  const share = ((box.x1 - box.x0 + 1) * (box.y1 - box.y0 + 1)) / (map.width * map.height);
+  return `τ box: ${Math.round(share * 100)}% of the image`;
 }
 
 function camExtent(maps: readonly FloatMap[]): [number, number] {
@@ -507,7 +513,10 @@ export function digitsCamFigure(
           }]
           : []),
       ],
-      caption: `true ${name(input.labels[i])} · predicted ${name(predicted)} (p = ${pct(p[predicted])})`,
+      caption: [
+        `true ${name(input.labels[i])} · predicted ${name(predicted)} (p = ${pct(p[predicted])})`,
+        boxCaption(box, cam),
+      ],
     };
   });
   return camFigure(tiles, {

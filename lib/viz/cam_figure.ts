@@ -287,7 +287,14 @@ export function camFigure(tiles: readonly CamTile[], options: CamFigureOptions =
       };
       tileRects.push(rect);
       captionRects.push({ x, y: captionTop, width: tileSize, height: captionHeights[r] });
-      svgParts.push(imageTag(raster, x, y));
+      // A dark frame just outside the tile, so a box along the tile's edge (white) stays visible.
+      svgParts.push(
+        imageTag(raster, x, y),
+        `<rect x="${x - 0.5}" y="${y - 0.5}" width="${w + 1}" height="${
+          h + 1
+        }" fill="none" stroke="#000000" ` +
+          `stroke-width="1"/>`,
+      );
       captionLines[k].forEach((line, i) => {
         svgParts.push(text(x, captionTop + Math.round((i + 1) * SMALL_SIZE * LINE), line, SMALL_SIZE, false));
       });
