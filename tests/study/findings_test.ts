@@ -93,7 +93,7 @@ Deno.test("studyFindings", async (t) => {
       // leaky mean (0.97 + 0.95 + 0.99 + 0.97) / 4 = 0.97; held-out (0.7 + 0.6 + 0.8 + 0.74) / 4 = 0.71
       assert.match(
         leak,
-        /^cohort: the leaky slice-level split scores 0\.97 mean test accuracy against 0\.71 on held-out/,
+        /^cohort: the leaky slice-level split scores 0\.97 mean test accuracy against 0\.71 on held-out subjects: with a subject.s slices on both sides/,
       );
       // GAP (0.7 + 0.8 + 0.97 + 0.99) / 4 = 0.865, GMP (0.6 + 0.74 + 0.95 + 0.97) / 4 = 0.815; energy: GAP
       // (0.1 + 0.22 + 0.06) / 3 = 0.127, GMP 0.147
@@ -143,6 +143,29 @@ Deno.test("studyFindings", async (t) => {
       /; digits: best held-out test accuracy 0\.90 \(one seed\) by small-gap \(subject, aug none\)/,
     );
     assert.equal(studyFindings(tables(cohort(1), digits()), { max: 3 }).length, 3);
+  });
+
+  await t.step("a best accuracy near chance and a leak under 0.05 are said to be so", () => {
+    const rows = ["subject", "slice"].map((split) => ({
+      dataset: "cohort",
+      model: "small",
+      pooling: "gap",
+      split,
+      augmentation: "seed",
+      seed: 0,
+      test_accuracy: split === "slice" ? 0.53 : 0.51,
+      chance_accuracy: 0.5,
+      leaky_split: split === "slice",
+    }));
+    const [best, leak] = studyFindings({ results: tableFromRows(rows), localization: tableFromRows([]) });
+    assert.match(
+      best.text,
+      /against 0\.50 for always predicting the largest class \(no better than chance\)$/,
+    );
+    assert.match(
+      leak.text,
+      /scores 0\.53 mean test accuracy against 0\.51 on held-out subjects \(within 0\.05/,
+    );
   });
 
   await t.step("no rows, no findings", () => {
