@@ -28,10 +28,14 @@ import {
   type VegaLiteSpec,
 } from "../viz/mod.ts";
 
-/** Label of a run's configuration without the seed: `model-pooling (split[, aug])`. */
+/**
+ * Label of a run's configuration without the seed: `model-pooling (split[, leaky][, aug])`; the slice-level
+ * split (a subject's slices on both sides) is labelled leaky wherever it is shown.
+ */
 export function configLabel(row: Record<string, unknown>): string {
   const aug = row.augmentation === "seed" ? "" : `, aug ${row.augmentation}`;
-  return `${row.model}-${row.pooling} (${row.split}${aug})`;
+  const leaky = row.split === "slice" || row.leaky_split === true ? ", leaky" : "";
+  return `${row.model}-${row.pooling} (${row.split}${leaky}${aug})`;
 }
 
 function withLabel(table: Table): Table {

@@ -121,6 +121,7 @@ Deno.test("study charts say what they show", async (t) => {
     assert.ok(curves.texts.some((x) => x.text === "validation accuracy" && x.role === "axis-title"));
     const loc = await chartLayout(charts.cohort_localization);
     assert.ok(loc.texts.some((x) => /^PxAP/.test(x.text) && x.role === "axis-title"), "PxAP beside energy");
+    assert.ok(loc.texts.some((x) => x.text === "small-gap (slice, leaky)"), "leaky configurations say so");
   });
 
   await t.step("no text of any study chart leaves the canvas, overlaps another or is cut", async () => {
