@@ -543,16 +543,26 @@ export function digitsCamFigure(
 }
 
 /**
- * Write a CAM figure as `<base>.svg` and `<base>.png` (PNG needs --allow-ffi; skipped with a note without it).
+ * Write a CAM figure as `<base>.png` (resvg, needs --allow-ffi), and as `<base>.svg` too when asked or when the
+ * PNG cannot be rendered (the SVG embeds the tiles, so it is the larger file). Returns the paths written.
  */
-export async function saveCamFigure(figure: CamFigure, base: string): Promise<string[]> {
-  await Deno.writeTextFile(`${base}.svg`, figure.svg);
-  const written = [`${base}.svg`];
+export async function saveCamFigure(
+  figure: CamFigure,
+  base: string,
+  options: { svg?: boolean } = {},
+): Promise<string[]> {
+  const written: string[] = [];
+  let svg = options.svg ?? false;
   try {
     await Deno.writeFile(`${base}.png`, await renderCamFigure(figure));
     written.push(`${base}.png`);
   } catch (e) {
-    console.error(`[figures] ${base}.png not rendered: ${(e as Error).message}`);
+    console.error(`[figures] ${base}.png not rendered (${(e as Error).message}): writing ${base}.svg`);
+    svg = true;
+  }
+  if (svg) {
+    await Deno.writeTextFile(`${base}.svg`, figure.svg);
+    written.push(`${base}.svg`);
   }
   return written;
 }
