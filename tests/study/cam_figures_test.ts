@@ -5,6 +5,7 @@ import {
   CAM_BOX_COLOR,
   centreSliceIndices,
   digitsCamFigure,
+  saveCamFigure,
   subjectCamFigure,
   subjectPlanes,
   TRUTH_COLOR,
@@ -133,6 +134,21 @@ Deno.test("the study's CAM figures", async (t) => {
       assert.deepEqual([...image.data.subarray(p, p + 3)], [...CAM_BOX_COLOR]);
     },
   );
+
+  await stepIf(t, fonts, "saveCamFigure: the PNG, and the SVG only when asked", async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      assert.deepEqual(await saveCamFigure(figure, `${dir}/a`), [`${dir}/a.png`]);
+      assert.equal(decodePng(await Deno.readFile(`${dir}/a.png`)).width, figure.width);
+      assert.deepEqual(await saveCamFigure(figure, `${dir}/b`, { svg: true }), [
+        `${dir}/b.png`,
+        `${dir}/b.svg`,
+      ]);
+      assert.equal(await Deno.readTextFile(`${dir}/b.svg`), figure.svg);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
 
   await t.step(
     "digitsCamFigure: classes named, the truth box and the map's box in the legend's colours",
