@@ -93,9 +93,13 @@ export interface CamFigureOptions {
 
 /** A rectangle of the figure, in pixels from its top-left corner. */
 export interface Rect {
+  /** Left edge. */
   x: number;
+  /** Top edge. */
   y: number;
+  /** Width. */
   width: number;
+  /** Height. */
   height: number;
 }
 
