@@ -29,9 +29,9 @@ export interface ChartOptions {
   width?: number;
   /** Plot height in pixels. @default 240 */
   height?: number;
-  /** Axis title of x. @default the field name */
+  /** Axis title of x. @default the field name in words ("val_accuracy", "valAccuracy" → "val accuracy") */
   xTitle?: string;
-  /** Axis title of y. @default the field name */
+  /** Axis title of y. @default the field name in words */
   yTitle?: string;
   /** Fixed y domain, e.g. [0, 1] for accuracy. @default the data's extent */
   yDomain?: [number, number];
@@ -142,7 +142,7 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
     type: "nominal",
     sort,
     axis: { labelAngle: angle, labelLimit: 0, ...(angle ? { labelAlign: "right" } : {}) },
-    ...(options.xTitle ? { title: options.xTitle } : {}),
+    title: options.xTitle ?? fieldTitle(options.x),
   };
   const shared: Record<string, unknown> = { x };
   if (options.group) shared.xOffset = { field: options.group, type: "nominal" };
@@ -150,7 +150,7 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
     mark: "bar",
     encoding: {
       ...shared,
-      y: axis(options.y, "quantitative", options.yTitle ?? options.y, options.yDomain),
+      y: axis(options.y, "quantitative", options.yTitle, options.yDomain),
       ...(options.group ? { color: { field: options.group, type: "nominal", legend: LEGEND } } : {}),
     },
   }];
@@ -172,7 +172,7 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
       mark: { type: "rule", color: "black" },
       encoding: {
         ...shared,
-        y: { field: lo, type: "quantitative", title: options.yTitle ?? options.y },
+        y: { field: lo, type: "quantitative", title: options.yTitle ?? fieldTitle(options.y) },
         y2: { field: hi },
       },
     });
@@ -293,6 +293,11 @@ function frame(options: ChartOptions, body: VegaLiteSpec): VegaLiteSpec {
   };
 }
 
+/** A field name as words for an axis: underscores and camelCase humps become spaces ("valAccuracy" → "val accuracy"). */
+function fieldTitle(field: string): string {
+  return field.replaceAll("_", " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
 function axis(
   field: string,
   type: FieldType,
@@ -302,7 +307,7 @@ function axis(
   return {
     field,
     type,
-    ...(title ? { title } : {}),
+    title: title ?? fieldTitle(field),
     ...(domain ? { scale: { domain: [...domain] } } : {}),
   };
 }

@@ -65,6 +65,23 @@ Deno.test("Vega-Lite specs", async (t) => {
     assert.deepEqual(titles, ["accuracy", "accuracy"]);
   });
 
+  await t.step("axis titles default to the field in words, never the raw name", () => {
+    const line = lineChart([{ epoch: 1, valAccuracy: 0.5 }], { x: "epoch", y: "valAccuracy" });
+    const enc = line.encoding as Record<string, { title: string }>;
+    assert.equal(enc.y.title, "val accuracy");
+    const bar = barChart([{ run_config: "a", test_accuracy: 0.5 }], { x: "run_config", y: "test_accuracy" });
+    const [layer] = bar.layer as { encoding: Record<string, { title: string }> }[];
+    assert.deepEqual([layer.encoding.x.title, layer.encoding.y.title], ["run config", "test accuracy"]);
+    assert.equal(
+      (lineChart([{ e: 1, v: 2 }], { x: "e", y: "v", yTitle: "loss" }).encoding as Record<
+        string,
+        { title: string }
+      >)
+        .y.title,
+      "loss",
+    );
+  });
+
   await t.step("prChart: recall on x, precision on y, both on [0, 1]", () => {
     const spec = prChart([{ recall: 0, precision: 1, t: 1 }, { recall: 1, precision: 0.5, t: 0 }], {
       order: "t",
