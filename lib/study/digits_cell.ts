@@ -208,6 +208,19 @@ export async function runDigitsCell(
         );
       }
     }
+    // The reference a map's box is measured against: a box over the whole image, with the same top-1 class.
+    // A map whose τ box fills the image (plain CAM, ReLU off, min-max) scores about this.
+    const full: Box = { x0: 0, y0: 0, x1: size - 1, y1: size - 1 };
+    const wholeImage = n && ranked.length >= n
+      ? localizationError(
+        ranked.slice(0, n).map((cs) => cs.map((c) => ({ classIndex: c, box: full }))),
+        truth,
+        {
+          topK: 1,
+        },
+      )
+      : null;
+    for (const row of localization) row.whole_image_loc_error = wholeImage;
     ctx.recordDuration("cam", (performance.now() - t3) / 1000);
     const last = result.history.at(-1);
     const results = [{

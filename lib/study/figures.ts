@@ -102,6 +102,7 @@ export function localizationSummary(localization: Table): Table {
       "pxap",
       "top1_loc_error",
       "top5_loc_error",
+      "whole_image_loc_error",
       "top5_loc_error_tight_loose",
       "gt_known_loc",
       "max_box_acc",
@@ -263,14 +264,18 @@ export function studyCharts(tables: GridTables): Record<string, VegaLiteSpec> {
             "region's share of the brain)",
         });
       } else if (rows.some((r) => Number.isFinite(r.top1_loc_error as number))) {
+        // The reference: the error of a box over the whole image (what a map above τ·max everywhere gives).
+        const whole = rows.some((r) => Number.isFinite(r.whole_image_loc_error as number));
         charts[`${dataset}_localization`] = barChart(rows, {
           x: "method",
           y: "top1_loc_error",
           group: "config",
-          title: `${dataset}: top-1 localization error per CAM method (lower is better)`,
+          title: `${dataset}: top-1 localization error per CAM method (lower is better` +
+            (whole ? "; dashed: a box over the whole image)" : ")"),
           xTitle: "CAM method",
           yTitle: "top-1 localization error",
           yDomain: [0, 1],
+          ...(whole ? { chance: "whole_image_loc_error", chanceLabel: "whole-image box" } : {}),
         });
       }
     }

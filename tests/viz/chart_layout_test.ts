@@ -133,6 +133,44 @@ Deno.test("study charts say what they show", async (t) => {
   });
 
   await t.step(
+    "digits: the loc error beside a whole-image box, the chance of a digit; laid out clean",
+    async () => {
+      const results = ["gap", "gmp"].map((pooling) => ({
+        dataset: "digits",
+        model: "small",
+        pooling,
+        split: "subject",
+        augmentation: "none",
+        seed: 0,
+        test_accuracy: 0.9,
+        chance_accuracy: 0.11,
+      }));
+      const localization = results.flatMap((r) =>
+        ["cam", "grad-cam", "grad-cam++", "saliency"].map((method) => ({
+          ...r,
+          method,
+          top1_loc_error: method === "cam" ? 0.97 : 0.5,
+          whole_image_loc_error: 0.96,
+        }))
+      );
+      const charts = studyCharts(
+        {
+          metrics: tableFromRows([]),
+          results: tableFromRows(results),
+          localization: tableFromRows(localization),
+          curves: tableFromRows([]),
+        } as unknown as Parameters<typeof studyCharts>[0],
+      );
+      assert.equal(chanceRules(charts.digits_localization).length, 1);
+      assert.equal(chanceRules(charts.digits_test_accuracy).length, 1);
+      for (const [name, spec] of Object.entries(charts)) assertClean(await chartLayout(spec), name);
+      const { svg } = await chartLayout(charts.digits_localization);
+      assert.ok(svg.includes(">whole-image box<") && svg.includes(">small-gmp (subject, aug none)<"));
+      assert.ok((await chartLayout(charts.digits_test_accuracy)).svg.includes(">chance 0.11<"));
+    },
+  );
+
+  await t.step(
     "long labels are angled, short ones stay flat; the check itself catches an overlap",
     async () => {
       const rows = ["a-very-long-configuration-name (subject)", "another-long-configuration (slice)"].map((
