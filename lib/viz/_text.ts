@@ -57,11 +57,24 @@ export function textWidth(text: string, fontSize: number, bold = false): number 
   return em * fontSize * (bold ? 1.1 : 1) * 1.02;
 }
 
-/** Break `text` at spaces into lines no wider than `maxWidth` (a single long word stays whole). */
+/** Break `text` at spaces into lines no wider than `maxWidth`; a word wider than that is cut into pieces. */
 export function wrapText(text: string, maxWidth: number, fontSize: number, bold = false): string[] {
   const lines: string[] = [];
   let line = "";
-  for (const word of text.split(/\s+/).filter((w) => w.length)) {
+  const words = text.split(/\s+/).filter((w) => w.length).flatMap((w) => {
+    if (textWidth(w, fontSize, bold) <= maxWidth) return [w];
+    const pieces: string[] = [];
+    let piece = "";
+    for (const ch of w) {
+      if (piece && textWidth(piece + ch, fontSize, bold) > maxWidth) {
+        pieces.push(piece);
+        piece = "";
+      }
+      piece += ch;
+    }
+    return piece ? [...pieces, piece] : pieces;
+  });
+  for (const word of words) {
     const next = line ? `${line} ${word}` : word;
     if (line && textWidth(next, fontSize, bold) > maxWidth) {
       lines.push(line);

@@ -153,6 +153,11 @@ Deno.test("camFigure layout", async (t) => {
     const long = camFigure([scene()], { title: "word ".repeat(80) });
     assert.ok(long.title.lines.length >= 3, `${long.title.lines.length} lines`);
     assert.ok(fig.captions[0].height > 2 * 11, "two caption lines");
+    // a word wider than its tile is cut: every caption line of a 224-px tile stays under ~224 px of text
+    const cut = camFigure([{ ...scene(), caption: "x".repeat(120) }], { tileSize: 224 });
+    const lines = [...cut.svg.matchAll(/font-size="11" fill="#000000">(x+)</g)].map((m) => m[1]);
+    assert.ok(lines.length >= 3 && lines.join("") === "x".repeat(120), `${lines.length} lines`);
+    assert.ok(lines.every((l) => l.length * 0.6 * 11 <= 224), "each piece fits the tile");
   });
 });
 
