@@ -55,6 +55,7 @@ import {
   simulatedCohortShape,
   type StepTiming,
   type StudyCell,
+  studyFindings,
   type StudyPlan,
   studyRunner,
   workKey,
@@ -348,6 +349,7 @@ async function main(): Promise<void> {
     "seeds",
     "test_accuracy",
     "test_accuracy_sd",
+    "chance_accuracy",
     "subject_accuracy",
     "test_auc",
     "top1_cls_error",
@@ -357,6 +359,9 @@ async function main(): Promise<void> {
     "dataset",
     "config",
     "method",
+    "relu",
+    "normalize",
+    "threshold",
     "energy_in_truth",
     "chance_energy",
     "pxap",
@@ -369,6 +374,8 @@ async function main(): Promise<void> {
     "gt_crop_accuracy",
     "cam_box_iou50",
   ]);
+  const findings = studyFindings(tables);
+  if (findings.length) console.log(`\nFindings\n${findings.map((f, i) => `${i + 1}. ${f.text}`).join("\n")}`);
   console.log(
     `\n[reproduce] ran ${ranCount} cells, ${skippedCount} finished earlier; ${writtenCount} files under ` +
       `${args.root}/{${grids.map((g) => g.config.name).join(",")}}/ in ${

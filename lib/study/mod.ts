@@ -44,12 +44,27 @@ export {
 export { CAM_METHODS, type CamMethod, runCamMethod } from "./cam_methods.ts";
 export {
   accuracySummary,
+  CAM_BOX_COLOR,
+  type CamSettings,
+  centreSliceIndices,
   configLabel,
+  digitsCamFigure,
+  type DigitsCamInput,
   localizationSummary,
+  majorityShare,
+  type ProvenancedSlice,
+  saveCamFigure,
   saveChart,
   studyCharts,
+  subjectCamFigure,
+  type SubjectCamInput,
+  type SubjectCamPlane,
+  subjectPlanes,
+  type SubjectPlanesOptions,
+  TRUTH_COLOR,
   writeStudyReport,
 } from "./figures.ts";
+export { type Finding, type FindingsOptions, studyFindings } from "./findings.ts";
 export {
   COHORT_PRESETS,
   ensureSimulatedCohort,
