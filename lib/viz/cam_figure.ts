@@ -136,8 +136,9 @@ const SWATCH = 14;
 
 /**
  * Compose the CAM figure: tiles of `tileSize` pixels (image scaled bilinearly, the map overlaid as
- * out = (1 − α)·255·g + α·C(m), see `overlayCam`; boxes drawn at ⌊x0·s⌋ … ⌈(x1 + 1)·s⌉ − 1 for s figure
- * pixels per image pixel; the mask's outline by nearest-neighbour scaling), laid out `columns` to a row
+ * out = (1 − α)·255·g + α·C(m), see `overlayCam`, the map resized to the image's pixels so both cover the
+ * same tile; boxes drawn inwards at ⌊x0·s⌋ … ⌈(x1 + 1)·s⌉ − 1 for s figure pixels per image pixel, cased by
+ * one black pixel each side; the mask's outline by nearest-neighbour scaling), laid out `columns` to a row
  * under a title and a legend of swatches, with a caption above each tile, a label left of each row and a
  * vertical colour bar of `camRange` (ticks at its ends and middle, plus `colorBarMarks`) on the right.
  * Text sizes are measured in DejaVu Sans, so no text is cut: the canvas widens to the longest line and
@@ -398,7 +399,12 @@ function tileRaster(
     y1: Math.ceil((Math.max(b.y0, b.y1) + 1) * sy) - 1,
     ...(b.color ? { color: b.color } : {}),
   }));
-  return boxes.length ? drawBoxes(raster, boxes, { color: [255, 255, 255], thickness: o.lineWidth }) : raster;
+  if (!boxes.length) return raster;
+  // A dark casing, one pixel each side of the line, so a box reads as a line on any map (a white box along
+  // the tile's edge next to a strip of dark blue otherwise looks like a gap in the map).
+  const casing = boxes.map((b) => ({ x0: b.x0 - 1, y0: b.y0 - 1, x1: b.x1 + 1, y1: b.y1 + 1 }));
+  raster = drawBoxes(raster, casing, { color: [0, 0, 0], thickness: o.lineWidth + 2 });
+  return drawBoxes(raster, boxes, { color: [255, 255, 255], thickness: o.lineWidth });
 }
 
 function colorBarRaster(name: ColormapName, width: number, height: number): RasterImage {

@@ -63,6 +63,7 @@ export {
 export {
   type ChartLayout,
   chartLayout,
+  type ChartMark,
   type ChartText,
   renderPng,
   type RenderPngOptions,

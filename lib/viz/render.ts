@@ -59,6 +59,26 @@ export interface ChartText {
   angle: number;
   /** Font size in pixels. */
   fontSize: number;
+  /** Name of the mark in the compiled Vega spec (e.g. "chance_label_marks"). @default "" */
+  name: string;
+}
+
+/** A drawn (non-text) mark item of a rendered chart: a bar, a rule, a point, a line's path. */
+export interface ChartMark {
+  /** Vega's mark type ("rect", "rule", "symbol", "line", "area", …). */
+  marktype: string;
+  /** Name of the mark in the compiled Vega spec (e.g. "chance_rule_marks"). @default "" */
+  name: string;
+  /** Vega's role of the mark ("mark" for data marks; axis and legend parts have their own). */
+  role: string;
+  /** Left edge of its axis-aligned box. */
+  x1: number;
+  /** Top edge. */
+  y1: number;
+  /** Right edge. */
+  x2: number;
+  /** Bottom edge. */
+  y2: number;
 }
 
 /** The canvas of a rendered chart and where its texts are. */
@@ -71,11 +91,14 @@ export interface ChartLayout {
   svg: string;
   /** Every text mark's box (vega's bounds: its text-width estimate, 0.8 em a character without a canvas). */
   texts: ChartText[];
+  /** Every other mark item's box (bars, rules, points, paths), grid lines, axis ticks and domains included. */
+  marks: ChartMark[];
 }
 
 /**
- * Render a spec and report where each text is, for layout checks (labels inside the canvas, not
- * overlapping): vega's scenegraph bounds, offset by the enclosing groups and the view's origin.
+ * Render a spec and report where each text and each other mark is, for layout checks (labels inside the
+ * canvas, not overlapping each other or the bars): vega's scenegraph bounds, offset by the enclosing groups
+ * and the view's origin.
  *
  * @example
  * const { width, texts } = await chartLayout(barChart(rows, { x: "config", y: "test_accuracy" }));
@@ -90,11 +113,13 @@ export async function chartLayout(spec: VegaLiteSpec): Promise<ChartLayout> {
     const [width, height] = [/width="([\d.]+)"/, /height="([\d.]+)"/].map((re) => Number(svg.match(re)![1]));
     const [ox, oy] = view.origin();
     const texts: ChartText[] = [];
+    const marks: ChartMark[] = [];
     // deno-lint-ignore no-explicit-any
     const walk = (node: any, dx: number, dy: number, role: string) => {
       if (!node) return;
       if (node.marktype !== undefined) {
         const r = node.role ?? role;
+        const name = node.name ?? "";
         for (const item of node.items ?? []) {
           if (node.marktype === "text" && item.text !== undefined && item.text !== "" && item.bounds) {
             const b = item.bounds;
@@ -110,8 +135,20 @@ export async function chartLayout(spec: VegaLiteSpec): Promise<ChartLayout> {
                 y: (item.y ?? 0) + dy,
                 angle: item.angle ?? 0,
                 fontSize: item.fontSize ?? 11,
+                name,
               });
             }
+          } else if (node.marktype !== "group" && item.bounds && Number.isFinite(item.bounds.x1)) {
+            const b = item.bounds;
+            marks.push({
+              marktype: node.marktype,
+              name,
+              role: r,
+              x1: b.x1 + dx,
+              y1: b.y1 + dy,
+              x2: b.x2 + dx,
+              y2: b.y2 + dy,
+            });
           }
           if (node.marktype === "group") {
             for (const child of item.items ?? []) walk(child, dx + (item.x ?? 0), dy + (item.y ?? 0), r);
@@ -121,7 +158,7 @@ export async function chartLayout(spec: VegaLiteSpec): Promise<ChartLayout> {
     };
     // deno-lint-ignore no-explicit-any
     walk((view.scenegraph() as any).root, ox, oy, "root");
-    return { width, height, svg, texts };
+    return { width, height, svg, texts, marks };
   } finally {
     view.finalize();
   }

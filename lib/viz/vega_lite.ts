@@ -37,7 +37,9 @@ export interface ChartOptions {
   yDomain?: [number, number];
   /**
    * A chance level drawn as a dashed horizontal rule with a label: a number, or a field whose mean (per facet)
-   * is the level (e.g. "chance_energy", the mask's share of the brain). @default none
+   * is the level (e.g. "chance_energy", the mask's share of the brain). The label sits outside the plot,
+   * right of the rule's end, so it never covers a bar or a line; a legend moves right to make room.
+   * @default none
    */
   chance?: number | string;
   /** Label of the chance rule. @default "chance" */
@@ -83,7 +85,7 @@ export function lineChart(rows: ChartRows, options: LineChartOptions): VegaLiteS
   };
   if (options.strokeDash) encoding.strokeDash = { field: options.strokeDash, type: "nominal" };
   if (options.order) encoding.order = { field: options.order, type: "quantitative" };
-  if (options.color) encoding.color = { field: options.color, type: "nominal", legend: LEGEND };
+  if (options.color) encoding.color = { field: options.color, type: "nominal", legend: legend(options) };
   const line = { mark: { type: "line", point: options.points ?? false }, encoding };
   const chance = chanceLayers(values, options, "lineChart");
   return frame(
@@ -151,7 +153,7 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
     encoding: {
       ...shared,
       y: axis(options.y, "quantitative", options.yTitle, options.yDomain),
-      ...(options.group ? { color: { field: options.group, type: "nominal", legend: LEGEND } } : {}),
+      ...(options.group ? { color: { field: options.group, type: "nominal", legend: legend(options) } } : {}),
     },
   }];
   const bounds = options.errorBounds;
@@ -215,8 +217,21 @@ export function sideBySide(specs: readonly VegaLiteSpec[], options: { title?: st
   };
 }
 
-/** Legends never truncate their labels. */
-const LEGEND = { labelLimit: 0 };
+/**
+ * Legends never truncate their labels. With a chance rule, the legend (right of the plot) keeps clear of
+ * the rule's label: its offset is the label's width as vega estimates it without a canvas (0.8 em a
+ * character, an upper bound of DejaVu Sans' widths) plus 12 px.
+ */
+function legend(options: ChartOptions): Record<string, unknown> {
+  if (options.chance === undefined) return { labelLimit: 0 };
+  return { labelLimit: 0, offset: Math.ceil(0.8 * CHANCE_FONT_SIZE * chanceLabel(options).length) + 12 };
+}
+
+const CHANCE_FONT_SIZE = 11;
+
+function chanceLabel(options: ChartOptions): string {
+  return options.chanceLabel ?? "chance";
+}
 
 /** The chance rule and its label as layers (none when `options.chance` is unset). */
 function chanceLayers(
@@ -234,18 +249,24 @@ function chanceLayers(
     requireFields(values, [field], input);
   }
   const y = { field, type: "quantitative", aggregate: "mean" };
-  const label = options.chanceLabel ?? "chance";
+  const label = chanceLabel(options);
   return [
-    { mark: { type: "rule", color: "#555555", strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y } },
     {
-      // Inside the plot, above the rule at its right end: outside it, it could meet the legend.
+      name: "chance_rule",
+      mark: { type: "rule", color: "#555555", strokeDash: [6, 4], strokeWidth: 1.5 },
+      encoding: { y },
+    },
+    {
+      // Outside the plot, beside the rule's right end: inside it, the label would sit on the bars or lines.
+      // Vega lays out around it (the next panel, the legend and the canvas make room).
+      name: "chance_label",
       mark: {
         type: "text",
-        align: "right",
-        baseline: "bottom",
+        align: "left",
+        baseline: "middle",
         x: "width",
-        dx: -2,
-        dy: -2,
+        dx: 4,
+        fontSize: CHANCE_FONT_SIZE,
         color: "#222222",
       },
       encoding: { y, text: { value: label } },

@@ -135,6 +135,125 @@ Deno.test("the study's CAM figures", async (t) => {
     },
   );
 
+  await t.step(
+    "planes of any aspect: FA and map tiles of a row share their geometry, the map covers the slice's pixels, " +
+      "the outline lands at the same place in both",
+    async () => {
+      // (height, width) of each plane: square, tall, wide. The map is 4x coarser and 1 on its cells 1..3 (the
+      // τ box: image pixels 4..15 both ways); the truth is a 9 x 9 square 6 px from the bottom-right corner.
+      const shapes = { sagittal: [40, 40], coronal: [48, 32], axial: [32, 48] } as const;
+      const planesOfAnyAspect = Object.entries(shapes).map(([axis, [h, w]]) => ({
+        axis,
+        image: {
+          data: Float32Array.from({ length: h * w }, (_, i) => 0.2 + 0.6 * (i % w) / w),
+          height: h,
+          width: w,
+        },
+        cam: {
+          data: Float32Array.from({ length: (h / 4) * (w / 4) }, (_, i) => {
+            const [r, c] = [Math.floor(i / (w / 4)), i % (w / 4)];
+            return r >= 1 && r <= 3 && c >= 1 && c <= 3 ? 1 : 0;
+          }),
+          height: h / 4,
+          width: w / 4,
+        },
+        truth: {
+          data: Float32Array.from({ length: h * w }, (_, i) => {
+            const [r, c] = [Math.floor(i / w), i % w];
+            return r >= h - 14 && r <= h - 6 && c >= w - 14 && c <= w - 6 ? 1 : 0;
+          }),
+          height: h,
+          width: w,
+        },
+      }));
+      const tileSize = 240;
+      const fig = subjectCamFigure({
+        subject: "sim03",
+        group: "young",
+        classes: ["young", "old"],
+        probabilities: [0.6, 0.4],
+        method: "grad-cam",
+        layer: "conv_cam",
+        relu: true,
+        normalize: "minmax",
+        threshold: 0.2,
+        planes: planesOfAnyAspect,
+      }, { tileSize });
+      const image = decodePng(await renderCamFigure(fig, { systemFonts: false }));
+      const rgb = (x: number, y: number) => {
+        const p = (y * image.width + x) * image.channels;
+        return [image.data[p], image.data[p + 1], image.data[p + 2]];
+      };
+      const isTruth = (v: number[]) => v.every((c, i) => c === TRUTH_COLOR[i]);
+      for (const [row, [h, w]] of Object.values(shapes).entries()) {
+        const fa = fig.tiles[2 * row], map = fig.tiles[2 * row + 1];
+        const name = planesOfAnyAspect[row].axis;
+        // The same geometry: the tile keeps the slice's aspect, both tiles on one line.
+        const s = tileSize / w;
+        for (const tile of [fa, map]) {
+          assert.deepEqual(
+            [tile.width, tile.height, tile.scaleX, tile.scaleY],
+            [tileSize, Math.round(h * s), s, s],
+            `${name}: tile geometry`,
+          );
+        }
+        assert.equal(map.y, fa.y, `${name}: one line`);
+        // The truth's outline: the same pixels in both tiles, where the square (columns and rows
+        // w-14..w-6, h-14..h-6) lands at s figure pixels per slice pixel (nearest neighbour).
+        const outline = (tile: typeof fa) => {
+          const at: string[] = [];
+          for (let y = 0; y < tile.height; y++) {
+            for (let x = 0; x < tile.width; x++) {
+              if (isTruth(rgb(tile.x + x, tile.y + y))) at.push(`${x},${y}`);
+            }
+          }
+          return at;
+        };
+        const [inFa, inMap] = [outline(fa), outline(map)];
+        assert.ok(inFa.length > 4 * 9 * s, `${name}: an outline (${inFa.length} px)`);
+        assert.deepEqual(inMap, inFa, `${name}: the outline at the same place in both tiles`);
+        const xs = inFa.map((p) => Number(p.split(",")[0])), ys = inFa.map((p) => Number(p.split(",")[1]));
+        assert.deepEqual(
+          [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)],
+          [
+            Math.ceil((w - 14) * s),
+            Math.ceil((w - 5) * s) - 1,
+            Math.ceil((h - 14) * s),
+            Math.ceil((h - 5) * s) - 1,
+          ],
+          `${name}: the outline where the truth is`,
+        );
+        // The τ box (slice pixels 4..15 → figure pixels ⌊4·s⌋ … ⌈16·s⌉ − 1), 2 px of white inwards, a black
+        // pixel each side; the band it takes with its casing.
+        const [b0, b1] = [Math.floor(4 * s), Math.ceil(16 * s) - 1];
+        const mid = Math.round(10 * s);
+        assert.deepEqual(
+          [b0 - 1, b0, b0 + 1, b0 + 2].map((x) => rgb(map.x + x, map.y + mid)),
+          [[0, 0, 0], [...CAM_BOX_COLOR], [...CAM_BOX_COLOR], [0, 0, 0]],
+          `${name}: the box's left edge, cased`,
+        );
+        assert.deepEqual(rgb(map.x + b1, map.y + mid), [...CAM_BOX_COLOR], `${name}: the box's right edge`);
+        assert.deepEqual(rgb(map.x + mid, map.y + b1), [...CAM_BOX_COLOR], `${name}: the box's bottom edge`);
+        const inBand = (x: number, y: number) =>
+          x >= b0 - 1 && x <= b1 + 1 && y >= b0 - 1 && y <= b1 + 1 &&
+          (x - (b0 - 1) < 4 || b1 + 1 - x < 4 || y - (b0 - 1) < 4 || b1 + 1 - y < 4);
+        // Every other pixel of the map tile is coloured by the map (jet over gray: the channels spread), and
+        // every pixel of the FA tile off the outline is gray: the map covers exactly the slice's pixels.
+        let uncovered = 0, coloured = 0;
+        for (let y = 0; y < fa.height; y++) {
+          for (let x = 0; x < fa.width; x++) {
+            const g = rgb(fa.x + x, fa.y + y), m = rgb(map.x + x, map.y + y);
+            if (!isTruth(g) && Math.max(...g) - Math.min(...g) > 0) coloured++;
+            if (inBand(x, y) || isTruth(m)) continue;
+            if (Math.max(...m) - Math.min(...m) <= 30) uncovered++;
+          }
+        }
+        assert.equal(coloured, 0, `${name}: the FA tile is gray`);
+        assert.equal(uncovered, 0, `${name}: pixels of the map tile the map does not cover`);
+      }
+    },
+  );
+
   await stepIf(t, fonts, "saveCamFigure: the PNG, and the SVG only when asked", async () => {
     const dir = await Deno.makeTempDir();
     try {

@@ -115,8 +115,11 @@ Deno.test("camFigure layout", async (t) => {
       ) {
         assert.deepEqual(pixel(image, tile.x + x, tile.y + y), [...WHITE], `box at (${x}, ${y})`);
       }
-      assert.notDeepEqual(pixel(image, tile.x + 40 * 4 + 3, tile.y + 100), [...WHITE], "inside the box");
-      assert.notDeepEqual(pixel(image, tile.x + 40 * 4 - 1, tile.y + 100), [...WHITE], "outside the box");
+      // cased by a black pixel each side, so the line reads as a line on any map
+      assert.deepEqual(pixel(image, tile.x + 40 * 4 + 2, tile.y + 100), [0, 0, 0], "casing inside");
+      assert.deepEqual(pixel(image, tile.x + 40 * 4 - 1, tile.y + 100), [0, 0, 0], "casing outside");
+      assert.notDeepEqual(pixel(image, tile.x + 40 * 4 + 3, tile.y + 100), [0, 0, 0], "inside the box");
+      assert.notDeepEqual(pixel(image, tile.x + 40 * 4 - 2, tile.y + 100), [0, 0, 0], "outside the box");
       // The disc's outline: leftmost inside column at row 30 is 11 (|11 - 20| < 10) → figure column 44.
       assert.deepEqual(pixel(image, tile.x + 44, tile.y + 30 * 4 + 1), [...MAGENTA], "outline, left");
       assert.notDeepEqual(pixel(image, tile.x + 80, tile.y + 30 * 4 + 1), [...MAGENTA], "disc centre");

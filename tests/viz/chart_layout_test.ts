@@ -3,8 +3,10 @@ import { barChart, chartLayout, type ChartText, lineChart, sideBySide } from "..
 import { studyCharts } from "../../lib/study/mod.ts";
 import { tableFromRows } from "../../lib/experiments/tables.ts";
 
-/** Whether two horizontal texts' boxes overlap (by more than a pixel). */
-function overlaps(a: ChartText, b: ChartText): boolean {
+type Box = Pick<ChartText, "x1" | "y1" | "x2" | "y2">;
+
+/** Whether two axis-aligned boxes (horizontal texts, marks) overlap (by more than a pixel). */
+function overlaps(a: Box, b: Box): boolean {
   return a.x1 < b.x2 - 1 && b.x1 < a.x2 - 1 && a.y1 < b.y2 - 1 && b.y1 < a.y2 - 1;
 }
 
@@ -36,7 +38,22 @@ function assertClean(layout: Awaited<ReturnType<typeof chartLayout>>, name: stri
   }
   // nothing truncated: vega marks a cut label with an ellipsis
   for (const t of layout.texts) assert.ok(!t.text.includes("…"), `${name}: "${t.text}" is truncated`);
+  // a chance rule's label covers no mark (bar, rule, point, line, grid line, tick) and no text, angled or not
+  for (const label of layout.texts.filter((t) => t.name.startsWith("chance_label"))) {
+    for (const m of layout.marks) {
+      assert.ok(
+        !overlaps(label, m),
+        `${name}: the chance label "${label.text}" at [${box(label)}] covers a ${m.marktype} (${m.role}, ` +
+          `${m.name}) at [${box(m)}]`,
+      );
+    }
+    for (const t of layout.texts) {
+      if (t !== label) assert.ok(!overlaps(label, t), `${name}: "${label.text}" overlaps "${t.text}"`);
+    }
+  }
 }
+
+const box = (b: Box) => [b.x1, b.y1, b.x2, b.y2].map(Math.round).join(", ");
 
 const CONFIGS = ["small", "alexnet", "googlenet-gap-long-name"].flatMap((m) =>
   ["gap", "gmp"].map((p) => `${m}-${p}`)
@@ -167,6 +184,59 @@ Deno.test("study charts say what they show", async (t) => {
       const { svg } = await chartLayout(charts.digits_localization);
       assert.ok(svg.includes(">whole-image box<") && svg.includes(">small-gmp (subject, aug none)<"));
       assert.ok((await chartLayout(charts.digits_test_accuracy)).svg.includes(">chance 0.11<"));
+    },
+  );
+
+  await t.step(
+    "chance labels sit beside the rule outside the plot: clear of bars, lines, the legend and the next panel",
+    async () => {
+      const rows = ["a", "b", "c"].flatMap((x, i) =>
+        ["gap", "gmp"].flatMap((g) =>
+          ["held-out", "leaky"].map((panel) => ({ x, g, panel, y: 0.55 + 0.1 * i, epoch: i }))
+        )
+      );
+      // Levels from the bottom to the top of the plot, where a legend sits right of it.
+      for (const chance of [0, 0.5, 0.62, 0.95, 1]) {
+        const chanceLabel = `chance ${chance}`;
+        const specs = {
+          bars: barChart(rows, { x: "x", y: "y", yDomain: [0, 1], chance, chanceLabel }),
+          grouped: barChart(rows, { x: "x", y: "y", group: "g", yDomain: [0, 1], chance, chanceLabel }),
+          faceted: barChart(rows, {
+            x: "x",
+            y: "y",
+            group: "g",
+            facet: "panel",
+            yDomain: [0, 1],
+            chance,
+            chanceLabel,
+          }),
+          lines: lineChart(rows, { x: "epoch", y: "y", color: "g", yDomain: [0, 1], chance, chanceLabel }),
+          side: sideBySide([
+            barChart(rows, { x: "x", y: "y", group: "g", yDomain: [0, 1], chance, chanceLabel }),
+            barChart(rows, { x: "x", y: "y", group: "g", yDomain: [0, 1], chance, chanceLabel }),
+          ]),
+        };
+        for (const [name, spec] of Object.entries(specs)) {
+          const layout = await chartLayout(spec);
+          const labels = layout.texts.filter((x) => x.name.startsWith("chance_label"));
+          assert.ok(labels.length >= 1, `${name}: a chance label`);
+          assert.ok(labels.every((l) => l.text === chanceLabel));
+          assertClean(layout, `${name} at ${chance}`);
+        }
+      }
+      // The check catches a label drawn inside the plot over the bars (where it sat before).
+      const inside = barChart(rows, {
+        x: "x",
+        y: "y",
+        yDomain: [0, 1],
+        chance: 0.5,
+        chanceLabel: "chance 0.5",
+      });
+      // deno-lint-ignore no-explicit-any
+      const label = layers(inside).find((l: any) => l.name === "chance_label");
+      Object.assign(label.mark, { align: "right", baseline: "bottom", dx: -2, dy: -2 });
+      const covered = await chartLayout(inside);
+      assert.throws(() => assertClean(covered, "inside"), /the chance label "chance 0.5" .* covers a rect/);
     },
   );
 
