@@ -51,10 +51,13 @@ export {
   writeStudyReport,
 } from "./figures.ts";
 export {
+  bindCohortSource,
   COHORT_PRESETS,
+  type CohortSource,
   ensureSimulatedCohort,
   expandStudyGrid,
   loadStudyGrid,
+  needsCohort,
   STUDY_GRID,
   type StudyCell,
   studyCell,
@@ -66,6 +69,7 @@ export {
   type CellWorkload,
   cellWorkload,
   type CohortShape,
+  estimateRemaining,
   formatPlan,
   formatSpan,
   type GridOverrides,
