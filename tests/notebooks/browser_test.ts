@@ -12,8 +12,9 @@
  * (copies beside links to lib/, data/, experiments/ and deno.json), so neither a run nor an autosave rewrites
  * the tracked notebooks. The server and its kernels are stopped by PID in `finally`.
  *
- * Needs `apt-get install -y --no-install-recommends jupyter-notebook chromium` (ignored with the reason
- * otherwise; CI installs both). The notebooks run at `CAM_SCALE=quick`.
+ * Needs `apt-get install -y --no-install-recommends jupyter-notebook chromium` and `--allow-net=127.0.0.1`
+ * (`deno task test` has it; ignored with the reason otherwise, and CI installs both packages). The notebooks
+ * run at `CAM_SCALE=quick`.
  */
 import assert from "node:assert/strict";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
@@ -86,12 +87,15 @@ function hasNotebookServer(): boolean {
   return out.success;
 }
 
+/** Whether this test may talk to the server and chromium (`deno task test` grants 127.0.0.1 only). */
+function hasLocalNet(): boolean {
+  return Deno.permissions.querySync({ name: "net", host: "127.0.0.1" }).state === "granted";
+}
+
 const chromium = chromiumPath();
-const need = needs(
-  !!chromium && hasNotebookServer(),
-  "Debian's jupyter-notebook (6.x) or chromium",
-  { inCi: true },
-);
+const need = !chromium || !hasNotebookServer()
+  ? needs(false, "Debian's jupyter-notebook (6.x) or chromium", { inCi: true })
+  : needs(hasLocalNet(), "net access to 127.0.0.1 (deno task test grants it)", { inCi: true });
 
 /** A port nobody listens on now. */
 function freePort(): number {
