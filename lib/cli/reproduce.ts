@@ -8,11 +8,19 @@
  *    step, its seconds per training step and per inference image measured here (1 warm-up and 1 timed step
  *    at its size and batch), the samples and steps of each cell, and the estimated total. `--dry-run` stops
  *    there (exit 0; nothing is simulated or written);
- * 3. simulates the cohort of the scale under `data/synth/` (or uses `--data PATH`, a real HCP-style folder);
+ * 3. simulates the cohort under `data/synth/<scale>-s<seed>/` of each scale whose cells read it (a grid's
+ *    `scales`: `--grid transfer-quick` reads the quick cohort whatever `--scale` says; digits grids none), or
+ *    uses `--data PATH`, a real HCP-style folder. Grids on `--data` or another `--seed` run under their own
+ *    names (`quick.data-<folder>-<hash>`, `quick.seed1`: lib/study's `bindCohortSource`), so their tables
+ *    never overwrite the default cohort's;
  * 4. runs the grids `experiments/configs/<grid>.json` (default: the scale's grids `<scale>*.json` and
  *    `digits-<scale>*.json`; `--grid` also takes a config file's path), skipping finished cells and
  *    resuming an interrupted one from its checkpoint;
  * 5. writes summaries (CSV + Arrow) and charts (SVG + PNG), and prints a summary table.
+ *
+ * Each cell's line carries the ETA of the whole run (lib/study's `estimateRemaining`: the plan's seconds of
+ * the cells left, scaled by measured / planned of the cells run so far). `--root DIR` outside data/ and
+ * experiments/ is refused before any work, with the `deno run` line that allows it (the task's permissions).
  *
  * Reduced runs: `--epochs N` sets every cell's epochs, `--max-subjects N` uses N of the cohort's subjects
  * (each age group keeping its share) in "cohort" cells. A grid they change is renamed
@@ -29,6 +37,8 @@
  */
 import { backendHeapLimit, describeBackend, initBackend } from "../backend/mod.ts";
 import {
+  type AnyGridCell,
+  type CellRunner,
   concatTables,
   describeHolder,
   type GridConfig,
@@ -40,16 +50,21 @@ import {
 import { CohortError, loadCohort } from "../data/mod.ts";
 import {
   accuracySummary,
+  bindCohortSource,
   cellWorkload,
   type CohortShape,
+  type CohortSource,
   ensureSimulatedCohort,
+  estimateRemaining,
   expandStudyGrid,
   formatPlan,
+  formatSpan,
   type GridOverrides,
   loadStudyGrid,
   localizationSummary,
   measureStep,
   type ModelWork,
+  needsCohort,
   planStudy,
   reduceGrid,
   simulatedCohortShape,
@@ -164,28 +179,73 @@ async function scaleGrids(scale: string): Promise<string[]> {
   );
 }
 
-/** The cohort's shape for the plan: a --data folder's index (nothing checked but the files), or the scale's. */
-async function planCohortShape(args: Args): Promise<{ shape: CohortShape; note?: string }> {
-  if (!args.data) return { shape: simulatedCohortShape(args.scale) };
+/**
+ * The cohort's shape for the plan, by the scale of the cell: a --data folder's index (nothing checked but the
+ * files) whatever the scale, or the simulated cohort of the cell's scale.
+ */
+async function planCohortShape(
+  args: Args,
+): Promise<{ shapeOf: (scale: Args["scale"]) => CohortShape; note?: string }> {
+  if (!args.data) return { shapeOf: simulatedCohortShape };
   try {
     const cohort = await loadCohort(args.data, { check: "none" });
-    return {
-      shape: {
-        groups: cohort.groups,
-        subjects: cohort.subjects.map((s) => ({
-          id: s.id,
-          group: s.group,
-          acquisitions: s.acquisitions.length,
-        })),
-      },
+    const shape = {
+      groups: cohort.groups,
+      subjects: cohort.subjects.map((s) => ({
+        id: s.id,
+        group: s.group,
+        acquisitions: s.acquisitions.length,
+      })),
     };
+    return { shapeOf: () => shape };
   } catch (e) {
     if (!(e instanceof CohortError)) throw e;
     return {
-      shape: { groups: [], subjects: [] },
+      shapeOf: () => ({ groups: [], subjects: [] }),
       note: `the cohort at ${args.data} cannot be planned: ${e.message}`,
     };
   }
+}
+
+/**
+ * Fail early, with the way out, where `--root` lies outside what this process may write: `deno task
+ * reproduce` may write only under data/ and experiments/ (deno.json), and flags after the task's name reach
+ * the script, not deno, so a NotCapable error would otherwise end the run after the plan.
+ */
+async function checkRoot(root: string): Promise<void> {
+  const { state } = await Deno.permissions.query({ name: "write", path: root });
+  if (state === "granted") return;
+  usage(
+    `--root ${root}: this process may not write there (\`deno task reproduce\` writes only under data/ and ` +
+      `experiments/). Use a folder under experiments/, or run deno with that folder allowed:\n` +
+      `  deno run --allow-read --allow-write=data,experiments,${root} --allow-env --allow-sys --allow-ffi ` +
+      `lib/cli/reproduce.ts --root ${root} ...`,
+  );
+}
+
+/**
+ * Simulate (or reuse) the cohort of a scale, saying which: progress lines only while files are written, then
+ * where the cohort is.
+ */
+async function prepareCohort(scale: Args["scale"], seed: number): Promise<string> {
+  let last = -1, written = 0;
+  const dir = await ensureSimulatedCohort(scale, {
+    seed,
+    onProgress: (done, total, files) => {
+      written += files;
+      const pct = Math.floor((100 * done) / total / 10) * 10;
+      if (files > 0 && pct !== last) {
+        last = pct;
+        console.log(`[reproduce] simulating the ${scale} cohort: ${done}/${total} (${pct}%)`);
+      }
+    },
+  });
+  console.log(
+    written
+      ? `[reproduce] simulated the ${scale} cohort at ${dir} (${written} files written)`
+      : `[reproduce] using the simulated ${scale} cohort at ${dir} (already there)`,
+  );
+  return dir;
 }
 
 /**
@@ -197,9 +257,9 @@ async function printPlan(
   grids: { config: GridConfig; cells: StudyCell[] }[],
   notes: string[],
 ): Promise<StudyPlan> {
-  const { shape, note } = await planCohortShape(args);
+  const { shapeOf, note } = await planCohortShape(args);
   if (note) notes.push(note);
-  const workloads = grids.flatMap((g) => g.cells.map((c) => cellWorkload(c, shape)));
+  const workloads = grids.flatMap((g) => g.cells.map((c) => cellWorkload(c, shapeOf(c.scale))));
   const models = new Map<string, { work: ModelWork; memory: WorkMemory; timing?: StepTiming }>();
   for (const w of workloads) {
     const key = workKey(w.work);
@@ -223,6 +283,7 @@ async function printPlan(
 
 async function main(): Promise<void> {
   const args = parseArgs(Deno.args);
+  await checkRoot(args.root);
   const t0 = performance.now();
   // "auto": with oneDNN running the convs (its threads take every core) wasm stays single-threaded; without
   // it, the threaded SIMD wasm build on every core (2 threads here train ~1.9x and infer ~2.6x faster than
@@ -233,17 +294,17 @@ async function main(): Promise<void> {
   });
   console.log(`[reproduce] backend ${describeBackend(backend)}, scale ${args.scale}`);
 
-  // Which cohort the "cohort" cells ran on is part of their identity: results made on the default simulated
-  // cohort must not be reused for --data or another --seed (cells of the default cohort keep their ids, so the
-  // notebooks find them).
-  let cohortTag: Record<string, string> = {};
+  // Which cohort the cells that read it ran on is part of their identity and of their grid's folder: results
+  // made on the default simulated cohort are never reused for, or overwritten by, --data or another --seed
+  // (lib/study's bindCohortSource; the default cohort's grids keep their names, so the notebooks find them).
+  let source: CohortSource = { seed: args.seed };
   if (args.data) {
     try {
-      cohortTag = { cohort: await Deno.realPath(args.data) };
+      source = { data: await Deno.realPath(args.data) };
     } catch {
       usage(`--data ${args.data}: no such folder`);
     }
-  } else if (args.seed !== 0) cohortTag = { cohort: `synth-${args.scale}-s${args.seed}` };
+  }
 
   // The scale's grids (the dMRI study and the cluttered-digits protocol), checked as written (errors name the
   // file and the field), reduced by --epochs / --max-subjects, expanded with the cohort's identity.
@@ -255,20 +316,23 @@ async function main(): Promise<void> {
     // A name in experiments/configs/, or a config file's path (a grid of your own).
     const path = gridName.endsWith(".json") ? gridName : `experiments/configs/${gridName}.json`;
     const loaded = (await loadStudyGrid(path)).config;
-    const { config, applied, notes: why } = reduceGrid(loaded, args.overrides);
+    const { config: reducedConfig, applied, notes: why } = reduceGrid(loaded, args.overrides);
     notes.push(...why);
+    const config = bindCohortSource(reducedConfig, source);
     if (applied.length) {
       reduced.push(config.name);
       notes.push(
         `reduced run: grid ${loaded.name} runs as ${config.name} (${applied.join(", ")}), under ` +
           `${args.root}/${config.name}/, never mixed with the full grid's results`,
       );
+    } else if (config !== reducedConfig) {
+      notes.push(
+        `grid ${loaded.name} runs on ${
+          args.data ? `the cohort at ${args.data}` : `the cohort simulated with seed ${args.seed}`
+        } as ${config.name}, under ${args.root}/${config.name}/, apart from the default cohort's results`,
+      );
     }
-    const tag = config.datasets.some((d) => d === "cohort" || d === "transfer") ? cohortTag : {};
-    grids.push({
-      config,
-      cells: expandStudyGrid({ ...config, data: { ...config.data, ...tag } }, { source: path }),
-    });
+    grids.push({ config, cells: expandStudyGrid(config, { source: path }) });
   }
   const plan = await printPlan(args, grids, notes);
   if (args.dryRun) {
@@ -285,44 +349,50 @@ async function main(): Promise<void> {
     );
   }
 
-  let cohortDir = args.data;
-  if (cohortDir) {
-    console.log(`[reproduce] using the cohort at ${cohortDir}`);
+  // The cohort each scale's cells read: --data for all, else the simulated cohort of the cell's own scale
+  // (a grid's `scales`, e.g. transfer-quick's "quick" whatever --scale says); none for grids that never read
+  // it (digits, transfer on digits and garments only).
+  const runners = new Map<string, CellRunner<AnyGridCell>>();
+  const cohortScales = [...new Set(grids.flatMap((g) => g.cells.filter(needsCohort).map((c) => c.scale)))];
+  if (!cohortScales.length) {
+    console.log(
+      `[reproduce] no grid reads the cohort: ${
+        args.data ? `--data ${args.data} unused` : "nothing to simulate"
+      }`,
+    );
+  } else if (args.data) {
+    console.log(`[reproduce] using the cohort at ${args.data}`);
+    for (const scale of cohortScales) runners.set(scale, studyRunner({ cohortDir: args.data }));
   } else {
-    let last = -1;
-    cohortDir = await ensureSimulatedCohort(args.scale, {
-      seed: args.seed,
-      onProgress: (done, total) => {
-        const pct = Math.floor((100 * done) / total / 10) * 10;
-        if (pct !== last) {
-          last = pct;
-          console.log(`[reproduce] simulating the cohort: ${done}/${total} (${pct}%)`);
-        }
-      },
-    });
-    console.log(`[reproduce] simulated cohort at ${cohortDir}`);
+    for (const scale of cohortScales) {
+      runners.set(scale, studyRunner({ cohortDir: await prepareCohort(scale, args.seed) }));
+    }
   }
+  const noCohort = studyRunner({});
+  const runner: CellRunner<AnyGridCell> = (cell, ctx) => (runners.get(cell.scale) ?? noCohort)(cell, ctx);
 
+  // The ETA is the whole run's: the plan's seconds of the cells left, scaled by how the cells run so far
+  // compared with their plan (lib/study's estimateRemaining).
+  const finished = new Map<string, number | null>();
+  let current: { id: string; start: number } | undefined;
+  const closeCurrent = () => {
+    if (current) finished.set(current.id, (performance.now() - current.start) / 1000);
+    current = undefined;
+  };
   const allTables: GridTables[] = [];
   let ranCount = 0, skippedCount = 0, writtenCount = 0;
   for (const { config, cells } of grids) {
     console.log(`[reproduce] grid ${config.name}: ${cells.length} cells`);
-    const started: number[] = [];
-    let timed = 0, timedSeconds = 0;
-    const { ran, skipped, tables } = await runGrid(cells, studyRunner({ cohortDir }), {
+    const { ran, skipped, tables } = await runGrid(cells, runner, {
       root: args.root,
       onCell: (cell, index, total, isSkipped) => {
-        const now = performance.now();
-        if (started.length) {
-          timed++;
-          timedSeconds += (now - started[started.length - 1]) / 1000;
-        }
-        started.push(now);
-        const eta = timed ? formatDuration((timedSeconds / timed) * (total - index)) : "?";
+        closeCurrent();
+        if (isSkipped) finished.set(cell.id, null);
+        else current = { id: cell.id, start: performance.now() };
         console.log(
           `[reproduce] ${config.name} cell ${index + 1}/${total} ${cell.id}${
             isSkipped ? " (finished earlier)" : ""
-          } ETA ${eta}`,
+          }; the whole run ETA ${formatSpan(estimateRemaining(plan, finished))}`,
         );
       },
       onHeld: (cell, holder) =>
@@ -332,6 +402,7 @@ async function main(): Promise<void> {
           }); checking again after the other cells`,
         ),
     });
+    closeCurrent();
     writtenCount += (await writeStudyReport(tables, `${args.root}/${config.name}`)).length;
     ranCount += ran.length;
     skippedCount += skipped.length;
@@ -392,6 +463,10 @@ if (import.meta.main) {
     const known = e instanceof Error && e.name !== "Error" && e.name.endsWith("Error") &&
       !(e instanceof TypeError) &&
       !(e instanceof RangeError) && !(e instanceof ReferenceError);
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      console.error(`reproduce: no permission: ${e.message}`);
+      Deno.exit(1);
+    }
     if (!known) throw e;
     console.error(`reproduce: ${e.name}: ${e.message}`);
     Deno.exit(1);

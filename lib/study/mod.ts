@@ -66,10 +66,13 @@ export {
 } from "./figures.ts";
 export { type Finding, type FindingsOptions, studyFindings } from "./findings.ts";
 export {
+  bindCohortSource,
   COHORT_PRESETS,
+  type CohortSource,
   ensureSimulatedCohort,
   expandStudyGrid,
   loadStudyGrid,
+  needsCohort,
   STUDY_GRID,
   type StudyCell,
   studyCell,
@@ -81,6 +84,7 @@ export {
   type CellWorkload,
   cellWorkload,
   type CohortShape,
+  estimateRemaining,
   formatPlan,
   formatSpan,
   type GridOverrides,
