@@ -106,6 +106,16 @@ function baseName(path: string): string {
   return path.replace(/\/+$/, "").split("/").pop() ?? "cohort";
 }
 
+/** The FA cache folder of a cohort when none is given: `data/cache/<cohort folder name>`. */
+export function defaultFaCacheDir(root: string): string {
+  return `data/cache/${baseName(root)}`;
+}
+
+/** Where an acquisition's FA map is cached: `<cacheDir>/<subject>/<acquisition>_FA_<method>_masked.nii.gz`. */
+export function faCachePath(cacheDir: string, subject: string, acquisition: string, method: string): string {
+  return `${cacheDir}/${subject}/${acquisition}_FA_${method}_masked.nii.gz`;
+}
+
 /**
  * At most `n` subjects, each group keeping its share of them: group g of size n_g gets ⌊n·n_g/N⌋ plus one
  * more for the largest remainders (ties: the earlier group in `groups`), and at least one while n allows;
@@ -392,7 +402,7 @@ export async function prepareCohortSlices(
   const slicesPerAxis = options.slicesPerAxis ?? 16;
   const fitMethod = options.fitMethod ?? "wls";
   const normalization = options.normalization ?? { method: "zscore", mask: "nonzero" };
-  const cacheDir = options.cacheDir ?? `data/cache/${baseName(root)}`;
+  const cacheDir = options.cacheDir ?? defaultFaCacheDir(root);
   // An empty cohort is a CohortError naming the folder here, not a model with 0 classes later.
   const skipped = (problems: CohortProblem[]) => {
     for (const p of problems) console.warn(`[cohort] skipped ${p.subject}: ${p.path}: ${p.reason}`);
@@ -425,7 +435,7 @@ export async function prepareCohortSlices(
     // In folder order until `want` are usable: a refused acquisition gives its place to the next one.
     for (const [k, a] of s.acquisitions.entries()) {
       if (used.length >= want) break;
-      const cachePath = `${cacheDir}/${s.id}/${a.name}_FA_${fitMethod}_masked.nii.gz`;
+      const cachePath = faCachePath(cacheDir, s.id, a.name, fitMethod);
       let map: AcquisitionFa;
       try {
         map = await acquisitionFa(a, cachePath, { fitMethod });

@@ -8,6 +8,8 @@ export {
   type AcquisitionFa,
   acquisitionFa,
   type CohortSlices,
+  defaultFaCacheDir,
+  faCachePath,
   type CohortSlicesOptions,
   FA_CACHE_FORMAT,
   faCachePaths,
@@ -41,6 +43,12 @@ export {
   type TransferCellOptions,
   type TransferData,
 } from "./transfer_cell.ts";
+export {
+  preprocessCohort,
+  type PreprocessOptions,
+  type PreprocessResult,
+  type SubjectReport,
+} from "./preprocess.ts";
 export { CAM_METHODS, type CamMethod, runCamMethod } from "./cam_methods.ts";
 export {
   accuracySummary,
