@@ -14,3 +14,13 @@
  */
 export { ClusterError } from "./errors.ts";
 export { parseShard, type Shard, shareOf } from "./shard.ts";
+export {
+  shellQuote,
+  type SlurmPipeline,
+  slurmPipeline,
+  type SlurmPipelineOptions,
+  type Stage,
+  STAGES,
+  type SubmitOptions,
+  submitPipeline,
+} from "./slurm.ts";
