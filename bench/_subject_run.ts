@@ -2,8 +2,8 @@
  * W8's own process (run by subject_bench.ts, fresh each time): `<dir>/dwi.nii.gz` + `dwi.bval`/`dwi.bvec` +
  * `mask.nii.gz` → WLS tensor fit in the mask → `<dir>/fa_ours.nii.gz`; prints one JSON line with the phases.
  *
- * `deno run -A bench/_subject_run.ts DIR [--workers N] [--whole]`: N fit workers (0: the calling thread;
- * default 2); `--whole` reads the whole DWI grid (the way before `readNifti`'s `voxels`) and fits it with
+ * `deno run -A bench/_subject_run.ts DIR [--workers N|auto] [--whole]`: N fit workers (0: the calling thread;
+ * default "auto", lib/dmri's autoFitWorkers); `--whole` reads the whole DWI grid (the way before `readNifti`'s `voxels`) and fits it with
  * the mask, for comparison.
  *
  * @module
@@ -13,7 +13,7 @@ import { readNifti, writeNifti } from "../lib/nifti/mod.ts";
 
 const dir = Deno.args[0];
 const at = Deno.args.indexOf("--workers");
-const workers = at >= 0 ? Number(Deno.args[at + 1]) : 2;
+const workers: number | "auto" = at >= 0 && Deno.args[at + 1] !== "auto" ? Number(Deno.args[at + 1]) : "auto";
 const whole = Deno.args.includes("--whole");
 
 const t0 = performance.now();
@@ -24,9 +24,9 @@ const gtab = await loadGradients(`${dir}/dwi.bval`, `${dir}/dwi.bvec`, { volumes
 const t1 = performance.now();
 const rssRead = Math.round(Deno.memoryUsage().rss / 2 ** 20);
 const options = { method: "wls" as const, mask: whole ? mask : null };
-const maps = workers > 0
-  ? await fitTensorParallel(dwi, gtab, { ...options, workers })
-  : fitTensor(dwi, gtab, options);
+const maps = workers === 0
+  ? fitTensor(dwi, gtab, options)
+  : await fitTensorParallel(dwi, gtab, { ...options, workers });
 const t2 = performance.now();
 let fa = maps.fa;
 if (!whole) {
@@ -41,7 +41,9 @@ const t3 = performance.now();
 const s = (a: number, b: number) => Math.round((b - a) / 10) / 100;
 console.log(JSON.stringify({
   workload: "W8",
-  tool: `cam-dmri ${workers > 0 ? `${workers} workers` : "1 thread"}${whole ? ", whole grid" : ""}`,
+  tool: `cam-dmri ${workers === 0 ? "1 thread" : workers === "auto" ? "auto workers" : `${workers} workers`}${
+    whole ? ", whole grid" : ""
+  }`,
   value: s(t0, t3),
   unit: "s per subject (in process)",
   read: s(t0, t1),

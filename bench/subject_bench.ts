@@ -6,7 +6,7 @@
  * `tensor2metric`, 2 threads) and nibabel + dipy (ref_subject.py), which are timed the same way.
  *
  * The files are made once by `ref_subject.py make` into `.bench/hcp-subject/` (~1 min; W1's large read uses
- * the same DWI). Lines: ours with 2 fit workers (the default) and with the fit in the calling thread; `--whole`
+ * the same DWI). Lines: ours with the default "auto" workers (lib/dmri autoFitWorkers: the idle cores), with 2 and with the fit in the calling thread; `--whole`
  * adds the read of the whole grid (no `voxels`) for comparison.
  *
  * @module

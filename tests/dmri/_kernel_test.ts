@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { expKernel } from "../../lib/dmri/_kernel.ts";
+import { autoFitWorkers } from "../../lib/dmri/mod.ts";
 import { Rng } from "../../lib/rng.ts";
 
 Deno.test("expKernel: Math.exp to 2e-15 relative, its edges exactly", () => {
@@ -36,4 +37,13 @@ Deno.test("expKernel: Math.exp to 2e-15 relative, its edges exactly", () => {
     if (Number.isNaN(want) || want === 0 || !Number.isFinite(want)) assert.ok(Object.is(got, want), `${x}`);
     else assert.ok(Math.abs(got - want) / want < 2e-15, `${x}: ${got} vs ${want}`);
   }
+});
+
+Deno.test("autoFitWorkers: one thread for a small fit or a busy machine, the idle cores otherwise", () => {
+  assert.equal(autoFitWorkers(1e6, { cores: 2, load: 0 }), 1, "small");
+  assert.equal(autoFitWorkers(1e8, { cores: 2, load: 0.3 }), 2, "idle");
+  assert.equal(autoFitWorkers(1e8, { cores: 2, load: 1.2 }), 1, "one core busy");
+  assert.equal(autoFitWorkers(1e8, { cores: 2, load: 16 }), 1, "loaded");
+  assert.equal(autoFitWorkers(1e8, { cores: 16, load: 3.4 }), 13);
+  assert.equal(autoFitWorkers(1e8, { cores: 1, load: 0 }), 1);
 });
