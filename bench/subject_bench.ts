@@ -41,6 +41,7 @@ if (!(await ensureSubject())) {
 } else {
   const runner = new URL("./_subject_run.ts", import.meta.url).pathname;
   const variants = [
+    ["--workers", "auto"],
     ["--workers", "2"],
     ["--workers", "0"],
     ...(Deno.args.includes("--whole") ? [["--whole"]] : []),
