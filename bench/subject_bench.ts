@@ -74,6 +74,7 @@ if (!(await ensureSubject())) {
       fit: inner.fit,
       write: inner.write,
       voxels: inner.voxels,
+      workers: inner.workers,
       peak_rss_mb: peakRssMB,
     }));
   }
