@@ -67,6 +67,19 @@ Deno.test("reproduce --shard i/n and --collect: the same tables as one process; 
   const one = "experiments/_test_shard_one", sharded = "experiments/_test_shard_many";
   const common = ["--scale", "quick", "--grid", grid];
   try {
+    await t.step("bad shard flags: usage, exit 2, before anything runs", async () => {
+      for (
+        const [args, message] of [
+          [["--shard", "3/2"], /--shard: "3\/2": need 0 ≤ i < n and n ≥ 1/],
+          [["--shard", "0/2", "--collect"], /--shard and --collect are separate stages/],
+        ] as const
+      ) {
+        const r = await finished(reproduce([...common, "--root", one, ...args]));
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, message);
+      }
+    });
+
     await t.step("one process", async () => {
       const r = await finished(reproduce([...common, "--root", one]));
       assert.equal(r.code, 0, r.stderr);
