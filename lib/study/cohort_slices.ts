@@ -37,7 +37,13 @@ import {
   type LoadCohortOptions,
 } from "../data/cohort.ts";
 import type { Sample } from "../data/dataset.ts";
-import { brainMask, DmriError, fitTensor, loadGradients, validateGradientTable } from "../dmri/mod.ts";
+import {
+  brainMask,
+  DmriError,
+  fitTensorParallel,
+  loadGradients,
+  validateGradientTable,
+} from "../dmri/mod.ts";
 import {
   atomicWrite,
   atomicWriteSealedJson,
@@ -349,10 +355,10 @@ export async function acquisitionFa(
     const dwi = await readNifti(acquisition.dwiPath);
     const gtab = await loadGradients(acquisition.bvalPath, acquisition.bvecPath, { volumes: dwi.shape[3] });
     // FA only inside the brain (b0 median-Otsu mask): background noise fits to random, often high, FA that
-    // would dominate the normalised slices. One thread: on 2 cores the worker pool measured slower (lib/dmri
-    // bench).
+    // would dominate the normalised slices. Workers only when they pay (lib/dmri's autoFitWorkers): an
+    // HCP-size volume on idle cores; a simulated cohort's small volumes, or a busy machine, fit in this thread.
     const mask = brainMask(dwi, gtab);
-    const maps = fitTensor(dwi, gtab, { method: fit.method, mask });
+    const maps = await fitTensorParallel(dwi, gtab, { method: fit.method, mask, workers: "auto" });
     const nonFiniteVoxels = zeroNonFinite(maps.fa);
     const bytes = encodeNifti(maps.fa, { gzip: /\.gz$/i.test(cachePath) }, cachePath);
     await atomicWrite(cachePath, bytes);
