@@ -126,12 +126,35 @@ const slurm = needs(
   "a one-node Slurm (Debian slurm-wlm + munge, run as root)",
 );
 
-/** A free TCP port on this host. */
-function freePort(): number {
-  const l = Deno.listen({ port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
+/**
+ * TCP ports in use on this host, from /proc/net/tcp and tcp6 (the test task has no --allow-net to try one).
+ */
+function portsInUse(): Set<number> {
+  const used = new Set<number>();
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    try {
+      for (const line of Deno.readTextFileSync(file).split("\n").slice(1)) {
+        const local = line.trim().split(/\s+/)[1];
+        if (local) used.add(parseInt(local.split(":").pop()!, 16));
+      }
+    } catch { /* not Linux, or not readable */ }
+  }
+  return used;
+}
+
+/** Two distinct ports in 20000–59999 that no socket here uses. */
+function freePorts(): [number, number] {
+  const used = portsInUse();
+  const pick = (): number => {
+    for (;;) {
+      const p = 20000 + Math.floor(Math.random() * 40000);
+      if (!used.has(p)) {
+        used.add(p);
+        return p;
+      }
+    }
+  };
+  return [pick(), pick()];
 }
 
 /**
@@ -161,6 +184,7 @@ async function startSlurm(dir: string): Promise<{ env: Record<string, string>; s
   await Deno.mkdir(`${dir}/state`);
   await Deno.mkdir(`${dir}/spool`);
   const conf = `${dir}/slurm.conf`;
+  const [ctldPort, dPort] = freePorts();
   await Deno.writeTextFile(
     conf,
     [
@@ -168,8 +192,8 @@ async function startSlurm(dir: string): Promise<{ env: Record<string, string>; s
       `SlurmctldHost=${host}`,
       "SlurmUser=root",
       "SlurmdUser=root",
-      `SlurmctldPort=${freePort()}`,
-      `SlurmdPort=${freePort()}`,
+      `SlurmctldPort=${ctldPort}`,
+      `SlurmdPort=${dPort}`,
       "AuthType=auth/munge",
       `AuthInfo=socket=${munge}/munge.socket`,
       "CredType=cred/munge",
