@@ -80,7 +80,7 @@ interface Args {
   dryRun: boolean;
   overrides: GridOverrides;
   shard?: Shard;
-  collect: boolean;
+  collect?: boolean;
 }
 
 function usage(message?: string): never {
@@ -101,14 +101,7 @@ function positiveInteger(flag: string, text: string): number {
 
 /** Parse reproduce's arguments; a bad one prints the usage and exits with 2. */
 function parseArgs(argv: string[]): Args {
-  const args: Args = {
-    scale: "default",
-    seed: 0,
-    root: "experiments",
-    dryRun: false,
-    overrides: {},
-    collect: false,
-  };
+  const args: Args = { scale: "default", seed: 0, root: "experiments", dryRun: false, overrides: {} };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2);
     const value = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
