@@ -1,18 +1,18 @@
 /**
  * `deno task preprocess [--data DIR | --scale quick|default|paper [--seed N]] [--shard i/n] [--cache DIR]
- * [--fit wls|ols]`
+ * [--fit wls|ols] [--maps md,ad,rd]`
  *
  * Fits the FA map of every acquisition of its share of the subjects into the shared FA cache (lib/study's
  * `preprocessCohort`): the preprocessing stage of a cluster run, one task of a Slurm array per `--shard`.
  * Each subject is claimed with a lock on the shared filesystem, so tasks never fight; a killed task loses
  * only the map it was fitting, and a rerun fits the rest. Without `--data`, the scale's simulated cohort
  * (simulated first when absent, as `reproduce` does). `--cache` defaults to `reproduce`'s FA cache
- * (`data/cache/<cohort folder name>`), so the grid finds the maps.
+ * (`data/cache/<cohort folder name>`), so the grid finds the maps. `--maps md,ad,rd` caches those maps of the same fit beside each FA map.
  *
  * @module
  */
 import { ClusterError, parseShard, type Shard } from "../cluster/mod.ts";
-import { ensureSimulatedCohort, preprocessCohort } from "../study/mod.ts";
+import { ensureSimulatedCohort, preprocessCohort, type TensorMapName } from "../study/mod.ts";
 import { formatDuration } from "../train/mod.ts";
 
 interface Args {
@@ -22,20 +22,21 @@ interface Args {
   shard?: Shard;
   cacheDir?: string;
   fitMethod: "ols" | "wls";
+  maps: TensorMapName[];
 }
 
 function usage(message?: string): never {
   if (message) console.error(`preprocess: ${message}`);
   console.error(
     "usage: deno task preprocess [--data DIR | --scale quick|default|paper [--seed N]] [--shard i/n]\n" +
-      "                            [--cache DIR] [--fit wls|ols]",
+      "                            [--cache DIR] [--fit wls|ols] [--maps md,ad,rd]",
   );
   Deno.exit(2);
 }
 
 /** Parse preprocess's arguments; a bad one prints the usage and exits with 2. */
 function parseArgs(argv: string[]): Args {
-  const args: Args = { scale: "default", seed: 0, fitMethod: "wls" };
+  const args: Args = { scale: "default", seed: 0, fitMethod: "wls", maps: [] };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2);
     const value = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
@@ -70,6 +71,12 @@ function parseArgs(argv: string[]): Args {
         args.fitMethod = f;
         break;
       }
+      case "--maps":
+        for (const m of value().split(",").filter(Boolean)) {
+          if (m !== "md" && m !== "ad" && m !== "rd") usage(`--maps takes md, ad and rd, got "${m}"`);
+          if (!args.maps.includes(m)) args.maps.push(m);
+        }
+        break;
       case "-h":
       case "--help":
         usage();
@@ -91,6 +98,7 @@ async function main(): Promise<void> {
     shard: args.shard,
     fitMethod: args.fitMethod,
     cacheDir: args.cacheDir,
+    maps: args.maps,
     onSubject: (r, done, total) =>
       console.log(
         `[preprocess] ${done}/${total} ${r.subject}: ${r.maps.length} map(s)` +

@@ -18,6 +18,8 @@ export {
   type InputIdentity,
   prepareCohortSlices,
   selectSubjects,
+  type TensorMapName,
+  tensorMapPath,
 } from "./cohort_slices.ts";
 export {
   COHORT_DATA,

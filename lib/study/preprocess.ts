@@ -18,7 +18,7 @@ import { shareOf } from "../cluster/mod.ts";
 import { type Cohort, CohortError, type CohortProblem, loadCohort } from "../data/cohort.ts";
 import { DmriError } from "../dmri/mod.ts";
 import { type LockOptions, tryLock } from "../experiments/lock.ts";
-import { acquisitionFa, defaultFaCacheDir, faCachePath } from "./cohort_slices.ts";
+import { acquisitionFa, defaultFaCacheDir, faCachePath, type TensorMapName } from "./cohort_slices.ts";
 
 /** Options of {@linkcode preprocessCohort}. */
 export interface PreprocessOptions {
@@ -26,6 +26,8 @@ export interface PreprocessOptions {
   shard?: Shard;
   /** Tensor fit method. @default "wls" */
   fitMethod?: "ols" | "wls";
+  /** The other maps to cache beside each FA map (cohort_slices.ts's `tensorMapPath`). @default none */
+  maps?: readonly TensorMapName[];
   /** FA cache folder. @default "data/cache/<cohort folder name>" (as prepareCohortSlices) */
   cacheDir?: string;
   /** Wait for subjects other live processes hold, so that the share is complete on return. @default true */
@@ -111,6 +113,7 @@ export async function preprocessCohort(
             await acquisitionFa(a, faCachePath(cacheDir, s.id, a.name, fitMethod), {
               fitMethod,
               lock: options.lock,
+              maps: options.maps,
             });
             report.maps.push(a.name);
           } catch (e) {

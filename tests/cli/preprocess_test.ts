@@ -34,12 +34,28 @@ Deno.test("deno task preprocess: a shard of the subjects into the cache; bad fla
       assert.match(r.stdout, /\[preprocess\] 2 of 3 subjects \(2 FA maps\) under .*\/cache in/);
       const fitted = [...Deno.readDirSync(`${root}/cache`)].filter((e) => e.isDirectory).length;
       assert.equal(fitted, 2);
+      const again = await preprocess(
+        "--data",
+        cohort.dir,
+        "--shard",
+        "1/2",
+        "--cache",
+        `${root}/cache`,
+        "--maps",
+        "md",
+      );
+      assert.equal(again.code, 0, again.stderr);
+      const mdMaps = [...Deno.readDirSync(`${root}/cache`)].flatMap((e) =>
+        [...Deno.readDirSync(`${root}/cache/${e.name}`)].filter((f) => f.name.includes("_MD_"))
+      );
+      assert.equal(mdMaps.length, 1, "shard 1/2 of 3: one subject, its MD map");
     });
     for (
       const [args, message] of [
         [["--shard", "2/2"], /--shard: "2\/2": need 0 ≤ i < n and n ≥ 1/],
         [["--shard", "x"], /--shard: "x" is not i\/n/],
         [["--fit", "lsq"], /--fit must be wls or ols, got "lsq"/],
+        [["--maps", "md,fa"], /--maps takes md, ad and rd, got "fa"/],
         [["--bogus"], /unknown argument "--bogus"/],
       ] as const
     ) {

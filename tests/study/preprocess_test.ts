@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import { readSealedJson } from "../../lib/fs.ts";
+import { brainMask, fitTensor, loadGradients } from "../../lib/dmri/mod.ts";
+import { readNifti } from "../../lib/nifti/mod.ts";
 import {
   faCachePath,
   faCachePaths,
   type FaCacheRecord,
   prepareCohortSlices,
   preprocessCohort,
+  tensorMapPath,
 } from "../../lib/study/mod.ts";
 import { simulateCohort } from "../../lib/synth/mod.ts";
 
@@ -90,6 +93,39 @@ Deno.test("preprocessCohort: shards of the subjects into the shared FA cache", a
         const after = await preprocessCohort(cohort.dir, { cacheDir, wait: false });
         assert.deepEqual(after.held, []);
         assert.equal(after.subjects.length, 5);
+      },
+    );
+
+    await t.step(
+      "--maps: MD and RD of the same fit cached beside FA; asked for later, the entry is refitted",
+      async () => {
+        const { cohort: c } = await preprocessCohort(cohort.dir, { cacheDir, wait: false });
+        const s = c.subjects[0], a = s.acquisitions[0];
+        const fa = faCachePath(cacheDir, s.id, a.name, "wls");
+        assert.equal(tensorMapPath(fa, "md"), fa.replace("_FA_wls_masked", "_MD_wls_masked"));
+        const before = (await recordOf(s.id, a.name)).createdAt;
+        assert.equal((await recordOf(s.id, a.name)).maps, undefined);
+        await preprocessCohort(cohort.dir, { cacheDir, maps: ["md", "rd"] });
+        const record = await recordOf(s.id, a.name);
+        assert.notEqual(record.createdAt, before, "fitted again: the entry had no MD");
+        assert.deepEqual(Object.keys(record.maps ?? {}).sort(), ["md", "rd"]);
+        // The oracle: lib/dmri's fit of the same DWI in the same mask.
+        const dwi = await readNifti(a.dwiPath);
+        const gtab = await loadGradients(a.bvalPath, a.bvecPath, { volumes: dwi.shape[3] });
+        const want = fitTensor(dwi, gtab, { method: "wls", mask: brainMask(dwi, gtab) });
+        for (const name of ["md", "rd"] as const) {
+          const got = await readNifti(tensorMapPath(fa, name));
+          assert.deepEqual(Array.from(got.data as Float32Array), Array.from(want[name].data as Float32Array));
+        }
+        // Asked again: nothing refitted; a damaged MD map is reported and refitted.
+        await preprocessCohort(cohort.dir, { cacheDir, maps: ["md", "rd"] });
+        assert.equal((await recordOf(s.id, a.name)).createdAt, record.createdAt);
+        const md = tensorMapPath(fa, "md");
+        const bytes = await Deno.readFile(md);
+        bytes[bytes.length - 20] ^= 1;
+        await Deno.writeFile(md, bytes);
+        await preprocessCohort(cohort.dir, { cacheDir, maps: ["md"] });
+        assert.notEqual((await recordOf(s.id, a.name)).createdAt, record.createdAt);
       },
     );
   } finally {
