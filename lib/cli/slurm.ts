@@ -1,7 +1,7 @@
 /**
  * `deno task slurm --grid NAME|FILE.json [--data DIR | --scale quick|default|paper] [--partition P] [--time T]
  * [--gpus N] [--tasks N] [--preprocess-tasks N] [--cpus N] [--mem M] [--module NAME]... [--deno-dir DIR]
- * [--sbatch OPTION]... [--submit] [--out DIR] [-- REPRODUCE FLAGS]`
+ * [--sbatch OPTION]... [--maps md,ad,rd] [--submit] [--out DIR] [-- REPRODUCE FLAGS]`
  *
  * Writes the `sbatch` scripts of preprocess → grid → collect (lib/cluster's `slurmPipeline`) under
  * `experiments/slurm/<grid>/` (or `--out DIR`) and, with `--submit`, submits them with `--dependency=afterok` between the
@@ -33,6 +33,7 @@ interface Args {
   sbatch: string[];
   submit: boolean;
   out?: string;
+  maps?: string;
   reproduce: string[];
 }
 
@@ -45,7 +46,7 @@ function usage(message?: string): never {
     "usage: deno task slurm --grid NAME|FILE.json [--data DIR | --scale quick|default|paper [--seed N]]\n" +
       "                       [--partition P] [--time T] [--gpus N] [--tasks N] [--preprocess-tasks N]\n" +
       "                       [--cpus N] [--mem M] [--module NAME]... [--deno-dir DIR] [--sbatch OPTION]...\n" +
-      "                       [--submit] [--out DIR] [-- REPRODUCE FLAGS]",
+      "                       [--maps md,ad,rd] [--submit] [--out DIR] [-- REPRODUCE FLAGS]",
   );
   Deno.exit(2);
 }
@@ -118,6 +119,9 @@ function parseArgs(argv: string[]): Args {
       case "--out":
         args.out = value();
         break;
+      case "--maps":
+        args.maps = value();
+        break;
       case "-h":
       case "--help":
         usage();
@@ -163,6 +167,7 @@ async function main(): Promise<void> {
     gridTasks,
     cohortArgs,
     reproduceArgs: args.reproduce,
+    preprocessArgs: args.maps ? ["--maps", args.maps] : [],
     partition: args.partition,
     time: args.time,
     gpus: args.gpus,

@@ -40,6 +40,8 @@ export interface SlurmPipelineOptions {
   /** Flags given to both `preprocess` and `reproduce` that name the cohort: e.g. `["--data", "/lab/hcp"]`
    * or `["--scale", "quick"]`. @default [] */
   cohortArgs?: string[];
+  /** More flags for `preprocess`, e.g. `["--maps", "md,ad,rd"]`. @default [] */
+  preprocessArgs?: string[];
   /** More flags for `reproduce` (grid and collect), e.g. `["--root", "/lab/runs"]`. @default [] */
   reproduceArgs?: string[];
   /** `#SBATCH --partition`. @default the cluster's default partition */
@@ -115,7 +117,7 @@ export function slurmPipeline(options: SlurmPipelineOptions): SlurmPipeline {
   const cohort = options.cohortArgs ?? [];
   const more = options.reproduceArgs ?? [];
   const commands: Record<Stage, string[]> = {
-    preprocess: ["task", "preprocess", ...cohort],
+    preprocess: ["task", "preprocess", ...cohort, ...(options.preprocessArgs ?? [])],
     grid: ["task", "reproduce", ...cohort, "--grid", options.grid, ...more],
     collect: ["task", "reproduce", ...cohort, "--grid", options.grid, ...more, "--collect"],
   };

@@ -36,6 +36,7 @@ Deno.test("slurmPipeline / submitPipeline: three array jobs chained by afterok",
     gpus: 1,
     cohortArgs: ["--data", "/lab/hcp"],
     reproduceArgs: ["--root", "/lab/runs"],
+    preprocessArgs: ["--maps", "md,rd"],
     partition: "gpu",
     time: "12:00:00",
     modules: ["cuda/12.2"],
@@ -46,7 +47,7 @@ Deno.test("slurmPipeline / submitPipeline: three array jobs chained by afterok",
     assert.match(preprocess, /^#SBATCH --array=0-99$/m);
     assert.match(
       preprocess,
-      /^exec deno task preprocess --data \/lab\/hcp --shard "\$\{SLURM_ARRAY_TASK_ID\}\/100"$/m,
+      /^exec deno task preprocess --data \/lab\/hcp --maps md,rd --shard "\$\{SLURM_ARRAY_TASK_ID\}\/100"$/m,
     );
     assert.doesNotMatch(preprocess, /--gres/);
     assert.match(grid, /^#SBATCH --array=0-35$/m);
