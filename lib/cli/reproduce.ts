@@ -1,6 +1,6 @@
 /**
  * `deno task reproduce [--data PATH] [--scale quick|default|paper] [--grid NAME|FILE.json[,...]] [--seed N]
- * [--root DIR] [--dry-run] [--epochs N] [--max-subjects N]`
+ * [--root DIR] [--dry-run] [--epochs N] [--max-subjects N] [--shard i/n | --collect]`
  *
  * The main job: from nothing to tables, charts and CAM overlays under `experiments/<grid>/`.
  * 1. picks the TensorFlow.js backend (`CAM_BACKEND` overrides);
@@ -33,12 +33,18 @@
  * run's cells are taken over. A damaged file (FA cache, checkpoint, manifest, table) is reported on one
  * `[integrity]` line naming it and rebuilt.
  *
+ * Cluster runs: `--shard i/n` runs only task i's share of each grid's cells (no plan, no report: the tables
+ * and charts come from `--collect`, which runs nothing and merges every finished cell into them, as a
+ * one-process run writes them, then names the cells not finished and exits 1 if there are any).
+ *
  * @module
  */
+import { ClusterError, parseShard, type Shard } from "../cluster/mod.ts";
 import { backendHeapLimit, describeBackend, initBackend } from "../backend/mod.ts";
 import {
   type AnyGridCell,
   type CellRunner,
+  collectGrid,
   concatTables,
   describeHolder,
   type GridConfig,
@@ -46,6 +52,7 @@ import {
   rowsOf,
   runGrid,
   type Table,
+  unfinishedCells,
 } from "../experiments/mod.ts";
 import { CohortError, loadCohort } from "../data/mod.ts";
 import {
@@ -88,13 +95,16 @@ interface Args {
   root: string;
   dryRun: boolean;
   overrides: GridOverrides;
+  shard?: Shard;
+  collect?: boolean;
 }
 
 function usage(message?: string): never {
   if (message) console.error(`reproduce: ${message}`);
   console.error(
     "usage: deno task reproduce [--data PATH] [--scale quick|default|paper] [--grid NAME|FILE.json[,...]]\n" +
-      "                           [--seed N] [--root DIR] [--dry-run] [--epochs N] [--max-subjects N]",
+      "                           [--seed N] [--root DIR] [--dry-run] [--epochs N] [--max-subjects N]\n" +
+      "                           [--shard i/n | --collect]",
   );
   Deno.exit(2);
 }
@@ -140,6 +150,17 @@ function parseArgs(argv: string[]): Args {
       case "--max-subjects":
         args.overrides.maxSubjects = positiveInteger(flag, value());
         break;
+      case "--shard":
+        try {
+          args.shard = parseShard(value());
+        } catch (e) {
+          if (e instanceof ClusterError) usage(e.message);
+          throw e;
+        }
+        break;
+      case "--collect":
+        args.collect = true;
+        break;
       case "-h":
       case "--help":
         usage();
@@ -148,6 +169,7 @@ function parseArgs(argv: string[]): Args {
         usage(`unknown argument "${argv[i]}"`);
     }
   }
+  if (args.shard && args.collect) usage("--shard and --collect are separate stages: give one");
   return args;
 }
 
@@ -281,6 +303,29 @@ async function printPlan(
   return plan;
 }
 
+/**
+ * `--collect`: every grid's finished cells merged into its tables, summaries and charts (what a one-process
+ * run writes); the unfinished cells named, exit 1 when there are any.
+ */
+async function collectGrids(args: Args, grids: { config: GridConfig; cells: StudyCell[] }[]): Promise<void> {
+  let missing = 0;
+  for (const { config, cells } of grids) {
+    const tables = await collectGrid(cells, { root: args.root });
+    const written = await writeStudyReport(tables, `${args.root}/${config.name}`);
+    const open = await unfinishedCells(cells, { root: args.root });
+    missing += open.length;
+    console.log(
+      `[reproduce] --collect ${config.name}: ${cells.length - open.length}/${cells.length} cells finished, ` +
+        `${written.length} files under ${args.root}/${config.name}/`,
+    );
+    for (const c of open) console.error(`[reproduce] ${config.name} cell ${c.id} is ${c.status}`);
+  }
+  if (missing) {
+    console.error(`reproduce: --collect: ${missing} cell(s) not finished; their rows are not in the tables`);
+    Deno.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(Deno.args);
   await checkRoot(args.root);
@@ -334,13 +379,15 @@ async function main(): Promise<void> {
     }
     grids.push({ config, cells: expandStudyGrid(config, { source: path }) });
   }
-  const plan = await printPlan(args, grids, notes);
+  if (args.collect) return await collectGrids(args, grids);
+  // A shard of an array job: the plan (timed steps) is the whole run's, printed by a run without --shard.
+  const plan = args.shard ? undefined : await printPlan(args, grids, notes);
   if (args.dryRun) {
     console.log("[reproduce] --dry-run: the plan only; nothing was simulated, trained or written");
     return;
   }
-  const emptyReduced = plan.cells.filter((c) => c.testSamples === 0 && reduced.includes(c.grid)).map((c) =>
-    c.id
+  const emptyReduced = (plan?.cells ?? []).filter((c) => c.testSamples === 0 && reduced.includes(c.grid)).map(
+    (c) => c.id,
   );
   if (emptyReduced.length && args.overrides.maxSubjects !== undefined) {
     usage(
@@ -385,6 +432,7 @@ async function main(): Promise<void> {
     console.log(`[reproduce] grid ${config.name}: ${cells.length} cells`);
     const { ran, skipped, tables } = await runGrid(cells, runner, {
       root: args.root,
+      shard: args.shard,
       onCell: (cell, index, total, isSkipped) => {
         closeCurrent();
         if (isSkipped) finished.set(cell.id, null);
@@ -403,7 +451,7 @@ async function main(): Promise<void> {
         ),
     });
     closeCurrent();
-    writtenCount += (await writeStudyReport(tables, `${args.root}/${config.name}`)).length;
+    if (!args.shard) writtenCount += (await writeStudyReport(tables, `${args.root}/${config.name}`)).length;
     ranCount += ran.length;
     skippedCount += skipped.length;
     allTables.push(tables);

@@ -9,13 +9,17 @@ export {
   acquisitionFa,
   type CohortSlices,
   type CohortSlicesOptions,
+  defaultFaCacheDir,
   FA_CACHE_FORMAT,
+  faCachePath,
   faCachePaths,
   type FaCacheRecord,
   faInputsRecord,
   type InputIdentity,
   prepareCohortSlices,
   selectSubjects,
+  type TensorMapName,
+  tensorMapPath,
 } from "./cohort_slices.ts";
 export {
   COHORT_DATA,
@@ -41,6 +45,12 @@ export {
   type TransferCellOptions,
   type TransferData,
 } from "./transfer_cell.ts";
+export {
+  preprocessCohort,
+  type PreprocessOptions,
+  type PreprocessResult,
+  type SubjectReport,
+} from "./preprocess.ts";
 export { CAM_METHODS, type CamMethod, runCamMethod } from "./cam_methods.ts";
 export {
   accuracySummary,
