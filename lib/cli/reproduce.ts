@@ -440,7 +440,9 @@ async function main(): Promise<void> {
         console.log(
           `[reproduce] ${config.name} cell ${index + 1}/${total} ${cell.id}${
             isSkipped ? " (finished earlier)" : ""
-          }; the whole run ETA ${formatSpan(estimateRemaining(plan, finished))}`,
+          }${
+            // A shard has no plan (its steps are not timed): no ETA.
+            plan ? `; the whole run ETA ${formatSpan(estimateRemaining(plan, finished))}` : ""}`,
         );
       },
       onHeld: (cell, holder) =>
