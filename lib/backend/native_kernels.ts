@@ -3,7 +3,7 @@
  * `Conv2D`, `FusedConv2D`, `Conv2DBackpropInput` and `Conv2DBackpropFilter` on oneDNN ({@link loadDnnl}:
  * any stride, padding, dilation) or else, for stride 1, as shifted GEMMs on a BLAS ({@link loadBlas});
  * `BatchMatMul` and `_FusedMatMul` on the BLAS; `MaxPool` and `MaxPoolGrad` on oneDNN; `LRN` and `LRNGrad`
- * (across channels) on oneDNN; `Concat` and `SplitV` (its gradient) as oneDNN reorders. The kernels registered before (wasm's own, or ours from
+ * (across channels) on oneDNN. The kernels registered before (wasm's own, or ours from
  * {@link registerWasmTrainingKernels}) remain the fallback for every case not covered (NCHW, no library,
  * tiny products). Optional: without either library the wasm kernels run unchanged.
  *
@@ -15,7 +15,6 @@ import type { Dnnl } from "../native/mod.ts";
 import { dnnlConv2D, dnnlConv2DBackpropFilter, dnnlConv2DBackpropInput } from "./_dnnl_conv.ts";
 import { dnnlMaxPool, dnnlMaxPoolGrad } from "./_dnnl_pool.ts";
 import { dnnlLrn, dnnlLrnGrad } from "./_dnnl_lrn.ts";
-import { dnnlConcat, dnnlSplitV } from "./_dnnl_concat.ts";
 import {
   biasActivation,
   nativeBatchMatMul,
@@ -37,8 +36,6 @@ export const NATIVE_KERNELS: readonly string[] = [
   "MaxPoolGrad",
   "LRN",
   "LRNGrad",
-  "Concat",
-  "SplitV",
 ];
 
 /** The native libraries the kernels may use; either may be missing. */
@@ -99,9 +96,6 @@ const NATIVE: Record<string, Native> = {
   MaxPoolGrad: chain(dnnlMaxPoolGrad, null),
   LRN: chain(dnnlLrn, null),
   LRNGrad: chain(dnnlLrnGrad, null),
-  Concat: chain(dnnlConcat, null),
-  // Several outputs: the kernel returns them as an array, as tfjs kernels may.
-  SplitV: chain(dnnlSplitV as unknown as (d: Dnnl, args: KernelArgs) => Info | null, null),
 };
 
 const registered = new Map<string, Set<tf.KernelFunc>>();

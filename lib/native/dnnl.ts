@@ -1,8 +1,7 @@
 /**
  * oneDNN (libdnnl 2.x, the library PyTorch's CPU convolutions run on) through Deno's FFI: convolution
  * forward (with bias and a fused ReLU), backward-data and backward-weights primitives, max pooling
- * forward and backward, across-channel LRN forward and backward, and concatenation and its inverse (one
- * reorder per part), on plain NHWC/HWIO memory — here, tensors on the wasm heap. Optional: {@link loadDnnl} returns `null` when the library is
+ * forward and backward, and across-channel LRN forward and backward, on plain NHWC/HWIO memory — here, tensors on the wasm heap. Optional: {@link loadDnnl} returns `null` when the library is
  * missing, FFI is not permitted or `CAM_DNNL=off`.
  *
  * The primitive for each problem is created once and cached (oneDNN picks its fastest implementation,
@@ -88,17 +87,6 @@ export interface LrnProblem {
   beta: number;
 }
 
-/**
- * Row-major matrices side by side: `widths.length` matrices of `rows` rows, matrix i `widths[i]` columns
- * wide, and the `rows × Σ widths` matrix they make when joined along the columns. A concatenation along
- * any axis of same-rank tensors is this with rows = the product of the dimensions before the axis and
- * widths[i] = the product of input i's dimensions from the axis on.
- */
-export interface ColumnsProblem {
-  rows: number;
-  widths: number[];
-}
-
 /** A loaded oneDNN. Pointers are raw addresses (e.g. into the wasm heap); every call is synchronous. */
 export interface Dnnl {
   /** The library opened. */
@@ -140,10 +128,6 @@ export interface Dnnl {
     p: LrnProblem,
     ptrs: { x: Deno.PointerValue; dy: Deno.PointerValue; dx: Deno.PointerValue },
   ): boolean;
-  /** y = [x₀ x₁ …] joined along the columns ({@link ColumnsProblem}), one reorder per part. False when unsupported. */
-  concatColumns(p: ColumnsProblem, ptrs: { xs: Deno.PointerValue[]; y: Deno.PointerValue }): boolean;
-  /** The inverse of {@link Dnnl.concatColumns}: x cut along the columns into ys. False when unsupported. */
-  splitColumns(p: ColumnsProblem, ptrs: { x: Deno.PointerValue; ys: Deno.PointerValue[] }): boolean;
   /** The implementation oneDNN chose for an LRN problem (e.g. "jit:avx512_common"), or null if none. */
   lrnImplementation(p: LrnProblem, backward: boolean): string | null;
   /** The implementation oneDNN chose for a problem ("brgconv:avx512_core", ...), or null if none. */
@@ -239,8 +223,6 @@ interface Plan {
   bind: Record<string, Deno.PointerValue>;
   before?: { prim: Deno.PointerValue; args: BigUint64Array };
   after?: { prim: Deno.PointerValue; args: BigUint64Array };
-  /** Further steps, run after `after` (e.g. one reorder per part of a concatenation). */
-  more?: { prim: Deno.PointerValue; args: BigUint64Array }[];
   args: BigUint64Array;
   owned: { prims: Deno.PointerValue[]; mems: Deno.PointerValue[]; pds: Deno.PointerValue[] };
 }
@@ -647,38 +629,6 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
   };
   const lrnPlan = (p: LrnProblem, backward: boolean): Plan | null =>
     cached(`lrn|${backward}|${Object.values(p).join(",")}`, () => planLrn(p, backward));
-  /** One reorder per part between its dense matrix (bound as `${dense}${i}`) and its columns of the joined one. */
-  const planColumns = (p: ColumnsProblem, split: boolean): Plan | null => {
-    const total = p.widths.reduce((a, b) => a + b, 0);
-    const owned = newOwned();
-    const steps: { prim: Deno.PointerValue; args: BigUint64Array }[] = [];
-    const bind: Record<string, Deno.PointerValue> = {};
-    for (const [i, w] of p.widths.entries()) {
-      const dense = md([p.rows, w], [w, 1]), view = md([p.rows, w], [total, 1]);
-      const d = memory(dense), v = memory(view);
-      owned.mems.push(d, v);
-      const [from, to] = split ? [view, dense] : [dense, view];
-      const prim = reorder(Deno.UnsafePointer.of(from), Deno.UnsafePointer.of(to), owned);
-      steps.push({ prim, args: split ? args([ARG_SRC, v], [ARG_DST, d]) : args([ARG_SRC, d], [ARG_DST, v]) });
-      bind[`part${i}`] = d;
-      bind[`joined${i}`] = v;
-    }
-    const [first, ...more] = steps;
-    return { impl: "reorder", prim: first.prim, bind, args: first.args, more, owned };
-  };
-  const columnsPlan = (p: ColumnsProblem, split: boolean): Plan | null =>
-    cached(`columns|${split}|${p.rows}|${p.widths.join(",")}`, () => planColumns(p, split));
-  /** Pointers by the names {@link planColumns} binds: the parts, and the joined matrix at each part's column. */
-  const columnsPointers = (p: ColumnsProblem, parts: Deno.PointerValue[], joined: Deno.PointerValue) => {
-    const ptrs: Record<string, Deno.PointerValue> = {};
-    let at = 0;
-    for (const [i, w] of p.widths.entries()) {
-      ptrs[`part${i}`] = parts[i];
-      ptrs[`joined${i}`] = Deno.UnsafePointer.offset(joined!, at * 4);
-      at += w;
-    }
-    return ptrs;
-  };
   const destroy = (pl: Plan | null) => {
     if (pl != null) release(pl.owned);
   };
@@ -712,7 +662,7 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
       const at = ptrs[name];
       if (at != null) check(s.dnnl_memory_set_data_handle(mem, at), "memory_set_data_handle");
     }
-    for (const step of [pl.before, { prim: pl.prim, args: pl.args }, pl.after, ...(pl.more ?? [])]) {
+    for (const step of [pl.before, { prim: pl.prim, args: pl.args }, pl.after]) {
       if (step) {
         check(
           s.dnnl_primitive_execute(step.prim, stream, step.args.length / 2, step.args),
@@ -767,20 +717,6 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
       const pl = lrnPlan(p, true);
       if (pl == null) return false;
       execute(pl, ptrs);
-      return true;
-    },
-    concatColumns(p, ptrs) {
-      if (!p.widths.length || p.widths.length !== ptrs.xs.length || ptrs.y == null) return false;
-      const pl = columnsPlan(p, false);
-      if (pl == null) return false;
-      execute(pl, columnsPointers(p, ptrs.xs, ptrs.y));
-      return true;
-    },
-    splitColumns(p, ptrs) {
-      if (!p.widths.length || p.widths.length !== ptrs.ys.length || ptrs.x == null) return false;
-      const pl = columnsPlan(p, true);
-      if (pl == null) return false;
-      execute(pl, columnsPointers(p, ptrs.ys, ptrs.x));
       return true;
     },
     lrnImplementation(p, backward) {
