@@ -4,7 +4,7 @@
  * from +FLT_MIN, last tie wins), a `ResizeBilinearGrad` that ignores `halfPixelCenters`, and a `Conv2D` that
  * sizes numeric padding differently from the cpu backend for non-square filters, and its `Sum` transposes
  * the whole tensor to reduce leading axes (bias gradients); its `Transpose` is slow on large 2-D/3-D
- * permutations. This module registers
+ * permutations; its `Concat` and `SplitV` copy in JavaScript a row (or an element) at a time. This module registers
  * composed replacements built from wasm's own fast kernels (XNNPACK convs, matMul, transposes).
  *
  * @module
@@ -16,6 +16,7 @@ import { maxPoolGrad } from "./_max_pool_grad.ts";
 import { resizeBilinearGrad } from "./_resize_bilinear_grad.ts";
 import { makeSum } from "./_sum.ts";
 import { makeTranspose } from "./_transpose.ts";
+import { makeConcat, makeSplitV } from "./_heap_concat.ts";
 import { isNativeWrapper } from "./native_kernels.ts";
 
 /** Kernels this module registers for `wasm`, and whether each is new there or replaces the stock one. */
@@ -29,6 +30,8 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced"
   ResizeBilinearGrad: "replaced",
   Sum: "wrapped",
   Transpose: "wrapped",
+  Concat: "wrapped",
+  SplitV: "wrapped",
 };
 
 type Maker = (stock: tf.KernelFunc | undefined) => tf.KernelFunc;
@@ -52,6 +55,14 @@ const MAKERS: Record<string, Maker> = {
   Transpose: (stock) => {
     if (stock == null) throw new Error("lib/backend: the wasm backend has no Transpose kernel to wrap");
     return makeTranspose(stock);
+  },
+  Concat: (stock) => {
+    if (stock == null) throw new Error("lib/backend: the wasm backend has no Concat kernel to wrap");
+    return makeConcat(stock);
+  },
+  SplitV: (stock) => {
+    if (stock == null) throw new Error("lib/backend: the wasm backend has no SplitV kernel to wrap");
+    return makeSplitV(stock);
   },
 };
 
