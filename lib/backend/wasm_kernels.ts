@@ -4,8 +4,11 @@
  * from +FLT_MIN, last tie wins), a `ResizeBilinearGrad` that ignores `halfPixelCenters`, and a `Conv2D` that
  * sizes numeric padding differently from the cpu backend for non-square filters, and its `Sum` transposes
  * the whole tensor to reduce leading axes (bias gradients); its `Transpose` is slow on large 2-D/3-D
- * permutations; its `Concat` and `SplitV` copy in JavaScript a row (or an element) at a time. This module registers
+ * permutations. This module registers
  * composed replacements built from wasm's own fast kernels (XNNPACK convs, matMul, transposes).
+ *
+ * Stock `Concat` and `SplitV` copy in JavaScript a row (or an element) at a time; ours are memmoves inside the
+ * heap (lib/backend/_heap_concat.ts).
  *
  * @module
  */

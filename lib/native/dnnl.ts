@@ -1,7 +1,7 @@
 /**
  * oneDNN (libdnnl 2.x, the library PyTorch's CPU convolutions run on) through Deno's FFI: convolution
- * forward (with bias and a fused ReLU), backward-data and backward-weights primitives, max pooling
- * forward and backward, and across-channel LRN forward and backward, on plain NHWC/HWIO memory — here, tensors on the wasm heap. Optional: {@link loadDnnl} returns `null` when the library is
+ * forward (with bias and a fused ReLU), backward-data and backward-weights primitives, and max pooling
+ * forward and backward, on plain NHWC/HWIO memory — here, tensors on the wasm heap. Optional: {@link loadDnnl} returns `null` when the library is
  * missing, FFI is not permitted or `CAM_DNNL=off`.
  *
  * The primitive for each problem is created once and cached (oneDNN picks its fastest implementation,
@@ -9,6 +9,8 @@
  * HWIO on every call, which costs little next to the convolution).
  *
  * y[n, p, q, o] = b[o] + Σ_{i, j, c} x[n, p·sh + i·dh − top, q·sw + j·dw − left, c] · w[i, j, c, o].
+ *
+ * Also across-channel local response normalization, forward and backward ({@link LrnProblem}).
  *
  * @module
  */
@@ -128,7 +130,7 @@ export interface Dnnl {
     p: LrnProblem,
     ptrs: { x: Deno.PointerValue; dy: Deno.PointerValue; dx: Deno.PointerValue },
   ): boolean;
-  /** The implementation oneDNN chose for an LRN problem (e.g. "jit:avx512_common"), or null if none. */
+  /** The implementation oneDNN chose for an LRN problem (e.g. "lrn_jit:avx512_core"), or null if none. */
   lrnImplementation(p: LrnProblem, backward: boolean): string | null;
   /** The implementation oneDNN chose for a problem ("brgconv:avx512_core", ...), or null if none. */
   implementation(kind: "forward" | "backward_data" | "backward_weights", p: ConvProblem): string | null;

@@ -2,7 +2,7 @@
  * Native libraries through Deno's FFI, all optional: each loader returns `null` (and says why) when the library
  * is missing, FFI is not permitted (`--allow-ffi`), or its environment variable turns it off.
  *
- * - {@link loadDnnl}: oneDNN 2.x (`libdnnl.so.2`, `CAM_DNNL`): convolution, max-pooling and LRN primitives;
+ * - {@link loadDnnl}: oneDNN 2.x (`libdnnl.so.2`, `CAM_DNNL`): convolution and max-pooling primitives;
  * - {@link loadBlas}: OpenBLAS or Accelerate (`CAM_BLAS`): SGEMM;
  * - {@link libdeflateGunzip}: libdeflate (`libdeflate.so.0`, `CAM_LIBDEFLATE`): whole-stream gzip;
  * - {@link openNative} and {@link pinLibrary}: how they are opened. Libraries that run thread pools are
