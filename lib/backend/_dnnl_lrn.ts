@@ -17,17 +17,26 @@ import {
   nativeOutput,
 } from "./_kernel_util.ts";
 
+/**
+ * Below this many elements the wasm kernel runs: a oneDNN call costs a fixed ~20 ms when other work keeps both
+ * cores busy (its OpenMP threads wait to be scheduled; measured at load average 11: 23 ms for 4.6k elements
+ * against 0.1 ms on wasm), which wasm's ~50 ns per element repays only from a few hundred thousand elements.
+ * GoogLeNet's LRNs at 224 px hold 6–19 M elements at batch 32; those of the 1/16-width study nets far fewer.
+ */
+export const MIN_NATIVE_LRN = 1 << 18;
+
 type LrnAttrs = { depthRadius: number; bias: number; alpha: number; beta: number };
 
 /**
  * The problem for an NHWC float32 tensor, or null when oneDNN is not to take it: empty, not 4-D, odd attrs,
- * or depthRadius 0 (a window of one channel: oneDNN 2.6's jit backward segfaults on local_size 1).
+ * depthRadius 0 (a window of one channel: oneDNN 2.6's jit backward segfaults on local_size 1), or fewer than
+ * {@link MIN_NATIVE_LRN} elements.
  */
 function lrnProblem(x: Info, attrs: LrnAttrs): LrnProblem | null {
   if (x.dtype !== "float32" || x.shape.length !== 4) return null;
   const [n, h, w, c] = x.shape;
   const { depthRadius: radius, bias, alpha, beta } = attrs;
-  if (n * h * w * c === 0 || !Number.isInteger(radius) || radius < 1) return null;
+  if (n * h * w * c < MIN_NATIVE_LRN || !Number.isInteger(radius) || radius < 1) return null;
   if (![bias, alpha, beta].every(Number.isFinite)) return null;
   return { n, h, w, c, radius, bias, alpha, beta };
 }
@@ -41,13 +50,22 @@ export function dnnlLrn(dnnl: Dnnl, args: KernelArgs): Info | null {
   return nativeOutput(backend, x.shape, (y) => dnnl.lrnForward(p, { x: at(backend, x), y: at(backend, y) }));
 }
 
+/**
+ * Whether oneDNN 2.6's LRN backward is right for the problem: its jit kernel (NHWC) returns wrong gradients
+ * (errors of order 1) when C > 16 is not a multiple of 16 and depthRadius > 2. Checked case by case against the
+ * cpu backend: C ∈ {3..15} up to r 30, multiples of 16 up to r 30, any C at r ≤ 2.
+ */
+function backwardSupported(p: LrnProblem): boolean {
+  return p.radius <= 2 || p.c % 16 === 0 || p.c < 16;
+}
+
 /** LRNGrad (inputs x, y, dy) on oneDNN from x and dy (y is not needed), or null when it does not apply. */
 export function dnnlLrnGrad(dnnl: Dnnl, args: KernelArgs): Info | null {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const backend = args.backend as HeapBackend;
   if (dy.dtype !== "float32") return null;
   const p = lrnProblem(x, args.attrs as unknown as LrnAttrs);
-  if (p == null) return null;
+  if (p == null || !backwardSupported(p)) return null;
   return nativeOutput(
     backend,
     x.shape,

@@ -2,12 +2,13 @@
  * Native kernels for the wasm backend, run through Deno's FFI on the tensors in the wasm heap:
  * `Conv2D`, `FusedConv2D`, `Conv2DBackpropInput` and `Conv2DBackpropFilter` on oneDNN ({@link loadDnnl}:
  * any stride, padding, dilation) or else, for stride 1, as shifted GEMMs on a BLAS ({@link loadBlas});
- * `BatchMatMul` and `_FusedMatMul` on the BLAS; `MaxPool` and `MaxPoolGrad` on oneDNN; `LRN` and `LRNGrad`
- * (across channels) on oneDNN; the 3-D kernels
+ * `BatchMatMul` and `_FusedMatMul` on the BLAS; `MaxPool` and `MaxPoolGrad` on oneDNN; the 3-D kernels
  * `Conv3D`, `Conv3DBackpropInputV2`, `Conv3DBackpropFilterV2`, `MaxPool3D`, `MaxPool3DGrad`, `AvgPool3D` and
  * `AvgPool3DGrad` (NDHWC) on oneDNN. The kernels registered before (wasm's own, or ours from
  * {@link registerWasmTrainingKernels}) remain the fallback for every case not covered (NCHW, no library,
  * tiny products). Optional: without either library the wasm kernels run unchanged.
+ *
+ * `LRN` and `LRNGrad` (across channels) run on oneDNN too, from 2^18 elements (lib/backend/_dnnl_lrn.ts).
  *
  * @module
  */

@@ -7,6 +7,9 @@
  * permutations. This module registers
  * composed replacements built from wasm's own fast kernels (XNNPACK convs, matMul, transposes).
  *
+ * Stock `Concat` and `SplitV` copy in JavaScript a row (or an element) at a time; ours are memmoves inside the
+ * heap (lib/backend/_heap_concat.ts).
+ *
  * @module
  */
 import * as tf from "../tf.ts";
@@ -16,6 +19,7 @@ import { maxPoolGrad } from "./_max_pool_grad.ts";
 import { resizeBilinearGrad } from "./_resize_bilinear_grad.ts";
 import { makeSum } from "./_sum.ts";
 import { makeTranspose } from "./_transpose.ts";
+import { makeConcat, makeSplitV } from "./_heap_concat.ts";
 import { isNativeWrapper } from "./native_kernels.ts";
 import { WASM_3D_KERNELS } from "./_js_kernels3d.ts";
 
@@ -32,6 +36,8 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced"
   Transpose: "wrapped",
   // Stock 3-D kernels that compute wrong (Conv3DBackpropInputV2, MaxPool3D) or are untested: see _js_kernels3d.ts.
   ...Object.fromEntries(Object.keys(WASM_3D_KERNELS).map((k) => [k, "replaced" as const])),
+  Concat: "wrapped",
+  SplitV: "wrapped",
 };
 
 type Maker = (stock: tf.KernelFunc | undefined) => tf.KernelFunc;
@@ -57,6 +63,14 @@ const MAKERS: Record<string, Maker> = {
     return makeTranspose(stock);
   },
   ...Object.fromEntries(Object.entries(WASM_3D_KERNELS).map(([k, f]) => [k, () => cast(f)])),
+  Concat: (stock) => {
+    if (stock == null) throw new Error("lib/backend: the wasm backend has no Concat kernel to wrap");
+    return makeConcat(stock);
+  },
+  SplitV: (stock) => {
+    if (stock == null) throw new Error("lib/backend: the wasm backend has no SplitV kernel to wrap");
+    return makeSplitV(stock);
+  },
 };
 
 /** Kernel functions registered by this module, per backend name, so that registration is idempotent. */

@@ -11,6 +11,8 @@
  *
  * y[n, p, q, o] = b[o] + Σ_{i, j, c} x[n, p·sh + i·dh − top, q·sw + j·dw − left, c] · w[i, j, c, o].
  *
+ * Also across-channel local response normalization, forward and backward ({@link LrnProblem}).
+ *
  * @module
  */
 
@@ -171,7 +173,7 @@ export interface Dnnl {
     p: LrnProblem,
     ptrs: { x: Deno.PointerValue; dy: Deno.PointerValue; dx: Deno.PointerValue },
   ): boolean;
-  /** The implementation oneDNN chose for an LRN problem (e.g. "jit:avx512_common"), or null if none. */
+  /** The implementation oneDNN chose for an LRN problem (e.g. "lrn_jit:avx512_core"), or null if none. */
   lrnImplementation(p: LrnProblem, backward: boolean): string | null;
   /** The implementation oneDNN chose for a problem ("brgconv:avx512_core", ...), or null if none. */
   implementation(

@@ -6,15 +6,19 @@ import { type Dnnl, dnnlUnavailableReason, loadDnnl } from "../../lib/native/mod
 import { nativeKernelCounts, registerNativeKernels } from "../../lib/backend/native_kernels.ts";
 import { randn, sameAsCpu } from "./_grad_check.ts";
 
-/** [label, x shape, depthRadius, bias, alpha, beta]: odd and even channel counts, windows wider than C. */
+/**
+ * [label, x shape, depthRadius, bias, alpha, beta]: odd and even channel counts, windows wider than C; each at
+ * least 2^18 elements (lib/backend/_dnnl_lrn.ts leaves smaller ones to wasm).
+ */
 const CASES: [string, number[], number, number, number, number][] = [
-  ["GoogLeNet/Caffe (r 2, alpha 1e-4/5)", [2, 5, 6, 16], 2, 1, 2e-5, 0.75],
-  ["odd channels, r 2, large alpha", [2, 4, 3, 7], 2, 1, 0.5, 0.75],
-  ["even channels, r 1", [3, 3, 5, 8], 1, 2, 0.3, 0.5],
-  ["odd channels, r 3, beta 1", [1, 6, 4, 9], 3, 1.5, 0.2, 1],
-  ["window wider than the channels (r 5, C 4)", [2, 3, 4, 4], 5, 1, 0.25, 0.75],
-  ["tfjs defaults (r 5, alpha 1)", [2, 3, 3, 12], 5, 1, 1, 0.5],
-  ["one channel", [2, 4, 4, 1], 2, 1, 0.4, 0.75],
+  ["GoogLeNet/Caffe (r 2, alpha 1e-4/5)", [2, 32, 32, 128], 2, 1, 2e-5, 0.75],
+  ["odd channels, r 2, large alpha", [2, 32, 32, 129], 2, 1, 0.5, 0.75],
+  ["even channels, r 1", [1, 48, 48, 128], 1, 2, 0.3, 0.5],
+  ["odd channels, r 3, beta 1", [2, 121, 121, 9], 3, 1.5, 0.2, 1],
+  ["C a multiple of 16, r 4", [2, 48, 48, 64], 4, 1, 0.1, 0.75],
+  ["window wider than the channels (r 5, C 4)", [4, 128, 128, 4], 5, 1, 0.25, 0.75],
+  ["tfjs defaults (r 5, alpha 1)", [2, 64, 64, 32], 5, 1, 1, 0.5],
+  ["one channel", [1, 512, 512, 1], 2, 1, 0.4, 0.75],
 ];
 
 /** y = x / (bias + alpha Σ_{|c'−c| ≤ r} x_{c'}²)^beta in float64: the formula itself. */
@@ -92,18 +96,43 @@ Deno.test({
     }
   });
 
-  await t.step("depthRadius 0 stays on wasm (oneDNN 2.6 crashes on local_size 1) and is right", async () => {
-    nativeKernelCounts({ reset: true });
-    await sameAsCpu(
-      "LRN r 0",
-      (x) => tf.localResponseNormalization(x as tf.Tensor4D, 0, 1, 0.7, 0.75),
-      [[2, 3, 3, 6]],
-      { seed: 3, tol: 1e-5 },
-    );
-    const c = nativeKernelCounts();
-    assert.ok(c.LRN?.fallback > 0 && (c.LRN?.dnnl ?? 0) === 0, JSON.stringify(c.LRN));
-    assert.ok(c.LRNGrad?.fallback > 0 && (c.LRNGrad?.dnnl ?? 0) === 0, JSON.stringify(c.LRNGrad));
-  });
+  await t.step(
+    "C = 83 with r 3: forward on oneDNN, gradient on wasm (oneDNN 2.6's is wrong there)",
+    async () => {
+      nativeKernelCounts({ reset: true });
+      await sameAsCpu(
+        "LRN C 83 r 3",
+        (x) => tf.localResponseNormalization(x as tf.Tensor4D, 3, 1.5, 0.2, 1),
+        [[2, 40, 40, 83]],
+        { seed: 3, tol: 1e-5 },
+      );
+      const c = nativeKernelCounts();
+      assert.equal(c.LRN?.dnnl, 2, JSON.stringify(c.LRN));
+      assert.ok(c.LRNGrad?.fallback > 0 && (c.LRNGrad?.dnnl ?? 0) === 0, JSON.stringify(c.LRNGrad));
+    },
+  );
+
+  await t.step(
+    "depthRadius 0 (oneDNN 2.6 crashes on local_size 1) and small tensors stay on wasm",
+    async () => {
+      nativeKernelCounts({ reset: true });
+      await sameAsCpu(
+        "LRN r 0",
+        (x) => tf.localResponseNormalization(x as tf.Tensor4D, 0, 1, 0.7, 0.75),
+        [[2, 64, 64, 40]],
+        { seed: 3, tol: 1e-5 },
+      );
+      await sameAsCpu(
+        "LRN, small",
+        (x) => tf.localResponseNormalization(x as tf.Tensor4D, 2, 1, 0.5, 0.75),
+        [[2, 5, 6, 7]],
+        { seed: 3, tol: 1e-5 },
+      );
+      const c = nativeKernelCounts();
+      assert.ok(c.LRN?.fallback > 0 && (c.LRN?.dnnl ?? 0) === 0, JSON.stringify(c.LRN));
+      assert.ok(c.LRNGrad?.fallback > 0 && (c.LRNGrad?.dnnl ?? 0) === 0, JSON.stringify(c.LRNGrad));
+    },
+  );
 
   await t.step("without oneDNN the wasm kernels run (fallback counted)", async () => {
     registerNativeKernels({});
