@@ -56,3 +56,9 @@ export {
 } from "./io.ts";
 export type { ConcatNode, ConvNode, LayerNode, LayerShapes, LrnNode, NetworkSpec, PoolNode } from "./spec.ts";
 export { walkLayers } from "./spec.ts";
+export type { Head3d, Model3dOptions, Zoo3dConfig } from "./config3d.ts";
+export { createModel3d, createModel3dFromConfig } from "./create_model3d.ts";
+export { type Apply3dOptions, type Apply3dResult, ZooModel3d } from "./_network3d.ts";
+export { listModels3d, resolve3d } from "./registry3d.ts";
+export type { Conv3dNode, Layer3dNode, Network3dSpec, Pool3dNode, Residual3dNode } from "./spec3d.ts";
+export { inferShapes3d, totalStride3d, walkLayers3d } from "./spec3d.ts";
