@@ -263,7 +263,9 @@ async function main(): Promise<void> {
           `${args.root}/${config.name}/, never mixed with the full grid's results`,
       );
     }
-    const tag = config.datasets.some((d) => d === "cohort" || d === "transfer") ? cohortTag : {};
+    const tag = config.datasets.some((d) => d === "cohort" || d === "transfer" || d === "volume")
+      ? cohortTag
+      : {};
     grids.push({
       config,
       cells: expandStudyGrid({ ...config, data: { ...config.data, ...tag } }, { source: path }),

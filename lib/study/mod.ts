@@ -43,6 +43,16 @@ export {
 } from "./transfer_cell.ts";
 export { CAM_METHODS, type CamMethod, runCamMethod } from "./cam_methods.ts";
 export {
+  pearson,
+  runVolumeCell,
+  VOLUME_DATA,
+  volumeArm,
+  type VolumeCell,
+  type VolumeCellOptions,
+  type VolumeData,
+} from "./volume_cell.ts";
+export { type OrthoOverlayOptions, orthoOverlayPng, volumePlane } from "./ortho_overlay.ts";
+export {
   accuracySummary,
   configLabel,
   localizationSummary,

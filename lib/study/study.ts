@@ -25,12 +25,14 @@ import { CAM_METHODS } from "./cam_methods.ts";
 import { COHORT_DATA, type CohortCell, runCohortCell } from "./cohort_cell.ts";
 import { DIGITS_DATA, type DigitsCell, runDigitsCell } from "./digits_cell.ts";
 import { runTransferCell, TRANSFER_DATA, type TransferCell } from "./transfer_cell.ts";
+import { runVolumeCell, VOLUME_DATA, type VolumeCell } from "./volume_cell.ts";
 
 /**
  * A cell of a study grid, told apart by its `dataset`: {@linkcode CohortCell} (`data`: CohortData),
- * {@linkcode DigitsCell} (DigitsData) or {@linkcode TransferCell} (TransferData).
+ * {@linkcode DigitsCell} (DigitsData), {@linkcode TransferCell} (TransferData) or {@linkcode VolumeCell}
+ * (VolumeData: the 3-D study, 2.5D vs 3-D).
  */
-export type StudyCell = CohortCell | DigitsCell | TransferCell;
+export type StudyCell = CohortCell | DigitsCell | TransferCell | VolumeCell;
 
 /** The dataset kinds of a study grid. */
 export type StudyDataset = StudyCell["dataset"];
@@ -41,7 +43,7 @@ export type StudyDataset = StudyCell["dataset"];
  * "seed" (lib/data's SEED_AUGMENTATION).
  */
 export const STUDY_GRID: GridSchema<StudyCell> = {
-  datasets: { cohort: COHORT_DATA, digits: DIGITS_DATA, transfer: TRANSFER_DATA },
+  datasets: { cohort: COHORT_DATA, digits: DIGITS_DATA, transfer: TRANSFER_DATA, volume: VOLUME_DATA },
   camMethods: CAM_METHODS,
   augmentations: ["none", "seed"],
 };
@@ -133,6 +135,14 @@ export function studyRunner(options: StudyOptions): CellRunner<AnyGridCell> {
           cacheDir: options.cacheDir,
           progress: options.progress,
         });
+      case "volume": {
+        if (!options.cohortDir) throw new Error(`${cell.id}: no cohort folder given`);
+        return runVolumeCell(cell, ctx, {
+          cohortDir: options.cohortDir,
+          cacheDir: options.cacheDir,
+          progress: options.progress,
+        });
+      }
       default: {
         const unknown: never = cell;
         throw new Error(`unreachable: a checked cell of no known kind (${JSON.stringify(unknown)})`);
