@@ -39,6 +39,7 @@ export function accuracySummary(results: Table): Table {
   if (cols.includes("test_auc")) rollups.test_auc = aq.op.mean("test_auc");
   if (cols.includes("subject_accuracy")) rollups.subject_accuracy = aq.op.mean("subject_accuracy");
   if (cols.includes("val_accuracy")) rollups.val_accuracy = aq.op.mean("val_accuracy");
+  for (const c of ["test_mae", "test_r"]) if (cols.includes(c)) rollups[c] = aq.op.mean(c);
   for (const c of ["top1_cls_error", "top5_cls_error"]) if (cols.includes(c)) rollups[c] = aq.op.mean(c);
   // deno-lint-ignore no-explicit-any
   const summary = t.groupby("dataset", "config").rollup(rollups as any).orderby("dataset", "config");
@@ -69,6 +70,8 @@ export function localizationSummary(localization: Table): Table {
       "gt_crop_accuracy",
       "cam_box_iou50",
       "mean_iou",
+      "vxap",
+      "max3d_box_acc_v2",
     ]
   ) {
     if (cols.has(c)) rollups[c] = aq.op.mean(c);
@@ -164,6 +167,15 @@ export function studyCharts(tables: GridTables): Record<string, VegaLiteSpec> {
         group: "config",
         title: `${dataset}: ${metric.replaceAll("_", " ")} per CAM method`,
       });
+      for (const extra of ["vxap", "max3d_box_acc_v2"]) {
+        if (!rows.some((r) => r[extra] !== undefined && r[extra] !== null)) continue;
+        charts[`${dataset}_${extra}`] = barChart(rows, {
+          x: "method",
+          y: extra,
+          group: "config",
+          title: `${dataset}: ${extra.replaceAll("_", " ")} per CAM method`,
+        });
+      }
     }
   }
   return charts;
