@@ -60,5 +60,5 @@ export function orthoOverlayPng(
       alpha: options.alpha ?? 0.5,
     })
   );
-  return encodePng(montage(tiles));
+  return encodePng(montage(tiles, { columns: 3 }));
 }

@@ -98,12 +98,20 @@ export const COHORT_PRESETS: Record<"quick" | "default" | "paper", SimulateCohor
  */
 export async function ensureSimulatedCohort(
   scale: "quick" | "default" | "paper",
-  options: { dataRoot?: string; seed?: number; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    dataRoot?: string;
+    seed?: number;
+    onProgress?: (done: number, total: number) => void;
+    /** The phantom's region layout (lib/synth); "ageing" goes to `<scale>-ageing-s<seed>`. @default "classic" */
+    layout?: "classic" | "ageing";
+  } = {},
 ): Promise<string> {
   const seed = options.seed ?? 0;
-  const dir = `${options.dataRoot ?? "data"}/synth/${scale}-s${seed}`;
+  const ageing = options.layout === "ageing";
+  const dir = `${options.dataRoot ?? "data"}/synth/${scale}${ageing ? "-ageing" : ""}-s${seed}`;
   await simulateCohort(dir, {
     ...COHORT_PRESETS[scale],
+    ...(ageing ? { layout: "ageing" as const } : {}),
     seed,
     onProgress: options.onProgress ? (d, t) => options.onProgress!(d, t) : undefined,
   });
@@ -116,7 +124,7 @@ export async function ensureSimulatedCohort(
  * grids loaded without the schema (`loadGrid` alone) run too.
  */
 export function studyRunner(options: StudyOptions): CellRunner<AnyGridCell> {
-  return (anyCell, ctx) => {
+  return async (anyCell, ctx) => {
     const cell = studyCell(anyCell);
     switch (cell.dataset) {
       case "cohort": {
@@ -136,9 +144,14 @@ export function studyRunner(options: StudyOptions): CellRunner<AnyGridCell> {
           progress: options.progress,
         });
       case "volume": {
-        if (!options.cohortDir) throw new Error(`${cell.id}: no cohort folder given`);
+        // The "ageing" layout is its own simulated cohort (unless the cell names another one: --data, --seed).
+        const ageing = cell.data.layout === "ageing" && cell.data.cohort === undefined;
+        const cohortDir = ageing
+          ? await ensureSimulatedCohort(cell.scale, { layout: "ageing" })
+          : options.cohortDir;
+        if (!cohortDir) throw new Error(`${cell.id}: no cohort folder given`);
         return runVolumeCell(cell, ctx, {
-          cohortDir: options.cohortDir,
+          cohortDir,
           cacheDir: options.cacheDir,
           progress: options.progress,
         });

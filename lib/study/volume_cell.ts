@@ -59,6 +59,12 @@ export interface VolumeData {
   volumeBatchSize?: number;
   /** 3-D arm: epochs over the training volumes. @default `training.epochs` */
   volumeEpochs?: number;
+  /**
+   * The simulated cohort's region layout (lib/synth's phantom): "ageing" runs on its own cohort,
+   * `data/synth/<scale>-ageing-s0` (genu, fornix and frontal tracts planted), simulated when absent; ignored
+   * when the cell names another cohort (`cohort`). @default "classic" (the scale's default cohort)
+   */
+  layout?: "classic" | "ageing";
 }
 
 /** The checkers of {@linkcode VolumeData}. */
@@ -70,6 +76,7 @@ export const VOLUME_DATA: DataSpec<VolumeData> = {
   regression: fields.boolean,
   volumeBatchSize: fields.positiveInteger,
   volumeEpochs: fields.positiveInteger,
+  layout: fields.oneOf(["classic", "ageing"] as const),
 };
 
 /** A cell of the 3-D study. */
