@@ -75,6 +75,8 @@ export interface StudyOptions {
   cacheDir?: string;
   /** Show per-epoch progress. @default true */
   progress?: boolean;
+  /** Where simulated cohorts a cell asks for itself go (`<dataRoot>/synth/...`: volume cells' "ageing" layout). @default "data" */
+  dataRoot?: string;
 }
 
 /** Simulation settings of each scale (see lib/synth for the scales themselves). */
@@ -147,7 +149,7 @@ export function studyRunner(options: StudyOptions): CellRunner<AnyGridCell> {
         // The "ageing" layout is its own simulated cohort (unless the cell names another one: --data, --seed).
         const ageing = cell.data.layout === "ageing" && cell.data.cohort === undefined;
         const cohortDir = ageing
-          ? await ensureSimulatedCohort(cell.scale, { layout: "ageing" })
+          ? await ensureSimulatedCohort(cell.scale, { layout: "ageing", dataRoot: options.dataRoot })
           : options.cohortDir;
         if (!cohortDir) throw new Error(`${cell.id}: no cohort folder given`);
         return runVolumeCell(cell, ctx, {
