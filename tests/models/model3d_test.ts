@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
 import { assertClose, useCpu } from "../_helpers.ts";
-import { createModel3d, inferShapes3d, listModels3d, resolve3d } from "../../lib/models/mod.ts";
+import { createModel, createModel3d, inferShapes3d, listModels3d, resolve3d } from "../../lib/models/mod.ts";
 import { cam, gradCam, gradCamPlusPlus, saliency, scoreCam } from "../../lib/cam/mod.ts";
 
 await useCpu();
@@ -170,4 +170,11 @@ Deno.test("every CAM method explains a 3-D model with [n, D, H, W] maps", async 
   assert.deepEqual(camMaps.record.mapSize, [2, 2, 2]);
   x.dispose();
   model.dispose();
+});
+
+Deno.test("the 2-D registry points a 3-D name to createModel3d", () => {
+  assert.throws(() => createModel("small3d-gap"), {
+    name: "ModelError",
+    message: /small3d-gap: a 3-D model: build it with createModel3d/,
+  });
 });
