@@ -12,6 +12,7 @@
  *
  * Usage: `deno task bench [--only nifti,dmri,paper,...] [--no-peer] [--rounds N] [--json out.jsonl]`
  * (`--only paper`: W6 and W7, the paper's networks at paper size, beside ref_torch_paper.py; bench/paper_bench.ts)
+ * (`--only 3d`: W3D, a 3-D GAP net on 48³ volumes, beside bench/peers/ref_torch_3d.py; bench/3d_bench.ts)
  *
  * `--rounds N` (default 1) runs each benchmark and its peer N times, alternating, each in a fresh process, and
  * prints the medians with the range of the per-round ratios: on a shared or virtual machine one pair of runs
@@ -41,6 +42,8 @@ const PEERS: { module: string; script: string; args: string[]; for: string; loca
   { module: "torch", script: "ref_torch.py", args: ["--size", "128"], for: "backend" },
   { module: "torch", script: "ref_torch_paper.py", args: ["--model", "googlenet"], for: "paper" },
   { module: "torch", script: "ref_torch_paper.py", args: ["--model", "vgg16"], for: "paper" },
+  // our own peer script (bench/peers/): PyTorch Conv3d on the 3-D GAP net of bench/3d_bench.ts (W3D)
+  { module: "torch", script: "peers/ref_torch_3d.py", args: [], for: "3d", local: true },
   // our own peer script (bench/peers/): nibabel reading the HCP-size DWI once, beside nifti_large_bench.ts
   {
     module: "nibabel",

@@ -4,7 +4,8 @@
  * `Conv2DBackpropInput`, a correct `MaxPoolGrad` and `ResizeBilinearGrad`, faster leading-axis `Sum` and
  * large `Transpose`s; see {@link WASM_TRAINING_KERNELS}), and runs wasm's convolutions, max pooling and matrix
  * products on native oneDNN and OpenBLAS through FFI when they are installed ({@link registerNativeKernels}).
- * Every one is tested against the cpu backend.
+ * The 3-D kernels (Conv3D and its gradients, 3-D max and average pooling and theirs) run on oneDNN, or else on
+ * correct JavaScript loops that replace stock wasm's wrong ones. Every one is tested against the cpu backend.
  * The native libraries themselves are lib/native's; TensorFlow.js (with its gradients) comes through lib/tf.ts.
  *
  * Environment: `CAM_BACKEND` (auto | tensorflow | webgpu | wasm | cpu) overrides the backend option;

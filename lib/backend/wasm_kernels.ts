@@ -17,6 +17,7 @@ import { resizeBilinearGrad } from "./_resize_bilinear_grad.ts";
 import { makeSum } from "./_sum.ts";
 import { makeTranspose } from "./_transpose.ts";
 import { isNativeWrapper } from "./native_kernels.ts";
+import { WASM_3D_KERNELS } from "./_js_kernels3d.ts";
 
 /** Kernels this module registers for `wasm`, and whether each is new there or replaces the stock one. */
 export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced" | "wrapped">> = {
@@ -29,6 +30,8 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced"
   ResizeBilinearGrad: "replaced",
   Sum: "wrapped",
   Transpose: "wrapped",
+  // Stock 3-D kernels that compute wrong (Conv3DBackpropInputV2, MaxPool3D) or are untested: see _js_kernels3d.ts.
+  ...Object.fromEntries(Object.keys(WASM_3D_KERNELS).map((k) => [k, "replaced" as const])),
 };
 
 type Maker = (stock: tf.KernelFunc | undefined) => tf.KernelFunc;
@@ -53,6 +56,7 @@ const MAKERS: Record<string, Maker> = {
     if (stock == null) throw new Error("lib/backend: the wasm backend has no Transpose kernel to wrap");
     return makeTranspose(stock);
   },
+  ...Object.fromEntries(Object.entries(WASM_3D_KERNELS).map(([k, f]) => [k, () => cast(f)])),
 };
 
 /** Kernel functions registered by this module, per backend name, so that registration is idempotent. */

@@ -1,7 +1,8 @@
 /**
  * oneDNN (libdnnl 2.x, the library PyTorch's CPU convolutions run on) through Deno's FFI: convolution
- * forward (with bias and a fused ReLU), backward-data and backward-weights primitives, and max pooling
- * forward and backward, on plain NHWC/HWIO memory — here, tensors on the wasm heap. Optional: {@link loadDnnl} returns `null` when the library is
+ * forward (with bias and a fused ReLU), backward-data and backward-weights primitives, and max and average
+ * pooling forward and backward, on plain NHWC/HWIO (2-D) or NDHWC/DHWIO (3-D: {@link Conv3DProblem},
+ * {@link Pool3DProblem}) memory — here, tensors on the wasm heap. Optional: {@link loadDnnl} returns `null` when the library is
  * missing, FFI is not permitted or `CAM_DNNL=off`.
  *
  * The primitive for each problem is created once and cached (oneDNN picks its fastest implementation,
@@ -70,6 +71,32 @@ export interface PoolProblem {
   right: number;
 }
 
+/**
+ * One 3-D convolution, NDHWC activations and DHWIO weights: a {@link ConvProblem} plus the depth axis (input
+ * `d`, kernel `kd`, output `od`, stride `sd`, dilation `dd`, padding `front`/`back`).
+ * y[n, a, p, q, o] = b[o] + Σ_{k, i, j, c} x[n, a·sd + k·dd − front, p·sh + i·dh − top, q·sw + j·dw − left, c] ·
+ * w[k, i, j, c, o].
+ */
+export interface Conv3DProblem extends ConvProblem {
+  d: number;
+  kd: number;
+  od: number;
+  sd: number;
+  dd: number;
+  front: number;
+  back: number;
+}
+
+/** One 3-D pooling, NDHWC: a {@link PoolProblem} plus the depth axis. */
+export interface Pool3DProblem extends PoolProblem {
+  d: number;
+  od: number;
+  kd: number;
+  sd: number;
+  front: number;
+  back: number;
+}
+
 /** A loaded oneDNN. Pointers are raw addresses (e.g. into the wasm heap); every call is synchronous. */
 export interface Dnnl {
   /** The library opened. */
@@ -80,32 +107,51 @@ export interface Dnnl {
   readonly threads: number;
   /** y = x ⊛ w (+ b when given) (then ReLU when `relu`). False when oneDNN has no primitive for the problem. */
   convForward(
-    p: ConvProblem,
+    p: ConvProblem | Conv3DProblem,
     ptrs: { x: Deno.PointerValue; w: Deno.PointerValue; b: Deno.PointerValue | null; y: Deno.PointerValue },
     relu: boolean,
   ): boolean;
   /** dx = ∂(Σ y·dy)/∂x. False when unsupported. */
   convBackwardData(
-    p: ConvProblem,
+    p: ConvProblem | Conv3DProblem,
     ptrs: { dy: Deno.PointerValue; w: Deno.PointerValue; dx: Deno.PointerValue },
   ): boolean;
-  /** dw = ∂(Σ y·dy)/∂w (HWIO). False when unsupported. */
+  /** dw = ∂(Σ y·dy)/∂w (HWIO, or DHWIO). False when unsupported. */
   convBackwardWeights(
-    p: ConvProblem,
+    p: ConvProblem | Conv3DProblem,
     ptrs: { x: Deno.PointerValue; dy: Deno.PointerValue; dw: Deno.PointerValue },
   ): boolean;
   /** y[n, p, q, c] = max over the window of x. False when unsupported. */
-  maxPoolForward(p: PoolProblem, ptrs: { x: Deno.PointerValue; y: Deno.PointerValue }): boolean;
+  maxPoolForward(
+    p: PoolProblem | Pool3DProblem,
+    ptrs: { x: Deno.PointerValue; y: Deno.PointerValue },
+  ): boolean;
   /**
    * dx: each window's dy goes to the position of its maximum (the first in row-major order on ties). Runs the
    * forward pass again to find them. False when unsupported.
    */
   maxPoolBackward(
-    p: PoolProblem,
+    p: PoolProblem | Pool3DProblem,
     ptrs: { x: Deno.PointerValue; dy: Deno.PointerValue; dx: Deno.PointerValue },
   ): boolean;
+  /**
+   * y = the mean of x over the window's positions inside x (padding excluded, as tfjs and TensorFlow
+   * average): y[n, p, q, c] = Σ_{(i, j) ∈ W ∩ x} x[n, i, j, c] / |W ∩ x|. False when unsupported.
+   */
+  avgPoolForward(
+    p: PoolProblem | Pool3DProblem,
+    ptrs: { x: Deno.PointerValue; y: Deno.PointerValue },
+  ): boolean;
+  /** dx[i] = Σ_{windows W ∋ i} dy[W] / |W ∩ x|: the exact gradient of {@link avgPoolForward}. */
+  avgPoolBackward(
+    p: PoolProblem | Pool3DProblem,
+    ptrs: { dy: Deno.PointerValue; dx: Deno.PointerValue },
+  ): boolean;
   /** The implementation oneDNN chose for a problem ("brgconv:avx512_core", ...), or null if none. */
-  implementation(kind: "forward" | "backward_data" | "backward_weights", p: ConvProblem): string | null;
+  implementation(
+    kind: "forward" | "backward_data" | "backward_weights",
+    p: ConvProblem | Conv3DProblem,
+  ): string | null;
   /** How many primitive plans are cached (at most 256; the least recently used are freed). */
   cachedPlans(): number;
   /** Frees every cached primitive and closes the library. */
@@ -175,7 +221,7 @@ const GOMP_SYMBOLS = {
 // oneDNN 2.x constants (dnnl_types.h).
 const F32 = 3, ENGINE_CPU = 1, STREAM_IN_ORDER = 1, TAG_ANY = 1;
 const FORWARD_TRAINING = 64, FORWARD_INFERENCE = 96;
-const CONVOLUTION_DIRECT = 1, ELTWISE_RELU = 0x1f, POOLING_MAX = 0x1ff;
+const CONVOLUTION_DIRECT = 1, ELTWISE_RELU = 0x1f, POOLING_MAX = 0x1ff, POOLING_AVG_EXCLUDE_PADDING = 0x3ff;
 const QUERY_IMPL_INFO_STR = 8, QUERY_WEIGHTS_MD = 131, QUERY_DIFF_WEIGHTS_MD = 132, QUERY_WORKSPACE_MD = 135;
 const ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_BIAS = 41, ARG_WORKSPACE = 64;
 const ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145, ARG_DIFF_WEIGHTS = 161;
@@ -268,19 +314,46 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     check(status, "memory_desc_init");
     return m;
   };
-  const mds = (p: ConvProblem) => ({
-    src: md([p.n, p.c, p.h, p.w], [p.h * p.w * p.c, 1, p.w * p.c, p.c]),
-    dst: md([p.n, p.o, p.oh, p.ow], [p.oh * p.ow * p.o, 1, p.ow * p.o, p.o]),
-    wUser: md([p.o, p.c, p.kh, p.kw], [1, p.o, p.kw * p.c * p.o, p.c * p.o]),
-    wAny: md([p.o, p.c, p.kh, p.kw], null),
-    bias: md([p.o], [1]),
-  });
-  const geometry = (p: ConvProblem) => ({
-    strides: dims(p.sh, p.sw),
-    dilates: dims(p.dh - 1, p.dw - 1),
-    padL: dims(p.top, p.left),
-    padR: dims(p.bottom, p.right),
-  });
+  /** Channels-last memory of logical dims [outer, inner, ...spatial] (NHWC / NDHWC; HWIO / DHWIO weights). */
+  const channelsLast = (
+    outer: number,
+    inner: number,
+    spatial: number[],
+    innerStride: number,
+    outerStride: number,
+  ) => {
+    const strides = spatial.map((_, i) =>
+      spatial.slice(i + 1).reduce((a, b) => a * b, 1) * inner * innerStride
+    );
+    return md([outer, inner, ...spatial], [outerStride, innerStride, ...strides]);
+  };
+  const activations = (n: number, c: number, spatial: number[]) =>
+    channelsLast(n, c, spatial, 1, spatial.reduce((a, b) => a * b, c));
+  const mds = (p: ConvProblem | Conv3DProblem) => {
+    const s3 = "d" in p;
+    const xs = s3 ? [p.d, p.h, p.w] : [p.h, p.w], ks = s3 ? [p.kd, p.kh, p.kw] : [p.kh, p.kw];
+    return {
+      src: activations(p.n, p.c, xs),
+      dst: activations(p.n, p.o, s3 ? [p.od, p.oh, p.ow] : [p.oh, p.ow]),
+      wUser: channelsLast(p.o, p.c, ks, p.o, 1),
+      wAny: md([p.o, p.c, ...ks], null),
+      bias: md([p.o], [1]),
+    };
+  };
+  const geometry = (p: ConvProblem | Conv3DProblem) =>
+    "d" in p
+      ? {
+        strides: dims(p.sd, p.sh, p.sw),
+        dilates: dims(p.dd - 1, p.dh - 1, p.dw - 1),
+        padL: dims(p.front, p.top, p.left),
+        padR: dims(p.back, p.bottom, p.right),
+      }
+      : {
+        strides: dims(p.sh, p.sw),
+        dilates: dims(p.dh - 1, p.dw - 1),
+        padL: dims(p.top, p.left),
+        padR: dims(p.bottom, p.right),
+      };
   const memory = (m: Uint8Array | Deno.PointerValue, at: bigint | null = null): Deno.PointerValue => {
     const h = handle();
     const mdPtr = m instanceof Uint8Array ? Deno.UnsafePointer.of(m) : m;
@@ -330,7 +403,7 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
   };
   /** The forward descriptor (weights `any`): for inference (bias optional), or training (a hint, no bias). */
   const forwardDesc = (
-    p: ConvProblem,
+    p: ConvProblem | Conv3DProblem,
     m: ReturnType<typeof mds>,
     training: boolean,
     bias = false,
@@ -365,7 +438,7 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     for (const pd of owned.pds) s.dnnl_primitive_desc_destroy(pd);
   };
 
-  const planForward = (p: ConvProblem, relu: boolean, bias: boolean): Plan | null => {
+  const planForward = (p: ConvProblem | Conv3DProblem, relu: boolean, bias: boolean): Plan | null => {
     const m = mds(p);
     const op = forwardDesc(p, m, false, bias);
     let attr: Deno.PointerValue = null, postOps: Deno.PointerValue = null;
@@ -400,7 +473,10 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     };
   };
 
-  const planBackward = (p: ConvProblem, kind: "backward_data" | "backward_weights"): Plan | null => {
+  const planBackward = (
+    p: ConvProblem | Conv3DProblem,
+    kind: "backward_data" | "backward_weights",
+  ): Plan | null => {
     const m = mds(p);
     const hint = pdOf(forwardDesc(p, m, true), null, null);
     if (hint == null) return null;
@@ -466,20 +542,36 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     };
   };
 
-  const poolMds = (p: PoolProblem) => ({
-    src: md([p.n, p.c, p.h, p.w], [p.h * p.w * p.c, 1, p.w * p.c, p.c]),
-    dst: md([p.n, p.c, p.oh, p.ow], [p.oh * p.ow * p.c, 1, p.ow * p.c, p.c]),
+  const poolMds = (p: PoolProblem | Pool3DProblem) => ({
+    src: activations(p.n, p.c, "d" in p ? [p.d, p.h, p.w] : [p.h, p.w]),
+    dst: activations(p.n, p.c, "d" in p ? [p.od, p.oh, p.ow] : [p.oh, p.ow]),
   });
   /** Strides, kernel, padding before and after: the window arguments both pooling descriptors take. */
-  const poolWindow = (p: PoolProblem) =>
-    [dims(p.sh, p.sw), dims(p.kh, p.kw), dims(p.top, p.left), dims(p.bottom, p.right)] as const;
-  const poolDesc = (p: PoolProblem, m: ReturnType<typeof poolMds>, prop: number): Uint8Array => {
+  const poolWindow = (p: PoolProblem | Pool3DProblem) =>
+    "d" in p
+      ? [
+        dims(p.sd, p.sh, p.sw),
+        dims(p.kd, p.kh, p.kw),
+        dims(p.front, p.top, p.left),
+        dims(
+          p.back,
+          p.bottom,
+          p.right,
+        ),
+      ] as const
+      : [dims(p.sh, p.sw), dims(p.kh, p.kw), dims(p.top, p.left), dims(p.bottom, p.right)] as const;
+  const poolDesc = (
+    p: PoolProblem | Pool3DProblem,
+    m: ReturnType<typeof poolMds>,
+    prop: number,
+    alg = POOLING_MAX,
+  ): Uint8Array => {
     const op = new Uint8Array(OP_DESC_BYTES);
     check(
       s.dnnl_pooling_forward_desc_init(
         op,
         prop,
-        POOLING_MAX,
+        alg,
         m.src,
         m.dst,
         ...poolWindow(p),
@@ -488,8 +580,9 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     );
     return op;
   };
-  const planPool = (p: PoolProblem, backward: boolean): Plan | null => {
+  const planPool = (p: PoolProblem | Pool3DProblem, backward: boolean, alg = POOLING_MAX): Plan | null => {
     const m = poolMds(p);
+    if (alg !== POOLING_MAX) return planAvgPool(p, m, backward);
     const fwdPd = pdOf(poolDesc(p, m, backward ? FORWARD_TRAINING : FORWARD_INFERENCE), null, null);
     if (fwdPd == null) return null;
     const owned = newOwned();
@@ -536,6 +629,44 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
       owned,
     };
   };
+  /** Average pooling (padding excluded): forward, or backward from dy alone (no workspace). */
+  const planAvgPool = (
+    p: PoolProblem | Pool3DProblem,
+    m: ReturnType<typeof poolMds>,
+    backward: boolean,
+  ): Plan | null => {
+    const alg = POOLING_AVG_EXCLUDE_PADDING;
+    const fwdPd = pdOf(poolDesc(p, m, backward ? FORWARD_TRAINING : FORWARD_INFERENCE, alg), null, null);
+    if (fwdPd == null) return null;
+    const owned = newOwned();
+    if (!backward) {
+      const prim = ownPrimitive(fwdPd, owned);
+      const x = memory(m.src), y = memory(m.dst);
+      owned.mems.push(x, y);
+      return { impl: implOf(fwdPd), prim, bind: { x, y }, args: args([ARG_SRC, x], [ARG_DST, y]), owned };
+    }
+    owned.pds.push(fwdPd);
+    const op = new Uint8Array(OP_DESC_BYTES);
+    check(
+      s.dnnl_pooling_backward_desc_init(op, alg, m.src, m.dst, ...poolWindow(p)),
+      "pooling_backward_desc_init",
+    );
+    const pd = pdOf(op, null, fwdPd);
+    if (pd == null) {
+      release(owned);
+      return null;
+    }
+    const prim = ownPrimitive(pd, owned);
+    const dy = memory(m.dst), dx = memory(m.src);
+    owned.mems.push(dy, dx);
+    return {
+      impl: implOf(pd),
+      prim,
+      bind: { dy, dx },
+      args: args([ARG_DIFF_DST, dy], [ARG_DIFF_SRC, dx]),
+      owned,
+    };
+  };
   const destroy = (pl: Plan | null) => {
     if (pl != null) release(pl.owned);
   };
@@ -553,9 +684,9 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     plans.set(key, pl);
     return pl;
   };
-  const poolPlan = (p: PoolProblem, backward: boolean): Plan | null =>
-    cached(`pool|${backward}|${Object.values(p).join(",")}`, () => planPool(p, backward));
-  const plan = (kind: string, p: ConvProblem, relu = false, bias = false): Plan | null =>
+  const poolPlan = (p: PoolProblem | Pool3DProblem, backward: boolean, alg = POOLING_MAX): Plan | null =>
+    cached(`pool|${alg}|${backward}|${Object.values(p).join(",")}`, () => planPool(p, backward, alg));
+  const plan = (kind: string, p: ConvProblem | Conv3DProblem, relu = false, bias = false): Plan | null =>
     cached(
       `${kind}|${relu}|${bias}|${Object.values(p).join(",")}`,
       () =>
@@ -610,6 +741,18 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     },
     maxPoolBackward(p, ptrs) {
       const pl = poolPlan(p, true);
+      if (pl == null) return false;
+      execute(pl, ptrs);
+      return true;
+    },
+    avgPoolForward(p, ptrs) {
+      const pl = poolPlan(p, false, POOLING_AVG_EXCLUDE_PADDING);
+      if (pl == null) return false;
+      execute(pl, ptrs);
+      return true;
+    },
+    avgPoolBackward(p, ptrs) {
+      const pl = poolPlan(p, true, POOLING_AVG_EXCLUDE_PADDING);
       if (pl == null) return false;
       execute(pl, ptrs);
       return true;

@@ -2,7 +2,8 @@
  * Native libraries through Deno's FFI, all optional: each loader returns `null` (and says why) when the library
  * is missing, FFI is not permitted (`--allow-ffi`), or its environment variable turns it off.
  *
- * - {@link loadDnnl}: oneDNN 2.x (`libdnnl.so.2`, `CAM_DNNL`): convolution and max-pooling primitives;
+ * - {@link loadDnnl}: oneDNN 2.x (`libdnnl.so.2`, `CAM_DNNL`): 2-D and 3-D convolution and max-pooling
+ *   primitives, and average pooling;
  * - {@link loadBlas}: OpenBLAS or Accelerate (`CAM_BLAS`): SGEMM;
  * - {@link libdeflateGunzip}: libdeflate (`libdeflate.so.0`, `CAM_LIBDEFLATE`): whole-stream gzip;
  * - {@link openNative} and {@link pinLibrary}: how they are opened. Libraries that run thread pools are
@@ -28,12 +29,14 @@ export {
   loadBlas,
 } from "./blas.ts";
 export {
+  type Conv3DProblem,
   type ConvProblem,
   type Dnnl,
   DNNL_CANDIDATES,
   type DnnlOptions,
   dnnlUnavailableReason,
   loadDnnl,
+  type Pool3DProblem,
   type PoolProblem,
 } from "./dnnl.ts";
 export { LIBDEFLATE_CANDIDATES, libdeflateGunzip, libdeflateLibrary } from "./libdeflate.ts";
