@@ -439,6 +439,8 @@ export function formatPlan(
           `${bytes(memory.plan.estimateBytes)} per step (the whole batch would need ` +
           `${bytes(memory.fullBatchBytes)})`
         : `whole batch, ${bytes(memory.fullBatchBytes)} per step`
+      : Number.isNaN(memory.fullBatchBytes)
+      ? `not estimated: ${memory.error}`
       : `does not fit: ${memory.error}`;
     const time = timing
       ? `${formatSeconds(timing.stepSeconds)} s/step, ${
@@ -489,7 +491,9 @@ export function formatPlan(
   for (const key of plan.untimed) out.push(`[plan] not timed: ${key}`);
   for (const id of plan.empty) out.push(`[plan] problem: ${id} would have no test sample`);
   for (const [key, { memory }] of models) {
-    if (!memory.plan) out.push(`[plan] problem: ${key} cannot run on this backend: ${memory.error}`);
+    if (!memory.plan && !Number.isNaN(memory.fullBatchBytes)) {
+      out.push(`[plan] problem: ${key} cannot run on this backend: ${memory.error}`);
+    }
   }
   for (const note of options.notes ?? []) out.push(`[plan] ${note}`);
   return out;
