@@ -65,17 +65,18 @@ export class ZooModel3d {
   readonly camGrid: number[];
   #disposed = false;
 
-  constructor(readonly config: Zoo3dConfig, readonly spec: Network3dSpec) {
-    for (const v of variableSpecs3d(spec, config.inputShape, config.numClasses)) {
+  /** @param network The layer description (not called `spec`: lib/models/memory.ts reads that as a 2-D one). */
+  constructor(readonly config: Zoo3dConfig, readonly network: Network3dSpec) {
+    for (const v of variableSpecs3d(network, config.inputShape, config.numClasses)) {
       const values = initialValues(v, config.seed);
       const variable = tf.tidy(() =>
         tf.variable(tf.tensor(values, v.shape, "float32"), v.group === "trainable")
       );
       (v.group === "trainable" ? this.trainable : this.state)[v.name] = variable;
     }
-    this.layerNames = [...layerOrder3d(spec), config.pooling];
-    this.camLayer = spec.body[spec.body.length - 1].name;
-    this.camGrid = walkLayers3d(spec, config.inputShape).slice(0, 3);
+    this.layerNames = [...layerOrder3d(network), config.pooling];
+    this.camLayer = network.body[network.body.length - 1].name;
+    this.camGrid = walkLayers3d(network, config.inputShape).slice(0, 3);
   }
 
   /** Whether {@link dispose} has run. */
@@ -120,7 +121,7 @@ export class ZooModel3d {
         return y;
       };
       let x = images as tf.Tensor5D;
-      for (const node of this.spec.body) {
+      for (const node of this.network.body) {
         let y: tf.Tensor5D;
         switch (node.kind) {
           case "conv3d":

@@ -5,7 +5,15 @@
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
 import { assertClose, useCpu } from "../_helpers.ts";
-import { createModel, createModel3d, inferShapes3d, listModels3d, resolve3d } from "../../lib/models/mod.ts";
+import {
+  createModel,
+  createModel3d,
+  estimateStepMemory,
+  inferShapes3d,
+  listModels3d,
+  passSize,
+  resolve3d,
+} from "../../lib/models/mod.ts";
 import { cam, gradCam, gradCamPlusPlus, saliency, scoreCam } from "../../lib/cam/mod.ts";
 
 await useCpu();
@@ -177,4 +185,14 @@ Deno.test("the 2-D registry points a 3-D name to createModel3d", () => {
     name: "ModelError",
     message: /small3d-gap: a 3-D model: build it with createModel3d/,
   });
+});
+
+Deno.test("memory estimates of a 3-D model come from probing its layers (what CAM's chunking asks)", () => {
+  const model = createModel3d("small3d-gap", { inputShape: [8, 8, 8, 1], widthMultiplier: 0.25 });
+  const one = estimateStepMemory(model, { batchSize: 1, training: false });
+  const four = estimateStepMemory(model, { batchSize: 4, training: false });
+  assert.ok(one.bytes > 4 * 8 ** 3 && Number.isFinite(one.bytes), `bytes ${one.bytes}`);
+  assert.ok(Math.abs(four.bytes - one.bytes - 3 * one.perSample) < 1e-6);
+  assert.equal(passSize(model, { limitBytes: 1e9, max: 3, training: false, where: "test" }), 3);
+  model.dispose();
 });
