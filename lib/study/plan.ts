@@ -247,7 +247,7 @@ export function workMemory(w: ModelWork, heapLimitBytes?: number | null): WorkMe
       plan: null,
       fullBatchBytes: NaN,
       inferenceBytes: NaN,
-      error: `${w.model}: 3-D models are not planned`,
+      error: `${w.model}: 3-D models are not sized or timed by the plan yet (their cells show "?")`,
     };
   }
   const config = resolveConfig(w.model, workOptions(w));

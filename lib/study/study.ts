@@ -126,7 +126,7 @@ export async function ensureSimulatedCohort(
  * grids loaded without the schema (`loadGrid` alone) run too.
  */
 export function studyRunner(options: StudyOptions): CellRunner<AnyGridCell> {
-  return async (anyCell, ctx) => {
+  return (anyCell, ctx) => {
     const cell = studyCell(anyCell);
     switch (cell.dataset) {
       case "cohort": {
@@ -145,19 +145,20 @@ export function studyRunner(options: StudyOptions): CellRunner<AnyGridCell> {
           cacheDir: options.cacheDir,
           progress: options.progress,
         });
-      case "volume": {
-        // The "ageing" layout is its own simulated cohort (unless the cell names another one: --data, --seed).
-        const ageing = cell.data.layout === "ageing" && cell.data.cohort === undefined;
-        const cohortDir = ageing
-          ? await ensureSimulatedCohort(cell.scale, { layout: "ageing", dataRoot: options.dataRoot })
-          : options.cohortDir;
-        if (!cohortDir) throw new Error(`${cell.id}: no cohort folder given`);
-        return runVolumeCell(cell, ctx, {
-          cohortDir,
-          cacheDir: options.cacheDir,
-          progress: options.progress,
-        });
-      }
+      case "volume":
+        return (async () => {
+          // The "ageing" layout is its own simulated cohort (unless the cell names another: --data, --seed).
+          const ageing = cell.data.layout === "ageing" && cell.data.cohort === undefined;
+          const cohortDir = ageing
+            ? await ensureSimulatedCohort(cell.scale, { layout: "ageing", dataRoot: options.dataRoot })
+            : options.cohortDir;
+          if (!cohortDir) throw new Error(`${cell.id}: no cohort folder given`);
+          return await runVolumeCell(cell, ctx, {
+            cohortDir,
+            cacheDir: options.cacheDir,
+            progress: options.progress,
+          });
+        })();
       default: {
         const unknown: never = cell;
         throw new Error(`unreachable: a checked cell of no known kind (${JSON.stringify(unknown)})`);

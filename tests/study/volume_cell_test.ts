@@ -10,13 +10,16 @@ import { expandGrid, runGrid } from "../../lib/experiments/mod.ts";
 import { readNifti } from "../../lib/nifti/mod.ts";
 import {
   accuracySummary,
+  cellWorkload,
   COHORT_PRESETS,
   loadStudyGrid,
   localizationSummary,
   pearson,
+  simulatedCohortShape,
   studyRunner,
   volumeArm,
   volumePlane,
+  workMemory,
 } from "../../lib/study/mod.ts";
 import { simulateCohort } from "../../lib/synth/mod.ts";
 import { pngSize } from "../../lib/viz/mod.ts";
@@ -55,6 +58,24 @@ Deno.test("the three-d grids load: 2.5D and 3-D arms of every CAM method on one 
       assert.deepEqual([...c.cam.methods].sort(), ["cam", "grad-cam", "grad-cam++", "saliency", "score-cam"]);
     }
   }
+});
+
+Deno.test("the plan counts a 3-D cell's volumes and both trainings, and leaves its time unknown", async () => {
+  const { cells } = await loadStudyGrid("experiments/configs/three-d-default.json");
+  const shape = simulatedCohortShape("default");
+  const cell3d = cells.find((c) => volumeArm(c) === "3d" && c.pooling === "gap")!;
+  const cell25 = cells.find((c) => volumeArm(c) === "2.5d" && c.pooling === "gap")!;
+  const w3 = cellWorkload(cell3d, shape), w25 = cellWorkload(cell25, shape);
+  // 26 subjects, 2 acquisitions: the subject split holds out the same subjects for both arms.
+  assert.equal(w3.testSamples * 48, w25.testSamples);
+  assert.equal(w3.trainSamples * 48, w25.trainSamples + w25.valSamples);
+  assert.equal(w3.trainings, 2);
+  assert.equal(w3.work.batchSize, 4);
+  assert.equal(w3.epochs, 30);
+  const memory = workMemory(w3.work);
+  assert.equal(memory.plan, null);
+  assert.ok(Number.isNaN(memory.fullBatchBytes));
+  assert.match(memory.error!, /3-D models are not sized or timed/);
 });
 
 Deno.test("a volume cell: 2.5D vs 3-D on the same held-out subjects, scored and written", async () => {
