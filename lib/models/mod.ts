@@ -11,6 +11,10 @@
  * bytes one training step or inference pass needs ({@link estimateStepMemory}) come from the layer
  * descriptions without allocating anything.
  *
+ * 3-D: `createModel3d` builds `small3d-*` and `resnet3d-*` ({@link ZooModel3d}) on volumes
+ * `[batch, depth, height, width, channels]`, cut where the CAM grid is 1/4 of the volume, with a classifier
+ * or a regression head (GAP → dense 1, e.g. brain age); they honour the same Explainable contract.
+ *
  * @example
  * import * as tf from "../tf.ts";
  * import { createModel, outputShapes, saveModel } from "./mod.ts";
