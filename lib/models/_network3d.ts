@@ -158,7 +158,10 @@ export class ZooModel3d {
   /** Conv (+ batch norm or bias) (+ ReLU); the caller taps its output. */
   #conv(x: tf.Tensor5D, node: Conv3dNode, training: boolean): tf.Tensor5D {
     const v = (s: string) => this.trainable[`${node.name}/${s}`];
-    let y = tf.conv3d(x, v("kernel") as tf.Tensor5D, node.strides, "same");
+    // A 1³ kernel pads nothing either way ("same" and "valid" give ⌈n/s⌉ and the same values); "valid" keeps
+    // clear of oneDNN's refusal of the negative padding "same" computes for it at stride 2 on even sizes.
+    const padding = node.kernel === 1 ? "valid" : "same";
+    let y = tf.conv3d(x, v("kernel") as tf.Tensor5D, node.strides, padding);
     if (node.batchNorm) {
       // y = γ (x − μ) / √(σ² + ε) + β over batch and space (Ioffe & Szegedy, 2015); moving averages as in
       // lib/models/_layers.ts (PyTorch's momentum convention, unbiased variance).
