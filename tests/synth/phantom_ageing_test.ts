@@ -25,7 +25,9 @@ Deno.test("ageing layout: regions, name, and the default stays classic", () => {
     name: "SynthError",
     message: /phantom: layout must be "classic" or "ageing", got "modern"/,
   });
-  for (const e of AGEING_EFFECTS) assert.ok((ageing.regions as readonly string[]).includes(e.region), e.region);
+  for (const e of AGEING_EFFECTS) {
+    assert.ok((ageing.regions as readonly string[]).includes(e.region), e.region);
+  }
 });
 
 Deno.test("ageing layout: genu + body are the classic callosum; fornix and frontal tracts where placed", () => {
