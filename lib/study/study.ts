@@ -153,9 +153,12 @@ export function studyRunner(options: StudyOptions): CellRunner<AnyGridCell> {
             ? await ensureSimulatedCohort(cell.scale, { layout: "ageing", dataRoot: options.dataRoot })
             : options.cohortDir;
           if (!cohortDir) throw new Error(`${cell.id}: no cohort folder given`);
+          // FA of a cohort simulated here is cached beside it, under <dataRoot>/cache/<cohort folder name>.
+          const cacheDir = options.cacheDir ??
+            (ageing ? `${options.dataRoot ?? "data"}/cache/${cohortDir.split("/").pop()}` : undefined);
           return await runVolumeCell(cell, ctx, {
             cohortDir,
-            cacheDir: options.cacheDir,
+            cacheDir,
             progress: options.progress,
           });
         })();
