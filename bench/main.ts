@@ -34,8 +34,23 @@ export interface Measurement {
 const SHARED_BENCH = new URL("../../shared/bench/", import.meta.url);
 const PYTHON = "/usr/bin/python3";
 
-/** Peer reference runs: which module they need and their arguments. */
-const PEERS: { module: string; script: string; args: string[]; for: string; local?: boolean }[] = [
+/** The HCP-size subject of W8 (and W1's large file), made once by ref_subject.py make (bench/subject_bench.ts). */
+export const SUBJECT_DIR = new URL("../.bench/hcp-subject/", import.meta.url).pathname;
+
+/**
+ * Peer reference runs: which module they need and their arguments; `requires`: an executable that must be on
+ * PATH too; `peakRss`: run under /usr/bin/time and add the peak resident memory of the process and its
+ * children (`peak_rss_mb`) to its lines.
+ */
+const PEERS: {
+  module: string;
+  script: string;
+  args: string[];
+  for: string;
+  local?: boolean;
+  requires?: string;
+  peakRss?: boolean;
+}[] = [
   { module: "nibabel", script: "ref_nifti.py", args: [], for: "nifti" },
   { module: "dipy", script: "ref_dti.py", args: [], for: "dmri" },
   { module: "torch", script: "ref_torch.py", args: [], for: "backend" },
@@ -52,6 +67,16 @@ const PEERS: { module: string; script: string; args: string[]; for: string; loca
     for: "nifti_large",
     local: true,
   },
+  // W8: one HCP-size subject end to end, beside bench/subject_bench.ts (both timed as whole processes)
+  {
+    module: "json",
+    script: "ref_subject.py",
+    args: ["mrtrix", SUBJECT_DIR],
+    for: "subject",
+    requires: "dwi2tensor",
+    peakRss: true,
+  },
+  { module: "dipy", script: "ref_subject.py", args: ["dipy", SUBJECT_DIR], for: "subject", peakRss: true },
 ];
 
 /** Parse the JSON lines of a process's stdout, ignoring anything else it printed. */
@@ -112,6 +137,46 @@ export function withPeerGflops(peer: Measurement, ours: readonly Measurement[]):
   return { ...peer, gflops: Math.round(peer.value * (mine.gflopPerSample as number) * 10) / 10 };
 }
 
+/**
+ * Run a command under GNU time (`/usr/bin/time -f %M`) and return its stdout and its peak resident memory in
+ * MB: the largest of the process and its waited-for children (Linux's ru_maxrss for a reaped child). Null
+ * memory where /usr/bin/time is missing (then the command runs as it is).
+ */
+export async function runWithPeakRss(
+  cmd: string,
+  args: string[],
+): Promise<{ stdout: string; peakRssMB: number | null; code: number }> {
+  const marker = "[peak-rss-kb]";
+  let p: Deno.ChildProcess;
+  try {
+    p = new Deno.Command("/usr/bin/time", {
+      args: ["-f", `${marker} %M`, cmd, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch {
+    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "inherit" }).output();
+    return { stdout: new TextDecoder().decode(out.stdout), peakRssMB: null, code: out.code };
+  }
+  const { stdout, stderr, code } = await p.output();
+  let peakRssMB: number | null = null;
+  for (const line of new TextDecoder().decode(stderr).split("\n")) {
+    if (line.startsWith(marker)) peakRssMB = Math.round(Number(line.slice(marker.length)) / 1024);
+    else if (line.trim()) console.error(line);
+  }
+  return { stdout: new TextDecoder().decode(stdout), peakRssMB, code };
+}
+
+/** Whether an executable is on PATH. */
+async function onPath(name: string): Promise<boolean> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      if ((await Deno.stat(`${dir}/${name}`)).isFile) return true;
+    } catch { /* not here */ }
+  }
+  return false;
+}
+
 async function runCommand(cmd: string, args: string[]): Promise<string> {
   const p = new Deno.Command(cmd, { args, stdout: "piped", stderr: "inherit" }).spawn();
   const { stdout, code } = await p.output();
@@ -156,7 +221,11 @@ async function main() {
     const peerRuns = [];
     if (!noPeer) {
       for (const peer of PEERS.filter((p) => p.for === name)) {
-        if (await hasPython(peer.module)) peerRuns.push(peer);
+        if (peer.requires && !(await onPath(peer.requires))) {
+          console.error(
+            `[bench] peer ${peer.script} ${peer.args[0] ?? ""} skipped: ${peer.requires} is not on PATH`,
+          );
+        } else if (await hasPython(peer.module)) peerRuns.push(peer);
         else console.error(`[bench] peer ${peer.script} skipped: ${PYTHON} cannot import ${peer.module}`);
       }
     }
@@ -179,10 +248,13 @@ async function main() {
       ours.push(...ms);
       for (const peer of peerRuns) {
         const script = new URL(peer.script, peer.local ? benchDir : SHARED_BENCH).pathname;
-        const pout = await runCommand(PYTHON, [script, ...peer.args]);
-        const pm = parseMeasurements(pout).map((m) =>
-          withPeerGflops(withMachine(rounds > 1 ? { ...m, round } : m, cpu, loadAverage()), ms)
-        );
+        let pout: string, peak: number | null = null;
+        if (peer.peakRss) {
+          ({ stdout: pout, peakRssMB: peak } = await runWithPeakRss(PYTHON, [script, ...peer.args]));
+        } else pout = await runCommand(PYTHON, [script, ...peer.args]);
+        const pm = parseMeasurements(pout).map((m) => peak === null ? m : { ...m, peak_rss_mb: peak }).map((
+          m,
+        ) => withPeerGflops(withMachine(rounds > 1 ? { ...m, round } : m, cpu, loadAverage()), ms));
         for (const m of pm) console.log(JSON.stringify(m));
         peers.push(...pm);
       }
@@ -229,32 +301,49 @@ export function ratioRows(ours: Measurement[], peers: Measurement[]): string[] {
     if (seen.has(key)) continue;
     seen.add(key);
     const mine = ours.filter((o) => `${pairKey(o)}|${o.tool}` === key);
-    const pairs: [Measurement, Measurement][] = [];
-    for (const o of mine) {
-      const p = peers.find((q) => pairKey(q) === pairKey(o) && q.round === o.round);
-      if (p) pairs.push([o, p]);
+    const peerTools = [...new Set(peers.filter((q) => pairKey(q) === pairKey(m)).map((q) => q.tool))];
+    for (const peerTool of peerTools) {
+      const pairs: [Measurement, Measurement][] = [];
+      for (const o of mine) {
+        const p = peers.find((q) => pairKey(q) === pairKey(o) && q.round === o.round && q.tool === peerTool);
+        if (p) pairs.push([o, p]);
+      }
+      if (pairs.length) rows.push(ratioRow(m, pairs));
     }
-    if (!pairs.length) continue;
-    const ratios = pairs.map(([o, p]) => o.value / p.value);
-    const ourValue = median(pairs.map(([o]) => o.value)), peerValue = median(pairs.map(([, p]) => p.value));
-    const range = pairs.length > 1
-      ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}, ${pairs.length} rounds)`
-      : "";
-    const gflops = (xs: Measurement[]) =>
-      xs.map((x) => x.gflops).filter((g): g is number => typeof g === "number");
-    const ourFlops = gflops(pairs.map(([o]) => o)), peerFlops = gflops(pairs.map(([, p]) => p));
-    const flops = ourFlops.length === pairs.length && peerFlops.length === pairs.length
-      ? `; GFLOP/s ${median(ourFlops).toFixed(1)} vs ${median(peerFlops).toFixed(1)}`
-      : "";
-    rows.push(
-      `${m.workload.padEnd(4)} ${String(m.file ?? m.method ?? m.size ?? "").padEnd(28)} ${
-        m.tool.padEnd(22)
-      } ${ourValue.toFixed(1).padStart(12)}  vs ${pairs[0][1].tool.padEnd(14)} ${
-        peerValue.toFixed(1).padStart(12)
-      } ${m.unit}  ratio ${median(ratios).toFixed(2)}x${range}${flops}`,
-    );
   }
   return rows;
+}
+
+/** Whether a unit is a time (seconds per something), where lower is better: the ratio is then peer / ours. */
+export function lowerIsBetter(unit: string): boolean {
+  return /^s( |\/|$)/.test(unit);
+}
+
+/** One row of {@link ratioRows}: our line `m`'s tool against one peer tool, over the rounds' pairs. */
+function ratioRow(m: Measurement, pairs: [Measurement, Measurement][]): string {
+  const ratios = pairs.map(([o, p]) => lowerIsBetter(m.unit) ? p.value / o.value : o.value / p.value);
+  const ourValue = median(pairs.map(([o]) => o.value)), peerValue = median(pairs.map(([, p]) => p.value));
+  const range = pairs.length > 1
+    ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}, ${pairs.length} rounds)`
+    : "";
+  const gflops = (xs: Measurement[]) =>
+    xs.map((x) => x.gflops).filter((g): g is number => typeof g === "number");
+  const ourFlops = gflops(pairs.map(([o]) => o)), peerFlops = gflops(pairs.map(([, p]) => p));
+  const flops = ourFlops.length === pairs.length && peerFlops.length === pairs.length
+    ? `; GFLOP/s ${median(ourFlops).toFixed(1)} vs ${median(peerFlops).toFixed(1)}`
+    : "";
+  const rss = (x: Measurement) => typeof x.peak_rss_mb === "number" ? x.peak_rss_mb : null;
+  const ourRss = pairs.map(([o]) => rss(o)), peerRss = pairs.map(([, p]) => rss(p));
+  const memory = ourRss.every((r) => r !== null) && peerRss.every((r) => r !== null)
+    ? `; peak RSS ${median(ourRss as number[])} MB vs ${median(peerRss as number[])} MB`
+    : "";
+  return (
+    `${m.workload.padEnd(4)} ${String(m.file ?? m.method ?? m.size ?? "").padEnd(28)} ${m.tool.padEnd(22)} ${
+      ourValue.toFixed(1).padStart(12)
+    }  vs ${pairs[0][1].tool.padEnd(14)} ${peerValue.toFixed(1).padStart(12)} ${m.unit}  ratio ${
+      median(ratios).toFixed(2)
+    }x${lowerIsBetter(m.unit) ? " (peer time / ours)" : ""}${range}${flops}${memory}`
+  );
 }
 
 if (import.meta.main) await main();

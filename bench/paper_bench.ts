@@ -12,18 +12,22 @@
  * `tool`, `model`, `size`, `batch`, `threads`, `value`, `unit`), plus `cpu` (/proc/cpuinfo's model name),
  * `loadavg` (the 1-minute load average when the measurement ended), `gflops` (GFLOP/s reached) and
  * `gflopPerSample` (the work of one sample, from the layer shapes: {@link convMacs}; bench/main.ts uses it to
- * give the peer's line its GFLOP/s too).
+ * give the peer's line its GFLOP/s too), and beside them the ceiling they are to be read against:
+ * `sgemmGflops`, the rate of a 1024³ SGEMM on the native BLAS with all its threads measured right after the
+ * measurement under the same load ({@link sgemmRate}; ~200 GFLOP/s on 2 idle AMD EPYC cores), and
+ * `ofSgemm`, gflops / sgemmGflops.
  *
  * Usage: deno run -A bench/paper_bench.ts [--models googlenet,vgg16] [--profile] [--size 224] [--width 1]
  *   [--batch B] [--batches N]
  * (`--size`, `--width`, `--batch`, `--batches`: a smaller version for a quick look; the lines are then not
  * W6/W7's and say so in `size`/`width`. `--profile`: after the timed batches, one training step and one
- * forward + CAM batch under `tf.profile`, kernel time grouped by kernel name, the top 10 on stderr.)
+ * forward + CAM batch under `tf.profile`, kernel time grouped by kernel name, the top 20 on stderr.)
  *
  * @module
  */
 import * as tf from "../lib/tf.ts";
 import { activeNative, describeBackend, initBackend } from "../lib/backend/mod.ts";
+import type { Blas } from "../lib/native/mod.ts";
 import { cam } from "../lib/cam/mod.ts";
 import { arrayDataset, Rng, type Sample } from "../lib/data/mod.ts";
 import { createModel, type ModelOptions, walkLayers } from "../lib/models/mod.ts";
@@ -74,6 +78,29 @@ export function trainMacs(m: ModelMacs): number {
   return 3 * m.forward - m.firstConv;
 }
 
+/**
+ * GFLOP/s of C = A·B (n×n, float32, 2n³ flops) on `blas` with all of its threads: the best of `reps` runs
+ * after one warm-up. The ceiling a convolution-bound step is read against (oneDNN's convolutions reach about
+ * the same rate); measured beside each benchmark line because other load moves it.
+ *
+ * @example
+ * const blas = activeNative().blas;
+ * if (blas) console.log(sgemmRate(blas).toFixed(0), "GFLOP/s");
+ */
+export function sgemmRate(blas: Blas, options: { n?: number; reps?: number } = {}): number {
+  const { n = 1024, reps = 5 } = options;
+  const a = new Float32Array(n * n).fill(0.5), b = new Float32Array(n * n).fill(0.25);
+  const c = new Float32Array(n * n);
+  const m = (x: Float32Array) => ({ ptr: Deno.UnsafePointer.of(x), ld: n });
+  let best = Infinity;
+  for (let i = 0; i <= reps; i++) {
+    const t = performance.now();
+    blas.sgemm(false, false, n, n, n, 1, m(a), m(b), 0, m(c));
+    if (i > 0) best = Math.min(best, performance.now() - t);
+  }
+  return 2 * n ** 3 / (best / 1000) / 1e9;
+}
+
 function arg(name: string, fallback: string): string {
   const i = Deno.args.indexOf(`--${name}`);
   return i >= 0 && i + 1 < Deno.args.length ? Deno.args[i + 1] : fallback;
@@ -91,7 +118,7 @@ function randomSamples(n: number, size: number, seed: number): Sample[] {
   return samples;
 }
 
-/** Kernel time of `f` by kernel name (tf.profile), the top 10 on stderr, with the wall time beside it. */
+/** Kernel time of `f` by kernel name (tf.profile), the top 20 on stderr, with the wall time beside it. */
 async function profile(label: string, f: () => Promise<unknown>): Promise<void> {
   const t0 = performance.now();
   const info = await tf.profile(async () => {
@@ -107,9 +134,9 @@ async function profile(label: string, f: () => Promise<unknown>): Promise<void> 
   const total = [...byName.values()].reduce((a, b) => a + b.ms, 0);
   console.error(
     `[profile ${label}] ${(wall / 1000).toFixed(2)} s wall, ${(total / 1000).toFixed(2)} s in ` +
-      `${info.kernels.length} kernel calls (${byName.size} kernels); top 10 by time:`,
+      `${info.kernels.length} kernel calls (${byName.size} kernels); top 20 by time:`,
   );
-  for (const [name, { ms, n }] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 10)) {
+  for (const [name, { ms, n }] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
     console.error(
       `  ${name.padEnd(28)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${
         (100 * ms / total).toFixed(1).padStart(5)
@@ -133,7 +160,10 @@ async function benchModel(
   };
   const macs = convMacs(w.model, modelOptions);
   const model = createModel(w.model, modelOptions);
-  const line = (value: number, unit: string, gflopPerSample: number, extra: Record<string, unknown>) =>
+  const blas = activeNative().blas;
+  const line = (value: number, unit: string, gflopPerSample: number, extra: Record<string, unknown>) => {
+    const gflops = Math.round(value * gflopPerSample * 10) / 10;
+    const sgemm = blas ? Math.round(sgemmRate(blas)) : null;
     console.log(JSON.stringify({
       workload: w.workload,
       ...common,
@@ -144,12 +174,14 @@ async function benchModel(
       batches,
       value: Math.round(value * 100) / 100,
       unit,
-      gflops: Math.round(value * gflopPerSample * 10) / 10,
+      gflops,
       gflopPerSample: Math.round(gflopPerSample * 1000) / 1000,
+      ...(sgemm ? { sgemmGflops: sgemm, ofSgemm: Math.round(100 * gflops / sgemm) / 100 } : {}),
       ...extra,
       cpu: cpuModel(),
       loadavg: loadAverage(),
     }));
+  };
   try {
     // Training: 1 warm-up batch, then `batches` timed ones, each a whole step of lib/train (micro-batched).
     const samples = randomSamples(batch * (1 + batches), size, 1);
@@ -214,7 +246,10 @@ if (import.meta.main) {
     threads: Math.max(info.threads, libs.dnnl?.threads ?? 1),
     backend: describeBackend(info),
   };
-  console.error(`[paper_bench] ${describeBackend(info)} on ${cpuModel()}, load average ${loadAverage()}`);
+  const sgemm = libs.blas ? `, SGEMM ceiling ${sgemmRate(libs.blas).toFixed(0)} GFLOP/s now` : "";
+  console.error(
+    `[paper_bench] ${describeBackend(info)} on ${cpuModel()}, load average ${loadAverage()}${sgemm}`,
+  );
   const models = arg("models", "googlenet,vgg16").split(",") as (keyof typeof PAPER_WORKLOADS)[];
   for (const m of models) {
     if (!(m in PAPER_WORKLOADS)) throw new Error(`--models: unknown "${m}" (googlenet, vgg16)`);

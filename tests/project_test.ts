@@ -43,6 +43,7 @@ const FLOORS: Record<string, number> = {
   probes: 9,
   experiments: 10,
   train: 10,
+  cluster: 10,
   study: 11,
   cli: 12,
 };

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Dnnl } from "../native/mod.ts";
-import { type Conv3DAttrs, conv3dProblem } from "./_geometry3d.ts";
+import { type Conv3DAttrs, conv3dProblem, dnnlPadsOk } from "./_geometry3d.ts";
 import {
   type HeapBackend,
   heapPointer as at,
@@ -23,7 +23,7 @@ export function dnnlConv3D(dnnl: Dnnl, args: KernelArgs): Info | null {
   const backend = args.backend as HeapBackend;
   if (x.dtype !== "float32" || filter.dtype !== "float32") return null;
   const p = conv3dProblem(x.shape, filter.shape, args.attrs as unknown as Conv3DAttrs);
-  if (p == null || p.n * p.od * p.oh * p.ow * p.o === 0 || p.c === 0) return null;
+  if (p == null || !dnnlPadsOk(p) || p.n * p.od * p.oh * p.ow * p.o === 0 || p.c === 0) return null;
   return nativeOutput(
     backend,
     [p.n, p.od, p.oh, p.ow, p.o],
@@ -39,7 +39,9 @@ export function dnnlConv3DBackpropInput(dnnl: Dnnl, args: KernelArgs): Info | nu
   const attrs = args.attrs as unknown as Conv3DAttrs & { inputShape: number[] };
   if (dy.dtype !== "float32" || filter.dtype !== "float32") return null;
   const p = conv3dProblem(attrs.inputShape, filter.shape, attrs);
-  if (p == null || p.n * p.d * p.h * p.w * p.c === 0 || p.od * p.oh * p.ow * p.o === 0) return null;
+  if (p == null || !dnnlPadsOk(p) || p.n * p.d * p.h * p.w * p.c === 0 || p.od * p.oh * p.ow * p.o === 0) {
+    return null;
+  }
   return nativeOutput(
     backend,
     [p.n, p.d, p.h, p.w, p.c],
@@ -54,7 +56,7 @@ export function dnnlConv3DBackpropFilter(dnnl: Dnnl, args: KernelArgs): Info | n
   const attrs = args.attrs as unknown as Conv3DAttrs & { filterShape: number[] };
   if (x.dtype !== "float32" || dy.dtype !== "float32") return null;
   const p = conv3dProblem(x.shape, attrs.filterShape, attrs);
-  if (p == null || p.n * p.od * p.oh * p.ow === 0 || p.c * p.o === 0) return null;
+  if (p == null || !dnnlPadsOk(p) || p.n * p.od * p.oh * p.ow === 0 || p.c * p.o === 0) return null;
   return nativeOutput(
     backend,
     attrs.filterShape,

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Dnnl, Pool3DProblem } from "../native/mod.ts";
-import { type Pool3DAttrs, pool3dProblem } from "./_geometry3d.ts";
+import { dnnlPadsOk, type Pool3DAttrs, pool3dProblem } from "./_geometry3d.ts";
 import {
   type HeapBackend,
   heapPointer as at,
@@ -19,7 +19,8 @@ import {
 
 /** oneDNN needs every window to hold at least one input position. */
 const usable = (p: Pool3DProblem | null): p is Pool3DProblem =>
-  p != null && p.n * p.od * p.oh * p.ow * p.c > 0 && p.front < p.kd && p.back < p.kd && p.top < p.kh &&
+  p != null && dnnlPadsOk(p) && p.n * p.od * p.oh * p.ow * p.c > 0 && p.front < p.kd && p.back < p.kd &&
+  p.top < p.kh &&
   p.bottom < p.kh && p.left < p.kw && p.right < p.kw;
 
 function problem(x: Info, args: KernelArgs, ...more: (Info | undefined)[]): Pool3DProblem | null {

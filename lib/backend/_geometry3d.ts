@@ -29,6 +29,16 @@ export type Pool3DAttrs = {
 
 type Shape5 = [number, number, number, number, number];
 
+/**
+ * Whether oneDNN can take the problem's padding. For "same", tfjs's 3-D geometry does not clamp the padding
+ * at 0, so a window smaller than its stride on an even size (e.g. a 1³ kernel at stride 2 on 8³:
+ * (4 − 1)·2 + 1 − 8 = −1) gets front padding ⌊−1/2⌋ = −1, and the cpu backend samples x[2i + 1]. oneDNN refuses
+ * negative front padding (status 2), so such problems run on the fallback, which follows tfjs like cpu.
+ */
+export function dnnlPadsOk(p: { front: number; top: number; left: number }): boolean {
+  return p.front >= 0 && p.top >= 0 && p.left >= 0;
+}
+
 /** The 3-D convolution in oneDNN's terms, or null for NCDHW. */
 export function conv3dProblem(
   xShape: number[],

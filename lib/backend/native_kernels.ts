@@ -2,7 +2,8 @@
  * Native kernels for the wasm backend, run through Deno's FFI on the tensors in the wasm heap:
  * `Conv2D`, `FusedConv2D`, `Conv2DBackpropInput` and `Conv2DBackpropFilter` on oneDNN ({@link loadDnnl}:
  * any stride, padding, dilation) or else, for stride 1, as shifted GEMMs on a BLAS ({@link loadBlas});
- * `BatchMatMul` and `_FusedMatMul` on the BLAS; `MaxPool` and `MaxPoolGrad` on oneDNN; the 3-D kernels
+ * `BatchMatMul` and `_FusedMatMul` on the BLAS; `MaxPool` and `MaxPoolGrad` on oneDNN; `LRN` and `LRNGrad`
+ * (across channels) on oneDNN; the 3-D kernels
  * `Conv3D`, `Conv3DBackpropInputV2`, `Conv3DBackpropFilterV2`, `MaxPool3D`, `MaxPool3DGrad`, `AvgPool3D` and
  * `AvgPool3DGrad` (NDHWC) on oneDNN. The kernels registered before (wasm's own, or ours from
  * {@link registerWasmTrainingKernels}) remain the fallback for every case not covered (NCHW, no library,
@@ -15,6 +16,7 @@ import type { Blas } from "../native/mod.ts";
 import type { Dnnl } from "../native/mod.ts";
 import { dnnlConv2D, dnnlConv2DBackpropFilter, dnnlConv2DBackpropInput } from "./_dnnl_conv.ts";
 import { dnnlMaxPool, dnnlMaxPoolGrad } from "./_dnnl_pool.ts";
+import { dnnlLrn, dnnlLrnGrad } from "./_dnnl_lrn.ts";
 import { dnnlConv3D, dnnlConv3DBackpropFilter, dnnlConv3DBackpropInput } from "./_dnnl_conv3d.ts";
 import { dnnlAvgPool3D, dnnlAvgPool3DGrad, dnnlMaxPool3D, dnnlMaxPool3DGrad } from "./_dnnl_pool3d.ts";
 import {
@@ -36,6 +38,8 @@ export const NATIVE_KERNELS: readonly string[] = [
   "_FusedMatMul",
   "MaxPool",
   "MaxPoolGrad",
+  "LRN",
+  "LRNGrad",
   // 3-D (NDHWC) on oneDNN; without it, the wasm kernels of registerWasmTrainingKernels (see _js_kernels3d.ts).
   "Conv3D",
   "Conv3DBackpropInputV2",
@@ -102,6 +106,8 @@ const NATIVE: Record<string, Native> = {
   _FusedMatMul: chain(null, withBlasEpilogue(nativeBatchMatMul)),
   MaxPool: chain(dnnlMaxPool, null),
   MaxPoolGrad: chain(dnnlMaxPoolGrad, null),
+  LRN: chain(dnnlLrn, null),
+  LRNGrad: chain(dnnlLrnGrad, null),
   Conv3D: chain(dnnlConv3D, null),
   Conv3DBackpropInputV2: chain(dnnlConv3DBackpropInput, null),
   Conv3DBackpropFilterV2: chain(dnnlConv3DBackpropFilter, null),

@@ -1,6 +1,6 @@
 /**
  * `deno task reproduce [--data PATH] [--scale quick|default|paper] [--grid NAME|FILE.json[,...]] [--seed N]
- * [--root DIR] [--dry-run] [--epochs N] [--max-subjects N]`
+ * [--root DIR] [--dry-run] [--epochs N] [--max-subjects N] [--shard i/n | --collect]`
  *
  * The main job: from nothing to tables, charts and CAM overlays under `experiments/<grid>/`.
  * 1. picks the TensorFlow.js backend (`CAM_BACKEND` overrides);
@@ -8,11 +8,19 @@
  *    step, its seconds per training step and per inference image measured here (1 warm-up and 1 timed step
  *    at its size and batch), the samples and steps of each cell, and the estimated total. `--dry-run` stops
  *    there (exit 0; nothing is simulated or written);
- * 3. simulates the cohort of the scale under `data/synth/` (or uses `--data PATH`, a real HCP-style folder);
+ * 3. simulates the cohort under `data/synth/<scale>-s<seed>/` of each scale whose cells read it (a grid's
+ *    `scales`: `--grid transfer-quick` reads the quick cohort whatever `--scale` says; digits grids none), or
+ *    uses `--data PATH`, a real HCP-style folder. Grids on `--data` or another `--seed` run under their own
+ *    names (`quick.data-<folder>-<hash>`, `quick.seed1`: lib/study's `bindCohortSource`), so their tables
+ *    never overwrite the default cohort's;
  * 4. runs the grids `experiments/configs/<grid>.json` (default: the scale's grids `<scale>*.json` and
  *    `digits-<scale>*.json`; `--grid` also takes a config file's path), skipping finished cells and
  *    resuming an interrupted one from its checkpoint;
  * 5. writes summaries (CSV + Arrow) and charts (SVG + PNG), and prints a summary table.
+ *
+ * Each cell's line carries the ETA of the whole run (lib/study's `estimateRemaining`: the plan's seconds of
+ * the cells left, scaled by measured / planned of the cells run so far). `--root DIR` outside data/ and
+ * experiments/ is refused before any work, with the `deno run` line that allows it (the task's permissions).
  *
  * Reduced runs: `--epochs N` sets every cell's epochs, `--max-subjects N` uses N of the cohort's subjects
  * (each age group keeping its share) in "cohort" cells. A grid they change is renamed
@@ -25,10 +33,18 @@
  * run's cells are taken over. A damaged file (FA cache, checkpoint, manifest, table) is reported on one
  * `[integrity]` line naming it and rebuilt.
  *
+ * Cluster runs: `--shard i/n` runs only task i's share of each grid's cells (no plan, no report: the tables
+ * and charts come from `--collect`, which runs nothing and merges every finished cell into them, as a
+ * one-process run writes them, then names the cells not finished and exits 1 if there are any).
+ *
  * @module
  */
+import { ClusterError, parseShard, type Shard } from "../cluster/mod.ts";
 import { backendHeapLimit, describeBackend, initBackend } from "../backend/mod.ts";
 import {
+  type AnyGridCell,
+  type CellRunner,
+  collectGrid,
   concatTables,
   describeHolder,
   type GridConfig,
@@ -36,25 +52,32 @@ import {
   rowsOf,
   runGrid,
   type Table,
+  unfinishedCells,
 } from "../experiments/mod.ts";
 import { CohortError, loadCohort } from "../data/mod.ts";
 import {
   accuracySummary,
+  bindCohortSource,
   cellWorkload,
   type CohortShape,
+  type CohortSource,
   ensureSimulatedCohort,
+  estimateRemaining,
   expandStudyGrid,
   formatPlan,
+  formatSpan,
   type GridOverrides,
   loadStudyGrid,
   localizationSummary,
   measureStep,
   type ModelWork,
+  needsCohort,
   planStudy,
   reduceGrid,
   simulatedCohortShape,
   type StepTiming,
   type StudyCell,
+  studyFindings,
   type StudyPlan,
   studyRunner,
   workKey,
@@ -72,13 +95,16 @@ interface Args {
   root: string;
   dryRun: boolean;
   overrides: GridOverrides;
+  shard?: Shard;
+  collect?: boolean;
 }
 
 function usage(message?: string): never {
   if (message) console.error(`reproduce: ${message}`);
   console.error(
     "usage: deno task reproduce [--data PATH] [--scale quick|default|paper] [--grid NAME|FILE.json[,...]]\n" +
-      "                           [--seed N] [--root DIR] [--dry-run] [--epochs N] [--max-subjects N]",
+      "                           [--seed N] [--root DIR] [--dry-run] [--epochs N] [--max-subjects N]\n" +
+      "                           [--shard i/n | --collect]",
   );
   Deno.exit(2);
 }
@@ -124,6 +150,17 @@ function parseArgs(argv: string[]): Args {
       case "--max-subjects":
         args.overrides.maxSubjects = positiveInteger(flag, value());
         break;
+      case "--shard":
+        try {
+          args.shard = parseShard(value());
+        } catch (e) {
+          if (e instanceof ClusterError) usage(e.message);
+          throw e;
+        }
+        break;
+      case "--collect":
+        args.collect = true;
+        break;
       case "-h":
       case "--help":
         usage();
@@ -132,6 +169,7 @@ function parseArgs(argv: string[]): Args {
         usage(`unknown argument "${argv[i]}"`);
     }
   }
+  if (args.shard && args.collect) usage("--shard and --collect are separate stages: give one");
   return args;
 }
 
@@ -163,28 +201,73 @@ async function scaleGrids(scale: string): Promise<string[]> {
   );
 }
 
-/** The cohort's shape for the plan: a --data folder's index (nothing checked but the files), or the scale's. */
-async function planCohortShape(args: Args): Promise<{ shape: CohortShape; note?: string }> {
-  if (!args.data) return { shape: simulatedCohortShape(args.scale) };
+/**
+ * The cohort's shape for the plan, by the scale of the cell: a --data folder's index (nothing checked but the
+ * files) whatever the scale, or the simulated cohort of the cell's scale.
+ */
+async function planCohortShape(
+  args: Args,
+): Promise<{ shapeOf: (scale: Args["scale"]) => CohortShape; note?: string }> {
+  if (!args.data) return { shapeOf: simulatedCohortShape };
   try {
     const cohort = await loadCohort(args.data, { check: "none" });
-    return {
-      shape: {
-        groups: cohort.groups,
-        subjects: cohort.subjects.map((s) => ({
-          id: s.id,
-          group: s.group,
-          acquisitions: s.acquisitions.length,
-        })),
-      },
+    const shape = {
+      groups: cohort.groups,
+      subjects: cohort.subjects.map((s) => ({
+        id: s.id,
+        group: s.group,
+        acquisitions: s.acquisitions.length,
+      })),
     };
+    return { shapeOf: () => shape };
   } catch (e) {
     if (!(e instanceof CohortError)) throw e;
     return {
-      shape: { groups: [], subjects: [] },
+      shapeOf: () => ({ groups: [], subjects: [] }),
       note: `the cohort at ${args.data} cannot be planned: ${e.message}`,
     };
   }
+}
+
+/**
+ * Fail early, with the way out, where `--root` lies outside what this process may write: `deno task
+ * reproduce` may write only under data/ and experiments/ (deno.json), and flags after the task's name reach
+ * the script, not deno, so a NotCapable error would otherwise end the run after the plan.
+ */
+async function checkRoot(root: string): Promise<void> {
+  const { state } = await Deno.permissions.query({ name: "write", path: root });
+  if (state === "granted") return;
+  usage(
+    `--root ${root}: this process may not write there (\`deno task reproduce\` writes only under data/ and ` +
+      `experiments/). Use a folder under experiments/, or run deno with that folder allowed:\n` +
+      `  deno run --allow-read --allow-write=data,experiments,${root} --allow-env --allow-sys --allow-ffi ` +
+      `lib/cli/reproduce.ts --root ${root} ...`,
+  );
+}
+
+/**
+ * Simulate (or reuse) the cohort of a scale, saying which: progress lines only while files are written, then
+ * where the cohort is.
+ */
+async function prepareCohort(scale: Args["scale"], seed: number): Promise<string> {
+  let last = -1, written = 0;
+  const dir = await ensureSimulatedCohort(scale, {
+    seed,
+    onProgress: (done, total, files) => {
+      written += files;
+      const pct = Math.floor((100 * done) / total / 10) * 10;
+      if (files > 0 && pct !== last) {
+        last = pct;
+        console.log(`[reproduce] simulating the ${scale} cohort: ${done}/${total} (${pct}%)`);
+      }
+    },
+  });
+  console.log(
+    written
+      ? `[reproduce] simulated the ${scale} cohort at ${dir} (${written} files written)`
+      : `[reproduce] using the simulated ${scale} cohort at ${dir} (already there)`,
+  );
+  return dir;
 }
 
 /**
@@ -196,9 +279,9 @@ async function printPlan(
   grids: { config: GridConfig; cells: StudyCell[] }[],
   notes: string[],
 ): Promise<StudyPlan> {
-  const { shape, note } = await planCohortShape(args);
+  const { shapeOf, note } = await planCohortShape(args);
   if (note) notes.push(note);
-  const workloads = grids.flatMap((g) => g.cells.map((c) => cellWorkload(c, shape)));
+  const workloads = grids.flatMap((g) => g.cells.map((c) => cellWorkload(c, shapeOf(c.scale))));
   const models = new Map<string, { work: ModelWork; memory: WorkMemory; timing?: StepTiming }>();
   for (const w of workloads) {
     const key = workKey(w.work);
@@ -220,8 +303,32 @@ async function printPlan(
   return plan;
 }
 
+/**
+ * `--collect`: every grid's finished cells merged into its tables, summaries and charts (what a one-process
+ * run writes); the unfinished cells named, exit 1 when there are any.
+ */
+async function collectGrids(args: Args, grids: { config: GridConfig; cells: StudyCell[] }[]): Promise<void> {
+  let missing = 0;
+  for (const { config, cells } of grids) {
+    const tables = await collectGrid(cells, { root: args.root });
+    const written = await writeStudyReport(tables, `${args.root}/${config.name}`);
+    const open = await unfinishedCells(cells, { root: args.root });
+    missing += open.length;
+    console.log(
+      `[reproduce] --collect ${config.name}: ${cells.length - open.length}/${cells.length} cells finished, ` +
+        `${written.length} files under ${args.root}/${config.name}/`,
+    );
+    for (const c of open) console.error(`[reproduce] ${config.name} cell ${c.id} is ${c.status}`);
+  }
+  if (missing) {
+    console.error(`reproduce: --collect: ${missing} cell(s) not finished; their rows are not in the tables`);
+    Deno.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(Deno.args);
+  await checkRoot(args.root);
   const t0 = performance.now();
   // "auto": with oneDNN running the convs (its threads take every core) wasm stays single-threaded; without
   // it, the threaded SIMD wasm build on every core (2 threads here train ~1.9x and infer ~2.6x faster than
@@ -232,17 +339,17 @@ async function main(): Promise<void> {
   });
   console.log(`[reproduce] backend ${describeBackend(backend)}, scale ${args.scale}`);
 
-  // Which cohort the "cohort" cells ran on is part of their identity: results made on the default simulated
-  // cohort must not be reused for --data or another --seed (cells of the default cohort keep their ids, so the
-  // notebooks find them).
-  let cohortTag: Record<string, string> = {};
+  // Which cohort the cells that read it ran on is part of their identity and of their grid's folder: results
+  // made on the default simulated cohort are never reused for, or overwritten by, --data or another --seed
+  // (lib/study's bindCohortSource; the default cohort's grids keep their names, so the notebooks find them).
+  let source: CohortSource = { seed: args.seed };
   if (args.data) {
     try {
-      cohortTag = { cohort: await Deno.realPath(args.data) };
+      source = { data: await Deno.realPath(args.data) };
     } catch {
       usage(`--data ${args.data}: no such folder`);
     }
-  } else if (args.seed !== 0) cohortTag = { cohort: `synth-${args.scale}-s${args.seed}` };
+  }
 
   // The scale's grids (the dMRI study and the cluttered-digits protocol), checked as written (errors name the
   // file and the field), reduced by --epochs / --max-subjects, expanded with the cohort's identity.
@@ -254,30 +361,33 @@ async function main(): Promise<void> {
     // A name in experiments/configs/, or a config file's path (a grid of your own).
     const path = gridName.endsWith(".json") ? gridName : `experiments/configs/${gridName}.json`;
     const loaded = (await loadStudyGrid(path)).config;
-    const { config, applied, notes: why } = reduceGrid(loaded, args.overrides);
+    const { config: reducedConfig, applied, notes: why } = reduceGrid(loaded, args.overrides);
     notes.push(...why);
+    const config = bindCohortSource(reducedConfig, source);
     if (applied.length) {
       reduced.push(config.name);
       notes.push(
         `reduced run: grid ${loaded.name} runs as ${config.name} (${applied.join(", ")}), under ` +
           `${args.root}/${config.name}/, never mixed with the full grid's results`,
       );
+    } else if (config !== reducedConfig) {
+      notes.push(
+        `grid ${loaded.name} runs on ${
+          args.data ? `the cohort at ${args.data}` : `the cohort simulated with seed ${args.seed}`
+        } as ${config.name}, under ${args.root}/${config.name}/, apart from the default cohort's results`,
+      );
     }
-    const tag = config.datasets.some((d) => d === "cohort" || d === "transfer" || d === "volume")
-      ? cohortTag
-      : {};
-    grids.push({
-      config,
-      cells: expandStudyGrid({ ...config, data: { ...config.data, ...tag } }, { source: path }),
-    });
+    grids.push({ config, cells: expandStudyGrid(config, { source: path }) });
   }
-  const plan = await printPlan(args, grids, notes);
+  if (args.collect) return await collectGrids(args, grids);
+  // A shard of an array job: the plan (timed steps) is the whole run's, printed by a run without --shard.
+  const plan = args.shard ? undefined : await printPlan(args, grids, notes);
   if (args.dryRun) {
     console.log("[reproduce] --dry-run: the plan only; nothing was simulated, trained or written");
     return;
   }
-  const emptyReduced = plan.cells.filter((c) => c.testSamples === 0 && reduced.includes(c.grid)).map((c) =>
-    c.id
+  const emptyReduced = (plan?.cells ?? []).filter((c) => c.testSamples === 0 && reduced.includes(c.grid)).map(
+    (c) => c.id,
   );
   if (emptyReduced.length && args.overrides.maxSubjects !== undefined) {
     usage(
@@ -286,44 +396,53 @@ async function main(): Promise<void> {
     );
   }
 
-  let cohortDir = args.data;
-  if (cohortDir) {
-    console.log(`[reproduce] using the cohort at ${cohortDir}`);
+  // The cohort each scale's cells read: --data for all, else the simulated cohort of the cell's own scale
+  // (a grid's `scales`, e.g. transfer-quick's "quick" whatever --scale says); none for grids that never read
+  // it (digits, transfer on digits and garments only).
+  const runners = new Map<string, CellRunner<AnyGridCell>>();
+  const cohortScales = [...new Set(grids.flatMap((g) => g.cells.filter(needsCohort).map((c) => c.scale)))];
+  if (!cohortScales.length) {
+    console.log(
+      `[reproduce] no grid reads the cohort: ${
+        args.data ? `--data ${args.data} unused` : "nothing to simulate"
+      }`,
+    );
+  } else if (args.data) {
+    console.log(`[reproduce] using the cohort at ${args.data}`);
+    for (const scale of cohortScales) runners.set(scale, studyRunner({ cohortDir: args.data }));
   } else {
-    let last = -1;
-    cohortDir = await ensureSimulatedCohort(args.scale, {
-      seed: args.seed,
-      onProgress: (done, total) => {
-        const pct = Math.floor((100 * done) / total / 10) * 10;
-        if (pct !== last) {
-          last = pct;
-          console.log(`[reproduce] simulating the cohort: ${done}/${total} (${pct}%)`);
-        }
-      },
-    });
-    console.log(`[reproduce] simulated cohort at ${cohortDir}`);
+    for (const scale of cohortScales) {
+      runners.set(scale, studyRunner({ cohortDir: await prepareCohort(scale, args.seed) }));
+    }
   }
+  const noCohort = studyRunner({});
+  const runner: CellRunner<AnyGridCell> = (cell, ctx) => (runners.get(cell.scale) ?? noCohort)(cell, ctx);
 
+  // The ETA is the whole run's: the plan's seconds of the cells left, scaled by how the cells run so far
+  // compared with their plan (lib/study's estimateRemaining).
+  const finished = new Map<string, number | null>();
+  let current: { id: string; start: number } | undefined;
+  const closeCurrent = () => {
+    if (current) finished.set(current.id, (performance.now() - current.start) / 1000);
+    current = undefined;
+  };
   const allTables: GridTables[] = [];
   let ranCount = 0, skippedCount = 0, writtenCount = 0;
   for (const { config, cells } of grids) {
     console.log(`[reproduce] grid ${config.name}: ${cells.length} cells`);
-    const started: number[] = [];
-    let timed = 0, timedSeconds = 0;
-    const { ran, skipped, tables } = await runGrid(cells, studyRunner({ cohortDir }), {
+    const { ran, skipped, tables } = await runGrid(cells, runner, {
       root: args.root,
+      shard: args.shard,
       onCell: (cell, index, total, isSkipped) => {
-        const now = performance.now();
-        if (started.length) {
-          timed++;
-          timedSeconds += (now - started[started.length - 1]) / 1000;
-        }
-        started.push(now);
-        const eta = timed ? formatDuration((timedSeconds / timed) * (total - index)) : "?";
+        closeCurrent();
+        if (isSkipped) finished.set(cell.id, null);
+        else current = { id: cell.id, start: performance.now() };
         console.log(
           `[reproduce] ${config.name} cell ${index + 1}/${total} ${cell.id}${
             isSkipped ? " (finished earlier)" : ""
-          } ETA ${eta}`,
+          }${
+            // A shard has no plan (its steps are not timed): no ETA.
+            plan ? `; the whole run ETA ${formatSpan(estimateRemaining(plan, finished))}` : ""}`,
         );
       },
       onHeld: (cell, holder) =>
@@ -333,7 +452,8 @@ async function main(): Promise<void> {
           }); checking again after the other cells`,
         ),
     });
-    writtenCount += (await writeStudyReport(tables, `${args.root}/${config.name}`)).length;
+    closeCurrent();
+    if (!args.shard) writtenCount += (await writeStudyReport(tables, `${args.root}/${config.name}`)).length;
     ranCount += ran.length;
     skippedCount += skipped.length;
     allTables.push(tables);
@@ -350,6 +470,7 @@ async function main(): Promise<void> {
     "seeds",
     "test_accuracy",
     "test_accuracy_sd",
+    "chance_accuracy",
     "subject_accuracy",
     "test_auc",
     "top1_cls_error",
@@ -359,6 +480,9 @@ async function main(): Promise<void> {
     "dataset",
     "config",
     "method",
+    "relu",
+    "normalize",
+    "threshold",
     "energy_in_truth",
     "chance_energy",
     "pxap",
@@ -371,6 +495,8 @@ async function main(): Promise<void> {
     "gt_crop_accuracy",
     "cam_box_iou50",
   ]);
+  const findings = studyFindings(tables);
+  if (findings.length) console.log(`\nFindings\n${findings.map((f, i) => `${i + 1}. ${f.text}`).join("\n")}`);
   console.log(
     `\n[reproduce] ran ${ranCount} cells, ${skippedCount} finished earlier; ${writtenCount} files under ` +
       `${args.root}/{${grids.map((g) => g.config.name).join(",")}}/ in ${
@@ -387,6 +513,10 @@ if (import.meta.main) {
     const known = e instanceof Error && e.name !== "Error" && e.name.endsWith("Error") &&
       !(e instanceof TypeError) &&
       !(e instanceof RangeError) && !(e instanceof ReferenceError);
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      console.error(`reproduce: no permission: ${e.message}`);
+      Deno.exit(1);
+    }
     if (!known) throw e;
     console.error(`reproduce: ${e.name}: ${e.message}`);
     Deno.exit(1);

@@ -161,8 +161,11 @@ export function gatherSlab(
   return slab;
 }
 
-/** Voxels per slab of the streamed fit: whole z-planes, about 64k voxels. */
+/**
+ * Voxels per slab of the streamed fit: whole z-planes, about 64k voxels; 64k voxels when one plane is more
+ * (e.g. a masked read's voxels, shape [k, 1, 1, N]: one "plane" of k voxels would be one job for one worker).
+ */
 export function slabVoxels(nx: number, ny: number): number {
   const plane = nx * ny;
-  return plane * Math.max(1, Math.floor(65536 / plane));
+  return plane > 65536 ? 65536 : plane * Math.floor(65536 / plane);
 }

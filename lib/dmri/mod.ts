@@ -40,7 +40,13 @@ export {
   type TensorMaps,
   type TensorProvenance,
 } from "./tensor_fit.ts";
-export { fitTensorParallel, type FitTensorParallelOptions, FitWorkerPool } from "./tensor_fit_parallel.ts";
+export {
+  autoFitWorkers,
+  fitTensorParallel,
+  type FitTensorParallelOptions,
+  FitWorkerPool,
+  PARALLEL_FIT_MIN_SAMPLES,
+} from "./tensor_fit_parallel.ts";
 export { tensorFromEigen, tensorSignal, type TensorSignalOptions } from "./tensor_signal.ts";
 export {
   type GradientTableCheck,

@@ -9,11 +9,16 @@ import { DmriError } from "./errors.ts";
 import type { GradientTable } from "./gradients.ts";
 import type { FitTensorOptions, TensorMaps } from "./_types.ts";
 import { gatherSlab, setupFit, slabVoxels } from "./_fit_setup.ts";
+import { fitTensor } from "./tensor_fit.ts";
 
 /** Options of {@linkcode fitTensorParallel}. */
 export interface FitTensorParallelOptions extends FitTensorOptions {
-  /** Number of workers when no `pool` is given. @default navigator.hardwareConcurrency (at least 1) */
-  workers?: number;
+  /**
+   * Number of workers when no `pool` is given; "auto": {@linkcode autoFitWorkers} (the cores not busy, none
+   * for a small fit), and with 1 the fit runs in the calling thread ({@linkcode fitTensor}: no worker to
+   * start, no slab copies). @default navigator.hardwareConcurrency (at least 1)
+   */
+  workers?: number | "auto";
   /** Workers to reuse (see {@linkcode FitWorkerPool}); without it a pool is started and closed per call. @default none */
   pool?: FitWorkerPool;
   /** z-planes per job. @default enough planes for about 64k voxels */
@@ -128,6 +133,36 @@ export class FitWorkerPool {
   }
 }
 
+/** Below this many samples (voxels x volumes) a fit runs in one thread: workers cost more than they save. */
+export const PARALLEL_FIT_MIN_SAMPLES = 2e7;
+
+/**
+ * How many workers pay for a fit of `samples` (voxels fitted x volumes): 1 below
+ * {@linkcode PARALLEL_FIT_MIN_SAMPLES}, else the cores not busy with other work, round(cores − load), between
+ * 1 and the cores (load: the 1-minute load average, `Deno.loadavg()`, 0 where it cannot be read). Measured
+ * on 2 cores (W8, one HCP subject): 2 workers beat the calling thread when the machine is idle (3.9 s vs
+ * 5.5 s) and lose to it when other jobs take the cores.
+ *
+ * @example
+ * autoFitWorkers(1e6 * 96); // 2 on an idle 2-core machine, 1 on a loaded one
+ */
+export function autoFitWorkers(
+  samples: number,
+  options: { cores?: number; load?: number } = {},
+): number {
+  const cores = Math.max(1, Math.floor(options.cores ?? navigator.hardwareConcurrency ?? 1));
+  if (samples < PARALLEL_FIT_MIN_SAMPLES || cores === 1) return 1;
+  let load = options.load;
+  if (load === undefined) {
+    try {
+      load = Deno.loadavg()[0];
+    } catch {
+      load = 0;
+    }
+  }
+  return Math.min(cores, Math.max(1, Math.round(cores - (Number.isFinite(load) ? load : 0))));
+}
+
 /**
  * {@linkcode fitTensor} with the voxels split into z-slabs fitted by Deno workers; same results, the same
  * gradient-table check (a {@linkcode DmriError} before any worker starts a job) and NaN maps for voxels
@@ -145,7 +180,20 @@ export async function fitTensorParallel(
   options: FitTensorParallelOptions = {},
 ): Promise<TensorMaps> {
   if (options.pool) return await options.pool.run(dwi, gtab, options);
-  const pool = new FitWorkerPool({ workers: options.workers });
+  let workers = options.workers;
+  if (workers === "auto") {
+    const fitted = options.mask
+      ? (options.mask instanceof Uint8Array ? options.mask : options.mask.data as ArrayLike<number>)
+      : null;
+    let voxels = dwi.shape.slice(0, 3).reduce((a, b) => a * b, 1);
+    if (fitted) {
+      voxels = 0;
+      for (let i = 0; i < fitted.length; i++) if (fitted[i]) voxels++;
+    }
+    workers = autoFitWorkers(voxels * (dwi.shape[3] ?? 1));
+    if (workers === 1) return fitTensor(dwi, gtab, options);
+  }
+  const pool = new FitWorkerPool({ workers });
   try {
     return await pool.run(dwi, gtab, options);
   } finally {

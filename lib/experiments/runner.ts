@@ -382,3 +382,20 @@ export async function collectGrid(
   }
   return tables;
 }
+
+/**
+ * The cells of a grid that have not finished (their {@linkcode CellState} status is not "done"), in order,
+ * with where each stands: what `--collect` reports before merging the shards' cells into the tables.
+ */
+export async function unfinishedCells(
+  cells: readonly AnyGridCell[],
+  options: { root?: string } = {},
+): Promise<{ id: string; status: CellState["status"] }[]> {
+  const root = options.root ?? "experiments";
+  const out: { id: string; status: CellState["status"] }[] = [];
+  for (const cell of cells) {
+    const { status } = await inspectCell(root, cell);
+    if (status !== "done") out.push({ id: cell.id, status });
+  }
+  return out;
+}

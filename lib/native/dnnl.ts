@@ -1,7 +1,7 @@
 /**
  * oneDNN (libdnnl 2.x, the library PyTorch's CPU convolutions run on) through Deno's FFI: convolution
  * forward (with bias and a fused ReLU), backward-data and backward-weights primitives, and max and average
- * pooling forward and backward, on plain NHWC/HWIO (2-D) or NDHWC/DHWIO (3-D: {@link Conv3DProblem},
+ * pooling forward and backward, across-channel LRN forward and backward, on plain NHWC/HWIO (2-D) or NDHWC/DHWIO (3-D: {@link Conv3DProblem},
  * {@link Pool3DProblem}) memory — here, tensors on the wasm heap. Optional: {@link loadDnnl} returns `null` when the library is
  * missing, FFI is not permitted or `CAM_DNNL=off`.
  *
@@ -97,6 +97,23 @@ export interface Pool3DProblem extends PoolProblem {
   back: number;
 }
 
+/**
+ * One across-channel local response normalization, NHWC, in TensorFlow's terms:
+ * y[n, h, w, c] = x[n, h, w, c] / (bias + alpha · Σ_{|c'−c| ≤ radius} x[n, h, w, c']²)^beta
+ * (channels beyond the edges count as 0). oneDNN is given local_size = 2·radius + 1 and alpha·local_size
+ * (its alpha is divided by local_size; TensorFlow's is not).
+ */
+export interface LrnProblem {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  radius: number;
+  bias: number;
+  alpha: number;
+  beta: number;
+}
+
 /** A loaded oneDNN. Pointers are raw addresses (e.g. into the wasm heap); every call is synchronous. */
 export interface Dnnl {
   /** The library opened. */
@@ -147,6 +164,15 @@ export interface Dnnl {
     p: PoolProblem | Pool3DProblem,
     ptrs: { dy: Deno.PointerValue; dx: Deno.PointerValue },
   ): boolean;
+  /** y = LRN(x) ({@link LrnProblem}). False when unsupported. */
+  lrnForward(p: LrnProblem, ptrs: { x: Deno.PointerValue; y: Deno.PointerValue }): boolean;
+  /** dx = ∂(Σ LRN(x)·dy)/∂x, the forward pass rerun for oneDNN's workspace where it needs one. False when unsupported. */
+  lrnBackward(
+    p: LrnProblem,
+    ptrs: { x: Deno.PointerValue; dy: Deno.PointerValue; dx: Deno.PointerValue },
+  ): boolean;
+  /** The implementation oneDNN chose for an LRN problem (e.g. "jit:avx512_common"), or null if none. */
+  lrnImplementation(p: LrnProblem, backward: boolean): string | null;
   /** The implementation oneDNN chose for a problem ("brgconv:avx512_core", ...), or null if none. */
   implementation(
     kind: "forward" | "backward_data" | "backward_weights",
@@ -191,6 +217,8 @@ const SYMBOLS = {
     parameters: [B, "i32", B, B, B, B, B, B],
     result: "i32",
   },
+  dnnl_lrn_forward_desc_init: { parameters: [B, "i32", "i32", B, "i64", "f32", "f32", "f32"], result: "i32" },
+  dnnl_lrn_backward_desc_init: { parameters: [B, "i32", B, B, "i64", "f32", "f32", "f32"], result: "i32" },
   dnnl_primitive_attr_create: { parameters: [B], result: "i32" },
   dnnl_primitive_attr_destroy: { parameters: [P], result: "i32" },
   dnnl_primitive_attr_set_post_ops: { parameters: [P, P], result: "i32" },
@@ -222,6 +250,7 @@ const GOMP_SYMBOLS = {
 const F32 = 3, ENGINE_CPU = 1, STREAM_IN_ORDER = 1, TAG_ANY = 1;
 const FORWARD_TRAINING = 64, FORWARD_INFERENCE = 96;
 const CONVOLUTION_DIRECT = 1, ELTWISE_RELU = 0x1f, POOLING_MAX = 0x1ff, POOLING_AVG_EXCLUDE_PADDING = 0x3ff;
+const LRN_ACROSS_CHANNELS = 0xaff;
 const QUERY_IMPL_INFO_STR = 8, QUERY_WEIGHTS_MD = 131, QUERY_DIFF_WEIGHTS_MD = 132, QUERY_WORKSPACE_MD = 135;
 const ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_BIAS = 41, ARG_WORKSPACE = 64;
 const ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145, ARG_DIFF_WEIGHTS = 161;
@@ -667,6 +696,70 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
       owned,
     };
   };
+  const planLrn = (p: LrnProblem, backward: boolean): Plan | null => {
+    const data = md([p.n, p.c, p.h, p.w], [p.h * p.w * p.c, 1, p.w * p.c, p.c]);
+    const size = 2 * p.radius + 1;
+    const lrnArgs = [BigInt(size), p.alpha * size, p.beta, p.bias] as const;
+    const op = new Uint8Array(OP_DESC_BYTES);
+    const prop = backward ? FORWARD_TRAINING : FORWARD_INFERENCE;
+    check(
+      s.dnnl_lrn_forward_desc_init(op, prop, LRN_ACROSS_CHANNELS, data, ...lrnArgs),
+      "lrn_forward_desc_init",
+    );
+    const fwdPd = pdOf(op, null, null);
+    if (fwdPd == null) return null;
+    const owned = newOwned();
+    const fwd = ownPrimitive(fwdPd, owned);
+    const x = memory(data);
+    owned.mems.push(x);
+    if (!backward) {
+      const y = memory(data);
+      owned.mems.push(y);
+      return {
+        impl: implOf(fwdPd),
+        prim: fwd,
+        bind: { x, y },
+        args: args([ARG_SRC, x], [ARG_DST, y]),
+        owned,
+      };
+    }
+    const bop = new Uint8Array(OP_DESC_BYTES);
+    check(
+      s.dnnl_lrn_backward_desc_init(bop, LRN_ACROSS_CHANNELS, data, data, ...lrnArgs),
+      "lrn_backward_desc_init",
+    );
+    const pd = pdOf(bop, null, fwdPd);
+    if (pd == null) {
+      release(owned);
+      return null;
+    }
+    const bwd = ownPrimitive(pd, owned);
+    const dy = memory(data), dx = memory(data);
+    owned.mems.push(dy, dx);
+    const wsMd = s.dnnl_primitive_desc_query_md(pd, QUERY_WORKSPACE_MD, 0);
+    // No workspace (ndims 0): the backward primitive recomputes what it needs from x.
+    if (wsMd == null || new Deno.UnsafePointerView(wsMd).getInt32(0) === 0) {
+      return {
+        impl: implOf(pd),
+        prim: bwd,
+        bind: { x, dy, dx },
+        args: args([ARG_SRC, x], [ARG_DIFF_DST, dy], [ARG_DIFF_SRC, dx]),
+        owned,
+      };
+    }
+    const ws = memory(wsMd, ALLOCATE), yTmp = memory(data, ALLOCATE);
+    owned.mems.push(ws, yTmp);
+    return {
+      impl: implOf(pd),
+      prim: bwd,
+      bind: { x, dy, dx },
+      before: { prim: fwd, args: args([ARG_SRC, x], [ARG_DST, yTmp], [ARG_WORKSPACE, ws]) },
+      args: args([ARG_SRC, x], [ARG_DIFF_DST, dy], [ARG_DIFF_SRC, dx], [ARG_WORKSPACE, ws]),
+      owned,
+    };
+  };
+  const lrnPlan = (p: LrnProblem, backward: boolean): Plan | null =>
+    cached(`lrn|${backward}|${Object.values(p).join(",")}`, () => planLrn(p, backward));
   const destroy = (pl: Plan | null) => {
     if (pl != null) release(pl.owned);
   };
@@ -756,6 +849,21 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
       if (pl == null) return false;
       execute(pl, ptrs);
       return true;
+    },
+    lrnForward(p, ptrs) {
+      const pl = lrnPlan(p, false);
+      if (pl == null) return false;
+      execute(pl, ptrs);
+      return true;
+    },
+    lrnBackward(p, ptrs) {
+      const pl = lrnPlan(p, true);
+      if (pl == null) return false;
+      execute(pl, ptrs);
+      return true;
+    },
+    lrnImplementation(p, backward) {
+      return lrnPlan(p, backward)?.impl ?? null;
     },
     implementation(kind, p) {
       return plan(kind, p)?.impl ?? null;

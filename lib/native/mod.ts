@@ -3,7 +3,7 @@
  * is missing, FFI is not permitted (`--allow-ffi`), or its environment variable turns it off.
  *
  * - {@link loadDnnl}: oneDNN 2.x (`libdnnl.so.2`, `CAM_DNNL`): 2-D and 3-D convolution and max-pooling
- *   primitives, and average pooling;
+ *   primitives, average pooling, and LRN;
  * - {@link loadBlas}: OpenBLAS or Accelerate (`CAM_BLAS`): SGEMM;
  * - {@link libdeflateGunzip}: libdeflate (`libdeflate.so.0`, `CAM_LIBDEFLATE`): whole-stream gzip;
  * - {@link openNative} and {@link pinLibrary}: how they are opened. Libraries that run thread pools are
@@ -36,6 +36,7 @@ export {
   type DnnlOptions,
   dnnlUnavailableReason,
   loadDnnl,
+  type LrnProblem,
   type Pool3DProblem,
   type PoolProblem,
 } from "./dnnl.ts";

@@ -52,6 +52,15 @@ export interface ReadNiftiOptions {
   /** Name used in error messages when reading from bytes. @default "<bytes>" */
   name?: string;
   /**
+   * Read only these voxels: a mask over the first three dimensions (non-zero = keep), e.g. a brain mask.
+   * The volume returned has shape [k, 1, 1, ...the rest] (k the mask's non-zero count), the kept voxels in
+   * NIfTI order, all of the first 3-D volume's, then the second's, ...; affine and pixdim are the image's.
+   * The image is streamed one 3-D volume at a time through a scratch buffer, so memory holds the kept
+   * voxels only (a brain is about a third of an HCP DWI's grid). Scaled data that `dtype` "auto" would
+   * make float32 or float64 by scanning is read as float64. Not for complex or RGB data. @default all voxels
+   */
+  voxels?: Uint8Array;
+  /**
    * Most bytes the image may take: its declared size (dims × bytes per voxel) as stored, and as
    * returned when converted to a wider type; separately, the most bytes all header extensions may
    * hold. A larger image is a NiftiError before anything of it is read or inflated; a gzip stream
@@ -368,7 +377,10 @@ function readImage(
   const allocFailed = (bytes: number, e: unknown) =>
     new NiftiError(file, `cannot allocate ${bytes} bytes for shape [${shape.join(", ")}]`, { cause: e });
   let data: VoxelArray;
-  if (output.kind === "direct") {
+  let selected: number | undefined;
+  if (options.voxels) {
+    ({ data, kept: selected } = readSelected(source, layout, options.voxels, file, tooShort));
+  } else if (output.kind === "direct") {
     const Ctor = arrayConstructor(dt.name)! as unknown as new (length: number) => VoxelArray;
     try {
       data = new Ctor(count * dt.channels);
@@ -397,8 +409,78 @@ function readImage(
     datatype: dt.kind === "rgb" && want === "auto" ? dt.name : datatypeOfArray(data)!,
     data,
   };
+  if (selected !== undefined) volume.shape = [selected, 1, 1, ...shape.slice(3)];
   if (dt.kind === "rgb") volume.channels = dt.channels;
   return volume;
+}
+
+/**
+ * The voxels a mask keeps, volume by volume (see {@link ReadNiftiOptions.voxels}): each 3-D volume's stored
+ * bytes pass through one scratch buffer and only the kept voxels are copied out (scaled when the layout
+ * says so).
+ */
+function readSelected(
+  source: Source,
+  layout: Layout,
+  voxels: Uint8Array,
+  file: string,
+  tooShort: (got: number) => NiftiError,
+): { data: VoxelArray; kept: number } {
+  const { dt, shape, count, header, output, scaling } = layout;
+  if (dt.channels !== 1 || isComplex(dt)) {
+    throw new NiftiError(file, `voxels: only for images of one value per voxel, this one is ${dt.name}`);
+  }
+  const spatial = (shape[0] ?? 1) * (shape[1] ?? 1) * (shape[2] ?? 1);
+  if (voxels.length !== spatial) {
+    throw new NiftiError(
+      file,
+      `voxels: the mask has ${voxels.length} voxels, the image's grid [${
+        shape.slice(0, 3).join(", ")
+      }] ${spatial}`,
+    );
+  }
+  let kept = 0;
+  for (let i = 0; i < spatial; i++) if (voxels[i]) kept++;
+  const index = new Int32Array(kept);
+  for (let i = 0, j = 0; i < spatial; i++) if (voxels[i]) index[j++] = i;
+  const volumes = count / spatial;
+  const type = output.kind === "direct" ? dt.name : output.kind === "convert" ? output.type : "float64";
+  const Ctor = arrayConstructor(type)! as unknown as new (length: number) => VoxelArray;
+  const data = new Ctor(kept * volumes);
+  const slope = scaling?.slope ?? 1, inter = scaling?.inter ?? 0;
+  const swap = dt.elementBytes > 1 && header.littleEndian !== HOST_LITTLE_ENDIAN;
+  const order = swap ? HOST_LITTLE_ENDIAN : header.littleEndian;
+  const want = spatial * dt.bytes;
+  const buf = takeScratch(want);
+  try {
+    for (let v = 0; v < volumes; v++) {
+      const got = source.read(buf);
+      if (got < want) throw tooShort(v * want + got);
+      if (swap) swapBytes(buf, dt.elementBytes);
+      const raw = decodeRaw(buf, 0, spatial, dt, order, false) as ArrayLike<number | bigint>;
+      gather(raw, index, data as unknown as { [i: number]: number | bigint }, v * kept, slope, inter);
+    }
+  } finally {
+    giveScratch(buf);
+  }
+  return { data, kept };
+}
+
+/** out[at + j] = raw[index[j]] (· slope + inter when scaled). */
+function gather(
+  raw: ArrayLike<number | bigint>,
+  index: Int32Array,
+  out: { [i: number]: number | bigint },
+  at: number,
+  slope: number,
+  inter: number,
+): void {
+  const n = index.length;
+  if (slope === 1 && inter === 0) {
+    for (let j = 0; j < n; j++) out[at + j] = raw[index[j]];
+  } else {
+    for (let j = 0; j < n; j++) out[at + j] = Number(raw[index[j]]) * slope + inter;
+  }
 }
 
 function alloc(type: "float32" | "float64", n: number): Float32Array | Float64Array {

@@ -16,8 +16,8 @@ import type { createModel } from "../models/mod.ts";
 import { readNifti, type Volume, volumeFrom, writeNifti } from "../nifti/mod.ts";
 import { type SliceProvenance, slicesToVolume } from "../slices/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
-import { encodePng, montage, overlayCam } from "../viz/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
+import { majorityShare, saveCamFigure, subjectCamFigure, subjectPlanes } from "./figures.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 import { type CohortSlices, faInputsRecord, prepareCohortSlices } from "./cohort_slices.ts";
 
@@ -158,19 +158,29 @@ export async function runCohortCell(
       train_accuracy: last?.accuracy ?? null,
       val_accuracy: last?.valAccuracy ?? null,
       test_accuracy: test.accuracy,
+      // Always predicting the test set's largest group scores this (0.5 for balanced groups).
+      chance_accuracy: majorityShare(split.test.map((i) => data.samples[i].label)),
       test_loss: test.loss,
       test_ap: test.binary?.averagePrecision ?? test.meanAveragePrecision,
       test_auc: test.binary?.rocAuc ?? test.meanRocAuc,
       subject_accuracy: votes.size ? subjectsRight / votes.size : null,
       image_size: cell.imageSize,
       width_multiplier: cell.widthMultiplier,
+      // The CAM settings the localization rows were made with, so this row explains them too.
+      cam_relu: cell.cam.relu === undefined ? "per method" : cell.cam.relu ? "on" : "off",
+      cam_normalize: cell.cam.normalize,
+      cam_threshold: cell.cam.threshold,
       fit_method: data.settings.fitMethod,
       normalization: JSON.stringify(data.settings.normalization),
       backend: backendLabel(backend),
     }];
 
     const t3 = performance.now();
-    const localization = await cohortCams(cell, ctx, model, data, split.subjects.test);
+    const c = data.groups.length, probabilities = new Map<Sample, number[]>();
+    split.test.forEach((idx, k) =>
+      probabilities.set(data.samples[idx], Array.from(test.probabilities.subarray(k * c, (k + 1) * c)))
+    );
+    const localization = await cohortCams(cell, ctx, model, data, split.subjects.test, probabilities);
     ctx.recordDuration("cam", (performance.now() - t3) / 1000);
 
     return {
@@ -207,6 +217,7 @@ async function cohortCams(
   model: ReturnType<typeof createModel>,
   data: CohortSlices,
   testSubjects: string[],
+  probabilities: Map<Sample, number[]>,
 ): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   const subjects = testSubjects.slice(0, cell.data.camSubjects ?? testSubjects.length);
@@ -290,18 +301,29 @@ async function cohortCams(
         chance_energy: chance,
         pxap: ap,
       });
-      if (subjectId === subjects[0]) {
-        // A montage of a few slices per axis with the map overlaid.
-        const pick = [8, 24, 40].filter((k) => k < n);
-        const tiles = pick.map((k) =>
-          overlayCam({ data: samples[k].image, height: h, width: w }, {
-            data: maps[k].data,
-            height: h,
-            width: w,
-          })
-        );
-        await Deno.writeFile(`${ctx.dir}/figures/cam_${method}_${subjectId}.png`, encodePng(montage(tiles)));
-      }
+      // The paper's figure: the centre slice of each plane, the map, its τ box and the planted region.
+      const own = [...probabilities].filter(([s]) => s.subject === subjectId).map(([, p]) => p);
+      const figure = subjectCamFigure({
+        subject: subjectId,
+        group: subject.group,
+        classes: data.groups,
+        probabilities: data.groups.map((_, g) => own.reduce((a, p) => a + p[g], 0) / Math.max(1, own.length)),
+        slices: own.length,
+        method,
+        layer: res.record.layer,
+        relu: res.record.relu,
+        normalize: res.record.normalize,
+        threshold: cell.cam.threshold,
+        planes: subjectPlanes(
+          samples.map((s) => ({ ...s, provenance: s.meta?.provenance as SliceProvenance })),
+          res.maps,
+          {
+            truth: truth ? { data: truth, like: fa } : null,
+            probabilities: samples.map((s) => probabilities.get(s)),
+          },
+        ),
+      });
+      await saveCamFigure(figure, `${ctx.dir}/figures/cam_${method}_${subjectId}`);
     }
   }
   for (const [key, g] of groupSums) {

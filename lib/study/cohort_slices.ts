@@ -37,7 +37,13 @@ import {
   type LoadCohortOptions,
 } from "../data/cohort.ts";
 import type { Sample } from "../data/dataset.ts";
-import { brainMask, DmriError, fitTensor, loadGradients, validateGradientTable } from "../dmri/mod.ts";
+import {
+  brainMask,
+  DmriError,
+  fitTensorParallel,
+  loadGradients,
+  validateGradientTable,
+} from "../dmri/mod.ts";
 import {
   atomicWrite,
   atomicWriteSealedJson,
@@ -104,6 +110,16 @@ export interface CohortSlices {
 
 function baseName(path: string): string {
   return path.replace(/\/+$/, "").split("/").pop() ?? "cohort";
+}
+
+/** The FA cache folder of a cohort when none is given: `data/cache/<cohort folder name>`. */
+export function defaultFaCacheDir(root: string): string {
+  return `data/cache/${baseName(root)}`;
+}
+
+/** Where an acquisition's FA map is cached: `<cacheDir>/<subject>/<acquisition>_FA_<method>_masked.nii.gz`. */
+export function faCachePath(cacheDir: string, subject: string, acquisition: string, method: string): string {
+  return `${cacheDir}/${subject}/${acquisition}_FA_${method}_masked.nii.gz`;
 }
 
 /**
@@ -184,7 +200,22 @@ export interface FaCacheRecord {
    * was counted: their maps are checked when read).
    */
   nonFiniteVoxels?: number;
+  /**
+   * The other maps cached beside it when asked for ({@linkcode acquisitionFa}'s `maps`): size and SHA-256 of
+   * each, by name ("md", "ad", "rd"), at {@linkcode tensorMapPath}.
+   */
+  maps?: Partial<Record<TensorMapName, FileDigest>>;
   [key: string]: unknown;
+}
+
+/** The tensor maps besides FA that the cache can hold: mean, axial and radial diffusivity (mm²/s). */
+export type TensorMapName = "md" | "ad" | "rd";
+
+/** Where another map of a cached FA map goes: `..._FA_wls_masked.nii.gz` → `..._MD_wls_masked.nii.gz`. */
+export function tensorMapPath(cachePath: string, map: TensorMapName): string {
+  const at = cachePath.lastIndexOf("_FA_");
+  if (at < 0) return cachePath.replace(/\.nii(\.gz)?$/i, (ext) => `_${map.toUpperCase()}${ext}`);
+  return `${cachePath.slice(0, at)}_${map.toUpperCase()}_${cachePath.slice(at + 4)}`;
 }
 
 /** An acquisition's FA map as the study uses it (see {@linkcode acquisitionFa}). */
@@ -242,6 +273,7 @@ async function cachedFa(
   acquisition: Acquisition,
   cachePath: string,
   fit: FaCacheRecord["fit"],
+  maps: readonly TensorMapName[] = [],
 ): Promise<AcquisitionFa | string> {
   const { record: recordPath } = faCachePaths(cachePath);
   let record: FaCacheRecord | undefined;
@@ -287,6 +319,18 @@ async function cachedFa(
   } catch (e) {
     return (e as Error).message;
   }
+  // Other maps asked for: never cached is not damage (""), a damaged or missing one is.
+  for (const name of maps) {
+    const path = tensorMapPath(cachePath, name), expected = record.maps?.[name];
+    if (!expected) return "";
+    try {
+      checkDigest(path, await Deno.readFile(path), expected);
+    } catch (e) {
+      return e instanceof Deno.errors.NotFound
+        ? `${path}: missing (its record ${recordPath} lists it)`
+        : (e as Error).message;
+    }
+  }
   // Maps cached before non-finite voxels were set to 0 may still hold NaN: set and count them now.
   return { fa, nonFiniteVoxels: (record.nonFiniteVoxels ?? 0) + zeroNonFinite(fa) };
 }
@@ -297,15 +341,19 @@ async function cachedFa(
  * reported and fitted again, never used). Voxels whose DWI has a NaN or ±∞ sample are 0 and counted.
  * FA = sqrt(1/2)·sqrt((λ1−λ2)² + (λ2−λ3)² + (λ3−λ1)²) / sqrt(λ1² + λ2² + λ3²) (Basser & Pierpaoli, 1996).
  *
+ * `maps` (e.g. `["md", "ad", "rd"]`): the other maps of the same fit are cached too, at
+ * {@linkcode tensorMapPath}, their digests in the record; an entry without one of them is fitted again.
+ *
  * @throws {DmriError} when the gradient table cannot support a tensor fit (checked before the cache is
  * looked at) or the DWI cannot be fitted; nothing is cached then.
  */
 export async function acquisitionFa(
   acquisition: Acquisition,
   cachePath: string,
-  options: { fitMethod?: "ols" | "wls"; lock?: LockOptions } = {},
+  options: { fitMethod?: "ols" | "wls"; lock?: LockOptions; maps?: readonly TensorMapName[] } = {},
 ): Promise<AcquisitionFa> {
   const fit: FaCacheRecord["fit"] = { method: options.fitMethod ?? "wls", mask: "median-otsu" };
+  const extra = options.maps ?? [];
   // fitTensor's checks, before a cached map (perhaps fitted by code that did not make them) is used.
   const table = await loadGradients(
     acquisition.bvalPath,
@@ -313,7 +361,7 @@ export async function acquisitionFa(
     acquisition.volumes === undefined ? {} : { volumes: acquisition.volumes },
   );
   validateGradientTable(table);
-  const first = await cachedFa(acquisition, cachePath, fit);
+  const first = await cachedFa(acquisition, cachePath, fit, extra);
   if (typeof first !== "string") return first;
   const paths = faCachePaths(cachePath);
   let ready: AcquisitionFa | undefined;
@@ -323,7 +371,7 @@ export async function acquisitionFa(
     pollSeconds: 0.5,
     // Another run is fitting it: use its map once it is there.
     done: async () => {
-      const now = await cachedFa(acquisition, cachePath, fit);
+      const now = await cachedFa(acquisition, cachePath, fit, extra);
       if (typeof now !== "string") ready = now;
       return ready !== undefined;
     },
@@ -331,7 +379,7 @@ export async function acquisitionFa(
   if (!lock) return ready!;
   try {
     // Fitted by another run between the first look and the lock?
-    const cached = await cachedFa(acquisition, cachePath, fit);
+    const cached = await cachedFa(acquisition, cachePath, fit, extra);
     if (typeof cached !== "string") return cached;
     const problem = cached || first;
     if (problem) console.warn(`[integrity] ${problem}; fitting the FA map again`);
@@ -339,12 +387,22 @@ export async function acquisitionFa(
     const dwi = await readNifti(acquisition.dwiPath);
     const gtab = await loadGradients(acquisition.bvalPath, acquisition.bvecPath, { volumes: dwi.shape[3] });
     // FA only inside the brain (b0 median-Otsu mask): background noise fits to random, often high, FA that
-    // would dominate the normalised slices. One thread: on 2 cores the worker pool measured slower (lib/dmri
-    // bench).
+    // would dominate the normalised slices. Workers only when they pay (lib/dmri's autoFitWorkers): an
+    // HCP-size volume on idle cores; a simulated cohort's small volumes, or a busy machine, fit in this thread.
     const mask = brainMask(dwi, gtab);
-    const maps = fitTensor(dwi, gtab, { method: fit.method, mask });
+    const maps = await fitTensorParallel(dwi, gtab, { method: fit.method, mask, workers: "auto" });
     const nonFiniteVoxels = zeroNonFinite(maps.fa);
-    const bytes = encodeNifti(maps.fa, { gzip: /\.gz$/i.test(cachePath) }, cachePath);
+    const gzip = /\.gz$/i.test(cachePath);
+    // The other maps first: the FA map and its record, written last, make the entry.
+    const extraDigests: Partial<Record<TensorMapName, FileDigest>> = {};
+    for (const name of extra) {
+      const path = tensorMapPath(cachePath, name);
+      zeroNonFinite(maps[name]);
+      const mapBytes = encodeNifti(maps[name], { gzip }, path);
+      await atomicWrite(path, mapBytes);
+      extraDigests[name] = digestBytes(mapBytes);
+    }
+    const bytes = encodeNifti(maps.fa, { gzip }, cachePath);
     await atomicWrite(cachePath, bytes);
     const record: FaCacheRecord = {
       format: FA_CACHE_FORMAT,
@@ -353,6 +411,7 @@ export async function acquisitionFa(
       inputs,
       createdAt: new Date().toISOString(),
       nonFiniteVoxels,
+      ...(extra.length ? { maps: extraDigests } : {}),
     };
     await atomicWriteSealedJson(paths.record, record);
     return { fa: maps.fa, nonFiniteVoxels };
@@ -392,7 +451,7 @@ export async function prepareCohortSlices(
   const slicesPerAxis = options.slicesPerAxis ?? 16;
   const fitMethod = options.fitMethod ?? "wls";
   const normalization = options.normalization ?? { method: "zscore", mask: "nonzero" };
-  const cacheDir = options.cacheDir ?? `data/cache/${baseName(root)}`;
+  const cacheDir = options.cacheDir ?? defaultFaCacheDir(root);
   // An empty cohort is a CohortError naming the folder here, not a model with 0 classes later.
   const skipped = (problems: CohortProblem[]) => {
     for (const p of problems) console.warn(`[cohort] skipped ${p.subject}: ${p.path}: ${p.reason}`);
@@ -425,7 +484,7 @@ export async function prepareCohortSlices(
     // In folder order until `want` are usable: a refused acquisition gives its place to the next one.
     for (const [k, a] of s.acquisitions.entries()) {
       if (used.length >= want) break;
-      const cachePath = `${cacheDir}/${s.id}/${a.name}_FA_${fitMethod}_masked.nii.gz`;
+      const cachePath = faCachePath(cacheDir, s.id, a.name, fitMethod);
       let map: AcquisitionFa;
       try {
         map = await acquisitionFa(a, cachePath, { fitMethod });

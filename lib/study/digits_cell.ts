@@ -25,8 +25,8 @@ import {
 import type { Box } from "../localize/mod.ts";
 import { type ClutteredDigits, type DigitDataset, loadClutteredDigits } from "../synth/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
-import { drawBoxes, encodePng, montage, overlayCam } from "../viz/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
+import { digitsCamFigure, majorityShare, saveCamFigure } from "./figures.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 
 /** Images per split of a synthetic dataset; each absent count takes its default. */
@@ -128,6 +128,7 @@ export async function runDigitsCell(
     const t3 = performance.now();
     const localization: Record<string, unknown>[] = [];
     const ranked: number[][] = [];
+    const layers: Record<string, string> = {};
     await Deno.mkdir(`${ctx.dir}/figures`, { recursive: true });
     for (const method of cell.cam.methods) {
       const top5: Prediction[][] = [], tightLoose: Prediction[][] = [];
@@ -146,6 +147,7 @@ export async function runDigitsCell(
             const k = top.record.imageIndex;
             for (let i = 0; i < k.length; i++) (ranked[from + k[i]] ??= []).push(top.record.classIndex[i]);
           }
+          layers[method] = top.record.layer;
           const known = await runCamMethod(method, model, images, {
             ...common,
             classIndex: labels.slice(from, to),
@@ -177,27 +179,48 @@ export async function runDigitsCell(
         max_box_acc_v2: v2.value,
         pointing_game: pointingGame(stack, truthBoxes.map((b) => b[0])).accuracy,
       });
-      // A figure: the first 8 test images with the map and both boxes (truth green, prediction red).
-      const tiles = [];
-      for (let i = 0; i < Math.min(8, n); i++) {
-        const s = digits.test.get(i);
-        const map = gtMaps.subarray(i * size * size, (i + 1) * size * size);
-        const over = overlayCam({ data: s.image, height: size, width: size }, {
-          data: map,
+      // The paper's figure: the first 8 test images, the map of the true class, truth and τ boxes, classes.
+      const shown = Math.min(8, n), c = digits.numClasses;
+      if (shown) {
+        const map = (i: number) => ({
+          data: gtMaps.subarray(i * size * size, (i + 1) * size * size),
           height: size,
           width: size,
         });
-        let tile = drawBoxes(over, truthBoxes[i], { color: [0, 255, 0] });
-        if (gtBoxes[i]) tile = drawBoxes(tile, [gtBoxes[i]!], { color: [255, 0, 0] });
-        tiles.push(tile);
-      }
-      if (tiles.length) {
-        await Deno.writeFile(
-          `${ctx.dir}/figures/digits_${method}.png`,
-          encodePng(montage(tiles, { columns: 4 })),
+        const images = Array.from(
+          { length: shown },
+          (_, i) => ({ data: digits.test.get(i).image, height: size, width: size }),
+        );
+        await saveCamFigure(
+          digitsCamFigure({
+            images,
+            cams: images.map((_, i) => map(i)),
+            truthBoxes: truthBoxes.slice(0, shown).map((b) => b[0]),
+            labels: labels.slice(0, shown),
+            probabilities: images.map((_, i) => Array.from(test.probabilities.subarray(i * c, (i + 1) * c))),
+            method,
+            layer: layers[method] ?? "?",
+            relu: cell.cam.relu ?? (method === "cam" || method === "saliency" ? false : true),
+            normalize: cell.cam.normalize ?? "minmax",
+            threshold: cell.cam.threshold,
+          }),
+          `${ctx.dir}/figures/digits_${method}`,
         );
       }
     }
+    // The reference a map's box is measured against: a box over the whole image, with the same top-1 class.
+    // A map whose τ box fills the image (plain CAM, ReLU off, min-max) scores about this.
+    const full: Box = { x0: 0, y0: 0, x1: size - 1, y1: size - 1 };
+    const wholeImage = n && ranked.length >= n
+      ? localizationError(
+        ranked.slice(0, n).map((cs) => cs.map((c) => ({ classIndex: c, box: full }))),
+        truth,
+        {
+          topK: 1,
+        },
+      )
+      : null;
+    for (const row of localization) row.whole_image_loc_error = wholeImage;
     ctx.recordDuration("cam", (performance.now() - t3) / 1000);
     const last = result.history.at(-1);
     const results = [{
@@ -208,11 +231,18 @@ export async function runDigitsCell(
       train_accuracy: last?.accuracy ?? null,
       val_accuracy: last?.valAccuracy ?? null,
       test_accuracy: test.accuracy,
+      chance_accuracy: majorityShare(
+        Array.from({ length: digits.test.size }, (_, i) => digits.test.get(i).label),
+      ),
       top1_cls_error: test.top1Error,
       top5_cls_error: test.top5Error,
       top1_cls_error_loc_subset: classificationError(ranked.slice(0, n), labels, { topK: 1 }),
       image_size: cell.imageSize,
       width_multiplier: cell.widthMultiplier,
+      // The CAM settings the localization rows were made with, so this row explains them too.
+      cam_relu: cell.cam.relu === undefined ? "per method" : cell.cam.relu ? "on" : "off",
+      cam_normalize: cell.cam.normalize,
+      cam_threshold: cell.cam.threshold,
       backend: backendLabel(backend),
     }];
     return {

@@ -10,13 +10,17 @@ export {
   acquisitionFa,
   type CohortSlices,
   type CohortSlicesOptions,
+  defaultFaCacheDir,
   FA_CACHE_FORMAT,
+  faCachePath,
   faCachePaths,
   type FaCacheRecord,
   faInputsRecord,
   type InputIdentity,
   prepareCohortSlices,
   selectSubjects,
+  type TensorMapName,
+  tensorMapPath,
 } from "./cohort_slices.ts";
 export {
   COHORT_DATA,
@@ -42,6 +46,12 @@ export {
   type TransferCellOptions,
   type TransferData,
 } from "./transfer_cell.ts";
+export {
+  preprocessCohort,
+  type PreprocessOptions,
+  type PreprocessResult,
+  type SubjectReport,
+} from "./preprocess.ts";
 export { CAM_METHODS, type CamMethod, runCamMethod } from "./cam_methods.ts";
 export {
   pearson,
@@ -55,17 +65,35 @@ export {
 export { type OrthoOverlayOptions, orthoOverlayPng, volumePlane } from "./ortho_overlay.ts";
 export {
   accuracySummary,
+  CAM_BOX_COLOR,
+  type CamSettings,
+  centreSliceIndices,
   configLabel,
+  digitsCamFigure,
+  type DigitsCamInput,
   localizationSummary,
+  majorityShare,
+  type ProvenancedSlice,
+  saveCamFigure,
   saveChart,
   studyCharts,
+  subjectCamFigure,
+  type SubjectCamInput,
+  type SubjectCamPlane,
+  subjectPlanes,
+  type SubjectPlanesOptions,
+  TRUTH_COLOR,
   writeStudyReport,
 } from "./figures.ts";
+export { type Finding, type FindingsOptions, studyFindings } from "./findings.ts";
 export {
+  bindCohortSource,
   COHORT_PRESETS,
+  type CohortSource,
   ensureSimulatedCohort,
   expandStudyGrid,
   loadStudyGrid,
+  needsCohort,
   STUDY_GRID,
   type StudyCell,
   studyCell,
@@ -77,6 +105,7 @@ export {
   type CellWorkload,
   cellWorkload,
   type CohortShape,
+  estimateRemaining,
   formatPlan,
   formatSpan,
   type GridOverrides,

@@ -394,6 +394,37 @@ export function planStudy(
   };
 }
 
+/**
+ * The seconds a run has left, from its plan: the planned seconds of every cell not finished yet, scaled by
+ * how the cells finished in this run compare with their plan,
+ *
+ *   ETA = Σ_{c left} planned(c) · (Σ_{c timed} measured(c) / Σ_{c timed} planned(c)),
+ *
+ * the ratio being 1 until a cell has been timed. `finished` maps a cell id to its measured seconds, or to
+ * null for a cell finished earlier (skipped: neither left nor timed). The cell now running counts as left.
+ * NaN when a cell left has no planned time (its model was not timed).
+ *
+ * @example
+ * estimateRemaining(plan, new Map([["digits-small-...", 41.2], ["cohort-small-...", null]]));
+ */
+export function estimateRemaining(
+  plan: Pick<StudyPlan, "cells">,
+  finished: ReadonlyMap<string, number | null>,
+): number {
+  let left = 0, planned = 0, measured = 0;
+  for (const c of plan.cells) {
+    if (!finished.has(c.id)) {
+      left += c.seconds;
+      continue;
+    }
+    const seconds = finished.get(c.id);
+    if (seconds == null || !Number.isFinite(c.seconds) || c.seconds <= 0) continue;
+    planned += c.seconds;
+    measured += seconds;
+  }
+  return left * (planned > 0 ? measured / planned : 1);
+}
+
 /** A duration for people: "42 s", "3 min 20 s", "5 h 07 min", "21 d 4 h"; "?" when unknown. */
 export function formatSpan(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "?";

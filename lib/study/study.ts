@@ -15,6 +15,7 @@ import {
   checkCell,
   expandGrid,
   type ExpandGridOptions,
+  fnv1a,
   type GridConfig,
   type GridSchema,
   loadGrid,
@@ -96,14 +97,15 @@ export const COHORT_PRESETS: Record<"quick" | "default" | "paper", SimulateCohor
 
 /**
  * Simulate (or reuse) the cohort of a scale under `dataRoot`: `<dataRoot>/synth/<scale>-s<seed>`.
- * Resumable: files already written are kept.
+ * Resumable: files already written are kept. `onProgress` gets, after each unit of work (a subject's truth or
+ * one acquisition), how many files it wrote: 0 for a unit that was already there.
  */
 export async function ensureSimulatedCohort(
   scale: "quick" | "default" | "paper",
   options: {
     dataRoot?: string;
     seed?: number;
-    onProgress?: (done: number, total: number) => void;
+    onProgress?: (done: number, total: number, written: number) => void;
     /** The phantom's region layout (lib/synth); "ageing" goes to `<scale>-ageing-s<seed>`. @default "classic" */
     layout?: "classic" | "ageing";
   } = {},
@@ -115,9 +117,55 @@ export async function ensureSimulatedCohort(
     ...COHORT_PRESETS[scale],
     ...(ageing ? { layout: "ageing" as const } : {}),
     seed,
-    onProgress: options.onProgress ? (d, t) => options.onProgress!(d, t) : undefined,
+    onProgress: options.onProgress ? (d, t, r) => options.onProgress!(d, t, r.written.length) : undefined,
   });
   return dir;
+}
+
+/**
+ * Whether a cell reads the cohort: "cohort" cells, and "transfer" cells whose targets include the cohort's
+ * age groups (the default). Digits cells and transfer cells on digits and garments alone do not, so a run of
+ * those grids needs no simulated cohort.
+ */
+export function needsCohort(cell: StudyCell): boolean {
+  if (cell.dataset === "cohort") return true;
+  if (cell.dataset === "transfer") return (cell.data.targets ?? ["cohort"]).includes("cohort");
+  if (cell.dataset === "volume") return true;
+  return false;
+}
+
+/** Where a run's cohort comes from: a folder given with `--data` (its real path), or the simulator's seed. */
+export type CohortSource = { data: string } | { seed: number };
+
+/**
+ * A grid config bound to its cohort source, so that runs on different cohorts never share cells or tables.
+ * A grid with cells that read the cohort ({@linkcode needsCohort}) gets `data.cohort` (hashed into every
+ * cell id) and a name that says the source, hence its own `experiments/<name>/`:
+ * - `--data PATH`: `<grid>.data-<folder name>-<h>`, `h` the first 6 hex digits of FNV-1a of the real path
+ *   (two folders of one name stay apart); `data.cohort` = the real path;
+ * - another simulation seed N: `<grid>.seed<N>`; `data.cohort` = `synth-<scale>-s<N>`, the grid's (first)
+ *   scale, whose simulated cohort its cells read.
+ *
+ * The default simulated cohort (seed 0) and grids that never read the cohort keep their names and cell ids,
+ * so the notebooks find the default run's cells.
+ *
+ * @example
+ * bindCohortSource(quick, { data: "/data/hcp" }).name; // "quick.data-hcp-1a2b3c"
+ */
+export function bindCohortSource(config: GridConfig, source: CohortSource): GridConfig {
+  if ("seed" in source && source.seed === 0) return config;
+  if (!expandStudyGrid(config).some(needsCohort)) return config;
+  let suffix: string, cohort: string;
+  if ("data" in source) {
+    const folder = source.data.replace(/\/+$/, "").split("/").pop() || "root";
+    suffix = `data-${folder.replace(/[^A-Za-z0-9_-]+/g, "_")}-${fnv1a(source.data).slice(0, 6)}`;
+    cohort = source.data;
+  } else {
+    suffix = `seed${source.seed}`;
+    cohort = `synth-${config.scales?.[0] ?? "quick"}-s${source.seed}`;
+  }
+  const description = `Grid ${config.name} on the cohort ${cohort}. ${config.description ?? ""}`.trim();
+  return { ...config, name: `${config.name}.${suffix}`, description, data: { ...config.data, cohort } };
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * A progress display with ETA that suits where it runs: one redrawn line (`\r`) in a terminal, an in-place
- * display in a Jupyter notebook (Deno's kernel, updated through a `display_id`), and sparse lines (every 10%)
- * in CI logs or when output is redirected.
+ * display in a Jupyter notebook (Deno's kernel, updated through a `display_id`), and one line per bar (per
+ * epoch in training) in CI logs or when output is redirected to a file.
  *
  * @module
  */
@@ -22,7 +22,10 @@ export interface ProgressOptions {
     bundle: Record<string, string>,
     options: { raw: boolean; update: boolean; display_id: string },
   ) => unknown;
-  /** In lines mode, print each time this fraction more is done. @default 0.1 */
+  /**
+   * In lines mode, also print each time this fraction more is done (below 100%; the final line is
+   * {@linkcode Progress.finish}'s). The default prints the final line only: one line per bar. @default 1
+   */
   every?: number;
   /** Minimum milliseconds between redraws in tty and notebook modes. @default 100 */
   minIntervalMs?: number;
@@ -103,7 +106,7 @@ export class Progress {
     this.mode = !options.mode || options.mode === "auto" ? detectProgressMode() : options.mode;
     this.#write = options.write ?? ((text) => Deno.stdout.writeSync(new TextEncoder().encode(text)));
     this.#display = options.display ?? (this.mode === "notebook" ? jupyterDisplay() : undefined);
-    this.#every = options.every ?? 0.1;
+    this.#every = options.every ?? 1;
     this.#nextLine = this.#every;
     this.#minInterval = options.minIntervalMs ?? 100;
     this.#now = options.now ?? (() => performance.now());
@@ -133,7 +136,7 @@ export class Progress {
     return parts.filter((p) => p !== "").join(" ");
   }
 
-  /** Advance by `steps` and redraw (rate-limited; lines mode prints at each `every` fraction). */
+  /** Advance by `steps` and redraw (rate-limited; lines mode prints at each `every` fraction below 100%). */
   tick(steps = 1, info = ""): void {
     this.#done = Math.min(this.total, this.#done + steps);
     this.#render(info, false);
@@ -151,7 +154,8 @@ export class Progress {
     if (this.mode === "silent") return;
     if (this.mode === "lines") {
       const fraction = this.total > 0 ? this.#done / this.total : 1;
-      if (final || fraction + 1e-12 >= this.#nextLine) {
+      // The 100% line is finish()'s alone: a tick that completes the bar prints nothing.
+      if (final || (fraction < 1 && fraction + 1e-12 >= this.#nextLine)) {
         while (this.#nextLine <= fraction + 1e-12) this.#nextLine += this.#every;
         this.#write(this.line(info) + "\n");
       }

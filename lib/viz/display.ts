@@ -31,7 +31,10 @@ export function displayable(bundle: MimeBundle): Displayable {
 
 /**
  * MIME bundle of a chart: the spec under `application/vnd.vegalite.v5+json` (with the v5 `$schema`, which
- * JupyterLab renders) plus, when given, its SVG under `image/svg+xml` for front ends that do not.
+ * JupyterLab renders) plus, when given, its SVG under `image/svg+xml` for front ends that do not: classic
+ * Notebook 6 has no Vega-Lite renderer and shows the SVG (without it, only the text/plain line), and so does
+ * nbconvert's HTML export. {@linkcode chartDisplay} always adds it
+ * (tests/notebooks/browser_test.ts checks that each chart is drawn in Notebook 6).
  */
 export function vegaLiteBundle(spec: VegaLiteSpec, svg?: string): MimeBundle {
   const title = typeof spec.title === "string" ? `: ${spec.title}` : "";

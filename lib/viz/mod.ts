@@ -1,6 +1,6 @@
 /**
- * Figures for cam-dmri: colormaps, CAM overlays with boxes, montages and PNG bytes over plain typed
- * arrays; Vega-Lite chart specs rendered headless to SVG and PNG; Jupyter display bundles.
+ * Figures for cam-dmri: colormaps, CAM overlays with boxes and outlines, montages and PNG bytes over plain
+ * typed arrays; the paper's CAM figure (tiles, title, legend, colour bar) as SVG and PNG; Vega-Lite chart specs rendered headless to SVG and PNG; Jupyter display bundles.
  *
  * @example
  * import { drawBoxes, encodePng, lineChart, overlayCam, renderPng } from "./lib/viz/mod.ts";
@@ -12,6 +12,18 @@
  */
 
 export { type Box, drawBoxes, type DrawBoxesOptions } from "./boxes.ts";
+export {
+  type CamFigure,
+  camFigure,
+  type CamFigureOptions,
+  type CamTile,
+  type ColorBarMark,
+  type LegendEntry,
+  type Rect,
+  renderCamFigure,
+  type Rgb,
+  type TileRect,
+} from "./cam_figure.ts";
 export {
   applyColormap,
   type ApplyColormapOptions,
@@ -34,6 +46,7 @@ export {
 } from "./display.ts";
 export { VizError } from "./errors.ts";
 export { montage, type MontageOptions } from "./montage.ts";
+export { drawOutline, type DrawOutlineOptions } from "./outline.ts";
 export { overlayCam, type OverlayOptions } from "./overlay.ts";
 export { decodePng, encodePng, pngSize } from "./png.ts";
 export {
@@ -47,7 +60,15 @@ export {
   unitScale,
   type ValueRange,
 } from "./raster.ts";
-export { renderPng, type RenderPngOptions, renderSvg } from "./render.ts";
+export {
+  type ChartLayout,
+  chartLayout,
+  type ChartMark,
+  type ChartText,
+  renderPng,
+  type RenderPngOptions,
+  renderSvg,
+} from "./render.ts";
 export {
   barChart,
   type BarChartOptions,
@@ -58,6 +79,7 @@ export {
   type LineChartOptions,
   prChart,
   type PrChartOptions,
+  sideBySide,
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./vega_lite.ts";

@@ -29,12 +29,21 @@ export interface ChartOptions {
   width?: number;
   /** Plot height in pixels. @default 240 */
   height?: number;
-  /** Axis title of x. @default the field name */
+  /** Axis title of x. @default the field name in words ("val_accuracy", "valAccuracy" → "val accuracy") */
   xTitle?: string;
-  /** Axis title of y. @default the field name */
+  /** Axis title of y. @default the field name in words */
   yTitle?: string;
   /** Fixed y domain, e.g. [0, 1] for accuracy. @default the data's extent */
   yDomain?: [number, number];
+  /**
+   * A chance level drawn as a dashed horizontal rule with a label: a number, or a field whose mean (per facet)
+   * is the level (e.g. "chance_energy", the mask's share of the brain). The label sits outside the plot,
+   * right of the rule's end, so it never covers a bar or a line; a legend moves right to make room.
+   * @default none
+   */
+  chance?: number | string;
+  /** Label of the chance rule. @default "chance" */
+  chanceLabel?: string;
 }
 
 /** Options of {@linkcode lineChart}. */
@@ -74,14 +83,15 @@ export function lineChart(rows: ChartRows, options: LineChartOptions): VegaLiteS
     x: axis(options.x, options.xType ?? "quantitative", options.xTitle, options.xDomain),
     y: axis(options.y, "quantitative", options.yTitle, options.yDomain),
   };
-  if (options.color) encoding.color = { field: options.color, type: "nominal" };
   if (options.strokeDash) encoding.strokeDash = { field: options.strokeDash, type: "nominal" };
   if (options.order) encoding.order = { field: options.order, type: "quantitative" };
-  return frame(options, {
-    data: { values },
-    mark: { type: "line", point: options.points ?? false },
-    encoding,
-  });
+  if (options.color) encoding.color = { field: options.color, type: "nominal", legend: legend(options) };
+  const line = { mark: { type: "line", point: options.points ?? false }, encoding };
+  const chance = chanceLayers(values, options, "lineChart");
+  return frame(
+    options,
+    chance.length ? { data: { values }, layer: [line, ...chance] } : { data: { values }, ...line },
+  );
 }
 
 /** Options of {@linkcode barChart}. */
@@ -98,6 +108,15 @@ export interface BarChartOptions extends ChartOptions {
   group?: string;
   /** Sort order of x categories: "data" keeps row order. @default "data" */
   sort?: "data" | "ascending" | "descending";
+  /**
+   * Field whose values get one panel each, side by side (e.g. the metric, or held-out vs leaky splits), each
+   * with its own x categories. @default undefined
+   */
+  facet?: string;
+  /** Title over the panels. @default none (each panel is headed by its value) */
+  facetTitle?: string;
+  /** Label angle of x; long labels are angled (never cut, never truncated). @default 0, or -35 when any label is longer than the band */
+  labelAngle?: number;
 }
 
 /**
@@ -115,12 +134,17 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
     "barChart",
   );
   const sort = (options.sort ?? "data") === "data" ? null : options.sort;
+  // A band is about width / categories px; a label longer than that (at 0.8 em a character, the estimate
+  // vega lays out with) is angled instead of overlapping.
+  const categories = new Set(values.map((r) => String(r[options.x]))).size || 1;
+  const longest = Math.max(0, ...values.map((r) => String(r[options.x]).length));
+  const angle = options.labelAngle ?? (longest * 8 + 6 > (options.width ?? 360) / categories ? -35 : 0);
   const x = {
     field: options.x,
     type: "nominal",
     sort,
-    axis: { labelAngle: 0 },
-    ...(options.xTitle ? { title: options.xTitle } : {}),
+    axis: { labelAngle: angle, labelLimit: 0, ...(angle ? { labelAlign: "right" } : {}) },
+    title: options.xTitle ?? fieldTitle(options.x),
   };
   const shared: Record<string, unknown> = { x };
   if (options.group) shared.xOffset = { field: options.group, type: "nominal" };
@@ -128,8 +152,8 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
     mark: "bar",
     encoding: {
       ...shared,
-      y: axis(options.y, "quantitative", options.yTitle ?? options.y, options.yDomain),
-      ...(options.group ? { color: { field: options.group, type: "nominal" } } : {}),
+      y: axis(options.y, "quantitative", options.yTitle, options.yDomain),
+      ...(options.group ? { color: { field: options.group, type: "nominal", legend: legend(options) } } : {}),
     },
   }];
   const bounds = options.errorBounds;
@@ -150,12 +174,104 @@ export function barChart(rows: ChartRows, options: BarChartOptions): VegaLiteSpe
       mark: { type: "rule", color: "black" },
       encoding: {
         ...shared,
-        y: { field: lo, type: "quantitative", title: options.yTitle ?? options.y },
+        y: { field: lo, type: "quantitative", title: options.yTitle ?? fieldTitle(options.y) },
         y2: { field: hi },
       },
     });
   }
+  layer.push(...chanceLayers(values, options, "barChart"));
+  if (options.facet) {
+    const { title: _t, ...sized } = frame(options, {});
+    delete sized.$schema;
+    return {
+      $schema: VEGA_LITE_SCHEMA,
+      ...(options.title ? { title: options.title } : {}),
+      data: { values },
+      facet: {
+        column: {
+          field: options.facet,
+          type: "nominal",
+          sort: null,
+          header: { title: options.facetTitle ?? null, labelLimit: 0, labelFontSize: 12 },
+        },
+      },
+      spec: { ...sized, layer },
+      resolve: { scale: { x: "independent" } },
+    };
+  }
   return frame(options, { data: { values }, layer });
+}
+
+/**
+ * Charts side by side (Vega-Lite `hconcat`), each keeping its own data, scales and chance rule.
+ *
+ * @example
+ * sideBySide([barChart(rows, { x: "method", y: "energy" }), barChart(rows, { x: "method", y: "pxap" })]);
+ */
+export function sideBySide(specs: readonly VegaLiteSpec[], options: { title?: string } = {}): VegaLiteSpec {
+  if (specs.length === 0) throw new VizError("sideBySide", "nothing to lay out: the list is empty");
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(options.title ? { title: options.title } : {}),
+    hconcat: specs.map(({ $schema: _s, ...spec }) => spec),
+  };
+}
+
+/**
+ * Legends never truncate their labels. With a chance rule, the legend (right of the plot) keeps clear of
+ * the rule's label: its offset is the label's width as vega estimates it without a canvas (0.8 em a
+ * character, an upper bound of DejaVu Sans' widths) plus 12 px.
+ */
+function legend(options: ChartOptions): Record<string, unknown> {
+  if (options.chance === undefined) return { labelLimit: 0 };
+  return { labelLimit: 0, offset: Math.ceil(0.8 * CHANCE_FONT_SIZE * chanceLabel(options).length) + 12 };
+}
+
+const CHANCE_FONT_SIZE = 11;
+
+function chanceLabel(options: ChartOptions): string {
+  return options.chanceLabel ?? "chance";
+}
+
+/** The chance rule and its label as layers (none when `options.chance` is unset). */
+function chanceLayers(
+  values: Record<string, unknown>[],
+  options: ChartOptions,
+  input: string,
+): Record<string, unknown>[] {
+  if (options.chance === undefined) return [];
+  let field = options.chance;
+  if (typeof field === "number") {
+    const level = field;
+    field = "__chance";
+    for (const r of values) r[field] = level;
+  } else {
+    requireFields(values, [field], input);
+  }
+  const y = { field, type: "quantitative", aggregate: "mean" };
+  const label = chanceLabel(options);
+  return [
+    {
+      name: "chance_rule",
+      mark: { type: "rule", color: "#555555", strokeDash: [6, 4], strokeWidth: 1.5 },
+      encoding: { y },
+    },
+    {
+      // Outside the plot, beside the rule's right end: inside it, the label would sit on the bars or lines.
+      // Vega lays out around it (the next panel, the legend and the canvas make room).
+      name: "chance_label",
+      mark: {
+        type: "text",
+        align: "left",
+        baseline: "middle",
+        x: "width",
+        dx: 4,
+        fontSize: CHANCE_FONT_SIZE,
+        color: "#222222",
+      },
+      encoding: { y, text: { value: label } },
+    },
+  ];
 }
 
 /** Options of {@linkcode prChart}. */
@@ -198,6 +314,11 @@ function frame(options: ChartOptions, body: VegaLiteSpec): VegaLiteSpec {
   };
 }
 
+/** A field name as words for an axis: underscores and camelCase humps become spaces ("valAccuracy" → "val accuracy"). */
+function fieldTitle(field: string): string {
+  return field.replaceAll("_", " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
 function axis(
   field: string,
   type: FieldType,
@@ -207,7 +328,7 @@ function axis(
   return {
     field,
     type,
-    ...(title ? { title } : {}),
+    title: title ?? fieldTitle(field),
     ...(domain ? { scale: { domain: [...domain] } } : {}),
   };
 }

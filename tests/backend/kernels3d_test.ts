@@ -304,6 +304,27 @@ Deno.test({
       }) != null,
     );
   });
+  await t.step(
+    "tfjs's negative 'same' front padding (1³ window, stride 2, even size): falls back, matches cpu",
+    async () => {
+      nativeKernelCounts({ reset: true });
+      await sameAsCpu("oneDNN conv3d 1³ same stride 2 on 8x6x4", conv(2, "same"), [[2, 8, 6, 4, 3], [
+        1,
+        1,
+        1,
+        3,
+        2,
+      ]]);
+      await sameAsCpu("oneDNN maxPool3d 1³ same stride 2", maxPool(1, 2, "same"), [[2, 8, 6, 4, 3]], {
+        forwardOnly: true,
+      });
+      await sameAsCpu("oneDNN avgPool3d 1³ same stride 2", avgPool(1, 2, "same"), [[2, 8, 6, 4, 3]], {
+        forwardOnly: true,
+      });
+      const c = nativeKernelCounts();
+      assert.ok(c.Conv3D.fallback > 0 && c.Conv3D.dnnl === 0, JSON.stringify(c.Conv3D));
+    },
+  );
   await t.step("ties: the first maximum gets the gradient", () => tiesGoToTheFirstMaximum("oneDNN"));
   await t.step("ties: oneDNN and the JavaScript fallback route integer ties alike", async () => {
     for (const [label, xs, k, s, pad] of [...POOL_CASES, ...NON_CUBIC_POOL_CASES]) {

@@ -44,6 +44,19 @@ Deno.test("bench harness: measurement lines, pairing and ratios", async (t) => {
   await t.step("a measurement without its peer gives no row", () => {
     assert.deepEqual(ratioRows([m("ours", 1, undefined, "c.nii.gz")], [m("peer", 1)]), []);
   });
+  await t.step("seconds (W8): the ratio is peer time / ours, one row per peer, peak memory beside", () => {
+    const s = (tool: string, value: number, peak: number): Measurement => ({
+      workload: "W8",
+      tool,
+      value,
+      unit: "s per subject",
+      peak_rss_mb: peak,
+    });
+    const rows = ratioRows([s("ours", 2, 400)], [s("mrtrix", 5, 750), s("dipy", 30, 2200)]);
+    assert.equal(rows.length, 2);
+    assert.match(rows[0], /vs mrtrix .* ratio 2\.50x \(peer time \/ ours\); peak RSS 400 MB vs 750 MB$/);
+    assert.match(rows[1], /vs dipy .* ratio 15\.00x \(peer time \/ ours\); peak RSS 400 MB vs 2200 MB$/);
+  });
 });
 
 Deno.test("bench harness: the machine on every line, GFLOP/s for the paper workloads' peers", async (t) => {

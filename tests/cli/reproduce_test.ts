@@ -183,14 +183,40 @@ Deno.test("deno task reproduce: bad arguments are refused with a usage line", as
         stderr,
         new RegExp(`reproduce: CohortError: ${dir}: no usable subjects \\(1 problem\\(s\\)`),
       );
+      // A --data run has its own folder: quick.data-<folder name>-<hash of its path>.
+      const grids = [...Deno.readDirSync(root)].map((e) => e.name);
+      const name = dir.split("/").pop()!;
+      assert.equal(grids.length, 1);
+      assert.match(grids[0], new RegExp(`^quick\\.data-${name}-[0-9a-f]{6}$`));
       const cells = [];
-      for await (const e of Deno.readDir(`${root}/quick`)) if (e.isDirectory) cells.push(e.name);
+      for await (const e of Deno.readDir(`${root}/${grids[0]}`)) if (e.isDirectory) cells.push(e.name);
       assert.equal(cells.length, 1, "the first cell failed and stopped the run");
-      const manifest = JSON.parse(await Deno.readTextFile(`${root}/quick/${cells[0]}/manifest.json`));
+      const manifest = JSON.parse(
+        await Deno.readTextFile(`${root}/${grids[0]}/${cells[0]}/manifest.json`),
+      );
       assert.equal(manifest.status, "failed");
       assert.equal(manifest.error.name, "CohortError");
       await Deno.remove(dir, { recursive: true });
       await Deno.remove(root, { recursive: true }).catch(() => {});
+    },
+  );
+  await t.step(
+    "--root outside data/ and experiments/: refused before any work, with the way out",
+    async () => {
+      const root = `${await Deno.makeTempDir()}/out`;
+      const { code, stdout, stderr } = await reproduce("--grid", "digits-quick", "--root", root);
+      assert.equal(code, 2, stderr);
+      assert.match(
+        stderr,
+        new RegExp(
+          `reproduce: --root ${root}: this process may not write there \\(\`deno task reproduce\` writes`,
+        ),
+      );
+      assert.match(stderr, new RegExp(`deno run --allow-read --allow-write=data,experiments,${root} `));
+      assert.doesNotMatch(stderr, /NotCapable|^ {4}at /m, "no stack trace");
+      assert.equal(stdout, "", "nothing ran");
+      assert.equal(await exists(root), false);
+      await Deno.remove(root.replace(/\/out$/, ""), { recursive: true });
     },
   );
   await t.step("an unknown argument", async () => {
@@ -198,4 +224,115 @@ Deno.test("deno task reproduce: bad arguments are refused with a usage line", as
     assert.equal(code, 2);
     assert.match(stderr, /unknown argument "--frobnicate"/);
   });
+});
+
+/** Grid files of one dataset each (16 px brains, 32 px digits, 2 epochs of batches of 32), in a temporary folder. */
+async function tinyGrids(): Promise<{ cohort: string; digits: string; dir: string }> {
+  const dir = await Deno.makeTempDir();
+  const common = {
+    models: ["small"],
+    scales: ["quick"],
+    widthMultiplier: 0.25,
+    imageSize: 16,
+    training: { epochs: 2, batchSize: 32 },
+    cam: { methods: ["cam"] },
+  };
+  const cohort = `${dir}/tinyc.json`, digits = `${dir}/tinyd.json`;
+  await Deno.writeTextFile(
+    cohort,
+    JSON.stringify({ name: "tinyc", datasets: ["cohort"], ...common, data: { camSubjects: 1 } }),
+  );
+  await Deno.writeTextFile(
+    digits,
+    JSON.stringify({
+      name: "tinyd",
+      datasets: ["digits"],
+      ...common,
+      imageSize: 32, // digits are drawn at 28 px at least
+      data: { counts: { train: 48, val: 16, test: 16 }, locImages: 4 },
+    }),
+  );
+  return { cohort, digits, dir };
+}
+
+Deno.test("deno task reproduce, run for real on tiny grids: which cohort, where results go, ETA, log lines", async (t) => {
+  const { cohort, digits, dir } = await tinyGrids();
+  const root = "experiments/_test_cli_run";
+  const seed = 91; // a cohort of its own: data/synth/quick-s91
+  const synth = `data/synth/quick-s${seed}`, cache = `data/cache/quick-s${seed}`;
+  const cleanup = async () => {
+    for (const path of [root, synth, cache]) await Deno.remove(path, { recursive: true }).catch(() => {});
+  };
+  await cleanup();
+  try {
+    let firstRun = "";
+    await t.step(
+      "--scale default, grids of scale quick: the quick cohort simulated, nothing of default",
+      async () => {
+        const { code, stdout, stderr } = await reproduce(
+          "--scale",
+          "default",
+          "--seed",
+          String(seed),
+          "--grid",
+          `${cohort},${digits}`,
+          "--root",
+          root,
+        );
+        assert.equal(code, 0, stderr);
+        firstRun = stdout;
+        assert.match(stdout, /\[reproduce\] simulating the quick cohort: \d+\/\d+/);
+        assert.match(stdout, new RegExp(`simulated the quick cohort at ${synth} \\(\\d+ files written\\)`));
+        assert.doesNotMatch(stdout, /^\[reproduce\] .*default cohort|synth\/default/m);
+        // the grid that reads the cohort runs under a name of its seed; the digits grid keeps its own
+        assert.match(stdout, /grid tinyc runs on the cohort simulated with seed 91 as tinyc\.seed91/);
+        assert.ok(await exists(`${root}/tinyc.seed91/results.csv`));
+        assert.ok(await exists(`${root}/tinyd/results.csv`));
+      },
+    );
+    await t.step("every cell line carries the whole run's ETA, from the first cell on", () => {
+      const lines = firstRun.split("\n").filter((l) => / cell \d+\/\d+ /.test(l));
+      assert.equal(lines.length, 2);
+      assert.match(lines[0], /tinyc\.seed91 cell 1\/1 cohort-small-gap-.*; the whole run ETA \d+ (s|min)/);
+      assert.match(lines[1], /tinyd cell 1\/1 digits-small-gap-.*; the whole run ETA \d+ (s|min)/);
+    });
+    await t.step("output to a file (not a terminal): one progress line per epoch", () => {
+      const epochs = firstRun.split("\n").filter((l) => /^epoch \d+\/2 /.test(l));
+      assert.equal(epochs.length, 4, epochs.join("\n"));
+      assert.ok(epochs.every((l) => / 100% /.test(l)));
+    });
+    await t.step("run again: the cohort is there and said so; the cells finished earlier", async () => {
+      const { code, stdout, stderr } = await reproduce(
+        "--seed",
+        String(seed),
+        "--grid",
+        `${cohort},${digits}`,
+        "--root",
+        root,
+      );
+      assert.equal(code, 0, stderr);
+      assert.match(stdout, new RegExp(`using the simulated quick cohort at ${synth} \\(already there\\)`));
+      assert.doesNotMatch(stdout, /simulating/);
+      assert.equal(stdout.match(/\(finished earlier\)/g)?.length, 2);
+    });
+    await t.step("--data: its own folder; the simulated run's tables untouched", async () => {
+      const before = await Deno.readFile(`${root}/tinyc.seed91/results.csv`);
+      const { code, stdout, stderr } = await reproduce("--data", synth, "--grid", cohort, "--root", root);
+      assert.equal(code, 0, stderr);
+      assert.doesNotMatch(stdout, /simulat/);
+      const grid = stdout.match(/grid (tinyc\.data-quick-s91-[0-9a-f]{6}): 1 cells/)?.[1];
+      assert.ok(grid, stdout);
+      assert.ok(await exists(`${root}/${grid}/results.csv`));
+      assert.deepEqual(await Deno.readFile(`${root}/tinyc.seed91/results.csv`), before);
+    });
+    await t.step("a digits-only grid: no cohort simulated", async () => {
+      const { code, stdout, stderr } = await reproduce("--grid", digits, "--root", root);
+      assert.equal(code, 0, stderr);
+      assert.match(stdout, /no grid reads the cohort: nothing to simulate/);
+      assert.doesNotMatch(stdout, /simulat(ing|ed) the/);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await cleanup();
+  }
 });

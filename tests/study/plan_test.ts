@@ -4,10 +4,12 @@ import { runGrid } from "../../lib/experiments/mod.ts";
 import { WASM_HEAP_LIMIT } from "../../lib/backend/mod.ts";
 import {
   cellWorkload,
+  estimateRemaining,
   expandStudyGrid,
   formatPlan,
   formatSpan,
   loadStudyGrid,
+  type PlannedCell,
   planStudy,
   prepareCohortSlices,
   reduceGrid,
@@ -264,4 +266,32 @@ Deno.test("plan: a cohort cell's maxSubjects reaches the slices (each group its 
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("plan: the whole run's ETA from the plan, scaled by the cells measured so far", async (t) => {
+  const cells = [
+    { id: "a", seconds: 100 },
+    { id: "b", seconds: 50 },
+    { id: "c", seconds: 30 },
+    { id: "d", seconds: 20 },
+  ] as PlannedCell[];
+  await t.step("before any cell ran: every planned second (never '?' for the first cell)", () => {
+    assert.equal(estimateRemaining({ cells }, new Map()), 200);
+  });
+  await t.step("cells finished earlier leave the sum without changing the rate", () => {
+    assert.equal(estimateRemaining({ cells }, new Map([["a", null]])), 100);
+  });
+  await t.step("a cell that took twice its plan doubles the rest", () => {
+    // a: planned 100, took 200 → ratio 2; left b + c + d = 100 planned → 200
+    assert.equal(estimateRemaining({ cells }, new Map([["a", 200]])), 200);
+    // a 200 / 100 and b 25 / 50: ratio 225 / 150 = 1.5; left c + d = 50 → 75
+    assert.equal(estimateRemaining({ cells }, new Map([["a", 200], ["b", 25]])), 75);
+  });
+  await t.step("all done: 0; a cell left without a planned time: unknown", () => {
+    const all = new Map(cells.map((c) => [c.id, 1]));
+    assert.equal(estimateRemaining({ cells }, all), 0);
+    const untimed = [...cells, { id: "e", seconds: NaN } as PlannedCell];
+    assert.ok(Number.isNaN(estimateRemaining({ cells: untimed }, new Map())));
+    assert.equal(formatSpan(estimateRemaining({ cells: untimed }, new Map())), "?");
+  });
 });

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { expandGrid, GridError } from "../../lib/experiments/mod.ts";
-import { expandStudyGrid, loadStudyGrid, studyCell, studyRunner } from "../../lib/study/mod.ts";
+import {
+  bindCohortSource,
+  expandStudyGrid,
+  loadStudyGrid,
+  needsCohort,
+  studyCell,
+  studyRunner,
+} from "../../lib/study/mod.ts";
 
 /**
  * The cell ids of every config in experiments/configs, as the grid made them before configs were checked
@@ -236,4 +243,40 @@ Deno.test("study grids: a bad config is a GridError naming the file and the fiel
     assert.equal(studyCell(cell).id, cell.id);
   });
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("study grids: bound to their cohort source, each source in its own folder", async (t) => {
+  const quick = (await loadStudyGrid(`${CONFIGS}quick.json`)).config;
+  const digits = (await loadStudyGrid(`${CONFIGS}digits-quick.json`)).config;
+  const transfer = (await loadStudyGrid(`${CONFIGS}transfer-quick.json`)).config;
+  await t.step("which cells read the cohort", () => {
+    assert.ok(expandStudyGrid(quick).every(needsCohort));
+    assert.ok(!expandStudyGrid(digits).some(needsCohort));
+    assert.ok(expandStudyGrid(transfer).every(needsCohort), "the age groups are a default target");
+    const noBrains = { ...transfer, data: { ...transfer.data, targets: ["digits", "garments"] } };
+    assert.ok(!expandStudyGrid(noBrains).some(needsCohort));
+  });
+  await t.step("the default simulated cohort, or a grid that never reads it: unchanged", () => {
+    assert.equal(bindCohortSource(quick, { seed: 0 }), quick);
+    assert.equal(bindCohortSource(digits, { data: "/data/hcp" }), digits);
+    assert.equal(bindCohortSource(digits, { seed: 3 }), digits);
+  });
+  await t.step("--data: named after the folder and a hash of its path, tagged, new ids", () => {
+    const a = bindCohortSource(quick, { data: "/data/hcp" });
+    const b = bindCohortSource(quick, { data: "/other/hcp" });
+    assert.match(a.name, /^quick\.data-hcp-[0-9a-f]{6}$/);
+    assert.match(b.name, /^quick\.data-hcp-[0-9a-f]{6}$/);
+    assert.notEqual(a.name, b.name, "two folders of one name stay apart");
+    assert.equal(a.data?.cohort, "/data/hcp");
+    const ids = expandStudyGrid(a).map((c) => c.id);
+    assert.equal(new Set([...ids, ...IDS.quick]).size, ids.length + IDS.quick.length);
+    assert.ok(expandStudyGrid(a).every((c) => c.grid === a.name));
+    assert.match(bindCohortSource(quick, { data: "/data/my cohort!/" }).name, /^quick\.data-my_cohort_-/);
+  });
+  await t.step("another seed: <grid>.seed<N>, tagged with the grid's own scale", () => {
+    const bound = bindCohortSource(transfer, { seed: 2 });
+    assert.equal(bound.name, "transfer-quick.seed2");
+    assert.equal(bound.data?.cohort, "synth-quick-s2");
+    assert.match(bound.description ?? "", /^Grid transfer-quick on the cohort synth-quick-s2\. Transfer/);
+  });
 });

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { detectProgressMode, formatDuration, jupyterDisplay, Progress } from "../../lib/train/mod.ts";
+import {
+  detectProgressMode,
+  formatDuration,
+  jupyterDisplay,
+  Progress,
+  progressBar,
+  type TrainContext,
+} from "../../lib/train/mod.ts";
 
 /** A fake clock advancing 1 s per call to now() after start. */
 function clock() {
@@ -24,7 +31,7 @@ Deno.test("progress", async (t) => {
     assert.equal(p.line("loss 0.5"), "epoch 1/3 [########............] 40% 4/10 0:04<0:06 loss 0.5");
   });
 
-  await t.step("lines mode (CI logs): one line per 10% and a final line", () => {
+  await t.step("lines mode (a file, CI logs): one line per bar, its final state", () => {
     const out: string[] = [];
     const c = clock();
     const p = new Progress(50, { mode: "lines", write: (s) => out.push(s), now: c.now });
@@ -33,10 +40,45 @@ Deno.test("progress", async (t) => {
       p.tick();
     }
     p.finish("done");
-    assert.equal(out.length, 11);
+    p.finish("again");
+    assert.deepEqual(out, ["[####################] 100% 50/50 0:05<0:00 done\n"]);
+  });
+
+  await t.step("lines mode with every: 0.1: a line per 10% below 100%, then the final one", () => {
+    const out: string[] = [];
+    const c = clock();
+    const p = new Progress(50, { mode: "lines", write: (s) => out.push(s), now: c.now, every: 0.1 });
+    for (let i = 0; i < 50; i++) {
+      c.advance(100);
+      p.tick();
+    }
+    p.finish("done");
+    assert.equal(out.length, 10);
     assert.ok(out.every((s) => s.endsWith("\n") && !s.includes("\r")));
     assert.match(out[0], / 10% 5\/50 /);
-    assert.match(out[10], /100% 50\/50 .* done\n$/);
+    assert.match(out[8], / 90% 45\/50 /);
+    assert.match(out[9], /100% 50\/50 .* done\n$/);
+  });
+
+  await t.step("a training run written to a file: one line per epoch", async () => {
+    const out: string[] = [];
+    const bar = progressBar({ mode: "lines", write: (s) => out.push(s) });
+    const ctx = { epochs: 3, stepsPerEpoch: 12, valBatches: 2 } as unknown as TrainContext;
+    for (let epoch = 1; epoch <= 3; epoch++) {
+      await bar.onEpochBegin!(epoch, ctx);
+      for (let b = 0; b < 12; b++) await bar.onBatchEnd!({ loss: 0.5, accuracy: 0.75 } as never, ctx);
+      for (let b = 0; b < 2; b++) await bar.onValidationBatchEnd!(b as never, ctx);
+      await bar.onEpochEnd!({ loss: 0.5, accuracy: 0.75, valLoss: 0.6, valAccuracy: 0.7 } as never, ctx);
+    }
+    assert.equal(out.length, 3);
+    for (let epoch = 1; epoch <= 3; epoch++) {
+      assert.match(
+        out[epoch - 1],
+        new RegExp(
+          `^epoch ${epoch}/3 \\[#+\\] 100% 14/14 .* loss 0\\.5000 acc 0\\.750 val_loss 0\\.6000 val_acc 0\\.700\\n$`,
+        ),
+      );
+    }
   });
 
   await t.step("tty mode: redraws one line with \\r, rate-limited, newline at the end", () => {

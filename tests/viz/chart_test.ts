@@ -34,7 +34,11 @@ Deno.test("Vega-Lite specs", async (t) => {
     assert.equal(spec.$schema, VEGA_LITE_SCHEMA);
     assert.equal(spec.title, "Loss");
     assert.deepEqual(spec.mark, { type: "line", point: false });
-    assert.deepEqual((spec.encoding as Record<string, unknown>).color, { field: "model", type: "nominal" });
+    assert.deepEqual((spec.encoding as Record<string, unknown>).color, {
+      field: "model",
+      type: "nominal",
+      legend: { labelLimit: 0 },
+    });
     assert.equal((spec.data as { values: unknown[] }).values.length, 6);
   });
 
@@ -59,6 +63,23 @@ Deno.test("Vega-Lite specs", async (t) => {
     // both layers name the y axis after the value, not after the helper fields of the error bars
     const titles = layer.map((l) => (l.encoding as Record<string, { title?: string }>).y.title);
     assert.deepEqual(titles, ["accuracy", "accuracy"]);
+  });
+
+  await t.step("axis titles default to the field in words, never the raw name", () => {
+    const line = lineChart([{ epoch: 1, valAccuracy: 0.5 }], { x: "epoch", y: "valAccuracy" });
+    const enc = line.encoding as Record<string, { title: string }>;
+    assert.equal(enc.y.title, "val accuracy");
+    const bar = barChart([{ run_config: "a", test_accuracy: 0.5 }], { x: "run_config", y: "test_accuracy" });
+    const [layer] = bar.layer as { encoding: Record<string, { title: string }> }[];
+    assert.deepEqual([layer.encoding.x.title, layer.encoding.y.title], ["run config", "test accuracy"]);
+    assert.equal(
+      (lineChart([{ e: 1, v: 2 }], { x: "e", y: "v", yTitle: "loss" }).encoding as Record<
+        string,
+        { title: string }
+      >)
+        .y.title,
+      "loss",
+    );
   });
 
   await t.step("prChart: recall on x, precision on y, both on [0, 1]", () => {

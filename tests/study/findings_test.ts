@@ -1,0 +1,198 @@
+import assert from "node:assert/strict";
+import { tableFromRows } from "../../lib/experiments/tables.ts";
+import { accuracySummary, localizationSummary, majorityShare, studyFindings } from "../../lib/study/mod.ts";
+
+type Row = Record<string, unknown>;
+
+/** Cohort rows: small/alexnet × gap/gmp × subject/slice split × seeds, accuracies chosen by hand. */
+function cohort(seeds: number): { results: Row[]; localization: Row[] } {
+  const acc: Record<string, number> = {
+    "small-gap-subject": 0.7,
+    "small-gmp-subject": 0.6,
+    "alexnet-gap-subject": 0.8,
+    "alexnet-gmp-subject": 0.74,
+    "small-gap-slice": 0.97,
+    "small-gmp-slice": 0.95,
+    "alexnet-gap-slice": 0.99,
+    "alexnet-gmp-slice": 0.97,
+  };
+  const results: Row[] = [], localization: Row[] = [];
+  for (const [key, value] of Object.entries(acc)) {
+    const [model, pooling, split] = key.split("-");
+    for (let seed = 0; seed < seeds; seed++) {
+      const base = { dataset: "cohort", model, pooling, split, augmentation: "seed", seed };
+      // seed 1 is 0.02 above seed 0: sd = 0.02 / sqrt(2)
+      results.push({
+        ...base,
+        test_accuracy: value + 0.02 * seed,
+        chance_accuracy: 0.54,
+        leaky_split: split === "slice",
+      });
+      for (const [method, energy] of [["cam", 0.1], ["grad-cam", 0.22], ["saliency", 0.06]] as const) {
+        localization.push({
+          ...base,
+          method,
+          relu: method === "grad-cam",
+          normalize: "minmax",
+          threshold: 0.2,
+          energy_in_truth: energy + (pooling === "gmp" ? 0.02 : 0),
+          chance_energy: 0.044,
+          pxap: energy / 2,
+        });
+      }
+    }
+  }
+  return { results, localization };
+}
+
+/** Digits rows with CAM's loc error 0.97 (ReLU off, min-max) and Grad-CAM's 0.51. */
+function digits(): { results: Row[]; localization: Row[] } {
+  const results: Row[] = [], localization: Row[] = [];
+  for (const pooling of ["gap", "gmp"]) {
+    const base = {
+      dataset: "digits",
+      model: "small",
+      pooling,
+      split: "subject",
+      augmentation: "none",
+      seed: 0,
+    };
+    results.push({ ...base, test_accuracy: pooling === "gap" ? 0.9 : 0.88, chance_accuracy: 0.11 });
+    localization.push(
+      { ...base, method: "cam", relu: false, normalize: "minmax", threshold: 0.2, top1_loc_error: 0.97 },
+      { ...base, method: "grad-cam", relu: true, normalize: "minmax", threshold: 0.2, top1_loc_error: 0.51 },
+    );
+    for (const row of localization.slice(-2)) row.whole_image_loc_error = 0.96;
+  }
+  return { results, localization };
+}
+
+function tables(...parts: { results: Row[]; localization: Row[] }[]) {
+  return {
+    results: tableFromRows(parts.flatMap((p) => p.results)),
+    localization: tableFromRows(parts.flatMap((p) => p.localization)),
+  };
+}
+
+Deno.test("studyFindings", async (t) => {
+  await t.step(
+    "one seed: best held-out accuracy with chance, the leak, GAP vs GMP, best method vs chance",
+    () => {
+      const findings = studyFindings(tables(cohort(1)));
+      assert.deepEqual(findings.map((f) => f.kind), [
+        "best-accuracy",
+        "leaky-split",
+        "gap-vs-gmp",
+        "best-localization",
+      ]);
+      const [best, leak, pooling, loc] = findings.map((f) => f.text);
+      assert.equal(
+        best,
+        "cohort: best held-out test accuracy 0.80 (one seed) by alexnet-gap (subject), against 0.54 for always " +
+          "predicting the largest class",
+      );
+      // leaky mean (0.97 + 0.95 + 0.99 + 0.97) / 4 = 0.97; held-out (0.7 + 0.6 + 0.8 + 0.74) / 4 = 0.71
+      assert.match(
+        leak,
+        /^cohort: the leaky slice-level split scores 0\.97 mean test accuracy against 0\.71 on held-out subjects: with a subject.s slices on both sides/,
+      );
+      // GAP (0.7 + 0.8 + 0.97 + 0.99) / 4 = 0.865, GMP (0.6 + 0.74 + 0.95 + 0.97) / 4 = 0.815; energy: GAP
+      // (0.1 + 0.22 + 0.06) / 3 = 0.127, GMP 0.147
+      assert.equal(
+        pooling,
+        "cohort: GAP 0.86 vs GMP 0.81 mean test accuracy over 4 run pair(s) of 2 model(s) that differ only in " +
+          "pooling; energy in the planted region GAP 0.13 vs GMP 0.15 (all methods)",
+      );
+      // grad-cam on held-out rows: (0.22 + 0.24) / 2 = 0.23 → 5.2x 0.044; PxAP (0.11 + 0.12) / 2 = 0.11499… in float
+      assert.equal(
+        loc,
+        "cohort: grad-cam localizes best, 0.23 of its map's energy in the planted region (5.2x chance 0.044), " +
+          "PxAP 0.11",
+      );
+    },
+  );
+
+  await t.step("two seeds: ± sd and the seed count", () => {
+    const [best] = studyFindings(tables(cohort(2)));
+    // alexnet-gap subject: 0.80, 0.82 → mean 0.81, sd 0.0141
+    assert.match(
+      best.text,
+      /best held-out test accuracy 0\.81 ± 0\.01 \(2 seeds\) by alexnet-gap \(subject\)/,
+    );
+  });
+
+  await t.step("CAM's 0.97 top-1 localization error is explained by its settings", () => {
+    const findings = studyFindings(tables(digits()));
+    const settings = findings.find((f) => f.kind === "settings");
+    assert.ok(settings, findings.map((f) => f.text).join("\n"));
+    assert.match(settings.text, /^digits: cam's top-1 localization error 0\.97 \(vs grad-cam 0\.51\)/);
+    assert.match(settings.text, /ReLU off and min-max normalisation/);
+    assert.match(settings.text, /τ = 0\.2 of the max and the box grows to most of the image/);
+    assert.match(settings.text, /\(a box over the whole image scores 0\.96\)/);
+    const loc = findings.find((f) => f.kind === "best-localization")!;
+    assert.equal(
+      loc.text,
+      "digits: grad-cam localizes best, top-1 localization error 0.51 (cam 0.97, grad-cam 0.51)",
+    );
+  });
+
+  await t.step("two datasets: one finding per kind, a clause per dataset, at most 5", () => {
+    const findings = studyFindings(tables(cohort(1), digits()));
+    assert.equal(findings.length, 5);
+    assert.deepEqual(findings[0].datasets, ["cohort", "digits"]);
+    assert.match(
+      findings[0].text,
+      /; digits: best held-out test accuracy 0\.90 \(one seed\) by small-gap \(subject, aug none\)/,
+    );
+    assert.equal(studyFindings(tables(cohort(1), digits()), { max: 3 }).length, 3);
+  });
+
+  await t.step("a best accuracy near chance and a leak under 0.05 are said to be so", () => {
+    const rows = ["subject", "slice"].map((split) => ({
+      dataset: "cohort",
+      model: "small",
+      pooling: "gap",
+      split,
+      augmentation: "seed",
+      seed: 0,
+      test_accuracy: split === "slice" ? 0.53 : 0.51,
+      chance_accuracy: 0.5,
+      leaky_split: split === "slice",
+    }));
+    const [best, leak] = studyFindings({ results: tableFromRows(rows), localization: tableFromRows([]) });
+    assert.match(
+      best.text,
+      /against 0\.50 for always predicting the largest class \(no better than chance\)$/,
+    );
+    assert.match(
+      leak.text,
+      /scores 0\.53 mean test accuracy against 0\.51 on held-out subjects \(within 0\.05/,
+    );
+  });
+
+  await t.step("no rows, no findings", () => {
+    assert.deepEqual(studyFindings(tables()), []);
+  });
+});
+
+Deno.test("summaries carry the settings behind their numbers", async (t) => {
+  await t.step(
+    "accuracy rows carry chance and the split's leak; localization rows ReLU, normalisation, τ",
+    () => {
+      const { results, localization } = tables(digits());
+      const [acc] = accuracySummary(results).objects() as Row[];
+      assert.equal(acc.chance_accuracy, 0.11);
+      const loc = localizationSummary(localization).objects() as Row[];
+      const cam = loc.find((r) => r.method === "cam" && String(r.config).startsWith("small-gap"))!;
+      assert.equal(cam.relu, false);
+      assert.equal(cam.normalize, "minmax");
+      assert.equal(cam.threshold, 0.2);
+      assert.equal(cam.top1_loc_error, 0.97);
+    },
+  );
+
+  await t.step("majorityShare is the largest class's share", () => {
+    assert.equal(majorityShare([0, 1, 1, 1]), 0.75);
+    assert.equal(majorityShare([]), 0);
+  });
+});
