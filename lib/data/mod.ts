@@ -62,3 +62,15 @@ export {
   subjectOverlap,
 } from "./split.ts";
 export * from "./cohort.ts";
+export {
+  type Affine3dOptions,
+  affineResample3d,
+  type Augment3dOptions,
+  augmentVolume,
+  type Erasing3dOptions,
+  flipVolume,
+  randomAffine3d,
+  randomErasing3d,
+  VOLUME_AUGMENTATION,
+  type VolumeDims,
+} from "./augment_3d.ts";

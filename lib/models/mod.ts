@@ -11,6 +11,10 @@
  * bytes one training step or inference pass needs ({@link estimateStepMemory}) come from the layer
  * descriptions without allocating anything.
  *
+ * 3-D: `createModel3d` builds `small3d-*` and `resnet3d-*` ({@link ZooModel3d}) on volumes
+ * `[batch, depth, height, width, channels]`, cut where the CAM grid is 1/4 of the volume, with a classifier
+ * or a regression head (GAP → dense 1, e.g. brain age); they honour the same Explainable contract.
+ *
  * @example
  * import * as tf from "../tf.ts";
  * import { createModel, outputShapes, saveModel } from "./mod.ts";
@@ -56,3 +60,9 @@ export {
 } from "./io.ts";
 export type { ConcatNode, ConvNode, LayerNode, LayerShapes, LrnNode, NetworkSpec, PoolNode } from "./spec.ts";
 export { walkLayers } from "./spec.ts";
+export type { Head3d, Model3dOptions, Zoo3dConfig } from "./config3d.ts";
+export { createModel3d, createModel3dFromConfig } from "./create_model3d.ts";
+export { type Apply3dOptions, type Apply3dResult, ZooModel3d } from "./_network3d.ts";
+export { listModels3d, resolve3d } from "./registry3d.ts";
+export type { Conv3dNode, Layer3dNode, Network3dSpec, Pool3dNode, Residual3dNode } from "./spec3d.ts";
+export { inferShapes3d, totalStride3d, walkLayers3d } from "./spec3d.ts";

@@ -12,6 +12,9 @@
  * | `inceptionv3-gap`, `inceptionv3-gmp` | Inception-v3 after mixed_6e | 299x299x3 | 17x17 | 43 |
  * | `small-gap`, `small-gmp` | model R (3 convs) | 64x64x1 | 16x16 | 4 |
  *
+ * 3-D models (`small3d-*`, `resnet3d-*`, on volumes) have their own registry, lib/models/registry3d.ts
+ * (`createModel3d`, `listModels3d`).
+ *
  * The minimum input is the smallest square size at which every layer's output is non-empty and which
  * is at least the total stride to the CAM layer (so each CAM cell covers at least one input pixel).
  *
@@ -24,6 +27,7 @@ import { googlenetSpec } from "./googlenet.ts";
 import { inceptionV3Spec } from "./inception_v3.ts";
 import type { Pooling } from "./model.ts";
 import { smallSpec } from "./small.ts";
+import { listModels3d } from "./registry3d.ts";
 import { inferShapes, type NetworkSpec, totalStride } from "./spec.ts";
 import { vgg16Spec } from "./vgg16.ts";
 
@@ -114,6 +118,9 @@ export function resolve(
   options: ModelOptions & { name?: unknown; pooling?: unknown } = {},
 ): { config: ZooConfig; spec: NetworkSpec; minInputSize: number } {
   const entry = REGISTRY.get(name);
+  if (!entry && listModels3d().includes(name)) {
+    throw new ModelError(name, "a 3-D model: build it with createModel3d (lib/models/create_model3d.ts)");
+  }
   if (!entry) throw new ModelError(name, `unknown model (known: ${listModels().join(", ")})`);
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;

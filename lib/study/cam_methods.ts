@@ -1,8 +1,7 @@
 // The CAM family by name, so grids and notebooks can list methods as strings.
 import type * as tf from "../tf.ts";
 import { cam, gradCam, gradCamPlusPlus, saliency, scoreCam } from "../cam/mod.ts";
-import type { CamResult, MapOptions } from "../cam/mod.ts";
-import type { CamModel } from "../models/model.ts";
+import type { CamResult, Explainable, MapOptions, MapShapeOf } from "../cam/mod.ts";
 
 /** Method names a grid may list. */
 export const CAM_METHODS = ["cam", "grad-cam", "grad-cam++", "score-cam", "saliency"] as const;
@@ -10,13 +9,16 @@ export const CAM_METHODS = ["cam", "grad-cam", "grad-cam++", "score-cam", "salie
 /** One of {@linkcode CAM_METHODS}. */
 export type CamMethod = typeof CAM_METHODS[number];
 
-/** Run a CAM-family method by name; `layer` applies to the gradient methods. */
-export function runCamMethod(
+/**
+ * Run a CAM-family method by name on 2-D images `[n, H, W, C]` or 3-D volumes `[n, D, H, W, C]` (maps
+ * `[n, H, W]` or `[n, D, H, W]`); `layer` applies to the gradient methods.
+ */
+export function runCamMethod<T extends tf.Tensor4D | tf.Tensor5D>(
   method: string,
-  model: CamModel,
-  images: tf.Tensor4D,
+  model: Explainable,
+  images: T,
   options: MapOptions & { layer?: string },
-): Promise<CamResult> {
+): Promise<CamResult<MapShapeOf<T>>> {
   switch (method) {
     case "cam":
       return cam(model, images, options);

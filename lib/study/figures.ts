@@ -76,6 +76,7 @@ export function accuracySummary(results: Table): Table {
   if (cols.includes("test_auc")) rollups.test_auc = aq.op.mean("test_auc");
   if (cols.includes("subject_accuracy")) rollups.subject_accuracy = aq.op.mean("subject_accuracy");
   if (cols.includes("val_accuracy")) rollups.val_accuracy = aq.op.mean("val_accuracy");
+  for (const c of ["test_mae", "test_r"]) if (cols.includes(c)) rollups[c] = aq.op.mean(c);
   for (const c of ["top1_cls_error", "top5_cls_error"]) if (cols.includes(c)) rollups[c] = aq.op.mean(c);
   for (const c of ACCURACY_SETTINGS) if (cols.includes(c)) rollups[c] = aq.op.any(c);
   // deno-lint-ignore no-explicit-any
@@ -113,6 +114,8 @@ export function localizationSummary(localization: Table): Table {
       "gt_crop_accuracy",
       "cam_box_iou50",
       "mean_iou",
+      "vxap",
+      "max3d_box_acc_v2",
     ]
   ) {
     if (cols.has(c)) rollups[c] = aq.op.mean(c);
@@ -263,6 +266,20 @@ export function studyCharts(tables: GridTables): Record<string, VegaLiteSpec> {
           title: `${dataset}: the maps against the planted region per CAM method (dashed: chance, the ` +
             "region's share of the brain)",
         });
+        // The 3-D study's SE3D scores (volume cells), one chart each.
+        for (const extra of ["vxap", "max3d_box_acc_v2"]) {
+          if (!rows.some((r) => Number.isFinite(r[extra] as number))) continue;
+          charts[`${dataset}_${extra}`] = barChart(rows.filter((r) => Number.isFinite(r[extra] as number)), {
+            x: "method",
+            y: extra,
+            group: "config",
+            xTitle: "CAM method",
+            yTitle: extra === "vxap" ? "VxAP (voxel-wise average precision)" : "Max3DBoxAccV2",
+            yDomain: [0, 1],
+            ...(hasChance && extra === "vxap" ? { chance: "chance_energy", chanceLabel: "chance" } : {}),
+            title: `${dataset}: ${extra === "vxap" ? "VxAP" : "Max3DBoxAccV2"} per CAM method`,
+          });
+        }
       } else if (rows.some((r) => Number.isFinite(r.top1_loc_error as number))) {
         // The reference: the error of a box over the whole image (what a map above τ·max everywhere gives).
         const whole = rows.some((r) => Number.isFinite(r.whole_image_loc_error as number));

@@ -1,6 +1,7 @@
 /**
  * The study end to end, composed from the rest of lib/: data → FA → slices → train → evaluate → CAM →
  * localization → tables and charts. Notebooks and `deno task reproduce` call these.
+ * The "volume" cells (volume_cell.ts) are the 3-D study: 2.5D vs 3-D on one subject split, with brain age.
  *
  * @module
  */
@@ -52,6 +53,16 @@ export {
   type SubjectReport,
 } from "./preprocess.ts";
 export { CAM_METHODS, type CamMethod, runCamMethod } from "./cam_methods.ts";
+export {
+  pearson,
+  runVolumeCell,
+  VOLUME_DATA,
+  volumeArm,
+  type VolumeCell,
+  type VolumeCellOptions,
+  type VolumeData,
+} from "./volume_cell.ts";
+export { type OrthoOverlayOptions, orthoOverlayPng, volumePlane } from "./ortho_overlay.ts";
 export {
   accuracySummary,
   CAM_BOX_COLOR,

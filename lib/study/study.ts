@@ -26,12 +26,14 @@ import { CAM_METHODS } from "./cam_methods.ts";
 import { COHORT_DATA, type CohortCell, runCohortCell } from "./cohort_cell.ts";
 import { DIGITS_DATA, type DigitsCell, runDigitsCell } from "./digits_cell.ts";
 import { runTransferCell, TRANSFER_DATA, type TransferCell } from "./transfer_cell.ts";
+import { runVolumeCell, VOLUME_DATA, type VolumeCell } from "./volume_cell.ts";
 
 /**
  * A cell of a study grid, told apart by its `dataset`: {@linkcode CohortCell} (`data`: CohortData),
- * {@linkcode DigitsCell} (DigitsData) or {@linkcode TransferCell} (TransferData).
+ * {@linkcode DigitsCell} (DigitsData), {@linkcode TransferCell} (TransferData) or {@linkcode VolumeCell}
+ * (VolumeData: the 3-D study, 2.5D vs 3-D).
  */
-export type StudyCell = CohortCell | DigitsCell | TransferCell;
+export type StudyCell = CohortCell | DigitsCell | TransferCell | VolumeCell;
 
 /** The dataset kinds of a study grid. */
 export type StudyDataset = StudyCell["dataset"];
@@ -42,7 +44,7 @@ export type StudyDataset = StudyCell["dataset"];
  * "seed" (lib/data's SEED_AUGMENTATION).
  */
 export const STUDY_GRID: GridSchema<StudyCell> = {
-  datasets: { cohort: COHORT_DATA, digits: DIGITS_DATA, transfer: TRANSFER_DATA },
+  datasets: { cohort: COHORT_DATA, digits: DIGITS_DATA, transfer: TRANSFER_DATA, volume: VOLUME_DATA },
   camMethods: CAM_METHODS,
   augmentations: ["none", "seed"],
 };
@@ -74,6 +76,8 @@ export interface StudyOptions {
   cacheDir?: string;
   /** Show per-epoch progress. @default true */
   progress?: boolean;
+  /** Where simulated cohorts a cell asks for itself go (`<dataRoot>/synth/...`: volume cells' "ageing" layout). @default "data" */
+  dataRoot?: string;
 }
 
 /** Simulation settings of each scale (see lib/synth for the scales themselves). */
@@ -102,12 +106,16 @@ export async function ensureSimulatedCohort(
     dataRoot?: string;
     seed?: number;
     onProgress?: (done: number, total: number, written: number) => void;
+    /** The phantom's region layout (lib/synth); "ageing" goes to `<scale>-ageing-s<seed>`. @default "classic" */
+    layout?: "classic" | "ageing";
   } = {},
 ): Promise<string> {
   const seed = options.seed ?? 0;
-  const dir = `${options.dataRoot ?? "data"}/synth/${scale}-s${seed}`;
+  const ageing = options.layout === "ageing";
+  const dir = `${options.dataRoot ?? "data"}/synth/${scale}${ageing ? "-ageing" : ""}-s${seed}`;
   await simulateCohort(dir, {
     ...COHORT_PRESETS[scale],
+    ...(ageing ? { layout: "ageing" as const } : {}),
     seed,
     onProgress: options.onProgress ? (d, t, r) => options.onProgress!(d, t, r.written.length) : undefined,
   });
@@ -122,6 +130,7 @@ export async function ensureSimulatedCohort(
 export function needsCohort(cell: StudyCell): boolean {
   if (cell.dataset === "cohort") return true;
   if (cell.dataset === "transfer") return (cell.data.targets ?? ["cohort"]).includes("cohort");
+  if (cell.dataset === "volume") return true;
   return false;
 }
 
@@ -184,6 +193,23 @@ export function studyRunner(options: StudyOptions): CellRunner<AnyGridCell> {
           cacheDir: options.cacheDir,
           progress: options.progress,
         });
+      case "volume":
+        return (async () => {
+          // The "ageing" layout is its own simulated cohort (unless the cell names another: --data, --seed).
+          const ageing = cell.data.layout === "ageing" && cell.data.cohort === undefined;
+          const cohortDir = ageing
+            ? await ensureSimulatedCohort(cell.scale, { layout: "ageing", dataRoot: options.dataRoot })
+            : options.cohortDir;
+          if (!cohortDir) throw new Error(`${cell.id}: no cohort folder given`);
+          // FA of a cohort simulated here is cached beside it, under <dataRoot>/cache/<cohort folder name>.
+          const cacheDir = options.cacheDir ??
+            (ageing ? `${options.dataRoot ?? "data"}/cache/${cohortDir.split("/").pop()}` : undefined);
+          return await runVolumeCell(cell, ctx, {
+            cohortDir,
+            cacheDir,
+            progress: options.progress,
+          });
+        })();
       default: {
         const unknown: never = cell;
         throw new Error(`unreachable: a checked cell of no known kind (${JSON.stringify(unknown)})`);

@@ -41,11 +41,18 @@ export {
   repulsionDirections,
 } from "./gradient_scheme.ts";
 export { type Anatomy, type AnatomySample, anatomySample, type Grid } from "./anatomy.ts";
-export { brainPhantom, PHANTOM_RADII, PHANTOM_REGIONS, type PhantomOptions } from "./phantom.ts";
+export {
+  AGEING_REGIONS,
+  brainPhantom,
+  PHANTOM_RADII,
+  PHANTOM_REGIONS,
+  type PhantomOptions,
+} from "./phantom.ts";
 export { REAL_REGIONS, realAnatomy, type RealAnatomyOptions, type RealRegion } from "./real_anatomy.ts";
 export {
   type AgeEffect,
   type AgeGroup,
+  AGEING_EFFECTS,
   DEFAULT_EFFECTS,
   DEFAULT_GROUPS,
   planSubjects,

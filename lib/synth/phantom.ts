@@ -25,6 +25,25 @@ import { SynthError } from "./errors.ts";
 /** Names of the phantom's tracts, in the order of {@linkcode Anatomy.regions}. */
 export const PHANTOM_REGIONS = ["callosum", "slf_left", "slf_right", "cst_left", "cst_right"] as const;
 
+/**
+ * Regions of the `"ageing"` layout, in the order of {@linkcode Anatomy.regions}: the callosum split into its
+ * genu (anterior part, y > 5 mm, fully from y = 15 mm) and the rest (body and splenium), the fornix (a thin
+ * midline arch under the callosum, from the crura behind to the columns in front), left and right frontal
+ * tracts (anterior corona radiata / forceps minor: anterior–posterior bundles in frontal white matter), and
+ * the classic layout's longitudinal and corticospinal tracts.
+ */
+export const AGEING_REGIONS = [
+  "callosum_genu",
+  "callosum_body",
+  "fornix",
+  "frontal_left",
+  "frontal_right",
+  "slf_left",
+  "slf_right",
+  "cst_left",
+  "cst_right",
+] as const;
+
 /** Brain semi-axes of the phantom, mm. */
 export const PHANTOM_RADII: [number, number, number] = [66, 82, 58];
 
@@ -34,6 +53,14 @@ export interface PhantomOptions {
   shape?: number | [number, number, number];
   /** Field of view along the longest grid axis, mm (isotropic voxels of fov / max(shape)). @default 180 */
   fov?: number;
+  /**
+   * Region layout: `"classic"` ({@linkcode PHANTOM_REGIONS}: callosum, longitudinal and corticospinal
+   * tracts) or `"ageing"` ({@linkcode AGEING_REGIONS}: the callosum split into genu and body, plus fornix and
+   * frontal tracts, where the ageing literature places the largest FA decline). The callosum's genu and body
+   * together are the classic callosum, so without planted effects the two layouts differ only by the added
+   * fornix and frontal tracts. @default "classic"
+   */
+  layout?: "classic" | "ageing";
 }
 
 const TRACT_FA = fractionalAnisotropyOf(
@@ -97,6 +124,50 @@ function cst(side: number): TractField {
 
 const TRACTS: TractField[] = [callosum, slf(-1), slf(1), cst(-1), cst(1)];
 
+/** Weight of the callosum's genu at y (mm): 0 behind y = 5, 1 in front of y = 15, linear between. */
+const genuWeight = (y: number) => Math.min(1, Math.max(0, (y - 5) / 10));
+
+const callosumGenu: TractField = (x, y, z, dir) => callosum(x, y, z, dir) * genuWeight(y);
+const callosumBody: TractField = (x, y, z, dir) => callosum(x, y, z, dir) * (1 - genuWeight(y));
+
+/**
+ * The fornix: a midline arch (|x| ≤ 4 mm) of radius 3 mm in the sagittal plane, its centre line
+ * z = 6 + 6·cos(π·(y + 8)/36) for y in [−26, 10] mm (crura behind, the body under the callosum, columns in
+ * front going down); fibres run along the arch.
+ */
+function fornix(x: number, y: number, z: number, dir: Float64Array): number {
+  const along = softInside(Math.abs(y + 8), 18, 2) * softInside(Math.abs(x), 4, EDGE);
+  if (along === 0) return 0;
+  const phase = (Math.PI * (y + 8)) / 36;
+  const zc = 6 + 6 * Math.cos(phase);
+  const m = along * softInside(Math.abs(z - zc), 3, EDGE);
+  if (m > 0) normalize(dir, 0, 1, (-6 * Math.PI / 36) * Math.sin(phase));
+  return m;
+}
+
+/** Frontal tracts (anterior corona radiata / forceps minor): y in [18, 50] mm, centred at x = ±18, z = 12. */
+function frontal(side: number): TractField {
+  return (x, y, z, dir) => {
+    const along = softInside(Math.abs(y - 34), 16, 3);
+    if (along === 0) return 0;
+    const m = along * softInside(Math.hypot(x - 18 * side, z - 12), 6, EDGE);
+    if (m > 0) normalize(dir, 0.15 * side, 1, 0);
+    return m;
+  };
+}
+
+const AGEING_TRACTS: TractField[] = [
+  callosumGenu,
+  callosumBody,
+  fornix,
+  frontal(-1),
+  frontal(1),
+  slf(-1),
+  slf(1),
+  cst(-1),
+  cst(1),
+];
+
 /** Ellipsoid radius of (x, y, z) about centre c with semi-axes a (1 on the surface). */
 function ellipsoid(x: number, y: number, z: number, c: number[], a: number[]): number {
   return Math.hypot((x - c[0]) / a[0], (y - c[1]) / a[1], (z - c[2]) / a[2]);
@@ -112,7 +183,11 @@ function ellipsoid(x: number, y: number, z: number, c: number[], a: number[]): n
  * phantom.evaluate(0, 0, 20, new Float64Array(5), s); // inside the callosum
  */
 export function brainPhantom(options: PhantomOptions = {}): Anatomy {
-  const { shape = 48, fov = 180 } = options;
+  const { shape = 48, fov = 180, layout = "classic" } = options;
+  if (layout !== "classic" && layout !== "ageing") {
+    throw new SynthError("phantom", `layout must be "classic" or "ageing", got ${JSON.stringify(layout)}`);
+  }
+  const tracts = layout === "ageing" ? AGEING_TRACTS : TRACTS;
   const dims: [number, number, number] = typeof shape === "number" ? [shape, shape, shape] : shape;
   if (dims.length !== 3 || dims.some((n) => !Number.isInteger(n) || n < 4)) {
     throw new SynthError(
@@ -132,7 +207,7 @@ export function brainPhantom(options: PhantomOptions = {}): Anatomy {
       [0, 0, 0, 1],
     ],
   };
-  const nTracts = TRACTS.length;
+  const nTracts = tracts.length;
   const membership = new Float64Array(nTracts);
   const dirs = new Float64Array(3 * nTracts);
   const dir = new Float64Array(3);
@@ -163,7 +238,7 @@ export function brainPhantom(options: PhantomOptions = {}): Anatomy {
     const tissueFraction = parenchyma * (1 - ventricle);
     let total = 0;
     for (let t = 0; t < nTracts; t++) {
-      const m = tissueFraction > 0 ? TRACTS[t](x, y, z, dir) : 0;
+      const m = tissueFraction > 0 ? tracts[t](x, y, z, dir) : 0;
       membership[t] = m;
       if (m > 0) dirs.set(dir, 3 * t);
       total += m;
@@ -208,8 +283,8 @@ export function brainPhantom(options: PhantomOptions = {}): Anatomy {
   }
 
   return {
-    name: "phantom",
-    regions: PHANTOM_REGIONS,
+    name: layout === "ageing" ? "phantom-ageing" : "phantom",
+    regions: layout === "ageing" ? AGEING_REGIONS : PHANTOM_REGIONS,
     grid,
     brainRadii: [...PHANTOM_RADII],
     maxCompartments: nTracts + 3,

@@ -28,7 +28,14 @@ import type { Volume } from "../nifti/volume.ts";
 import { atomicWriteJson, atomicWriteText, readJsonIfExists } from "../fs.ts";
 import { type DistortionOptions, hcpAcquisitions } from "./acquisitions.ts";
 import { gradientScheme } from "./gradient_scheme.ts";
-import { type AgeEffect, type AgeGroup, DEFAULT_EFFECTS, DEFAULT_GROUPS, planSubjects } from "./subjects.ts";
+import {
+  type AgeEffect,
+  type AgeGroup,
+  AGEING_EFFECTS,
+  DEFAULT_EFFECTS,
+  DEFAULT_GROUPS,
+  planSubjects,
+} from "./subjects.ts";
 import type { RealAnatomyOptions } from "./real_anatomy.ts";
 import {
   type AnatomySpec,
@@ -49,11 +56,16 @@ export interface SimulateCohortOptions {
   scale?: CohortScale;
   /** Seed of every draw (anatomy, ages, directions, noise). @default 0 */
   seed?: number;
+  /**
+   * Region layout of the phantom (ignored with `realAnatomy`): `"classic"` or `"ageing"` (genu, fornix and
+   * frontal tracts; its planted effects default to AGEING_EFFECTS). @default "classic"
+   */
+  layout?: "classic" | "ageing";
   /** Grid of the phantom (ignored with `realAnatomy`). @default by scale: 24, 48, 96 */
   shape?: number | [number, number, number];
   /** Age groups. @default by scale: 2+2 (quick), else 12 young 8–15 and 14 old 25–75 years */
   groups?: readonly AgeGroup[];
-  /** Planted FA effects. @default DEFAULT_EFFECTS */
+  /** Planted FA effects. @default DEFAULT_EFFECTS (AGEING_EFFECTS with `layout: "ageing"`) */
   effects?: readonly AgeEffect[];
   /** Acquisition variants per subject, 1–8. @default by scale: 2, 8, 8 */
   acquisitions?: number;
@@ -140,9 +152,13 @@ export async function simulateCohort(
   const directions = options.directions ?? preset.directions;
   const anatomySpec: AnatomySpec = options.realAnatomy
     ? { kind: "real", ...options.realAnatomy }
+    : options.layout && options.layout !== "classic"
+    ? { kind: "phantom", shape: options.shape ?? preset.shape, layout: options.layout }
     : { kind: "phantom", shape: options.shape ?? preset.shape };
   const anatomy = buildAnatomy(anatomySpec);
-  const effects = options.effects ?? DEFAULT_EFFECTS.filter((e) => anatomy.regions.includes(e.region));
+  const effects = options.effects ??
+    (anatomy.name === "phantom-ageing" ? AGEING_EFFECTS : DEFAULT_EFFECTS)
+      .filter((e) => anatomy.regions.includes(e.region));
   const groups = options.groups ?? preset.groups;
   const subjects = planSubjects(anatomy.regions, { groups, effects, seed, faJitter: options.faJitter });
   const acquisitions = hcpAcquisitions(options.acquisitions ?? preset.acquisitions, directions);

@@ -51,6 +51,21 @@ export const DEFAULT_EFFECTS: readonly AgeEffect[] = [
   { region: "cst_right", deltaFA: 0.08 },
 ];
 
+/**
+ * Planted effects of the phantom's `"ageing"` layout (lib/synth/phantom.ts's AGEING_REGIONS): FA lower with age
+ * most in the genu of the corpus callosum and the fornix, then in the frontal tracts, least in the rest of the
+ * callosum — the anterior-to-posterior gradient of white-matter ageing (e.g. Salat et al., Neurobiol. Aging
+ * 26:1215–1227, 2005; Sullivan & Pfefferbaum, 2006; the genu is where Wang et al.'s 2023 3-D brain-age CNN
+ * looks). Magnitudes exaggerated for CPU-scale nets, as the defaults are.
+ */
+export const AGEING_EFFECTS: readonly AgeEffect[] = [
+  { region: "callosum_genu", deltaFA: -0.12 },
+  { region: "fornix", deltaFA: -0.12 },
+  { region: "frontal_left", deltaFA: -0.08 },
+  { region: "frontal_right", deltaFA: -0.08 },
+  { region: "callosum_body", deltaFA: -0.04 },
+];
+
 /** A subject's rigid-plus-smooth anatomy transform from template to subject space. */
 export interface SubjectGeometry {
   /** Global scale s (template → subject). */

@@ -185,7 +185,7 @@ Deno.test("study grids: a bad config is a GridError naming the file and the fiel
     [
       "an unknown dataset kind",
       { ...digits, datasets: ["mnist"] },
-      'datasets[0]: unknown dataset "mnist" (known: cohort, digits, transfer)',
+      'datasets[0]: unknown dataset "mnist" (known: cohort, digits, transfer, volume)',
     ],
     [
       "a misspelt cohort option",

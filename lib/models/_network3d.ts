@@ -1,0 +1,219 @@
+/**
+ * The one network class behind every 3-D zoo model: allocates the variables a {@link Network3dSpec} asks for
+ * (seeded) and runs it on volumes `[batch, depth, height, width, channels]`.
+ *
+ * @module
+ */
+import * as tf from "../tf.ts";
+import { streamRng } from "../rng.ts";
+import type { Zoo3dConfig } from "./config3d.ts";
+import { ModelError } from "./errors.ts";
+import type { ExplainOptions, ExplainOutput } from "./explainable.ts";
+import { normalArray } from "./_rng.ts";
+import {
+  type Conv3dNode,
+  layerOrder3d,
+  type Network3dSpec,
+  type Variable3dSpec,
+  variableSpecs3d,
+  walkLayers3d,
+} from "./spec3d.ts";
+
+function initialValues(v: Variable3dSpec, seed: number): Float32Array {
+  const n = v.shape.reduce((a, b) => a * b, 1);
+  switch (v.init) {
+    case "zeros":
+      return new Float32Array(n);
+    case "ones":
+      return new Float32Array(n).fill(1);
+    case "he":
+      return normalArray(n, Math.sqrt(2 / v.fanIn), streamRng(seed, v.name));
+    case "lecun":
+      return normalArray(n, Math.sqrt(1 / v.fanIn), streamRng(seed, v.name));
+  }
+}
+
+/** Options of one forward pass of a 3-D model. */
+export interface Apply3dOptions extends ExplainOptions {
+  /** Training mode: batch norm uses and updates batch statistics. @default false */
+  training?: boolean;
+}
+
+/** What one forward pass returns; the caller owns the tensors. */
+export interface Apply3dResult extends ExplainOutput {
+  /**
+   * Head outputs `[batch, numClasses]`: class scores before softmax, or (`head: "regress"`) the regression
+   * value ŷ = s·(pool(A)·W + b) + m in `[batch, 1]`.
+   */
+  logits: tf.Tensor2D;
+  /** The CAM layer's output `[batch, d, h, w, K]`. */
+  features: tf.Tensor5D;
+}
+
+const shapeText = (shape: readonly number[]) => `[${shape.join(", ")}]`;
+
+/**
+ * A 3-D GAP/GMP network honouring the Explainable contract (lib/models/explainable.ts), so every CAM method
+ * of lib/cam explains it with 3-D maps, plus the trainable variables and state a training loop needs.
+ */
+export class ZooModel3d {
+  readonly trainable: Record<string, tf.Variable> = {};
+  readonly state: Record<string, tf.Variable> = {};
+  readonly layerNames: string[];
+  readonly camLayer: string;
+  /** Spatial size `[d, h, w]` of the CAM layer's grid for the configured input. */
+  readonly camGrid: number[];
+  #disposed = false;
+
+  /** @param network The layer description (not called `spec`: lib/models/memory.ts reads that as a 2-D one). */
+  constructor(readonly config: Zoo3dConfig, readonly network: Network3dSpec) {
+    for (const v of variableSpecs3d(network, config.inputShape, config.numClasses)) {
+      const values = initialValues(v, config.seed);
+      const variable = tf.tidy(() =>
+        tf.variable(tf.tensor(values, v.shape, "float32"), v.group === "trainable")
+      );
+      (v.group === "trainable" ? this.trainable : this.state)[v.name] = variable;
+    }
+    this.layerNames = [...layerOrder3d(network), config.pooling];
+    this.camLayer = network.body[network.body.length - 1].name;
+    this.camGrid = walkLayers3d(network, config.inputShape).slice(0, 3);
+  }
+
+  /** Whether {@link dispose} has run. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Forward pass (inference unless `training`). */
+  apply(images: tf.Tensor, options: Apply3dOptions = {}): Apply3dResult {
+    const name = this.config.name;
+    if (this.#disposed) throw new ModelError(name, "the model was disposed");
+    const c = this.config.inputShape[3];
+    if (images.rank !== 5 || images.shape[4] !== c) {
+      throw new ModelError(
+        name,
+        `expected volumes [batch, depth, height, width, ${c}], got ${shapeText(images.shape)}`,
+      );
+    }
+    const capture = new Set(options.capture ?? []);
+    const perturb = options.perturb ?? {};
+    const known = new Set(this.layerNames);
+    for (const layer of [...capture, ...Object.keys(perturb)]) {
+      if (!known.has(layer)) throw new ModelError(name, `no layer named "${layer}"`);
+    }
+    const training = options.training ?? false;
+    return tf.tidy(() => {
+      const activations: Record<string, tf.Tensor> = {};
+      const tap = <T extends tf.Tensor>(layer: string, y: T): T => {
+        const p = perturb[layer];
+        if (p) {
+          if (p.shape.length !== y.shape.length || p.shape.some((d, i) => d !== y.shape[i])) {
+            throw new ModelError(
+              name,
+              `perturb "${layer}" has shape ${shapeText(p.shape)}, the layer's output is ${
+                shapeText(y.shape)
+              }`,
+            );
+          }
+          y = tf.add(y, p);
+        }
+        if (capture.has(layer)) activations[layer] = y;
+        return y;
+      };
+      let x = images as tf.Tensor5D;
+      for (const node of this.network.body) {
+        let y: tf.Tensor5D;
+        switch (node.kind) {
+          case "conv3d":
+            y = this.#conv(x, node, training);
+            break;
+          case "maxPool3d":
+            y = tf.maxPool3d(x, node.size, node.strides, "same");
+            break;
+          case "avgPool3d":
+            y = tf.avgPool3d(x, node.size, node.strides, "same");
+            break;
+          case "residual3d": {
+            let h = x;
+            for (const conv of node.body) h = tap(conv.name, this.#conv(h, conv, training));
+            const s = node.shortcut ? tap(node.shortcut.name, this.#conv(x, node.shortcut, training)) : x;
+            y = tf.relu(tf.add(h, s));
+            break;
+          }
+        }
+        x = tap(node.name, y);
+      }
+      const features = x;
+      // GAP F_k = mean_p f_k(p); GMP F_k = max_p f_k(p), p over the 3-D grid.
+      const pooled = tap(
+        this.config.pooling,
+        this.config.pooling === "gap" ? tf.mean(features, [1, 2, 3]) : tf.max(features, [1, 2, 3]),
+      ) as tf.Tensor2D;
+      const { weights, bias } = this.#head();
+      const logits = tf.add(tf.matMul(pooled, weights), bias) as tf.Tensor2D;
+      return { logits, features, activations };
+    });
+  }
+
+  /** Conv (+ batch norm or bias) (+ ReLU); the caller taps its output. */
+  #conv(x: tf.Tensor5D, node: Conv3dNode, training: boolean): tf.Tensor5D {
+    const v = (s: string) => this.trainable[`${node.name}/${s}`];
+    // A 1³ kernel pads nothing either way ("same" and "valid" give ⌈n/s⌉ and the same values); "valid" keeps
+    // clear of oneDNN's refusal of the negative padding "same" computes for it at stride 2 on even sizes.
+    const padding = node.kernel === 1 ? "valid" : "same";
+    let y = tf.conv3d(x, v("kernel") as tf.Tensor5D, node.strides, padding);
+    if (node.batchNorm) {
+      // y = γ (x − μ) / √(σ² + ε) + β over batch and space (Ioffe & Szegedy, 2015); moving averages as in
+      // lib/models/_layers.ts (PyTorch's momentum convention, unbiased variance).
+      const movingMean = this.state[`${node.name}/moving_mean`];
+      const movingVariance = this.state[`${node.name}/moving_variance`];
+      let mean: tf.Tensor, variance: tf.Tensor;
+      if (training) {
+        const moments = tf.moments(y, [0, 1, 2, 3]);
+        mean = moments.mean;
+        variance = moments.variance;
+        const n = y.size / y.shape[4];
+        const m = this.config.bnMomentum;
+        const unbiased = tf.mul(variance, n > 1 ? n / (n - 1) : 1);
+        movingMean.assign(tf.add(tf.mul(movingMean, 1 - m), tf.mul(mean, m)));
+        movingVariance.assign(tf.add(tf.mul(movingVariance, 1 - m), tf.mul(unbiased, m)));
+      } else {
+        mean = movingMean;
+        variance = movingVariance;
+      }
+      const scale = tf.mul(v("gamma"), tf.rsqrt(tf.add(variance, this.config.bnEpsilon)));
+      y = tf.add(tf.mul(tf.sub(y, mean), scale), v("beta"));
+    } else {
+      y = tf.add(y, v("bias"));
+    }
+    return node.relu ? tf.relu(y) : y;
+  }
+
+  /** The head in output units: W' = s·W, b' = s·b + m for regression; W, b for classification. */
+  #head(): { weights: tf.Tensor2D; bias: tf.Tensor1D } {
+    const w = this.trainable["head/kernel"] as tf.Tensor2D;
+    const b = this.trainable["head/bias"] as tf.Tensor1D;
+    if (this.config.head === "classify") return { weights: w, bias: b };
+    const { targetScale: s, targetMean: m } = this.config;
+    return { weights: tf.mul(w, s), bias: tf.add(tf.mul(b, s), m) };
+  }
+
+  /**
+   * Weights W `[K, outputs]` and bias b after global pooling (output = pool(A)·W + b), in output units (for
+   * regression W' = s·W, b' = s·b + m, see `targetMean`). With GAP, CAM's map M(p) = Σ_k W_k f_k(p) then has
+   * mean_p M(p) = output − b: for regression, the map whose spatial mean is the prediction minus the bias.
+   * Call inside `tf.tidy`.
+   */
+  classifier(): { weights: tf.Tensor2D; bias: tf.Tensor1D } {
+    if (this.#disposed) throw new ModelError(this.config.name, "the model was disposed");
+    const { weights, bias } = this.#head();
+    return { weights: tf.clone(weights), bias: tf.clone(bias) };
+  }
+
+  /** Free every variable. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const v of [...Object.values(this.trainable), ...Object.values(this.state)]) v.dispose();
+  }
+}
