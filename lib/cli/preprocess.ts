@@ -11,13 +11,23 @@
  *
  * @module
  */
-import { ClusterError, parseShard, type Shard } from "../cluster/mod.ts";
+import type { Shard } from "../cluster/mod.ts";
 import { ensureSimulatedCohort, preprocessCohort, type TensorMapName } from "../study/mod.ts";
 import { formatDuration } from "../train/mod.ts";
+import {
+  eachFlag,
+  parseScale,
+  parseSeed,
+  parseShardFlag,
+  runTool,
+  type Scale,
+  type Usage,
+  usageOf,
+} from "./_args.ts";
 
 interface Args {
   data?: string;
-  scale: "quick" | "default" | "paper";
+  scale: Scale;
   seed: number;
   shard?: Shard;
   cacheDir?: string;
@@ -25,42 +35,28 @@ interface Args {
   maps: TensorMapName[];
 }
 
-function usage(message?: string): never {
-  if (message) console.error(`preprocess: ${message}`);
-  console.error(
-    "usage: deno task preprocess [--data DIR | --scale quick|default|paper [--seed N]] [--shard i/n]\n" +
-      "                            [--cache DIR] [--fit wls|ols] [--maps md,ad,rd]",
-  );
-  Deno.exit(2);
-}
+const usage: Usage = usageOf(
+  "preprocess",
+  "usage: deno task preprocess [--data DIR | --scale quick|default|paper [--seed N]] [--shard i/n]\n" +
+    "                            [--cache DIR] [--fit wls|ols] [--maps md,ad,rd]",
+);
 
 /** Parse preprocess's arguments; a bad one prints the usage and exits with 2. */
 function parseArgs(argv: string[]): Args {
   const args: Args = { scale: "default", seed: 0, fitMethod: "wls", maps: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split("=", 2);
-    const value = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
+  eachFlag(argv, usage, (flag, value) => {
     switch (flag) {
       case "--data":
         args.data = value();
         break;
-      case "--scale": {
-        const s = value();
-        if (s !== "quick" && s !== "default" && s !== "paper") usage(`unknown scale "${s}"`);
-        args.scale = s;
+      case "--scale":
+        args.scale = parseScale(value(), usage);
         break;
-      }
       case "--seed":
-        args.seed = Number(value());
-        if (!Number.isInteger(args.seed)) usage("--seed must be an integer");
+        args.seed = parseSeed(value(), usage);
         break;
       case "--shard":
-        try {
-          args.shard = parseShard(value());
-        } catch (e) {
-          if (e instanceof ClusterError) usage(e.message);
-          throw e;
-        }
+        args.shard = parseShardFlag(value(), usage);
         break;
       case "--cache":
         args.cacheDir = value();
@@ -77,14 +73,11 @@ function parseArgs(argv: string[]): Args {
           if (!args.maps.includes(m)) args.maps.push(m);
         }
         break;
-      case "-h":
-      case "--help":
-        usage();
-        break;
       default:
-        usage(`unknown argument "${argv[i]}"`);
+        return false;
     }
-  }
+    return true;
+  });
   return args;
 }
 
@@ -115,15 +108,4 @@ async function main(): Promise<void> {
   );
 }
 
-if (import.meta.main) {
-  try {
-    await main();
-  } catch (e) {
-    // The library's typed errors name the file and the problem: say that, without a stack.
-    const known = e instanceof Error && e.name !== "Error" && e.name.endsWith("Error") &&
-      !(e instanceof TypeError) && !(e instanceof RangeError) && !(e instanceof ReferenceError);
-    if (!known) throw e;
-    console.error(`preprocess: ${e.name}: ${e.message}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runTool("preprocess", main);

@@ -39,7 +39,7 @@
  *
  * @module
  */
-import { ClusterError, parseShard, type Shard } from "../cluster/mod.ts";
+import type { Shard } from "../cluster/mod.ts";
 import { backendHeapLimit, describeBackend, initBackend } from "../backend/mod.ts";
 import {
   type AnyGridCell,
@@ -86,10 +86,20 @@ import {
   writeStudyReport,
 } from "../study/mod.ts";
 import { formatDuration } from "../train/mod.ts";
+import {
+  eachFlag,
+  isTypedError,
+  parseScale,
+  parseSeed,
+  parseShardFlag,
+  type Scale,
+  type Usage,
+  usageOf,
+} from "./_args.ts";
 
 interface Args {
   data?: string;
-  scale: "quick" | "default" | "paper";
+  scale: Scale;
   grid?: string;
   seed: number;
   root: string;
@@ -99,15 +109,12 @@ interface Args {
   collect?: boolean;
 }
 
-function usage(message?: string): never {
-  if (message) console.error(`reproduce: ${message}`);
-  console.error(
-    "usage: deno task reproduce [--data PATH] [--scale quick|default|paper] [--grid NAME|FILE.json[,...]]\n" +
-      "                           [--seed N] [--root DIR] [--dry-run] [--epochs N] [--max-subjects N]\n" +
-      "                           [--shard i/n | --collect]",
-  );
-  Deno.exit(2);
-}
+const usage: Usage = usageOf(
+  "reproduce",
+  "usage: deno task reproduce [--data PATH] [--scale quick|default|paper] [--grid NAME|FILE.json[,...]]\n" +
+    "                           [--seed N] [--root DIR] [--dry-run] [--epochs N] [--max-subjects N]\n" +
+    "                           [--shard i/n | --collect]",
+);
 
 function positiveInteger(flag: string, text: string): number {
   const n = Number(text);
@@ -118,25 +125,19 @@ function positiveInteger(flag: string, text: string): number {
 /** Parse reproduce's arguments; a bad one prints the usage and exits with 2. */
 function parseArgs(argv: string[]): Args {
   const args: Args = { scale: "default", seed: 0, root: "experiments", dryRun: false, overrides: {} };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split("=", 2);
-    const value = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
+  eachFlag(argv, usage, (flag, value) => {
     switch (flag) {
       case "--data":
         args.data = value();
         break;
-      case "--scale": {
-        const s = value();
-        if (s !== "quick" && s !== "default" && s !== "paper") usage(`unknown scale "${s}"`);
-        args.scale = s;
+      case "--scale":
+        args.scale = parseScale(value(), usage);
         break;
-      }
       case "--grid":
         args.grid = value();
         break;
       case "--seed":
-        args.seed = Number(value());
-        if (!Number.isInteger(args.seed)) usage("--seed must be an integer");
+        args.seed = parseSeed(value(), usage);
         break;
       case "--root":
         args.root = value();
@@ -151,24 +152,16 @@ function parseArgs(argv: string[]): Args {
         args.overrides.maxSubjects = positiveInteger(flag, value());
         break;
       case "--shard":
-        try {
-          args.shard = parseShard(value());
-        } catch (e) {
-          if (e instanceof ClusterError) usage(e.message);
-          throw e;
-        }
+        args.shard = parseShardFlag(value(), usage);
         break;
       case "--collect":
         args.collect = true;
         break;
-      case "-h":
-      case "--help":
-        usage();
-        break;
       default:
-        usage(`unknown argument "${argv[i]}"`);
+        return false;
     }
-  }
+    return true;
+  });
   if (args.shard && args.collect) usage("--shard and --collect are separate stages: give one");
   return args;
 }
@@ -509,15 +502,12 @@ if (import.meta.main) {
   try {
     await main();
   } catch (e) {
-    // The library's typed errors name the file and the problem: say that, without a stack.
-    const known = e instanceof Error && e.name !== "Error" && e.name.endsWith("Error") &&
-      !(e instanceof TypeError) &&
-      !(e instanceof RangeError) && !(e instanceof ReferenceError);
     if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
       console.error(`reproduce: no permission: ${e.message}`);
       Deno.exit(1);
     }
-    if (!known) throw e;
+    // The library's typed errors name the file and the problem: say that, without a stack.
+    if (!isTypedError(e)) throw e;
     console.error(`reproduce: ${e.name}: ${e.message}`);
     Deno.exit(1);
   }

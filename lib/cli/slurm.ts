@@ -12,14 +12,15 @@
  *
  * @module
  */
-import { ClusterError, slurmPipeline, submitPipeline } from "../cluster/mod.ts";
+import { slurmPipeline, submitPipeline } from "../cluster/mod.ts";
 import { CohortError, loadCohort } from "../data/mod.ts";
 import { loadStudyGrid, simulatedCohortShape } from "../study/mod.ts";
+import { eachFlag, parseScale, runTool, type Scale, type Usage, usageOf } from "./_args.ts";
 
 interface Args {
   grid?: string;
   data?: string;
-  scale: "quick" | "default" | "paper";
+  scale: Scale;
   seed?: number;
   partition?: string;
   time?: string;
@@ -40,16 +41,13 @@ interface Args {
 /** Slurm's default MaxArraySize is 1001: array indices 0–1000. */
 const MAX_TASKS = 1000;
 
-function usage(message?: string): never {
-  if (message) console.error(`slurm: ${message}`);
-  console.error(
-    "usage: deno task slurm --grid NAME|FILE.json [--data DIR | --scale quick|default|paper [--seed N]]\n" +
-      "                       [--partition P] [--time T] [--gpus N] [--tasks N] [--preprocess-tasks N]\n" +
-      "                       [--cpus N] [--mem M] [--module NAME]... [--deno-dir DIR] [--sbatch OPTION]...\n" +
-      "                       [--maps md,ad,rd] [--submit] [--out DIR] [-- REPRODUCE FLAGS]",
-  );
-  Deno.exit(2);
-}
+const usage: Usage = usageOf(
+  "slurm",
+  "usage: deno task slurm --grid NAME|FILE.json [--data DIR | --scale quick|default|paper [--seed N]]\n" +
+    "                       [--partition P] [--time T] [--gpus N] [--tasks N] [--preprocess-tasks N]\n" +
+    "                       [--cpus N] [--mem M] [--module NAME]... [--deno-dir DIR] [--sbatch OPTION]...\n" +
+    "                       [--maps md,ad,rd] [--submit] [--out DIR] [-- REPRODUCE FLAGS]",
+);
 
 function count(flag: string, text: string, min: number): number {
   const n = Number(text);
@@ -60,13 +58,7 @@ function count(flag: string, text: string, min: number): number {
 /** Parse slurm's arguments; a bad one prints the usage and exits with 2. */
 function parseArgs(argv: string[]): Args {
   const args: Args = { scale: "default", gpus: 0, modules: [], sbatch: [], submit: false, reproduce: [] };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--") {
-      args.reproduce = argv.slice(i + 1);
-      break;
-    }
-    const [flag, inline] = argv[i].split("=", 2);
-    const value = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
+  args.reproduce = eachFlag(argv, usage, (flag, value) => {
     switch (flag) {
       case "--grid":
         args.grid = value();
@@ -74,12 +66,9 @@ function parseArgs(argv: string[]): Args {
       case "--data":
         args.data = value();
         break;
-      case "--scale": {
-        const s = value();
-        if (s !== "quick" && s !== "default" && s !== "paper") usage(`unknown scale "${s}"`);
-        args.scale = s;
+      case "--scale":
+        args.scale = parseScale(value(), usage);
         break;
-      }
       case "--seed":
         args.seed = count(flag, value(), 0);
         break;
@@ -122,14 +111,11 @@ function parseArgs(argv: string[]): Args {
       case "--maps":
         args.maps = value();
         break;
-      case "-h":
-      case "--help":
-        usage();
-        break;
       default:
-        usage(`unknown argument "${argv[i]}"`);
+        return false;
     }
-  }
+    return true;
+  }, { rest: true });
   if (!args.grid) usage("--grid is required");
   return args;
 }
@@ -195,17 +181,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) {
-  try {
-    await main();
-  } catch (e) {
-    if (
-      !(e instanceof ClusterError) && !(e instanceof Error && e.name.endsWith("Error") && e.name !== "Error")
-    ) {
-      throw e;
-    }
-    if (e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError) throw e;
-    console.error(`slurm: ${(e as Error).name}: ${(e as Error).message}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runTool("slurm", main);
