@@ -14,12 +14,43 @@
  */
 import { type Conv3DAttrs, conv3dProblem, type Pool3DAttrs, pool3dProblem } from "./_geometry3d.ts";
 import type { HeapBackend, Info, KernelArgs } from "./_kernel_util.ts";
-import type { Pool3DProblem } from "../native/mod.ts";
+import type { Conv3DProblem, Pool3DProblem } from "../native/mod.ts";
 import { CamDmriError } from "../errors.ts";
 
 /** Refuses a 3-D kernel call it cannot run (NCDHW or a dtype other than float32), with a typed error. */
 function unsupported(kernel: string, why: string): never {
   throw new CamDmriError(`${kernel} (wasm)`, `${why}: only float32 NDHWC tensors are supported`);
+}
+
+/**
+ * Visits every tap of the convolution `p` that falls inside x, in (n, a, p, q, k, i, j) order:
+ * `visit(gAt, wAt, xAt)` with the offsets (channel 0) of dy[n, a, p, q, ·], w[k, i, j, ·, ·] and
+ * x[n, a·sd + k·dd − front, p·sh + i·dh − top, q·sw + j·dw − left, ·].
+ */
+function forEachTap(p: Conv3DProblem, visit: (gAt: number, wAt: number, xAt: number) => void): void {
+  const { c, o } = p;
+  for (let b = 0; b < p.n; b++) {
+    for (let a = 0; a < p.od; a++) {
+      for (let r = 0; r < p.oh; r++) {
+        for (let q = 0; q < p.ow; q++) {
+          const gAt = (((b * p.od + a) * p.oh + r) * p.ow + q) * o;
+          for (let k = 0; k < p.kd; k++) {
+            const z = a * p.sd + k * p.dd - p.front;
+            if (z < 0 || z >= p.d) continue;
+            for (let i = 0; i < p.kh; i++) {
+              const y = r * p.sh + i * p.dh - p.top;
+              if (y < 0 || y >= p.h) continue;
+              for (let j = 0; j < p.kw; j++) {
+                const x = q * p.sw + j * p.dw - p.left;
+                if (x < 0 || x >= p.w) continue;
+                visit(gAt, ((k * p.kh + i) * p.kw + j) * c * o, (((b * p.d + z) * p.h + y) * p.w + x) * c);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
 }
 
 /**
@@ -42,36 +73,15 @@ export function conv3DBackpropInput(args: KernelArgs): Info {
   dx.fill(0);
   const { c, o } = p;
   const acc = new Float64Array(c);
-  for (let b = 0; b < p.n; b++) {
-    for (let a = 0; a < p.od; a++) {
-      for (let r = 0; r < p.oh; r++) {
-        for (let q = 0; q < p.ow; q++) {
-          const gAt = (((b * p.od + a) * p.oh + r) * p.ow + q) * o;
-          for (let k = 0; k < p.kd; k++) {
-            const z = a * p.sd + k * p.dd - p.front;
-            if (z < 0 || z >= p.d) continue;
-            for (let i = 0; i < p.kh; i++) {
-              const y = r * p.sh + i * p.dh - p.top;
-              if (y < 0 || y >= p.h) continue;
-              for (let j = 0; j < p.kw; j++) {
-                const x = q * p.sw + j * p.dw - p.left;
-                if (x < 0 || x >= p.w) continue;
-                const wAt = ((k * p.kh + i) * p.kw + j) * c * o;
-                for (let ch = 0; ch < c; ch++) {
-                  let s = 0;
-                  const wr = wAt + ch * o;
-                  for (let oc = 0; oc < o; oc++) s += g[gAt + oc] * wv[wr + oc];
-                  acc[ch] = s;
-                }
-                const xAt = (((b * p.d + z) * p.h + y) * p.w + x) * c;
-                for (let ch = 0; ch < c; ch++) dx[xAt + ch] += acc[ch];
-              }
-            }
-          }
-        }
-      }
+  forEachTap(p, (gAt, wAt, xAt) => {
+    for (let ch = 0; ch < c; ch++) {
+      let s = 0;
+      const wr = wAt + ch * o;
+      for (let oc = 0; oc < o; oc++) s += g[gAt + oc] * wv[wr + oc];
+      acc[ch] = s;
     }
-  }
+    for (let ch = 0; ch < c; ch++) dx[xAt + ch] += acc[ch];
+  });
   return out;
 }
 
@@ -92,33 +102,12 @@ export function conv3DBackpropFilter(args: KernelArgs): Info {
   const xv = backend.typedArrayFromHeap(x);
   const { c, o } = p;
   const sum = new Float64Array(dw.length);
-  for (let b = 0; b < p.n; b++) {
-    for (let a = 0; a < p.od; a++) {
-      for (let r = 0; r < p.oh; r++) {
-        for (let q = 0; q < p.ow; q++) {
-          const gAt = (((b * p.od + a) * p.oh + r) * p.ow + q) * o;
-          for (let k = 0; k < p.kd; k++) {
-            const z = a * p.sd + k * p.dd - p.front;
-            if (z < 0 || z >= p.d) continue;
-            for (let i = 0; i < p.kh; i++) {
-              const y = r * p.sh + i * p.dh - p.top;
-              if (y < 0 || y >= p.h) continue;
-              for (let j = 0; j < p.kw; j++) {
-                const xx = q * p.sw + j * p.dw - p.left;
-                if (xx < 0 || xx >= p.w) continue;
-                const wAt = ((k * p.kh + i) * p.kw + j) * c * o;
-                const xAt = (((b * p.d + z) * p.h + y) * p.w + xx) * c;
-                for (let ch = 0; ch < c; ch++) {
-                  const v = xv[xAt + ch], wr = wAt + ch * o;
-                  for (let oc = 0; oc < o; oc++) sum[wr + oc] += v * g[gAt + oc];
-                }
-              }
-            }
-          }
-        }
-      }
+  forEachTap(p, (gAt, wAt, xAt) => {
+    for (let ch = 0; ch < c; ch++) {
+      const v = xv[xAt + ch], wr = wAt + ch * o;
+      for (let oc = 0; oc < o; oc++) sum[wr + oc] += v * g[gAt + oc];
     }
-  }
+  });
   dw.set(sum);
   return out;
 }
