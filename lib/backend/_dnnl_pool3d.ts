@@ -29,8 +29,11 @@ function problem(x: Info, args: KernelArgs, ...more: (Info | undefined)[]): Pool
   return usable(p) ? p : null;
 }
 
-/** MaxPool3D forward on oneDNN, or null when it does not apply. */
-export function dnnlMaxPool3D(dnnl: Dnnl, args: KernelArgs): Info | null {
+/** A forward kernel: y of shape [n, od, oh, ow, c] from x, filled by `run` with the heap pointers. */
+function forward(
+  args: KernelArgs,
+  run: (p: Pool3DProblem, ptr: { x: Deno.PointerValue; y: Deno.PointerValue }) => boolean,
+): Info | null {
   const { x } = args.inputs as { x: Info };
   const backend = args.backend as HeapBackend;
   const p = problem(x, args);
@@ -38,45 +41,45 @@ export function dnnlMaxPool3D(dnnl: Dnnl, args: KernelArgs): Info | null {
   return nativeOutput(
     backend,
     [p.n, p.od, p.oh, p.ow, p.c],
-    (y) => dnnl.maxPoolForward(p, { x: at(backend, x), y: at(backend, y) }),
+    (y) => run(p, { x: at(backend, x), y: at(backend, y) }),
   );
+}
+
+/** A gradient kernel (inputs dy and input): dx of x's shape, filled by `run` with the heap pointers. */
+function backward(
+  args: KernelArgs,
+  run: (
+    p: Pool3DProblem,
+    ptr: { x: Deno.PointerValue; dy: Deno.PointerValue; dx: Deno.PointerValue },
+  ) => boolean,
+): Info | null {
+  const { dy, input: x } = args.inputs as { dy: Info; input: Info };
+  const backend = args.backend as HeapBackend;
+  const p = problem(x, args, dy);
+  if (p == null) return null;
+  return nativeOutput(
+    backend,
+    x.shape,
+    (dx) => run(p, { x: at(backend, x), dy: at(backend, dy), dx: at(backend, dx) }),
+  );
+}
+
+/** MaxPool3D forward on oneDNN, or null when it does not apply. */
+export function dnnlMaxPool3D(dnnl: Dnnl, args: KernelArgs): Info | null {
+  return forward(args, (p, ptr) => dnnl.maxPoolForward(p, ptr));
 }
 
 /** MaxPool3DGrad (inputs dy, input, output) on oneDNN, or null when it does not apply. */
 export function dnnlMaxPool3DGrad(dnnl: Dnnl, args: KernelArgs): Info | null {
-  const { dy, input: x } = args.inputs as { dy: Info; input: Info };
-  const backend = args.backend as HeapBackend;
-  const p = problem(x, args, dy);
-  if (p == null) return null;
-  return nativeOutput(
-    backend,
-    x.shape,
-    (dx) => dnnl.maxPoolBackward(p, { x: at(backend, x), dy: at(backend, dy), dx: at(backend, dx) }),
-  );
+  return backward(args, (p, ptr) => dnnl.maxPoolBackward(p, ptr));
 }
 
 /** AvgPool3D forward on oneDNN (padding excluded from the mean), or null when it does not apply. */
 export function dnnlAvgPool3D(dnnl: Dnnl, args: KernelArgs): Info | null {
-  const { x } = args.inputs as { x: Info };
-  const backend = args.backend as HeapBackend;
-  const p = problem(x, args);
-  if (p == null) return null;
-  return nativeOutput(
-    backend,
-    [p.n, p.od, p.oh, p.ow, p.c],
-    (y) => dnnl.avgPoolForward(p, { x: at(backend, x), y: at(backend, y) }),
-  );
+  return forward(args, (p, ptr) => dnnl.avgPoolForward(p, ptr));
 }
 
 /** AvgPool3DGrad (inputs dy, input) on oneDNN, or null when it does not apply. */
 export function dnnlAvgPool3DGrad(dnnl: Dnnl, args: KernelArgs): Info | null {
-  const { dy, input: x } = args.inputs as { dy: Info; input: Info };
-  const backend = args.backend as HeapBackend;
-  const p = problem(x, args, dy);
-  if (p == null) return null;
-  return nativeOutput(
-    backend,
-    x.shape,
-    (dx) => dnnl.avgPoolBackward(p, { dy: at(backend, dy), dx: at(backend, dx) }),
-  );
+  return backward(args, (p, { dy, dx }) => dnnl.avgPoolBackward(p, { dy, dx }));
 }
