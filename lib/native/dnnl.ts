@@ -805,65 +805,27 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     }
     check(s.dnnl_stream_wait(stream), "stream_wait");
   };
+  /** Runs a plan on the given pointers: false (nothing run) where oneDNN has no plan for the problem. */
+  const run = (pl: Plan | null, ptrs: Record<string, Deno.PointerValue | null>): boolean => {
+    if (pl == null) return false;
+    execute(pl, ptrs);
+    return true;
+  };
 
   return {
     library,
     version,
     threads: nThreads,
-    convForward(p, ptrs, relu) {
-      const pl = plan("forward", p, relu, ptrs.b != null);
-      if (pl == null) return false;
-      execute(pl, ptrs);
-      return true;
-    },
-    convBackwardData(p, ptrs) {
-      const pl = plan("backward_data", p);
-      if (pl == null) return false;
-      execute(pl, ptrs);
-      return true;
-    },
-    convBackwardWeights(p, ptrs) {
-      const pl = plan("backward_weights", p);
-      if (pl == null) return false;
-      execute(pl, { x: ptrs.x, dy: ptrs.dy, dw: ptrs.dw });
-      return true;
-    },
-    maxPoolForward(p, ptrs) {
-      const pl = poolPlan(p, false);
-      if (pl == null) return false;
-      execute(pl, ptrs);
-      return true;
-    },
-    maxPoolBackward(p, ptrs) {
-      const pl = poolPlan(p, true);
-      if (pl == null) return false;
-      execute(pl, ptrs);
-      return true;
-    },
-    avgPoolForward(p, ptrs) {
-      const pl = poolPlan(p, false, POOLING_AVG_EXCLUDE_PADDING);
-      if (pl == null) return false;
-      execute(pl, ptrs);
-      return true;
-    },
-    avgPoolBackward(p, ptrs) {
-      const pl = poolPlan(p, true, POOLING_AVG_EXCLUDE_PADDING);
-      if (pl == null) return false;
-      execute(pl, ptrs);
-      return true;
-    },
-    lrnForward(p, ptrs) {
-      const pl = lrnPlan(p, false);
-      if (pl == null) return false;
-      execute(pl, ptrs);
-      return true;
-    },
-    lrnBackward(p, ptrs) {
-      const pl = lrnPlan(p, true);
-      if (pl == null) return false;
-      execute(pl, ptrs);
-      return true;
-    },
+    convForward: (p, ptrs, relu) => run(plan("forward", p, relu, ptrs.b != null), ptrs),
+    convBackwardData: (p, ptrs) => run(plan("backward_data", p), ptrs),
+    convBackwardWeights: (p, ptrs) =>
+      run(plan("backward_weights", p), { x: ptrs.x, dy: ptrs.dy, dw: ptrs.dw }),
+    maxPoolForward: (p, ptrs) => run(poolPlan(p, false), ptrs),
+    maxPoolBackward: (p, ptrs) => run(poolPlan(p, true), ptrs),
+    avgPoolForward: (p, ptrs) => run(poolPlan(p, false, POOLING_AVG_EXCLUDE_PADDING), ptrs),
+    avgPoolBackward: (p, ptrs) => run(poolPlan(p, true, POOLING_AVG_EXCLUDE_PADDING), ptrs),
+    lrnForward: (p, ptrs) => run(lrnPlan(p, false), ptrs),
+    lrnBackward: (p, ptrs) => run(lrnPlan(p, true), ptrs),
     lrnImplementation(p, backward) {
       return lrnPlan(p, backward)?.impl ?? null;
     },
