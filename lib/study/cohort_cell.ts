@@ -13,12 +13,13 @@ import { fields } from "../experiments/fields.ts";
 import type { DataSpec, GridCell } from "../experiments/grid.ts";
 import { maskEnergy, pxap } from "../localize/mod.ts";
 import type { createModel } from "../models/mod.ts";
-import { readNifti, type Volume, volumeFrom, writeNifti } from "../nifti/mod.ts";
+import { readNifti, writeNifti } from "../nifti/mod.ts";
 import { type SliceProvenance, slicesToVolume } from "../slices/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
 import { majorityShare, saveCamFigure, subjectCamFigure, subjectPlanes } from "./figures.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
+import { type GroupSums, subjectTruth, subjectVotes, writeGroupMeans } from "./_cell_scoring.ts";
 import { type CohortSlices, faInputsRecord, prepareCohortSlices } from "./cohort_slices.ts";
 
 /** Dataset options of a "cohort" cell (`data` of the grid config). */
@@ -91,12 +92,6 @@ function packImages(samples: readonly Sample[]): tf.Tensor4D {
   return tf.tensor4d(data, [samples.length, height, width, 1]);
 }
 
-function unionMask(masks: Volume[]): Uint8Array {
-  const out = new Uint8Array(masks[0].data.length);
-  for (const m of masks) for (let i = 0; i < out.length; i++) if (Number(m.data[i]) > 0) out[i] = 1;
-  return out;
-}
-
 /** Run one cohort cell (a {@linkcode CellRunner} body). */
 export async function runCohortCell(
   cell: CohortCell,
@@ -134,16 +129,7 @@ export async function runCohortCell(
     const t2 = performance.now();
     const test = await evaluate(model, testSet);
     // Subject-level accuracy: majority vote of a subject's slices.
-    const votes = new Map<string, { label: number; counts: number[] }>();
-    split.test.forEach((idx, k) => {
-      const s = data.samples[idx];
-      const v = votes.get(String(s.subject)) ??
-        { label: s.label, counts: new Array(data.groups.length).fill(0) };
-      v.counts[test.predictions[k]]++;
-      votes.set(String(s.subject), v);
-    });
-    let subjectsRight = 0;
-    for (const v of votes.values()) if (v.counts.indexOf(Math.max(...v.counts)) === v.label) subjectsRight++;
+    const votes = subjectVotes(data.samples, split.test, test.predictions, data.groups.length);
     ctx.recordDuration("evaluate", (performance.now() - t2) / 1000);
 
     const last = result.history.at(-1);
@@ -152,7 +138,7 @@ export async function runCohortCell(
       n_train: split.train.length,
       n_val: split.val.length,
       n_test: split.test.length,
-      test_subjects: votes.size,
+      test_subjects: votes.subjects,
       epochs_run: result.epochs,
       stop_reason: result.stopReason,
       train_accuracy: last?.accuracy ?? null,
@@ -163,7 +149,7 @@ export async function runCohortCell(
       test_loss: test.loss,
       test_ap: test.binary?.averagePrecision ?? test.meanAveragePrecision,
       test_auc: test.binary?.rocAuc ?? test.meanRocAuc,
-      subject_accuracy: votes.size ? subjectsRight / votes.size : null,
+      subject_accuracy: votes.subjects ? votes.right / votes.subjects : null,
       image_size: cell.imageSize,
       width_multiplier: cell.widthMultiplier,
       // The CAM settings the localization rows were made with, so this row explains them too.
@@ -221,7 +207,7 @@ async function cohortCams(
 ): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   const subjects = testSubjects.slice(0, cell.data.camSubjects ?? testSubjects.length);
-  const groupSums = new Map<string, { sum: Float32Array; n: number; ref: Volume }>();
+  const groupSums: GroupSums = new Map();
   await Deno.mkdir(`${ctx.dir}/cams`, { recursive: true });
   await Deno.mkdir(`${ctx.dir}/figures`, { recursive: true });
   for (const subjectId of subjects) {
@@ -233,12 +219,7 @@ async function cohortCams(
       s.subject === subjectId && (s.meta?.provenance as SliceProvenance).acquisition === acquisition
     );
     const fa = await readNifti(data.faPaths[subjectId][acquisition]);
-    const truthPaths = Object.entries(subject.truth ?? {}).filter(([name]) =>
-      !["fa", "md", "brain_mask"].includes(name)
-    );
-    const truth = truthPaths.length
-      ? unionMask(await Promise.all(truthPaths.map(([, p]) => readNifti(p))))
-      : null;
+    const truth = await subjectTruth(subject);
     const brain = subject.truth?.brain_mask ? (await readNifti(subject.truth.brain_mask)).data : null;
     const label = samples[0].label;
     for (const method of cell.cam.methods) {
@@ -326,13 +307,6 @@ async function cohortCams(
       await saveCamFigure(figure, `${ctx.dir}/figures/cam_${method}_${subjectId}`);
     }
   }
-  for (const [key, g] of groupSums) {
-    const [group, method] = key.split("|");
-    const mean = g.sum.map((v) => v / Math.max(1, g.n));
-    await writeNifti(
-      volumeFrom(mean, g.ref.shape.slice(0, 3), { affine: g.ref.affine, pixdim: g.ref.pixdim }),
-      `${ctx.dir}/cams/group_${group}_${method}.nii.gz`,
-    );
-  }
+  await writeGroupMeans(groupSums, `${ctx.dir}/cams`);
   return rows;
 }

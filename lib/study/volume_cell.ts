@@ -27,11 +27,12 @@ import { fields } from "../experiments/fields.ts";
 import type { DataSpec, GridCell } from "../experiments/grid.ts";
 import { connectedComponents3d, maskEnergy, max3dBoxAccV2, vxap } from "../localize/mod.ts";
 import { createModel3d, listModels3d, type ZooModel3d } from "../models/mod.ts";
-import { readNifti, type Volume, volumeFrom, writeNifti } from "../nifti/mod.ts";
+import { readNifti, volumeFrom, writeNifti } from "../nifti/mod.ts";
 import { type SliceProvenance, slicesToVolume } from "../slices/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
+import { type GroupSums, subjectTruth, subjectVotes, writeGroupMeans } from "./_cell_scoring.ts";
 import { cohortSlices } from "./cohort_cell.ts";
 import type { CohortSlices } from "./cohort_slices.ts";
 import { orthoOverlayPng } from "./ortho_overlay.ts";
@@ -175,16 +176,7 @@ async function run25d(
     );
     ctx.recordDuration("train", (performance.now() - t1) / 1000);
     const test = await evaluate(model, subset(all, split.test));
-    const votes = new Map<string, { label: number; counts: number[] }>();
-    split.test.forEach((idx, k) => {
-      const s = data.samples[idx];
-      const v = votes.get(String(s.subject)) ??
-        { label: s.label, counts: new Array(data.groups.length).fill(0) };
-      v.counts[test.predictions[k]]++;
-      votes.set(String(s.subject), v);
-    });
-    let right = 0;
-    for (const v of votes.values()) if (v.counts.indexOf(Math.max(...v.counts)) === v.label) right++;
+    const votes = subjectVotes(data.samples, split.test, test.predictions, data.groups.length);
     const t2 = performance.now();
     const maps: SubjectMap[] = [];
     for (const subjectId of testSubjects) {
@@ -239,10 +231,10 @@ async function run25d(
       results: {
         n_train: split.train.length,
         n_test: split.test.length,
-        test_subjects: votes.size,
+        test_subjects: votes.subjects,
         epochs_run: result.epochs,
         test_accuracy: test.accuracy,
-        subject_accuracy: votes.size ? right / votes.size : null,
+        subject_accuracy: votes.subjects ? votes.right / votes.subjects : null,
         test_mae: null,
         test_r: null,
       },
@@ -432,12 +424,6 @@ export function pearson(a: readonly number[], b: readonly number[]): number | nu
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : null;
 }
 
-function unionMask(masks: Volume[]): Uint8Array {
-  const out = new Uint8Array(masks[0].data.length);
-  for (const m of masks) for (let i = 0; i < out.length; i++) if (Number(m.data[i]) > 0) out[i] = 1;
-  return out;
-}
-
 /** Score each map against its subject's truth inside the brain; write NIfTI maps, group means and overlays. */
 async function scoreAndWrite(
   cell: VolumeCell,
@@ -448,7 +434,7 @@ async function scoreAndWrite(
   await Deno.mkdir(`${ctx.dir}/cams`, { recursive: true });
   await Deno.mkdir(`${ctx.dir}/figures`, { recursive: true });
   const rows: Record<string, unknown>[] = [];
-  const groups = new Map<string, { sum: Float32Array; n: number; ref: Volume }>();
+  const groups: GroupSums = new Map();
   const subjectsDone = new Set<string>();
   for (const m of maps) {
     const subject = data.cohort.subjects.find((s) => s.id === m.subject)!;
@@ -462,12 +448,7 @@ async function scoreAndWrite(
     g.n++;
     groups.set(key, g);
 
-    const truthPaths = Object.entries(subject.truth ?? {}).filter(([n]) =>
-      !["fa", "md", "brain_mask"].includes(n)
-    );
-    const truth = truthPaths.length
-      ? unionMask(await Promise.all(truthPaths.map(([, p]) => readNifti(p))))
-      : null;
+    const truth = await subjectTruth(subject);
     const brain = subject.truth?.brain_mask
       ? (await readNifti(subject.truth.brain_mask)).data
       : Uint8Array.from(fa.data as ArrayLike<number>, (v) => (v > 0 ? 1 : 0));
@@ -513,14 +494,7 @@ async function scoreAndWrite(
       max3d_box_acc_v2: boxAcc,
     });
   }
-  for (const [key, g] of groups) {
-    const [group, method] = key.split("|");
-    const mean = g.sum.map((v) => v / Math.max(1, g.n));
-    await writeNifti(
-      volumeFrom(mean, g.ref.shape.slice(0, 3), { affine: g.ref.affine, pixdim: g.ref.pixdim }),
-      `${ctx.dir}/cams/group_${group}_${method}.nii.gz`,
-    );
-  }
+  await writeGroupMeans(groups, `${ctx.dir}/cams`);
   return rows;
 }
 
