@@ -1,6 +1,14 @@
 // Steps the "cohort" and "volume" cells share when they score a trained model: subject-level accuracy by
-// majority vote, the union of a subject's truth masks, and the group-average CAM volumes.
+// majority vote, a test subject's slices, a CAM method on them put back into the FA grid, the union of a
+// subject's truth masks, and the group-average CAM volumes.
+import * as tf from "../tf.ts";
+import type { CamResult, Explainable, MapShapeOf } from "../cam/mod.ts";
+import type { Sample } from "../data/mod.ts";
+import type { CamSettings } from "../experiments/grid.ts";
 import { readNifti, type Volume, volumeFrom, writeNifti } from "../nifti/mod.ts";
+import { type SliceProvenance, slicesToVolume } from "../slices/mod.ts";
+import { runCamMethod } from "./cam_methods.ts";
+import type { CohortSlices } from "./cohort_slices.ts";
 
 /**
  * Subject-level accuracy by majority vote over each test subject's slices: `subjects` voted, `right` of them
@@ -22,6 +30,58 @@ export function subjectVotes(
   let right = 0;
   for (const v of votes.values()) if (v.counts.indexOf(Math.max(...v.counts)) === v.label) right++;
   return { subjects: votes.size, right };
+}
+
+/** A test subject's slices of its first acquisition, or null where it has no FA map. */
+export function subjectSlices(
+  data: CohortSlices,
+  subjectId: string,
+): { acquisition: string; samples: Sample[] } | null {
+  const acquisition = Object.keys(data.faPaths[subjectId] ?? {})[0];
+  if (!acquisition) return null;
+  const samples = data.samples.filter((s) =>
+    s.subject === subjectId && (s.meta?.provenance as SliceProvenance).acquisition === acquisition
+  );
+  return { acquisition, samples };
+}
+
+/**
+ * One CAM method on a subject's slices stacked as images [n, H, W, 1] (each slice explained for its own
+ * label, with the cell's `normalize` and `relu`), and the maps put back into the FA grid of `fa`
+ * (lib/slices' `slicesToVolume`).
+ */
+export async function sliceStackCam(
+  method: string,
+  model: Explainable,
+  samples: readonly Sample[],
+  cam: Pick<CamSettings, "normalize" | "relu">,
+  fa: Volume,
+): Promise<{ res: CamResult<MapShapeOf<tf.Tensor4D>>; volume: Volume }> {
+  const { height, width } = samples[0];
+  const pixels = new Float32Array(samples.length * height * width);
+  samples.forEach((s, i) => pixels.set(s.image, i * height * width));
+  const images = tf.tensor4d(pixels, [samples.length, height, width, 1]);
+  let res;
+  try {
+    res = await runCamMethod(method, model, images, {
+      classIndex: samples.map((s) => s.label),
+      normalize: cam.normalize,
+      relu: cam.relu,
+    });
+  } finally {
+    images.dispose();
+  }
+  const [, h, w] = res.shape;
+  const { volume } = slicesToVolume(
+    samples.map((s, k) => ({
+      data: res.maps.subarray(k * h * w, (k + 1) * h * w),
+      height: h,
+      width: w,
+      provenance: s.meta?.provenance as SliceProvenance,
+    })),
+    fa,
+  );
+  return { res, volume };
 }
 
 /** 1 where any of the masks is > 0, else 0. */

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import * as tf from "../tf.ts";
 import { initBackend } from "../backend/mod.ts";
 import { arrayDataset, type Sample, splitBySlice, splitBySubject, subset } from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
@@ -14,12 +13,18 @@ import type { DataSpec, GridCell } from "../experiments/grid.ts";
 import { maskEnergy, pxap } from "../localize/mod.ts";
 import type { createModel } from "../models/mod.ts";
 import { readNifti, writeNifti } from "../nifti/mod.ts";
-import { type SliceProvenance, slicesToVolume } from "../slices/mod.ts";
+import type { SliceProvenance } from "../slices/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
-import { runCamMethod } from "./cam_methods.ts";
 import { majorityShare, saveCamFigure, subjectCamFigure, subjectPlanes } from "./figures.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
-import { type GroupSums, subjectTruth, subjectVotes, writeGroupMeans } from "./_cell_scoring.ts";
+import {
+  type GroupSums,
+  sliceStackCam,
+  subjectSlices,
+  subjectTruth,
+  subjectVotes,
+  writeGroupMeans,
+} from "./_cell_scoring.ts";
 import { type CohortSlices, faInputsRecord, prepareCohortSlices } from "./cohort_slices.ts";
 
 /** Dataset options of a "cohort" cell (`data` of the grid config). */
@@ -83,13 +88,6 @@ export function cohortSlices(
     p.catch(() => prepared.delete(key));
   }
   return p;
-}
-
-function packImages(samples: readonly Sample[]): tf.Tensor4D {
-  const { height, width } = samples[0];
-  const data = new Float32Array(samples.length * height * width);
-  samples.forEach((s, i) => data.set(s.image, i * height * width));
-  return tf.tensor4d(data, [samples.length, height, width, 1]);
 }
 
 /** Run one cohort cell (a {@linkcode CellRunner} body). */
@@ -213,35 +211,16 @@ async function cohortCams(
   for (const subjectId of subjects) {
     const subject = data.cohort.subjects.find((s) => s.id === subjectId);
     if (!subject) continue;
-    const acquisition = Object.keys(data.faPaths[subjectId] ?? {})[0];
-    if (!acquisition) continue;
-    const samples = data.samples.filter((s) =>
-      s.subject === subjectId && (s.meta?.provenance as SliceProvenance).acquisition === acquisition
-    );
+    const slices = subjectSlices(data, subjectId);
+    if (!slices) continue;
+    const { acquisition, samples } = slices;
     const fa = await readNifti(data.faPaths[subjectId][acquisition]);
     const truth = await subjectTruth(subject);
     const brain = subject.truth?.brain_mask ? (await readNifti(subject.truth.brain_mask)).data : null;
     const label = samples[0].label;
     for (const method of cell.cam.methods) {
-      const images = packImages(samples);
-      let res;
-      try {
-        res = await runCamMethod(method, model, images, {
-          classIndex: samples.map((s) => s.label),
-          normalize: cell.cam.normalize,
-          relu: cell.cam.relu,
-        });
-      } finally {
-        images.dispose();
-      }
-      const [n, h, w] = res.shape;
-      const maps = samples.map((s, k) => ({
-        data: res.maps.subarray(k * h * w, (k + 1) * h * w),
-        height: h,
-        width: w,
-        provenance: s.meta?.provenance as SliceProvenance,
-      }));
-      const { volume } = slicesToVolume(maps, fa);
+      const { res, volume } = await sliceStackCam(method, model, samples, cell.cam, fa);
+      const [n] = res.shape;
       await writeNifti(volume, `${ctx.dir}/cams/${subjectId}_${method}.nii.gz`);
       const key = `${subject.group}|${method}`;
       const g = groupSums.get(key) ?? { sum: new Float32Array(volume.data.length), n: 0, ref: volume };

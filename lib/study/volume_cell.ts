@@ -19,7 +19,6 @@
  *
  * @module
  */
-import * as tf from "../tf.ts";
 import { initBackend } from "../backend/mod.ts";
 import { arrayDataset, splitBySubject, subset, VOLUME_AUGMENTATION } from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
@@ -28,11 +27,17 @@ import type { DataSpec, GridCell } from "../experiments/grid.ts";
 import { connectedComponents3d, maskEnergy, max3dBoxAccV2, vxap } from "../localize/mod.ts";
 import { createModel3d, listModels3d, type ZooModel3d } from "../models/mod.ts";
 import { readNifti, volumeFrom, writeNifti } from "../nifti/mod.ts";
-import { type SliceProvenance, slicesToVolume } from "../slices/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
-import { type GroupSums, subjectTruth, subjectVotes, writeGroupMeans } from "./_cell_scoring.ts";
+import {
+  type GroupSums,
+  sliceStackCam,
+  subjectSlices,
+  subjectTruth,
+  subjectVotes,
+  writeGroupMeans,
+} from "./_cell_scoring.ts";
 import { cohortSlices } from "./cohort_cell.ts";
 import type { CohortSlices } from "./cohort_slices.ts";
 import { orthoOverlayPng } from "./ortho_overlay.ts";
@@ -181,37 +186,12 @@ async function run25d(
     const maps: SubjectMap[] = [];
     for (const subjectId of testSubjects) {
       const subject = data.cohort.subjects.find((s) => s.id === subjectId)!;
-      const acquisition = Object.keys(data.faPaths[subjectId] ?? {})[0];
-      if (!acquisition) continue;
-      const samples = data.samples.filter((s) =>
-        s.subject === subjectId && (s.meta?.provenance as SliceProvenance).acquisition === acquisition
-      );
+      const slices = subjectSlices(data, subjectId);
+      if (!slices) continue;
+      const { acquisition, samples } = slices;
       const fa = await readNifti(data.faPaths[subjectId][acquisition]);
-      const { height, width } = samples[0];
-      const pixels = new Float32Array(samples.length * height * width);
-      samples.forEach((s, i) => pixels.set(s.image, i * height * width));
       for (const method of cell.cam.methods) {
-        const images = tf.tensor4d(pixels, [samples.length, height, width, 1]);
-        let res;
-        try {
-          res = await runCamMethod(method, model, images, {
-            classIndex: samples.map((s) => s.label),
-            normalize: cell.cam.normalize,
-            relu: cell.cam.relu,
-          });
-        } finally {
-          images.dispose();
-        }
-        const [, h, w] = res.shape;
-        const { volume } = slicesToVolume(
-          samples.map((s, k) => ({
-            data: res.maps.subarray(k * h * w, (k + 1) * h * w),
-            height: h,
-            width: w,
-            provenance: s.meta?.provenance as SliceProvenance,
-          })),
-          fa,
-        );
+        const { res, volume } = await sliceStackCam(method, model, samples, cell.cam, fa);
         maps.push({
           subject: subjectId,
           group: subject.group,
