@@ -14,6 +14,7 @@ import { type Volume, volumeFrom } from "../nifti/mod.ts";
 import { type SliceProvenance, sliceVolume } from "../slices/mod.ts";
 import {
   barChart,
+  type Box,
   type CamFigure,
   camFigure,
   type CamTile,
@@ -411,11 +412,7 @@ export function subjectCamFigure(input: SubjectCamInput, options: { tileSize?: n
   const predicted = argmax(input.probabilities);
   const tiles: CamTile[] = [];
   for (const plane of input.planes) {
-    const box = boxFromMap(plane.cam.data, [plane.cam.height, plane.cam.width], {
-      threshold: input.threshold,
-    });
-    // The box is found on the map's own grid; the figure draws in the slice's pixels.
-    const sy = plane.image.height / plane.cam.height, sx = plane.image.width / plane.cam.width;
+    const { box, drawn } = mapBox(plane.cam, plane.image, input.threshold);
     const where = plane.index === undefined ? "centre slice" : `centre slice (index ${plane.index})`;
     const p = plane.probabilities;
     tiles.push(
@@ -430,15 +427,7 @@ export function subjectCamFigure(input: SubjectCamInput, options: { tileSize?: n
         cam: plane.cam,
         outline: plane.truth ?? null,
         outlineColor: TRUTH_COLOR,
-        boxes: box
-          ? [{
-            x0: box.x0 * sx,
-            y0: box.y0 * sy,
-            x1: (box.x1 + 1) * sx - 1,
-            y1: (box.y1 + 1) * sy - 1,
-            color: CAM_BOX_COLOR,
-          }]
-          : [],
+        boxes: drawn,
         caption: [
           ...(p ? [`this slice: ${input.classes[argmax(p)]} (p = ${pct(p[argmax(p)])})`] : []),
           boxCaption(box, plane.cam),
@@ -468,6 +457,29 @@ export function subjectCamFigure(input: SubjectCamInput, options: { tileSize?: n
     colorBarMarks: [{ value: input.threshold, label: `τ = ${input.threshold}` }],
     camRange: input.normalize === "none" ? camExtent(input.planes.map((p) => p.cam)) : [0, 1],
   });
+}
+
+/**
+ * The map's box at τ·max (`boxFromMap`, found on the map's own grid) and, scaled to the image's pixels
+ * (x0·sx … (x1 + 1)·sx − 1, likewise y), the box a tile draws in {@link CAM_BOX_COLOR} (none without a box).
+ */
+function mapBox(
+  cam: FloatMap,
+  image: { height: number; width: number },
+  threshold: number,
+): { box: ReturnType<typeof boxFromMap>; drawn: Box[] } {
+  const box = boxFromMap(cam.data, [cam.height, cam.width], { threshold });
+  const sy = image.height / cam.height, sx = image.width / cam.width;
+  const drawn = box
+    ? [{
+      x0: box.x0 * sx,
+      y0: box.y0 * sy,
+      x1: (box.x1 + 1) * sx - 1,
+      y1: (box.y1 + 1) * sy - 1,
+      color: CAM_BOX_COLOR,
+    }]
+    : [];
+  return { box, drawn };
 }
 
 /** What the τ box covers, in words: a box over most of the image is the tell of ReLU off + min-max. */
@@ -520,8 +532,7 @@ export function digitsCamFigure(
   const name = (c: number) => input.classNames?.[c] ?? String(c);
   const tiles: CamTile[] = input.images.map((image, i) => {
     const cam = input.cams[i];
-    const box = boxFromMap(cam.data, [cam.height, cam.width], { threshold: input.threshold });
-    const sy = image.height / cam.height, sx = image.width / cam.width;
+    const { box, drawn } = mapBox(cam, image, input.threshold);
     const p = input.probabilities[i] ?? [];
     const predicted = argmax(p);
     return {
@@ -529,15 +540,7 @@ export function digitsCamFigure(
       cam,
       boxes: [
         { ...input.truthBoxes[i], color: TRUTH_COLOR },
-        ...(box
-          ? [{
-            x0: box.x0 * sx,
-            y0: box.y0 * sy,
-            x1: (box.x1 + 1) * sx - 1,
-            y1: (box.y1 + 1) * sy - 1,
-            color: CAM_BOX_COLOR,
-          }]
-          : []),
+        ...drawn,
       ],
       caption: [
         `true ${name(input.labels[i])} · predicted ${name(predicted)} (p = ${pct(p[predicted])})`,
