@@ -1,22 +1,8 @@
 import assert from "node:assert/strict";
-
-const SCRIPT = new URL("../../lib/cli/reproduce.ts", import.meta.url).pathname;
+import { reproduceCommand } from "./_reproduce.ts";
 
 async function reproduce(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write=data,experiments",
-      "--allow-env",
-      "--allow-sys",
-      SCRIPT,
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    env: { CAM_BACKEND: "cpu" },
-  }).output();
+  const out = await reproduceCommand(args).output();
   return {
     code: out.code,
     stdout: new TextDecoder().decode(out.stdout),

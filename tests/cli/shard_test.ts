@@ -1,25 +1,12 @@
 import assert from "node:assert/strict";
 import { readManifest } from "../../lib/experiments/mod.ts";
 import { loadStudyGrid } from "../../lib/study/mod.ts";
+import { reproduceCommand } from "./_reproduce.ts";
 
-const SCRIPT = new URL("../../lib/cli/reproduce.ts", import.meta.url).pathname;
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
 function reproduce(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write=data,experiments",
-      "--allow-env",
-      "--allow-sys",
-      SCRIPT,
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    env: { CAM_BACKEND: "cpu" },
-  }).spawn();
+  return reproduceCommand(args).spawn();
 }
 
 async function finished(child: Deno.ChildProcess) {
