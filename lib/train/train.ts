@@ -410,7 +410,11 @@ export async function train(
           `train: model ${model.config.name} asks for init "data" but has no visitPreActivations`,
         );
       }
-      const images = spreadImages(data.train, Math.min(DATA_INIT_SAMPLES, data.train.size, valBatchSize));
+      const n = evalBatchFor(model, Math.min(DATA_INIT_SAMPLES, data.train.size), {
+        where: "train (data-dependent init)",
+        heapLimitBytes: options.heapLimitBytes,
+      });
+      const images = spreadImages(data.train, n);
       try {
         init = await initFromData(model, images);
       } finally {
