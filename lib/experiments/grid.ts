@@ -55,6 +55,19 @@ export interface TrainingSettings {
   patience?: number;
 }
 
+/**
+ * Options of every cell's backbone beyond width and input size (lib/models `ModelOptions`); absent ones take
+ * the architecture's defaults. A grid without `modelOptions` keeps its cell ids.
+ */
+export interface ModelSettings {
+  /** "he", or "data": rescaled on training images before the first step (lib/models `initFromData`). */
+  init?: "he" | "data";
+  /** Batch norm after every conv, replacing LRN. */
+  batchNorm?: boolean;
+  /** Dropout rate on the pooled features before the classifier. */
+  dropout?: number;
+}
+
 /** CAM and localization settings shared by every cell. */
 export interface CamSettings {
   /** Methods to run on the test set. @default ["cam", "grad-cam", "grad-cam++", "saliency"] */
@@ -95,6 +108,8 @@ export interface GridConfig {
   /** Input image size in pixels. @default 64 */
   imageSize?: number;
   training?: TrainingSettings;
+  /** Backbone options shared by every cell. @default {} (the architecture's defaults) */
+  modelOptions?: ModelSettings;
   cam?: CamSettings;
   /**
    * Options of the grid's datasets (e.g. `maxAcquisitions`, `camSubjects`, digits `counts`): each field must
@@ -119,6 +134,8 @@ export interface GridCell<Dataset extends string = string, Data extends object =
   widthMultiplier: number;
   imageSize: number;
   training: Required<TrainingSettings>;
+  /** Backbone options, when the grid gives any. */
+  modelOptions?: ModelSettings;
   cam: Required<Pick<CamSettings, "methods" | "threshold" | "normalize">> & CamSettings;
   /** Its dataset's options (with a schema: only those, checked; absent ones take their defaults). */
   data: Data;
@@ -174,6 +191,12 @@ const TRAINING_SPEC: FieldSpec<TrainingSettings> = {
   patience: fields.nonNegativeInteger,
 };
 
+const MODEL_SPEC: FieldSpec<ModelSettings> = {
+  init: fields.oneOf(["he", "data"] as const),
+  batchNorm: fields.boolean,
+  dropout: fields.fraction,
+};
+
 const CAM_SPEC: FieldSpec<CamSettings> = {
   methods: axis(fields.name),
   threshold: fields.fraction,
@@ -195,6 +218,7 @@ const checkConfig = fields.object<GridConfig>({
   widthMultiplier: fields.positiveNumber,
   imageSize: fields.positiveInteger,
   training: fields.object(TRAINING_SPEC),
+  modelOptions: fields.object(MODEL_SPEC),
   cam: fields.object(CAM_SPEC),
   data: fields.anyObject,
 }, { required: ["name", "datasets", "models"] });
@@ -332,6 +356,8 @@ export function expandGrid(
     training: { ...TRAINING_DEFAULTS, ...config.training },
     cam: { ...camDefaults(), ...config.cam },
     data: rawData,
+    // Only when given, so that grids without it keep their ids.
+    ...(config.modelOptions ? { modelOptions: config.modelOptions } : {}),
   };
   const widthMultiplier = checked.widthMultiplier ?? 0.125;
   const imageSize = checked.imageSize ?? 64;
@@ -357,7 +383,9 @@ export function expandGrid(
                 };
                 const hash = cellHash({ ...common, ...hashed });
                 const id = `${dataset}-${model}-${pool}-${split}-${augmentation}-${scale}-s${seed}-${hash}`;
-                cells.push({ id, ...common, training, cam, data: dataOf.get(dataset) ?? rawData });
+                const data = dataOf.get(dataset) ?? rawData;
+                const modelOptions = checked.modelOptions ? { modelOptions: checked.modelOptions } : {};
+                cells.push({ id, ...common, training, ...modelOptions, cam, data });
               }
             }
           }

@@ -39,6 +39,7 @@ export class ZooModel implements CamModel {
   readonly camLayer: string;
   #dropoutRand: () => number;
   #disposed = false;
+  #preTap?: (layer: string, y: tf.Tensor4D) => tf.Tensor4D | void;
 
   constructor(readonly config: ZooConfig, readonly spec: NetworkSpec, readonly minInputSize: number) {
     for (const v of variableSpecs(spec, config)) {
@@ -137,6 +138,7 @@ export class ZooModel implements CamModel {
             v("kernel") as tf.Tensor4D,
             node.batchNorm ? undefined : v("bias") as tf.Tensor1D,
           );
+          if (this.#preTap) y = this.#preTap(node.name, y) ?? y;
           if (node.batchNorm) {
             y = batchNorm(y, {
               gamma: v("gamma"),
@@ -162,6 +164,26 @@ export class ZooModel implements CamModel {
       x = tap(node.name, y);
     }
     return x;
+  }
+
+  /**
+   * One inference-mode forward pass in which `visit` sees each conv layer's output before batch norm and
+   * ReLU (z = x ⊛ W + b), in forward order, and may return a tensor that replaces it downstream (so a
+   * visitor that rescales a layer's variables can hand on the rescaled output in the same pass). The
+   * returned logits are the caller's; tensors made by `visit` are freed with the pass.
+   */
+  visitPreActivations(
+    images: tf.Tensor4D,
+    visit: (layer: string, z: tf.Tensor4D) => tf.Tensor4D | void,
+  ): tf.Tensor2D {
+    this.#preTap = visit;
+    try {
+      const { logits, features, activations } = this.apply(images);
+      tf.dispose([features, ...Object.values(activations)]);
+      return logits;
+    } finally {
+      this.#preTap = undefined;
+    }
   }
 
   classifier(): { weights: tf.Tensor2D; bias: tf.Tensor1D } {

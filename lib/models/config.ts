@@ -28,6 +28,13 @@ export interface ModelOptions {
   bnMomentum?: number;
   /** Batch norm's ε. @default 1e-3 for Inception-v3, else 1e-5 */
   bnEpsilon?: number;
+  /**
+   * Initialisation. "he": conv kernels He-normal N(0, 2/fan_in), as drawn from the seed. "data": the same
+   * draws, then rescaled on training images by `train()` before its first step (lib/models `initFromData`:
+   * every conv without batch norm gets zero-mean, unit-variance pre-activations per channel, and the logits
+   * are centred). @default "he"
+   */
+  init?: "he" | "data";
 }
 
 /** A zoo model's full configuration: every option resolved. Saved with the weights; rebuilds the model. */
@@ -39,6 +46,7 @@ export interface ZooConfig extends ModelConfig {
   camConvs: number;
   bnMomentum: number;
   bnEpsilon: number;
+  init: "he" | "data";
 }
 
 /** Channel count c scaled by the width multiplier: max(1, round(c · widthMultiplier)). */

@@ -46,6 +46,13 @@ export {
   type StepMemoryOptions,
 } from "./memory.ts";
 export { createModel, createModelFromConfig } from "./create_model.ts";
+export {
+  canInitFromData,
+  type DataInitModel,
+  type DataInitOptions,
+  type DataInitRecord,
+  initFromData,
+} from "./data_init.ts";
 export { ZooModel } from "./_network.ts";
 export { listModels, minInputSize, resolveConfig } from "./registry.ts";
 export { type ModelRef, outputShapes, type ParameterCount, parameterCount } from "./summary.ts";

@@ -47,6 +47,7 @@ const BASE = {
   bnMomentum: 0.1,
   bnEpsilon: 1e-5,
   numClasses: 1000,
+  init: "he" as const,
 };
 
 const RGB227: [number, number, number] = [227, 227, 3];
@@ -96,6 +97,7 @@ const OPTION_KEYS = new Set([
   "camConvs",
   "bnMomentum",
   "bnEpsilon",
+  "init",
 ]);
 
 const isInt = (v: unknown, min: number) => Number.isInteger(v) && (v as number) >= min;
@@ -162,6 +164,9 @@ export function resolve(
     throw bad(`bnMomentum must be in [0, 1], got ${config.bnMomentum}`);
   }
   if (!(config.bnEpsilon > 0)) throw bad(`bnEpsilon must be positive, got ${config.bnEpsilon}`);
+  if (config.init !== "he" && config.init !== "data") {
+    throw bad(`init must be "he" or "data", got ${JSON.stringify(config.init)}`);
+  }
   const spec = entry.build(config);
   const minInputSize = minimumSize(spec, config.inputShape[2]);
   const [h, w] = config.inputShape;

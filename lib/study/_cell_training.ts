@@ -34,13 +34,14 @@ export function cellTrainOptions(
   };
 }
 
-/** The cell's backbone: `<model>-<pooling>` from the zoo, 1 input channel. */
+/** The cell's backbone: `<model>-<pooling>` from the zoo, 1 input channel, with the grid's `modelOptions`. */
 export function cellModel(cell: AnyGridCell, numClasses: number): ReturnType<typeof createModel> {
   return createModel(`${cell.model}-${cell.pooling}`, {
     inputShape: [cell.imageSize, cell.imageSize, 1],
     numClasses,
     widthMultiplier: cell.widthMultiplier,
     seed: cell.seed,
+    ...cell.modelOptions,
   });
 }
 

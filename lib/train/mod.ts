@@ -25,6 +25,7 @@
  * @module
  */
 export {
+  DATA_INIT_SAMPLES,
   type EarlyStoppingOptions,
   type EpochInfo,
   train,

@@ -22,8 +22,11 @@ import * as tf from "../tf.ts";
 import { type AugmentOptions, type Batch, batchCount, batches, type Dataset, Rng } from "../data/mod.ts";
 import { activeNative } from "../backend/mod.ts";
 import {
+  canInitFromData,
+  type DataInitRecord,
   describeWork,
   formatBytes,
+  initFromData,
   isHeapExhaustion,
   MemoryError,
   type MemoryErrorDetails,
@@ -153,6 +156,20 @@ export interface TrainResult {
   resumedFrom: number | null;
   /** How each step was split into micro-batches, and the estimate behind it. */
   plan: MicroBatchPlan;
+  /** What the data-dependent initialisation did (a fresh run of a model with `init: "data"`), else null. */
+  init: DataInitRecord | null;
+}
+
+/** Training images a model with `init: "data"` is rescaled on (fewer when the set or an inference pass is smaller). */
+export const DATA_INIT_SAMPLES = 64;
+
+/** n samples spread evenly over the dataset (indices ⌊i·size/n⌋), as one NHWC tensor. */
+function spreadImages(dataset: Dataset, n: number): tf.Tensor4D {
+  const first = dataset.get(0);
+  const per = first.height * first.width * first.channels;
+  const images = new Float32Array(n * per);
+  for (let i = 0; i < n; i++) images.set(dataset.get(Math.floor((i * dataset.size) / n)).image, i * per);
+  return tf.tensor4d(images, [n, first.height, first.width, first.channels]);
 }
 
 /** tf.variableGrads, with a hint when TensorFlow.js's gradients were never registered. */
@@ -386,6 +403,24 @@ export async function train(
           "or use an empty directory",
       );
     }
+    let init: DataInitRecord | null = null;
+    if (resumedFrom === null && model.config.init === "data") {
+      if (!canInitFromData(model)) {
+        throw new TrainError(
+          `train: model ${model.config.name} asks for init "data" but has no visitPreActivations`,
+        );
+      }
+      const n = evalBatchFor(model, Math.min(DATA_INIT_SAMPLES, data.train.size), {
+        where: "train (data-dependent init)",
+        heapLimitBytes: options.heapLimitBytes,
+      });
+      const images = spreadImages(data.train, n);
+      try {
+        init = await initFromData(model, images);
+      } finally {
+        images.dispose();
+      }
+    }
     const callbacks: TrainCallback[] = [
       ...(signal ? [abortOn(signal)] : []),
       ...(progress ? [progressBar(progress === true ? {} : progress)] : []),
@@ -503,6 +538,7 @@ export async function train(
       bestEpoch: ctx.bestEpoch,
       resumedFrom,
       plan,
+      init,
     };
   } finally {
     optimizer.dispose();
