@@ -4,6 +4,7 @@
  * @module
  */
 
+import { cpus } from "node:os";
 import type { Volume } from "../nifti/volume.ts";
 import { DmriError } from "./errors.ts";
 import type { GradientTable } from "./gradients.ts";
@@ -139,9 +140,11 @@ export const PARALLEL_FIT_MIN_SAMPLES = 2e7;
 /**
  * How many workers pay for a fit of `samples` (voxels fitted x volumes): 1 below
  * {@linkcode PARALLEL_FIT_MIN_SAMPLES}, else the cores not busy with other work, round(cores − load), between
- * 1 and the cores (load: the 1-minute load average, `Deno.loadavg()`, 0 where it cannot be read). Measured
- * on 2 cores (W8, one HCP subject): 2 workers beat the calling thread when the machine is idle (3.9 s vs
- * 5.5 s) and lose to it when other jobs take the cores.
+ * 1 and the cores. load: the cores busy now, measured over 100 ms from the CPUs' times (`node:os` `cpus()`,
+ * needs --allow-sys; this thread sleeps meanwhile, so its own work is not counted), else the 1-minute load
+ * average (`Deno.loadavg()`, which also counts this process's and just-finished processes' recent work), else
+ * 0. Measured on 2 cores (W8, one HCP subject, idle): 2 workers 2.6 s, the calling thread 3.6 s; on a loaded
+ * machine the two are alike.
  *
  * @example
  * autoFitWorkers(1e6 * 96); // 2 on an idle 2-core machine, 1 on a loaded one
@@ -152,15 +155,38 @@ export function autoFitWorkers(
 ): number {
   const cores = Math.max(1, Math.floor(options.cores ?? navigator.hardwareConcurrency ?? 1));
   if (samples < PARALLEL_FIT_MIN_SAMPLES || cores === 1) return 1;
-  let load = options.load;
-  if (load === undefined) {
-    try {
-      load = Deno.loadavg()[0];
-    } catch {
-      load = 0;
-    }
-  }
+  const load = options.load ?? busyCores(100) ?? loadAverage();
   return Math.min(cores, Math.max(1, Math.round(cores - (Number.isFinite(load) ? load : 0))));
+}
+
+/** Cores busy over the next `ms` milliseconds (this thread asleep), from `cpus()`' times; null if not permitted. */
+function busyCores(ms: number): number | null {
+  const sample = () => {
+    let idle = 0, total = 0;
+    for (const { times: t } of cpus()) {
+      idle += t.idle;
+      total += t.idle + t.user + t.sys + t.nice + t.irq;
+    }
+    return { idle, total, n: cpus().length };
+  };
+  try {
+    const a = sample();
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    const b = sample();
+    const total = b.total - a.total;
+    return total > 0 ? (1 - (b.idle - a.idle) / total) * b.n : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The 1-minute load average, or 0 where it cannot be read. */
+function loadAverage(): number {
+  try {
+    return Deno.loadavg()[0];
+  } catch {
+    return 0;
+  }
 }
 
 /**
