@@ -7,28 +7,13 @@
 import * as tf from "../tf.ts";
 import type { ZooConfig } from "./config.ts";
 import { ModelError } from "./errors.ts";
+import { layerTap, shapeText } from "./_tap.ts";
 import { batchNorm, conv, dense, dropout, globalPool, lrn, pool } from "./_layers.ts";
 import type { ApplyOptions, ApplyResult, CamModel } from "./model.ts";
-import { normalArray } from "./_rng.ts";
+import { initialValues } from "./_rng.ts";
 import { streamRng } from "../rng.ts";
 import { fits } from "./registry.ts";
-import { type LayerNode, layerOrder, type NetworkSpec, type VariableSpec, variableSpecs } from "./spec.ts";
-
-function initialValues(v: VariableSpec, seed: number): Float32Array {
-  const n = v.shape.reduce((a, b) => a * b, 1);
-  switch (v.init) {
-    case "zeros":
-      return new Float32Array(n);
-    case "ones":
-      return new Float32Array(n).fill(1);
-    case "he":
-      return normalArray(n, Math.sqrt(2 / v.fanIn), streamRng(seed, v.name));
-    case "lecun":
-      return normalArray(n, Math.sqrt(1 / v.fanIn), streamRng(seed, v.name));
-  }
-}
-
-const shapeText = (shape: readonly number[]) => `[${shape.join(", ")}]`;
+import { type LayerNode, layerOrder, type NetworkSpec, variableSpecs } from "./spec.ts";
 
 /** A zoo model: a {@link CamModel} plus its layer description and minimum input size. */
 export class ZooModel implements CamModel {
@@ -75,31 +60,9 @@ export class ZooModel implements CamModel {
       const m = this.minInputSize;
       throw new ModelError(name, `input ${h}x${w} is too small (minimum ${m}x${m})`);
     }
-    const capture = new Set(options.capture ?? []);
-    const perturb = options.perturb ?? {};
-    const known = new Set(this.layerNames);
-    for (const layer of [...capture, ...Object.keys(perturb)]) {
-      if (!known.has(layer)) throw new ModelError(name, `no layer named "${layer}"`);
-    }
+    const { activations, tap } = layerTap(name, this.layerNames, options);
     const training = options.training ?? false;
     return tf.tidy(() => {
-      const activations: Record<string, tf.Tensor> = {};
-      const tap = <T extends tf.Tensor>(layer: string, y: T): T => {
-        const p = perturb[layer];
-        if (p) {
-          if (p.shape.length !== y.shape.length || p.shape.some((d, i) => d !== y.shape[i])) {
-            throw new ModelError(
-              name,
-              `perturb "${layer}" has shape ${shapeText(p.shape)}, the layer's output is ${
-                shapeText(y.shape)
-              }`,
-            );
-          }
-          y = tf.add(y, p);
-        }
-        if (capture.has(layer)) activations[layer] = y;
-        return y;
-      };
       const features = this.#run(this.spec.body, images, training, tap);
       const pooled = tap(this.config.pooling, globalPool(features, this.config.pooling));
       let rand = this.#dropoutRand;

@@ -5,33 +5,18 @@
  * @module
  */
 import * as tf from "../tf.ts";
-import { streamRng } from "../rng.ts";
 import type { Zoo3dConfig } from "./config3d.ts";
 import { ModelError } from "./errors.ts";
+import { layerTap, shapeText } from "./_tap.ts";
 import type { ExplainOptions, ExplainOutput } from "./explainable.ts";
-import { normalArray } from "./_rng.ts";
+import { initialValues } from "./_rng.ts";
 import {
   type Conv3dNode,
   layerOrder3d,
   type Network3dSpec,
-  type Variable3dSpec,
   variableSpecs3d,
   walkLayers3d,
 } from "./spec3d.ts";
-
-function initialValues(v: Variable3dSpec, seed: number): Float32Array {
-  const n = v.shape.reduce((a, b) => a * b, 1);
-  switch (v.init) {
-    case "zeros":
-      return new Float32Array(n);
-    case "ones":
-      return new Float32Array(n).fill(1);
-    case "he":
-      return normalArray(n, Math.sqrt(2 / v.fanIn), streamRng(seed, v.name));
-    case "lecun":
-      return normalArray(n, Math.sqrt(1 / v.fanIn), streamRng(seed, v.name));
-  }
-}
 
 /** Options of one forward pass of a 3-D model. */
 export interface Apply3dOptions extends ExplainOptions {
@@ -49,8 +34,6 @@ export interface Apply3dResult extends ExplainOutput {
   /** The CAM layer's output `[batch, d, h, w, K]`. */
   features: tf.Tensor5D;
 }
-
-const shapeText = (shape: readonly number[]) => `[${shape.join(", ")}]`;
 
 /**
  * A 3-D GAP/GMP network honouring the Explainable contract (lib/models/explainable.ts), so every CAM method
@@ -95,31 +78,9 @@ export class ZooModel3d {
         `expected volumes [batch, depth, height, width, ${c}], got ${shapeText(images.shape)}`,
       );
     }
-    const capture = new Set(options.capture ?? []);
-    const perturb = options.perturb ?? {};
-    const known = new Set(this.layerNames);
-    for (const layer of [...capture, ...Object.keys(perturb)]) {
-      if (!known.has(layer)) throw new ModelError(name, `no layer named "${layer}"`);
-    }
+    const { activations, tap } = layerTap(name, this.layerNames, options);
     const training = options.training ?? false;
     return tf.tidy(() => {
-      const activations: Record<string, tf.Tensor> = {};
-      const tap = <T extends tf.Tensor>(layer: string, y: T): T => {
-        const p = perturb[layer];
-        if (p) {
-          if (p.shape.length !== y.shape.length || p.shape.some((d, i) => d !== y.shape[i])) {
-            throw new ModelError(
-              name,
-              `perturb "${layer}" has shape ${shapeText(p.shape)}, the layer's output is ${
-                shapeText(y.shape)
-              }`,
-            );
-          }
-          y = tf.add(y, p);
-        }
-        if (capture.has(layer)) activations[layer] = y;
-        return y;
-      };
       let x = images as tf.Tensor5D;
       for (const node of this.network.body) {
         let y: tf.Tensor5D;

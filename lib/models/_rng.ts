@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { streamRng } from "../rng.ts";
+import type { VariableSpec } from "./spec.ts";
 
 /** `n` draws from N(0, std²) by Box–Muller. */
 export function normalArray(n: number, std: number, rand: () => number): Float32Array {
@@ -15,4 +17,19 @@ export function normalArray(n: number, std: number, rand: () => number): Float32
     if (i + 1 < n) out[i + 1] = r * Math.sin(theta);
   }
   return out;
+}
+
+/** A variable's initial values: zeros, ones, or N(0, 2/fanIn) ("he") / N(0, 1/fanIn) ("lecun") from its own stream. */
+export function initialValues(v: VariableSpec, seed: number): Float32Array {
+  const n = v.shape.reduce((a, b) => a * b, 1);
+  switch (v.init) {
+    case "zeros":
+      return new Float32Array(n);
+    case "ones":
+      return new Float32Array(n).fill(1);
+    case "he":
+      return normalArray(n, Math.sqrt(2 / v.fanIn), streamRng(seed, v.name));
+    case "lecun":
+      return normalArray(n, Math.sqrt(1 / v.fanIn), streamRng(seed, v.name));
+  }
 }

@@ -70,6 +70,34 @@ export interface VariableSpec {
   fanIn: number;
 }
 
+/**
+ * The variables of one conv layer with kernel shape `[...window, in, out]`: its kernel (He init), then batch
+ * norm's gamma, beta (trainable) and moving mean and variance (state), or else a bias.
+ */
+export function convVariables(
+  name: string,
+  kernelShape: number[],
+  options: { batchNorm?: boolean; fanIn: number },
+): VariableSpec[] {
+  const n = kernelShape[kernelShape.length - 1], fanIn = options.fanIn;
+  const vars: VariableSpec[] = [{
+    name: `${name}/kernel`,
+    shape: kernelShape,
+    group: "trainable",
+    init: "he",
+    fanIn,
+  }];
+  if (options.batchNorm) {
+    vars.push({ name: `${name}/gamma`, shape: [n], group: "trainable", init: "ones", fanIn });
+    vars.push({ name: `${name}/beta`, shape: [n], group: "trainable", init: "zeros", fanIn });
+    vars.push({ name: `${name}/moving_mean`, shape: [n], group: "state", init: "zeros", fanIn });
+    vars.push({ name: `${name}/moving_variance`, shape: [n], group: "state", init: "ones", fanIn });
+  } else {
+    vars.push({ name: `${name}/bias`, shape: [n], group: "trainable", init: "zeros", fanIn });
+  }
+  return vars;
+}
+
 /** Output shape `[h, w, c]` (without batch) of every layer, in forward order, nested layers included. */
 export type LayerShapes = Record<string, number[]>;
 
@@ -183,21 +211,7 @@ export function variableSpecs(spec: NetworkSpec, config: ModelConfig): VariableS
     const [kh, kw] = node.kernel;
     const fanIn = kh * kw * input[2];
     const n = node.filters;
-    vars.push({
-      name: `${node.name}/kernel`,
-      shape: [kh, kw, input[2], n],
-      group: "trainable",
-      init: "he",
-      fanIn,
-    });
-    if (node.batchNorm) {
-      vars.push({ name: `${node.name}/gamma`, shape: [n], group: "trainable", init: "ones", fanIn });
-      vars.push({ name: `${node.name}/beta`, shape: [n], group: "trainable", init: "zeros", fanIn });
-      vars.push({ name: `${node.name}/moving_mean`, shape: [n], group: "state", init: "zeros", fanIn });
-      vars.push({ name: `${node.name}/moving_variance`, shape: [n], group: "state", init: "ones", fanIn });
-    } else {
-      vars.push({ name: `${node.name}/bias`, shape: [n], group: "trainable", init: "zeros", fanIn });
-    }
+    vars.push(...convVariables(node.name, [kh, kw, input[2], n], { batchNorm: node.batchNorm, fanIn }));
   });
   const k = camShape[2];
   vars.push({

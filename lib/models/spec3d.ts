@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { convVariables, type VariableSpec } from "./spec.ts";
 
 /** 3-D convolution k×k×k, then batch norm (no bias) or a bias, then ReLU (if `relu`). Padding "same". */
 export interface Conv3dNode {
@@ -46,15 +47,8 @@ export interface Network3dSpec {
   body: Layer3dNode[];
 }
 
-/** One variable a 3-D network allocates (same conventions as lib/models/spec.ts's VariableSpec). */
-export interface Variable3dSpec {
-  name: string;
-  shape: number[];
-  group: "trainable" | "state";
-  /** "he": N(0, 2/fanIn); "lecun": N(0, 1/fanIn); or a constant. */
-  init: "he" | "lecun" | "zeros" | "ones";
-  fanIn: number;
-}
+/** One variable a 3-D network allocates: lib/models/spec.ts's {@link VariableSpec}. */
+export type Variable3dSpec = VariableSpec;
 
 /** Output `[d, h, w, c]` of a conv or pool on input `[d, h, w, c]` ("same": ⌈n/s⌉ per axis). */
 function sameOut(shape: readonly number[], strides: number, channels: number): number[] {
@@ -138,21 +132,7 @@ export function variableSpecs3d(
   const cam = walkLayers3d(spec, input, (node, x) => {
     if (node.kind !== "conv3d") return;
     const k = node.kernel, n = node.filters, fanIn = k * k * k * x[3];
-    vars.push({
-      name: `${node.name}/kernel`,
-      shape: [k, k, k, x[3], n],
-      group: "trainable",
-      init: "he",
-      fanIn,
-    });
-    if (node.batchNorm) {
-      vars.push({ name: `${node.name}/gamma`, shape: [n], group: "trainable", init: "ones", fanIn });
-      vars.push({ name: `${node.name}/beta`, shape: [n], group: "trainable", init: "zeros", fanIn });
-      vars.push({ name: `${node.name}/moving_mean`, shape: [n], group: "state", init: "zeros", fanIn });
-      vars.push({ name: `${node.name}/moving_variance`, shape: [n], group: "state", init: "ones", fanIn });
-    } else {
-      vars.push({ name: `${node.name}/bias`, shape: [n], group: "trainable", init: "zeros", fanIn });
-    }
+    vars.push(...convVariables(node.name, [k, k, k, x[3], n], { batchNorm: node.batchNorm, fanIn }));
   });
   const k = cam[3];
   vars.push({ name: "head/kernel", shape: [k, outputs], group: "trainable", init: "lecun", fanIn: k });
