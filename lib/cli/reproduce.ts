@@ -75,6 +75,7 @@ import {
   planStudy,
   reduceGrid,
   simulatedCohortShape,
+  simulatesOwnCohort,
   type StepTiming,
   type StudyCell,
   studyFindings,
@@ -393,7 +394,10 @@ async function main(): Promise<void> {
   // (a grid's `scales`, e.g. transfer-quick's "quick" whatever --scale says); none for grids that never read
   // it (digits, transfer on digits and garments only).
   const runners = new Map<string, CellRunner<AnyGridCell>>();
-  const cohortScales = [...new Set(grids.flatMap((g) => g.cells.filter(needsCohort).map((c) => c.scale)))];
+  // (Volume cells of the "ageing" layout simulate their own cohort: lib/study's simulatesOwnCohort.)
+  const readsRunCohort = (c: StudyCell) =>
+    needsCohort(c) && (args.data !== undefined || !simulatesOwnCohort(c));
+  const cohortScales = [...new Set(grids.flatMap((g) => g.cells.filter(readsRunCohort).map((c) => c.scale)))];
   if (!cohortScales.length) {
     console.log(
       `[reproduce] no grid reads the cohort: ${

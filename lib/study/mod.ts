@@ -94,6 +94,7 @@ export {
   expandStudyGrid,
   loadStudyGrid,
   needsCohort,
+  simulatesOwnCohort,
   STUDY_GRID,
   type StudyCell,
   studyCell,

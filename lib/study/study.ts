@@ -134,6 +134,16 @@ export function needsCohort(cell: StudyCell): boolean {
   return false;
 }
 
+/**
+ * Whether the cell simulates its own cohort instead of reading the run's: a volume cell with the "ageing"
+ * layout that names no other cohort (`--data` and `--seed N` name one through {@linkcode bindCohortSource}).
+ * Such a cell still {@linkcode needsCohort} (a `--data` run binds it), but a simulated run need not simulate
+ * the scale's classic cohort for it.
+ */
+export function simulatesOwnCohort(cell: StudyCell): boolean {
+  return cell.dataset === "volume" && cell.data.layout === "ageing" && cell.data.cohort === undefined;
+}
+
 /** Where a run's cohort comes from: a folder given with `--data` (its real path), or the simulator's seed. */
 export type CohortSource = { data: string } | { seed: number };
 
@@ -195,8 +205,7 @@ export function studyRunner(options: StudyOptions): CellRunner<AnyGridCell> {
         });
       case "volume":
         return (async () => {
-          // The "ageing" layout is its own simulated cohort (unless the cell names another: --data, --seed).
-          const ageing = cell.data.layout === "ageing" && cell.data.cohort === undefined;
+          const ageing = simulatesOwnCohort(cell);
           const cohortDir = ageing
             ? await ensureSimulatedCohort(cell.scale, { layout: "ageing", dataRoot: options.dataRoot })
             : options.cohortDir;

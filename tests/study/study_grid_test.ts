@@ -5,6 +5,7 @@ import {
   expandStudyGrid,
   loadStudyGrid,
   needsCohort,
+  simulatesOwnCohort,
   studyCell,
   studyRunner,
 } from "../../lib/study/mod.ts";
@@ -281,4 +282,16 @@ Deno.test("study grids: bound to their cohort source, each source in its own fol
     assert.equal(bound.data?.cohort, "synth-quick-s2");
     assert.match(bound.description ?? "", /^Grid transfer-quick on the cohort synth-quick-s2\. Transfer/);
   });
+  await t.step(
+    "the 'ageing' volume cells simulate their own cohort unless --data or --seed names one",
+    async () => {
+      const threeD = (await loadStudyGrid(`${CONFIGS}three-d-default.json`)).config;
+      const cells = expandStudyGrid(threeD);
+      assert.ok(cells.length > 0 && cells.every(needsCohort));
+      assert.ok(cells.every(simulatesOwnCohort), "three-d-default: ageing layout, no cohort named");
+      assert.ok(!expandStudyGrid(bindCohortSource(threeD, { data: "/data/hcp" })).some(simulatesOwnCohort));
+      assert.ok(!expandStudyGrid(bindCohortSource(threeD, { seed: 2 })).some(simulatesOwnCohort));
+      assert.ok(!expandStudyGrid(quick).some(simulatesOwnCohort));
+    },
+  );
 });
