@@ -5,6 +5,7 @@ import * as tf from "../../lib/tf.ts";
 import { createModel, getWeights, initFromData } from "../../lib/models/mod.ts";
 import { DATA_INIT_SAMPLES, train, type TrainOptions } from "../../lib/train/mod.ts";
 import { blobDataset, testBackend } from "./_synthetic.ts";
+import { straightAndResumed } from "./_resume.ts";
 
 await testBackend();
 
@@ -53,27 +54,11 @@ Deno.test('train with init: "data"', async (t) => {
 
   await t.step("exact resume: the checkpoint's weights, no second rescaling", async () => {
     const options: TrainOptions = { epochs: 2, batchSize: 32, learningRate: 0.003, seed: 5 };
-    const straight = tiny("data");
-    await train(straight, { train: trainSet }, options);
-    const dir = await Deno.makeTempDir({ prefix: "cam-data-init-" });
-    const first = tiny("data");
-    const controller = new AbortController();
-    await train(first, { train: trainSet }, {
-      ...options,
-      checkpointDir: dir,
-      signal: controller.signal,
-      onEpoch: (m) => {
-        if (m.epoch === 1) controller.abort();
-      },
-    });
-    first.dispose();
-    const resumed = tiny("data");
-    const r = await train(resumed, { train: trainSet }, { ...options, checkpointDir: dir, resume: true });
+    const { straight, resumed, result: r } = await straightAndResumed(() => tiny("data"), trainSet, options);
     assert.equal(r.resumedFrom, 1);
     assert.equal(r.init, null);
     assert.deepEqual(await getWeights(resumed), await getWeights(straight));
     straight.dispose();
     resumed.dispose();
-    await Deno.remove(dir, { recursive: true });
   });
 });

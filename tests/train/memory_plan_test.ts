@@ -17,6 +17,7 @@ import {
   type TrainOptions,
 } from "../../lib/train/mod.ts";
 import { blobDataset, testBackend } from "./_synthetic.ts";
+import { straightAndResumed } from "./_resume.ts";
 
 await testBackend();
 
@@ -269,26 +270,14 @@ Deno.test("train in micro-batches", async (t) => {
         augment: { flip: true },
       };
       const extra = { batchNorm: true, dropout: 0.3 };
-      const straight = small(extra);
-      await train(straight, { train: trainSet }, options);
-      const dir = await Deno.makeTempDir({ prefix: "cam-micro-" });
-      const first = small(extra);
-      const controller = new AbortController();
-      await train(first, { train: trainSet }, {
-        ...options,
-        checkpointDir: dir,
-        signal: controller.signal,
-        onEpoch: (m) => {
-          if (m.epoch === 1) controller.abort();
-        },
-      });
-      first.dispose();
-      const resumed = small(extra);
-      const r = await train(resumed, { train: trainSet }, { ...options, checkpointDir: dir, resume: true });
+      const { straight, resumed, result: r } = await straightAndResumed(
+        () => small(extra),
+        trainSet,
+        options,
+      );
       assert.equal(r.resumedFrom, 1);
       assert.deepEqual(await variablesOf(resumed), await variablesOf(straight));
       for (const m of [straight, resumed]) m.dispose();
-      await Deno.remove(dir, { recursive: true });
     },
   );
 

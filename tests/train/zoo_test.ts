@@ -5,6 +5,7 @@ import { createModel } from "../../lib/models/mod.ts";
 import type { CamModel } from "../../lib/models/model.ts";
 import { train, type TrainOptions } from "../../lib/train/mod.ts";
 import { blobDataset, testBackend } from "./_synthetic.ts";
+import { straightAndResumed } from "./_resume.ts";
 
 await testBackend();
 
@@ -46,26 +47,15 @@ Deno.test("train with the zoo's small network", async (t) => {
       augment: { flip: true },
     };
     const extra = { batchNorm: true, dropout: 0.3 };
-    const straight = small("gap", 1, extra);
-    await train(straight, { train: trainSet }, options);
-    const dir = await Deno.makeTempDir({ prefix: "cam-zoo-train-" });
-    const first = small("gap", 1, extra);
-    const controller = new AbortController();
-    await train(first, { train: trainSet }, {
-      ...options,
-      checkpointDir: dir,
-      signal: controller.signal,
-      onEpoch: (m) => {
-        if (m.epoch === 1) controller.abort();
-      },
-    });
-    first.dispose();
-    const resumed = small("gap", 1, extra); // a resumed run rebuilds the model from its config (same seed)
-    const r = await train(resumed, { train: trainSet }, { ...options, checkpointDir: dir, resume: true });
+    // A resumed run rebuilds the model from its config (same seed).
+    const { straight, resumed, result: r } = await straightAndResumed(
+      () => small("gap", 1, extra),
+      trainSet,
+      options,
+    );
     assert.equal(r.resumedFrom, 1);
     assert.deepEqual(await variablesOf(resumed), await variablesOf(straight));
     straight.dispose();
     resumed.dispose();
-    await Deno.remove(dir, { recursive: true });
   });
 });
