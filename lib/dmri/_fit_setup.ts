@@ -11,6 +11,7 @@ import type { GradientTable } from "./gradients.ts";
 import { type FitOutputs, type FitPlan, makePlan, type NumericArray } from "./_kernel.ts";
 import type { FitTensorOptions, TensorMaps } from "./_types.ts";
 import { validateGradientTable } from "./validate_gradient_table.ts";
+import { blasFor } from "./_gemm_kernel.ts";
 
 /** dipy 1.6's `MIN_POSITIVE_SIGNAL`, the default floor of the signal before the logarithm. */
 export const DIPY_MIN_SIGNAL = 1e-4;
@@ -29,6 +30,8 @@ export interface FitSetup {
   maps: TensorMaps;
   /** One view per output, in the kernel's shape. */
   outputs: FitOutputs;
+  /** The kernel resolved from the options ("auto" → "blas" where this thread loads a BLAS). */
+  kernel: "blas" | "js";
 }
 
 /** Check the inputs (the gradient table with {@linkcode validateGradientTable}), resolve the options and allocate the output maps. */
@@ -62,6 +65,7 @@ export function setupFit(dwi: Volume, gtab: GradientTable, options: FitTensorOpt
   else if (options.minSignal === "smallest-positive") minSignal = smallestPositive(dwi.data);
   else minSignal = options.minSignal;
   if (!(minSignal > 0)) throw new DmriError("fitTensor", `minSignal must be > 0, got ${minSignal}`);
+  const kernel = blasFor(options.kernel) === null ? "js" : "blas";
 
   const plan = makePlan(gtab);
   const space3 = { affine: dwi.affine.map((r) => [...r]), pixdim: dwi.pixdim.slice(0, 3) };
@@ -107,7 +111,20 @@ export function setupFit(dwi: Volume, gtab: GradientTable, options: FitTensorOpt
     at: 0,
     componentStride: nvox,
   };
-  return { nx, ny, nz, nvox, n, wls: method === "wls", minSignal, mask: maskData, plan, maps, outputs };
+  return {
+    nx,
+    ny,
+    nz,
+    nvox,
+    n,
+    wls: method === "wls",
+    minSignal,
+    mask: maskData,
+    plan,
+    maps,
+    outputs,
+    kernel,
+  };
 }
 
 /** The smallest sample > 0 in the data (1 when there is none). */

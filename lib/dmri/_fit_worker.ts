@@ -1,7 +1,7 @@
 /**
  * Worker of {@linkcode fitTensorParallel} (private): fits the slabs it is sent with the shared kernel.
  *
- * Messages in: `{ init: { bvals, bvecs, wls, minSignal } }`, then `{ id, slab, count, mask, reuse }` where slab
+ * Messages in: `{ init: { bvals, bvecs, wls, minSignal, kernel } }`, then `{ id, slab, count, mask, reuse }` where slab
  * is volume-major (sample t of voxel v at slab[v + t·count]) and reuse an optional buffer for the maps.
  * Out: `{ id, maps, slab }`, maps = Float32Array(10·count) holding fa, md, ad, rd, then λ₁..₃ and v₁ by
  * component, each `count` long; the slab's buffer comes back for reuse.
@@ -18,18 +18,22 @@ import {
   type NumericArray,
   type Scratch,
 } from "./_kernel.ts";
+import { fitBlas, fitVoxelsGemm, type GemmKernel, makeGemmKernel } from "./_gemm_kernel.ts";
 
 interface Init {
   bvals: Float64Array;
   bvecs: Float64Array;
   wls: boolean;
   minSignal: number;
+  /** Resolved by the caller's thread: "blas" when it loaded a BLAS (this worker then loads the same). */
+  kernel: "blas" | "js";
 }
 
 let plan: FitPlan | null = null;
 let init: Init | null = null;
 let scratch: Scratch | null = null;
 let scratchType: unknown = null;
+let gemm: GemmKernel | null = null;
 
 // deno-lint-ignore no-explicit-any
 const self_ = self as any;
@@ -39,6 +43,7 @@ self_.onmessage = (e: MessageEvent) => {
     init = msg.init as Init;
     plan = makePlan(init);
     scratch = null;
+    gemm = null;
     return;
   }
   const { id, slab, count, mask, reuse } = msg as {
@@ -49,10 +54,16 @@ self_.onmessage = (e: MessageEvent) => {
     reuse: ArrayBuffer | null;
   };
   if (!plan || !init) throw new Error("dmri worker: job before init");
-  if (scratch === null || scratchType !== slab.constructor) {
-    scratch = makeScratch(plan, slab, init.minSignal);
+  const blas = init.kernel === "blas" ? fitBlas() : null;
+  if (init.kernel === "blas" && blas === null) {
+    throw new Error("dmri worker: no native BLAS loads in this worker");
+  }
+  if (scratchType !== slab.constructor) {
+    scratch = gemm = null;
     scratchType = slab.constructor;
   }
+  if (blas === null) scratch ??= makeScratch(plan, slab, init.minSignal);
+  else gemm ??= makeGemmKernel(plan, blas, slab, init.wls, init.minSignal);
   const maps = reuse && reuse.byteLength >= 40 * count
     ? new Float32Array(reuse, 0, 10 * count)
     : new Float32Array(10 * count);
@@ -67,7 +78,10 @@ self_.onmessage = (e: MessageEvent) => {
     componentStride: count,
   };
   const layout = { offset: 0, voxelStride: 1, volumeStride: count };
-  for (let v0 = 0; v0 < count; v0 += BLOCK) {
+  if (gemm !== null) {
+    fitVoxelsGemm(gemm, slab, layout, 0, count, out, mask, 0);
+  }
+  for (let v0 = 0; gemm === null && v0 < count; v0 += BLOCK) {
     fitBlock(
       plan,
       init.wls,
@@ -77,7 +91,7 @@ self_.onmessage = (e: MessageEvent) => {
       Math.min(BLOCK, count - v0),
       init.minSignal,
       out,
-      scratch,
+      scratch!,
       mask,
       0,
     );

@@ -155,7 +155,7 @@ export const BLOCK = 256;
  * A table of ln(max(s, minSignal)) for every value of an 8- or 16-bit integer type (a lookup instead of a
  * logarithm per sample), or null for other types.
  */
-function logTable(data: NumericArray, minSignal: number): { lut: Float64Array; min: number } | null {
+export function logTable(data: NumericArray, minSignal: number): { lut: Float64Array; min: number } | null {
   let min: number, size: number;
   if (data instanceof Uint8Array) [min, size] = [0, 256];
   else if (data instanceof Int8Array) [min, size] = [-128, 256];
@@ -244,7 +244,7 @@ export function fitBlock(
   const n = plan.n;
   gatherLogs(data, layout, v0, count, n, minSignal, s);
   const { logs, beta, ols, normal, rhs, eig, blockWeights, blockWeightedLogs, blockOls, blockState } = s;
-  const { xPinvT, x, colScale, minDiffusivity } = plan;
+  const { xPinvT, x, colScale } = plan;
   // Pass 1, per voxel: OLS β = X⁺ ln S (the seven rows of X⁺ in one pass over the voxel's log signal) and,
   // for WLS, dipy's squared weights w_n² = exp(2 X_n·β_OLS) (the predicted signal, squared).
   let fitted = 0;
@@ -295,7 +295,6 @@ export function fitBlock(
   // Pass 2, WLS: every fitted voxel's normal equations as a block product (see normalEquations).
   if (wls && fitted > 0) normalEquations(plan, count, s);
   // Pass 3, per voxel: solve, eigen-decompose, write the maps.
-  const cs = out.componentStride;
   const blockNormal = s.blockNormal;
   for (let v = 0; v < count; v++) {
     const o = out.at + v0 + v;
@@ -323,26 +322,7 @@ export function fitBlock(
       if (wls) wlsByPinv(plan, logs, lo, ols, beta); // e.g. overflowing weights
       for (let c = 0; c < 7; c++) if (!Number.isFinite(beta[c])) beta[c] = 0;
     }
-    eigSym3(beta[0], beta[1], beta[2], beta[3], beta[4], beta[5], eig, 0);
-    let l1 = eig[0], l2 = eig[1], l3 = eig[2];
-    if (!(l1 >= minDiffusivity)) l1 = minDiffusivity; // also maps NaN to the floor
-    if (!(l2 >= minDiffusivity)) l2 = minDiffusivity;
-    if (!(l3 >= minDiffusivity)) l3 = minDiffusivity;
-    // FA = √(½ Σ(λi − λj)² / Σλi²) (dipy's fractional_anisotropy), then clip(nan_to_num(·), 0, 1).
-    const d12 = l1 - l2, d23 = l2 - l3, d31 = l3 - l1;
-    let fa = Math.sqrt((0.5 * (d12 * d12 + d23 * d23 + d31 * d31)) / (l1 * l1 + l2 * l2 + l3 * l3));
-    if (!(fa >= 0)) fa = 0;
-    else if (fa > 1) fa = 1;
-    out.fa[o] = fa;
-    out.md[o] = (l1 + l2 + l3) / 3;
-    out.ad[o] = l1;
-    out.rd[o] = (l2 + l3) / 2;
-    out.evals[o] = l1;
-    out.evals[o + cs] = l2;
-    out.evals[o + 2 * cs] = l3;
-    out.v1[o] = eig[3];
-    out.v1[o + cs] = eig[4];
-    out.v1[o + 2 * cs] = eig[5];
+    writeVoxel(plan, beta, eig, out, o);
   }
 }
 
@@ -421,8 +401,42 @@ function normalEquations(plan: FitPlan, count: number, s: Scratch): void {
   }
 }
 
+/**
+ * Write the maps of output voxel o from its tensor β (first six entries: Dxx, Dxy, Dyy, Dxz, Dyz, Dzz):
+ * eigenvalues λ₁ ≥ λ₂ ≥ λ₃ floored at plan.minDiffusivity (NaN → the floor), FA = √(½ Σ(λi − λj)² / Σλi²)
+ * clipped to [0, 1] (dipy's clip(nan_to_num(·))), MD = mean λ, AD = λ₁, RD = (λ₂ + λ₃)/2, V1. `eig`: 6 scratch.
+ */
+export function writeVoxel(
+  plan: FitPlan,
+  beta: Float64Array,
+  eig: Float64Array,
+  out: FitOutputs,
+  o: number,
+): void {
+  const minDiffusivity = plan.minDiffusivity, cs = out.componentStride;
+  eigSym3(beta[0], beta[1], beta[2], beta[3], beta[4], beta[5], eig, 0);
+  let l1 = eig[0], l2 = eig[1], l3 = eig[2];
+  if (!(l1 >= minDiffusivity)) l1 = minDiffusivity; // also maps NaN to the floor
+  if (!(l2 >= minDiffusivity)) l2 = minDiffusivity;
+  if (!(l3 >= minDiffusivity)) l3 = minDiffusivity;
+  const d12 = l1 - l2, d23 = l2 - l3, d31 = l3 - l1;
+  let fa = Math.sqrt((0.5 * (d12 * d12 + d23 * d23 + d31 * d31)) / (l1 * l1 + l2 * l2 + l3 * l3));
+  if (!(fa >= 0)) fa = 0;
+  else if (fa > 1) fa = 1;
+  out.fa[o] = fa;
+  out.md[o] = (l1 + l2 + l3) / 3;
+  out.ad[o] = l1;
+  out.rd[o] = (l2 + l3) / 2;
+  out.evals[o] = l1;
+  out.evals[o + cs] = l2;
+  out.evals[o + 2 * cs] = l3;
+  out.v1[o] = eig[3];
+  out.v1[o + cs] = eig[4];
+  out.v1[o + 2 * cs] = eig[5];
+}
+
 /** Write `value` to every map of output voxel o. */
-function fillVoxel(out: FitOutputs, o: number, value: number): void {
+export function fillVoxel(out: FitOutputs, o: number, value: number): void {
   const cs = out.componentStride;
   out.fa[o] = value;
   out.md[o] = value;
@@ -434,8 +448,11 @@ function fillVoxel(out: FitOutputs, o: number, value: number): void {
   }
 }
 
-/** Fallback WLS for a degenerate weighted system: β = pinv(diag(w)·X) · (w ⊙ ln S), exactly as dipy. */
-function wlsByPinv(
+/**
+ * Fallback WLS for a degenerate weighted system: β = pinv(diag(w)·X) · (w ⊙ ln S), exactly as dipy
+ * (w = exp(X·β_OLS), 1 where that is not finite); the log signal is logs[lo .. lo + N).
+ */
+export function wlsByPinv(
   plan: FitPlan,
   logs: Float64Array,
   lo: number,

@@ -24,6 +24,14 @@ export interface FitTensorOptions {
    * differ only on zero samples. @default 1e-4
    */
   minSignal?: number | "smallest-positive";
+  /**
+   * How the per-voxel sums are computed (the maps agree to rounding, ~1e-12 relative): "blas" as matrix
+   * products over blocks of voxels on the native DGEMM (lib/native loadBlas: OpenBLAS or Accelerate, opened
+   * once per thread with its thread pool left as it is; ~3x faster on an HCP subject), "js" per voxel in
+   * JavaScript, "auto" "blas" where a BLAS loads (FFI permitted), else "js". "blas" without one is a
+   * {@linkcode DmriError}. @default "auto"
+   */
+  kernel?: "auto" | "blas" | "js";
   /** Called after each slab of voxels with (voxels done, total voxels), e.g. for progress or memory probes. @default none */
   onProgress?: (done: number, total: number) => void;
   /**

@@ -78,7 +78,13 @@ export class FitWorkerPool {
       : slabVoxels(nx, ny);
     const slabs: [number, number][] = [];
     for (let s0 = 0; s0 < nvox; s0 += step) slabs.push([s0, Math.min(step, nvox - s0)]);
-    const init = { bvals: gtab.bvals, bvecs: gtab.bvecs, wls: setup.wls, minSignal: setup.minSignal };
+    const init = {
+      bvals: gtab.bvals,
+      bvecs: gtab.bvecs,
+      wls: setup.wls,
+      minSignal: setup.minSignal,
+      kernel: setup.kernel,
+    };
     let next = 0, done = 0;
     const runWorker = (w: Worker): Promise<void> =>
       new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@
  * (macOS), found at run time. Optional: when no library loads, or FFI permission is missing, {@link loadBlas}
  * returns `null` and cam-dmri runs on wasm alone.
  *
- * C = α·op(A)·op(B) + β·C, row-major, op(X) = X or Xᵀ (`cblas_sgemm`).
+ * C = α·op(A)·op(B) + β·C, row-major, op(X) = X or Xᵀ (`cblas_sgemm`; `cblas_dgemm` in double precision).
  *
  * @module
  */
@@ -30,8 +30,11 @@ export interface BlasOptions {
    * disables the native path. @default the first of {@link BLAS_CANDIDATES} that opens
    */
   library?: string;
-  /** Threads for the library's own pool (OpenBLAS only). @default navigator.hardwareConcurrency */
-  threads?: number;
+  /**
+   * Threads for the library's own pool (OpenBLAS only); "unchanged" leaves the pool as it is (for a caller
+   * that must not change the process's thread count, e.g. lib/dmri). @default navigator.hardwareConcurrency
+   */
+  threads?: number | "unchanged";
 }
 
 /** A matrix operand: a pointer to its first element (row-major) and its leading dimension. */
@@ -53,6 +56,19 @@ export interface Blas {
    * transposed. Synchronous.
    */
   sgemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: BlasMatrix,
+    b: BlasMatrix,
+    beta: number,
+    c: BlasMatrix,
+  ): void;
+  /** {@link Blas.sgemm} on float64 matrices (`cblas_dgemm`). Synchronous. */
+  dgemm(
     transA: boolean,
     transB: boolean,
     m: number,
@@ -91,6 +107,25 @@ const SYMBOLS = {
     ],
     result: "void",
   },
+  cblas_dgemm: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "f64",
+      "pointer",
+      "i32",
+      "pointer",
+      "i32",
+      "f64",
+      "pointer",
+      "i32",
+    ],
+    result: "void",
+  },
 } as const;
 
 const OPENBLAS_SYMBOLS = {
@@ -117,18 +152,37 @@ export function loadBlas(options: BlasOptions = {}): Blas | null {
     // the exit of other threads (heap corruption at exit in about 1 run in 10 of the transfer tests).
     const s = lib.symbols;
     const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
-    const want = Math.max(1, Math.floor(options.threads ?? cores));
-    if (s.openblas_set_num_threads) s.openblas_set_num_threads(want);
+    if (options.threads !== "unchanged" && s.openblas_set_num_threads) {
+      s.openblas_set_num_threads(Math.max(1, Math.floor(options.threads ?? cores)));
+    }
     const threads = s.openblas_get_num_threads ? s.openblas_get_num_threads() : 1;
     const cfgPtr = s.openblas_get_config ? s.openblas_get_config() : null;
     const config = cfgPtr ? new Deno.UnsafePointerView(cfgPtr).getCString() : library;
-    const sgemm = s.cblas_sgemm;
+    const sgemm = s.cblas_sgemm, dgemm = s.cblas_dgemm;
     const blas: Blas = {
       library,
       config,
       threads,
       sgemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
         sgemm(
+          ROW_MAJOR,
+          transA ? TRANS : NO_TRANS,
+          transB ? TRANS : NO_TRANS,
+          m,
+          n,
+          k,
+          alpha,
+          a.ptr,
+          a.ld,
+          b.ptr,
+          b.ld,
+          beta,
+          c.ptr,
+          c.ld,
+        );
+      },
+      dgemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
+        dgemm(
           ROW_MAJOR,
           transA ? TRANS : NO_TRANS,
           transB ? TRANS : NO_TRANS,

@@ -1,0 +1,306 @@
+/**
+ * The tensor fit of a block of voxels as matrix products on a native DGEMM (private; shared by the in-thread
+ * fit and the workers, beside the per-voxel kernel of _kernel.ts, whose results it equals to rounding).
+ *
+ * For the block's m fitted voxels, with L = ln max(S, minSignal) volume-major (N x m, column v the voxel's
+ * log signal), X the design (N x 7), Xs = X·diag(colScale) and O the design's outer products
+ * (O[k][t] = xs_ti·xs_tj, k the packed lower-triangle index of (i, j), 28 x N):
+ *
+ * - OLS: B = X⁺ L (7 x m);
+ * - WLS (dipy): squared weights W = exp(2 X B) (N x m, elementwise exp), then the normal equations of every
+ *   voxel at once, A = O W (28 x m: voxel v's packed Xsᵀ diag(W_v) Xs) and r = Xsᵀ (W ∘ L) (7 x m);
+ *   per voxel, the Cholesky solve A_v z = r_v and β = diag(colScale) z.
+ *
+ * The four products are DGEMMs (about 98 of the ~100 multiply-adds per sample), so only the logarithm (a
+ * table for 8/16-bit data), the exp, the 7 x 7 solves and the 3 x 3 eigenproblems stay per voxel in
+ * JavaScript. Blocks are small ({@linkcode GEMM_BLOCK} voxels): OpenBLAS runs products that small in the
+ * calling thread, so workers that each fit blocks do not contend for its thread pool.
+ *
+ * @module
+ */
+
+import { type Blas, blasUnavailableReason, loadBlas } from "../native/mod.ts";
+import {
+  expKernel,
+  fillVoxel,
+  type FitOutputs,
+  type FitPlan,
+  logTable,
+  type NumericArray,
+  type SampleLayout,
+  wlsByPinv,
+  writeVoxel,
+} from "./_kernel.ts";
+import { cholSolve7 } from "./_linalg.ts";
+import { DmriError } from "./errors.ts";
+
+/**
+ * Voxels per block: the three N x block float64 matrices (log signal, weights, weighted logs) stay in L2,
+ * and each product's m·n·k stays under OpenBLAS's single-thread threshold (65536 x 4) for N ≤ 96 but the
+ * normal equations' (split in rows of 7 for that reason).
+ */
+export const GEMM_BLOCK = 384;
+
+let shared: Blas | null | undefined;
+
+/**
+ * This thread's native BLAS (OpenBLAS or Accelerate, opened once per thread, its thread pool left as it is),
+ * or null where none loads or FFI is not permitted (see lib/native loadBlas).
+ */
+export function fitBlas(): Blas | null {
+  if (shared === undefined) shared = loadBlas({ threads: "unchanged" });
+  return shared;
+}
+
+/**
+ * The BLAS a fit with option `kernel` uses in this thread: null for "js"; for "auto" {@linkcode fitBlas}
+ * (null where none loads); for "blas" the same, or a {@linkcode DmriError} where none loads.
+ */
+export function blasFor(kernel: "auto" | "blas" | "js" = "auto"): Blas | null {
+  if (kernel === "js") return null;
+  if (kernel !== "auto" && kernel !== "blas") {
+    throw new DmriError("fitTensor", `unknown kernel '${kernel}' (use "auto", "blas" or "js")`);
+  }
+  const blas = fitBlas();
+  if (blas === null && kernel === "blas") {
+    throw new DmriError(
+      "fitTensor",
+      `kernel "blas": no native BLAS loaded (${blasUnavailableReason || "no library"}); use "auto" or "js"`,
+    );
+  }
+  return blas;
+}
+
+/** Everything one thread needs to fit blocks with DGEMMs: plan-derived matrices and scratch. */
+export interface GemmKernel {
+  plan: FitPlan;
+  blas: Blas;
+  wls: boolean;
+  minSignal: number;
+  /** X⁺ (7 x N). */
+  pinv: Float64Array;
+  /** 2X (N x 7): the exponent of the squared weights. */
+  x2: Float64Array;
+  /** O then Xsᵀ stacked (35 x N): rows 0..27 multiply W, rows 28..34 multiply W ∘ L. */
+  design: Float64Array;
+  /** Scratch, N x GEMM_BLOCK each: log signal, squared weights, weighted logs. */
+  logs: Float64Array;
+  weights: Float64Array;
+  weightedLogs: Float64Array;
+  /** 7 x GEMM_BLOCK: the OLS β of the block's voxels. */
+  ols: Float64Array;
+  /** 35 x GEMM_BLOCK: A (28 rows) and r (7 rows). */
+  normal: Float64Array;
+  /** Block positions of the fitted voxels, in order. */
+  index: Int32Array;
+  /** Per voxel: its log signal (N), β, OLS β, packed normal matrix, right-hand side, eigen output. */
+  voxelLogs: Float64Array;
+  beta: Float64Array;
+  voxelOls: Float64Array;
+  a: Float64Array;
+  r: Float64Array;
+  eig: Float64Array;
+  lut: Float64Array | null;
+  lutMin: number;
+  /** Addresses for the DGEMMs (design and normal: rows 0, 7, .., 28). */
+  pointers: {
+    pinv: Pointer;
+    x2: Pointer;
+    logs: Pointer;
+    weights: Pointer;
+    weightedLogs: Pointer;
+    ols: Pointer;
+    design: Pointer[];
+    normal: Pointer[];
+  };
+}
+
+/** Build a thread's DGEMM kernel for a plan and an input type (a log table for 8/16-bit integers). */
+export function makeGemmKernel(
+  plan: FitPlan,
+  blas: Blas,
+  data: NumericArray,
+  wls: boolean,
+  minSignal: number,
+): GemmKernel {
+  const n = plan.n;
+  const pinv = new Float64Array(7 * n);
+  for (let t = 0; t < n; t++) for (let c = 0; c < 7; c++) pinv[c * n + t] = plan.xPinvT[t * 7 + c];
+  const x2 = plan.x.map((v) => 2 * v);
+  const design = new Float64Array(35 * n);
+  design.set(plan.xsOuterT, 0);
+  design.set(plan.xsT, 28 * n);
+  const t = logTable(data, minSignal);
+  const block = () => new Float64Array(n * GEMM_BLOCK);
+  const logs = block(), weights = block(), weightedLogs = block();
+  const ols = new Float64Array(7 * GEMM_BLOCK), normal = new Float64Array(35 * GEMM_BLOCK);
+  const rows = [0, 7, 14, 21, 28];
+  return {
+    plan,
+    blas,
+    wls,
+    minSignal,
+    pinv,
+    x2,
+    design,
+    logs,
+    weights,
+    weightedLogs,
+    ols,
+    normal,
+    index: new Int32Array(GEMM_BLOCK),
+    voxelLogs: new Float64Array(n),
+    beta: new Float64Array(7),
+    voxelOls: new Float64Array(7),
+    a: new Float64Array(28),
+    r: new Float64Array(7),
+    eig: new Float64Array(6),
+    lut: t ? t.lut : null,
+    lutMin: t ? t.min : 0,
+    pointers: {
+      pinv: at(pinv, 0),
+      x2: at(x2, 0),
+      logs: at(logs, 0),
+      weights: at(weights, 0),
+      weightedLogs: at(weightedLogs, 0),
+      ols: at(ols, 0),
+      design: rows.map((r) => at(design, r * n)),
+      normal: rows.map((r) => at(normal, r * GEMM_BLOCK)),
+    },
+  };
+}
+
+type Pointer = Deno.PointerValue;
+
+/** The address of a[at..] (float64 elements). */
+function at(a: Float64Array, offset: number): Pointer {
+  return Deno.UnsafePointer.offset(Deno.UnsafePointer.of(a) as Deno.PointerObject, offset * 8);
+}
+
+/** C (rows x m, leading dimension GEMM_BLOCK) = A (rows x k, row-major) · B (k x m, leading dimension GEMM_BLOCK). */
+function product(blas: Blas, rows: number, m: number, k: number, a: Pointer, b: Pointer, c: Pointer): void {
+  blas.dgemm(false, false, rows, m, k, 1, { ptr: a, ld: k }, { ptr: b, ld: GEMM_BLOCK }, 0, {
+    ptr: c,
+    ld: GEMM_BLOCK,
+  });
+}
+
+/**
+ * The log signal of voxels index[0..m) (offsets from `base` in voxels) into columns 0..m of k.logs. 8/16-bit
+ * integers through the log table; floats as _kernel.ts: a finite sample ≤ minSignal is floored, NaN and −∞
+ * give NaN, +∞ gives +∞ (the voxel's OLS β is then not finite and the voxel NaN in every map).
+ */
+function gather(k: GemmKernel, data: NumericArray, layout: SampleLayout, base: number, m: number): void {
+  const { logs, index, lut, lutMin } = k;
+  const n = k.plan.n;
+  const { voxelStride, volumeStride } = layout;
+  const dense = voxelStride === 1 && index[m - 1] - index[0] === m - 1;
+  for (let t = 0; t < n; t++) {
+    const src = base + t * volumeStride, dst = t * GEMM_BLOCK;
+    if (lut && dense) {
+      const from = src + index[0];
+      for (let j = 0; j < m; j++) logs[dst + j] = lut[data[from + j] - lutMin];
+    } else if (lut) {
+      for (let j = 0; j < m; j++) logs[dst + j] = lut[data[src + index[j] * voxelStride] - lutMin];
+    } else {
+      const minSignal = k.minSignal, logMin = Math.log(minSignal);
+      for (let j = 0; j < m; j++) {
+        const y = data[src + index[j] * voxelStride];
+        logs[dst + j] = y > minSignal ? Math.log(y) : y > -Infinity ? logMin : NaN;
+      }
+    }
+  }
+}
+
+/**
+ * Fit voxels [v0, v0 + count) (any count) and write their maps, as _kernel.ts fitBlock does (same arguments,
+ * the same maps to rounding): zeros outside `mask` (mask[maskAt + v0 + v]), NaN for a voxel with a non-finite
+ * sample, dipy's pinv fallback for a weighted system that is not positive definite. The voxels in the mask go
+ * to the products {@linkcode GEMM_BLOCK} at a time, and every product has that width (the last block padded):
+ * a DGEMM's column then comes out the same whichever voxels share its block, so that any split of the voxels
+ * (slabs, workers, masks) gives the same maps, bit for bit.
+ */
+export function fitVoxelsGemm(
+  k: GemmKernel,
+  data: NumericArray,
+  layout: SampleLayout,
+  v0: number,
+  count: number,
+  out: FitOutputs,
+  mask: Uint8Array | null,
+  maskAt: number,
+): void {
+  const index = k.index;
+  const base = layout.offset + v0 * layout.voxelStride;
+  let m = 0;
+  for (let v = 0; v < count; v++) {
+    if (mask !== null && mask[maskAt + v0 + v] === 0) {
+      fillVoxel(out, out.at + v0 + v, 0);
+      continue;
+    }
+    index[m++] = v;
+    if (m === GEMM_BLOCK) {
+      fitBlock(k, data, layout, base, m, out, v0);
+      m = 0;
+    }
+  }
+  if (m > 0) fitBlock(k, data, layout, base, m, out, v0);
+}
+
+/** Fit the m voxels k.index[0..m) (offsets from v0) as one block of products. */
+function fitBlock(
+  k: GemmKernel,
+  data: NumericArray,
+  layout: SampleLayout,
+  base: number,
+  m: number,
+  out: FitOutputs,
+  v0: number,
+): void {
+  const { plan, blas, wls, logs, weights, weightedLogs, ols, normal, index, beta, a, r, eig } = k;
+  const n = plan.n, p = k.pointers, width = GEMM_BLOCK;
+  gather(k, data, layout, base, m);
+  // Columns m.. hold an earlier block's (finite or not) values: each column's products are its own.
+  product(blas, 7, width, n, p.pinv, p.logs, p.ols);
+  if (wls) {
+    product(blas, n, width, 7, p.x2, p.ols, p.weights);
+    for (let t = 0; t < n; t++) {
+      const row = t * GEMM_BLOCK;
+      for (let i = row, end = row + m; i < end; i++) {
+        const w = expKernel(weights[i]);
+        weights[i] = w;
+        weightedLogs[i] = w * logs[i];
+      }
+    }
+    // Rows of 7 keep each product in the calling thread (see GEMM_BLOCK).
+    for (let q = 0; q < 4; q++) product(blas, 7, width, n, p.design[q], p.weights, p.normal[q]);
+    product(blas, 7, width, n, p.design[4], p.weightedLogs, p.normal[4]);
+  }
+  const colScale = plan.colScale, voxelOls = k.voxelOls;
+  for (let j = 0; j < m; j++) {
+    const o = out.at + v0 + index[j];
+    for (let c = 0; c < 7; c++) beta[c] = ols[c * GEMM_BLOCK + j];
+    // Finite logs give a finite OLS β through the finite X⁺; a non-finite one means a NaN or ±∞ sample.
+    if (!Number.isFinite(beta[0] + beta[1] + beta[2] + beta[3] + beta[4] + beta[5] + beta[6])) {
+      fillVoxel(out, o, NaN);
+      continue;
+    }
+    if (wls) {
+      voxelOls.set(beta);
+      for (let q = 0; q < 28; q++) a[q] = normal[q * GEMM_BLOCK + j];
+      for (let c = 0; c < 7; c++) r[c] = normal[(28 + c) * GEMM_BLOCK + j];
+      let solved = cholSolve7(a, r);
+      if (solved) {
+        for (let c = 0; c < 7; c++) beta[c] = r[c] * colScale[c];
+        solved = Number.isFinite(beta[0] + beta[1] + beta[2] + beta[3] + beta[4] + beta[5]);
+      }
+      if (!solved) {
+        // A degenerate or overflowing weighted system: dipy's pinv of the weighted design.
+        for (let t = 0; t < n; t++) k.voxelLogs[t] = logs[t * GEMM_BLOCK + j];
+        wlsByPinv(plan, k.voxelLogs, 0, voxelOls, beta);
+      }
+      for (let c = 0; c < 7; c++) if (!Number.isFinite(beta[c])) beta[c] = 0;
+    }
+    writeVoxel(plan, beta, eig, out, o);
+  }
+}
