@@ -58,7 +58,13 @@ export function setupFit(dwi: Volume, gtab: GradientTable, options: FitTensorOpt
   if (mask !== null) {
     const m = mask instanceof Uint8Array ? mask : mask.data;
     if (m.length !== nvox) throw new DmriError("mask", `has ${m.length} voxels, the DWI has ${nvox}`);
-    maskData = m instanceof Uint8Array ? m : Uint8Array.from(m as ArrayLike<number>, (x) => (x ? 1 : 0));
+    if (m instanceof Uint8Array) maskData = m;
+    else {
+      // A plain loop (Uint8Array.from with a map function is ~60 ns a voxel).
+      const values = m as ArrayLike<number>;
+      maskData = new Uint8Array(nvox);
+      for (let i = 0; i < nvox; i++) if (values[i]) maskData[i] = 1;
+    }
   }
   let minSignal: number;
   if (options.minSignal === undefined) minSignal = DIPY_MIN_SIGNAL;

@@ -42,6 +42,9 @@ export {
 } from "./tensor_fit.ts";
 export {
   autoFitWorkers,
+  busyCoresSince,
+  type CpuSnapshot,
+  cpuSnapshot,
   fitTensorParallel,
   type FitTensorParallelOptions,
   FitWorkerPool,

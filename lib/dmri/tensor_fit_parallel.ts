@@ -5,6 +5,7 @@
  */
 
 import { cpus } from "node:os";
+import process from "node:process";
 import type { Volume } from "../nifti/volume.ts";
 import { DmriError } from "./errors.ts";
 import type { GradientTable } from "./gradients.ts";
@@ -146,44 +147,78 @@ export const PARALLEL_FIT_MIN_SAMPLES = 2e7;
 /**
  * How many workers pay for a fit of `samples` (voxels fitted x volumes): 1 below
  * {@linkcode PARALLEL_FIT_MIN_SAMPLES}, else the cores not busy with other work, round(cores − load), between
- * 1 and the cores. load: the cores busy now, measured over 100 ms from the CPUs' times (`node:os` `cpus()`,
- * needs --allow-sys; this thread sleeps meanwhile, so its own work is not counted), else the 1-minute load
- * average (`Deno.loadavg()`, which also counts this process's and just-finished processes' recent work), else
- * 0. Measured on 2 cores (W8, one HCP subject, idle): 2 workers 2.6 s, the calling thread 3.6 s; on a loaded
- * machine the two are alike.
+ * 1 and the cores. load: `options.load` if given; else, with `options.since` (a {@linkcode cpuSnapshot}
+ * taken earlier, e.g. before reading the DWI), the cores other processes kept busy since then (no waiting);
+ * else the cores busy over the next 100 ms (this thread sleeps meanwhile, so its own work is not counted);
+ * both from the CPUs' times (`node:os` `cpus()`, needs --allow-sys), else the 1-minute load average
+ * (`Deno.loadavg()`, which also counts this process's and just-finished processes' recent work), else 0.
+ * Measured on 2 cores (W8, one HCP subject, idle, the JavaScript kernel): 2 workers 2.6 s, the calling thread
+ * 3.6 s; on a loaded machine the two are alike.
  *
  * @example
  * autoFitWorkers(1e6 * 96); // 2 on an idle 2-core machine, 1 on a loaded one
+ * const since = cpuSnapshot();
+ * const dwi = await readNifti("dwi.nii.gz");
+ * autoFitWorkers(dwi.data.length, { since }); // the load measured over the read
  */
 export function autoFitWorkers(
   samples: number,
-  options: { cores?: number; load?: number } = {},
+  options: { cores?: number; load?: number; since?: CpuSnapshot | null } = {},
 ): number {
   const cores = Math.max(1, Math.floor(options.cores ?? navigator.hardwareConcurrency ?? 1));
   if (samples < PARALLEL_FIT_MIN_SAMPLES || cores === 1) return 1;
-  const load = options.load ?? busyCores(100) ?? loadAverage();
+  const load = options.load ??
+    (options.since ? busyCoresSince(options.since) : null) ??
+    busyCores(100) ??
+    loadAverage();
   return Math.min(cores, Math.max(1, Math.round(cores - (Number.isFinite(load) ? load : 0))));
 }
 
-/** Cores busy over the next `ms` milliseconds (this thread asleep), from `cpus()`' times; null if not permitted. */
-function busyCores(ms: number): number | null {
-  const sample = () => {
+/** The machine's CPU times and this process's CPU time at one moment (see {@linkcode busyCoresSince}). */
+export interface CpuSnapshot {
+  /** Idle and total CPU time of all cores (ms, `cpus()`). */
+  idle: number;
+  total: number;
+  /** This process's CPU time, all its threads (ms, `process.cpuUsage()`). */
+  own: number;
+}
+
+/** A {@linkcode CpuSnapshot} now, or null where the CPUs' times cannot be read (no --allow-sys). */
+export function cpuSnapshot(): CpuSnapshot | null {
+  try {
     let idle = 0, total = 0;
     for (const { times: t } of cpus()) {
       idle += t.idle;
       total += t.idle + t.user + t.sys + t.nice + t.irq;
     }
-    return { idle, total, n: cpus().length };
-  };
-  try {
-    const a = sample();
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-    const b = sample();
-    const total = b.total - a.total;
-    return total > 0 ? (1 - (b.idle - a.idle) / total) * b.n : null;
+    const u = process.cpuUsage();
+    return { idle, total, own: (u.user + u.system) / 1000 };
   } catch {
     return null;
   }
+}
+
+/**
+ * Cores kept busy by other processes since `since`: (busy time of all cores − this process's CPU time) /
+ * elapsed time, at least 0; null where it cannot be measured (no --allow-sys, or under 20 ms elapsed: the
+ * CPUs' times count in 10 ms ticks).
+ */
+export function busyCoresSince(since: CpuSnapshot): number | null {
+  const now = cpuSnapshot();
+  if (now === null) return null;
+  const cores = Math.max(1, cpus().length);
+  const elapsed = (now.total - since.total) / cores;
+  if (!(elapsed >= 20)) return null;
+  const busy = (now.total - since.total) - (now.idle - since.idle);
+  return Math.max(0, (busy - (now.own - since.own)) / elapsed);
+}
+
+/** Cores busy with other processes' work over the next `ms` milliseconds (this thread asleep); null if not permitted. */
+function busyCores(ms: number): number | null {
+  const since = cpuSnapshot();
+  if (since === null) return null;
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  return busyCoresSince(since);
 }
 
 /** The 1-minute load average, or 0 where it cannot be read. */
