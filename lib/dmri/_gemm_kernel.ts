@@ -13,7 +13,7 @@
  *
  * The four products are DGEMMs (about 98 of the ~100 multiply-adds per sample), so only the logarithm (a
  * table for 8/16-bit data), the exp, the 7 x 7 solves and the 3 x 3 eigenproblems stay per voxel in
- * JavaScript. Blocks are small ({@linkcode GEMM_BLOCK} voxels): OpenBLAS runs products that small in the
+ * JavaScript. Blocks are small ({@linkcode gemmWidth} voxels): OpenBLAS runs products that small in the
  * calling thread, so workers that each fit blocks do not contend for its thread pool.
  *
  * @module
@@ -34,11 +34,16 @@ import { cholSolve7 } from "./_linalg.ts";
 import { DmriError } from "./errors.ts";
 
 /**
- * Voxels per block: the three N x block float64 matrices (log signal, weights, weighted logs) stay in L2,
- * and each product's m·n·k stays under OpenBLAS's single-thread threshold (65536 x 4) for N ≤ 96 but the
- * normal equations' (split in rows of 7 for that reason).
+ * Voxels per block for N volumes: the largest multiple of 8 (at least 8, at most 384) with 28·N·width ≤
+ * 65536·4, OpenBLAS's bound (m·n·k ≤ SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD) below which a product
+ * runs in the calling thread: the normal equations' 28-row product stays one call that never wakes the
+ * library's pool (pooled, two workers' products contend and its threads spin). 96 for N = 96. Measured
+ * (one thread, HCP subject): width 96 with the 28-row product in one call 0.33 s of products, width 384
+ * with it in four 7-row calls 0.44 s.
  */
-export const GEMM_BLOCK = 384;
+export function gemmWidth(n: number): number {
+  return Math.max(8, Math.min(384, Math.floor(262144 / (28 * n) / 8) * 8));
+}
 
 let shared: Blas | null | undefined;
 
@@ -82,13 +87,15 @@ export interface GemmKernel {
   x2: Float64Array;
   /** O then Xsᵀ stacked (35 x N): rows 0..27 multiply W, rows 28..34 multiply W ∘ L. */
   design: Float64Array;
-  /** Scratch, N x GEMM_BLOCK each: log signal, squared weights, weighted logs. */
+  /** Voxels per block, {@linkcode gemmWidth}(N): every product has this many columns. */
+  width: number;
+  /** Scratch, N x width each: log signal, squared weights, weighted logs. */
   logs: Float64Array;
   weights: Float64Array;
   weightedLogs: Float64Array;
-  /** 7 x GEMM_BLOCK: the OLS β of the block's voxels. */
+  /** 7 x width: the OLS β of the block's voxels. */
   ols: Float64Array;
-  /** 35 x GEMM_BLOCK: A (28 rows) and r (7 rows). */
+  /** 35 x width: A (28 rows) and r (7 rows). */
   normal: Float64Array;
   /** Block positions of the fitted voxels, in order. */
   index: Int32Array;
@@ -101,7 +108,7 @@ export interface GemmKernel {
   eig: Float64Array;
   lut: Float64Array | null;
   lutMin: number;
-  /** Addresses for the DGEMMs (design and normal: rows 0, 7, .., 28). */
+  /** Addresses for the DGEMMs (design: O, then its rows 28.. Xsᵀ; normal: A, then its rows 28.. r). */
   pointers: {
     pinv: Pointer;
     x2: Pointer;
@@ -109,8 +116,10 @@ export interface GemmKernel {
     weights: Pointer;
     weightedLogs: Pointer;
     ols: Pointer;
-    design: Pointer[];
-    normal: Pointer[];
+    design: Pointer;
+    weightedDesign: Pointer;
+    normal: Pointer;
+    rhs: Pointer;
   };
 }
 
@@ -130,10 +139,10 @@ export function makeGemmKernel(
   design.set(plan.xsOuterT, 0);
   design.set(plan.xsT, 28 * n);
   const t = logTable(data, minSignal);
-  const block = () => new Float64Array(n * GEMM_BLOCK);
+  const width = gemmWidth(n);
+  const block = () => new Float64Array(n * width);
   const logs = block(), weights = block(), weightedLogs = block();
-  const ols = new Float64Array(7 * GEMM_BLOCK), normal = new Float64Array(35 * GEMM_BLOCK);
-  const rows = [0, 7, 14, 21, 28];
+  const ols = new Float64Array(7 * width), normal = new Float64Array(35 * width);
   return {
     plan,
     blas,
@@ -142,12 +151,13 @@ export function makeGemmKernel(
     pinv,
     x2,
     design,
+    width,
     logs,
     weights,
     weightedLogs,
     ols,
     normal,
-    index: new Int32Array(GEMM_BLOCK),
+    index: new Int32Array(width),
     voxelLogs: new Float64Array(n),
     beta: new Float64Array(7),
     voxelOls: new Float64Array(7),
@@ -163,8 +173,10 @@ export function makeGemmKernel(
       weights: at(weights, 0),
       weightedLogs: at(weightedLogs, 0),
       ols: at(ols, 0),
-      design: rows.map((r) => at(design, r * n)),
-      normal: rows.map((r) => at(normal, r * GEMM_BLOCK)),
+      design: at(design, 0),
+      weightedDesign: at(design, 28 * n),
+      normal: at(normal, 0),
+      rhs: at(normal, 28 * width),
     },
   };
 }
@@ -176,12 +188,9 @@ function at(a: Float64Array, offset: number): Pointer {
   return Deno.UnsafePointer.offset(Deno.UnsafePointer.of(a) as Deno.PointerObject, offset * 8);
 }
 
-/** C (rows x m, leading dimension GEMM_BLOCK) = A (rows x k, row-major) · B (k x m, leading dimension GEMM_BLOCK). */
+/** C (rows x m, row-major) = A (rows x k, row-major) · B (k x m, row-major): all three dense. */
 function product(blas: Blas, rows: number, m: number, k: number, a: Pointer, b: Pointer, c: Pointer): void {
-  blas.dgemm(false, false, rows, m, k, 1, { ptr: a, ld: k }, { ptr: b, ld: GEMM_BLOCK }, 0, {
-    ptr: c,
-    ld: GEMM_BLOCK,
-  });
+  blas.dgemm(false, false, rows, m, k, 1, { ptr: a, ld: k }, { ptr: b, ld: m }, 0, { ptr: c, ld: m });
 }
 
 /** 2^(i/64 − 64) for i = 0..8191: {@linkcode pow2Kernel}'s table. */
@@ -211,12 +220,12 @@ export function pow2Kernel(y: number): number {
  * give NaN, +∞ gives +∞ (the voxel's OLS β is then not finite and the voxel NaN in every map).
  */
 function gather(k: GemmKernel, data: NumericArray, layout: SampleLayout, base: number, m: number): void {
-  const { logs, index, lut, lutMin } = k;
+  const { logs, index, lut, lutMin, width } = k;
   const n = k.plan.n;
   const { voxelStride, volumeStride } = layout;
   const dense = voxelStride === 1 && index[m - 1] - index[0] === m - 1;
   for (let t = 0; t < n; t++) {
-    const src = base + t * volumeStride, dst = t * GEMM_BLOCK;
+    const src = base + t * volumeStride, dst = t * width;
     if (lut && dense) {
       const from = src + index[0];
       for (let j = 0; j < m; j++) logs[dst + j] = lut[data[from + j] - lutMin];
@@ -236,7 +245,7 @@ function gather(k: GemmKernel, data: NumericArray, layout: SampleLayout, base: n
  * Fit voxels [v0, v0 + count) (any count) and write their maps, as _kernel.ts fitBlock does (same arguments,
  * the same maps to rounding): zeros outside `mask` (mask[maskAt + v0 + v]), NaN for a voxel with a non-finite
  * sample, dipy's pinv fallback for a weighted system that is not positive definite. The voxels in the mask go
- * to the products {@linkcode GEMM_BLOCK} at a time, and every product has that width (the last block padded):
+ * to the products k.width at a time, and every product has that width (the last block padded):
  * a DGEMM's column then comes out the same whichever voxels share its block, so that any split of the voxels
  * (slabs, workers, masks) gives the same maps, bit for bit.
  */
@@ -250,7 +259,7 @@ export function fitVoxelsGemm(
   mask: Uint8Array | null,
   maskAt: number,
 ): void {
-  const index = k.index;
+  const { index, width } = k;
   const base = layout.offset + v0 * layout.voxelStride;
   let m = 0;
   for (let v = 0; v < count; v++) {
@@ -259,7 +268,7 @@ export function fitVoxelsGemm(
       continue;
     }
     index[m++] = v;
-    if (m === GEMM_BLOCK) {
+    if (m === width) {
       fitBlock(k, data, layout, base, m, out, v0);
       m = 0;
     }
@@ -278,28 +287,27 @@ function fitBlock(
   v0: number,
 ): void {
   const { plan, blas, wls, logs, weights, weightedLogs, ols, normal, index, beta, a, r, eig } = k;
-  const n = plan.n, p = k.pointers, width = GEMM_BLOCK;
+  const n = plan.n, p = k.pointers, width = k.width;
   gather(k, data, layout, base, m);
   // Columns m.. hold an earlier block's (finite or not) values: each column's products are its own.
   product(blas, 7, width, n, p.pinv, p.logs, p.ols);
   if (wls) {
     product(blas, n, width, 7, p.x2, p.ols, p.weights);
     for (let t = 0; t < n; t++) {
-      const row = t * GEMM_BLOCK;
+      const row = t * width;
       for (let i = row, end = row + m; i < end; i++) {
         const w = pow2Kernel(weights[i]);
         weights[i] = w;
         weightedLogs[i] = w * logs[i];
       }
     }
-    // Rows of 7 keep each product in the calling thread (see GEMM_BLOCK).
-    for (let q = 0; q < 4; q++) product(blas, 7, width, n, p.design[q], p.weights, p.normal[q]);
-    product(blas, 7, width, n, p.design[4], p.weightedLogs, p.normal[4]);
+    product(blas, 28, width, n, p.design, p.weights, p.normal);
+    product(blas, 7, width, n, p.weightedDesign, p.weightedLogs, p.rhs);
   }
   const colScale = plan.colScale, voxelOls = k.voxelOls;
   for (let j = 0; j < m; j++) {
     const o = out.at + v0 + index[j];
-    for (let c = 0; c < 7; c++) beta[c] = ols[c * GEMM_BLOCK + j];
+    for (let c = 0; c < 7; c++) beta[c] = ols[c * width + j];
     // Finite logs give a finite OLS β through the finite X⁺; a non-finite one means a NaN or ±∞ sample.
     if (!Number.isFinite(beta[0] + beta[1] + beta[2] + beta[3] + beta[4] + beta[5] + beta[6])) {
       fillVoxel(out, o, NaN);
@@ -307,8 +315,8 @@ function fitBlock(
     }
     if (wls) {
       voxelOls.set(beta);
-      for (let q = 0; q < 28; q++) a[q] = normal[q * GEMM_BLOCK + j];
-      for (let c = 0; c < 7; c++) r[c] = normal[(28 + c) * GEMM_BLOCK + j];
+      for (let q = 0; q < 28; q++) a[q] = normal[q * width + j];
+      for (let c = 0; c < 7; c++) r[c] = normal[(28 + c) * width + j];
       let solved = cholSolve7(a, r);
       if (solved) {
         for (let c = 0; c < 7; c++) beta[c] = r[c] * colScale[c];
@@ -316,7 +324,7 @@ function fitBlock(
       }
       if (!solved) {
         // A degenerate or overflowing weighted system: dipy's pinv of the weighted design.
-        for (let t = 0; t < n; t++) k.voxelLogs[t] = logs[t * GEMM_BLOCK + j];
+        for (let t = 0; t < n; t++) k.voxelLogs[t] = logs[t * width + j];
         wlsByPinv(plan, k.voxelLogs, 0, voxelOls, beta);
       }
       for (let c = 0; c < 7; c++) if (!Number.isFinite(beta[c])) beta[c] = 0;

@@ -109,7 +109,8 @@ Deno.test({
     for (const [dirs, b0s] of [[12, 1], [30, 3], [90, 6], [150, 10]]) {
       const gtab = randomTable(rng, dirs, b0s);
       for (const type of ["int16", "float64"] as const) {
-        // 1000 voxels: two full blocks of 384 and a padded one; a mask that drops every 7th voxel.
+        // 1000 voxels: full blocks and a padded last one (gemmWidth: 384 to 56 wide here); a mask that drops
+        // every 7th voxel.
         const dwi = randomDwi(rng, gtab, 1000, type);
         if (type === "float64") (dwi.data as Float64Array)[5 + 1000 * (gtab.count - 1)] = NaN;
         const mask = new Uint8Array(1000).map((_, i) => (i % 7 === 3 ? 0 : 1));
