@@ -48,22 +48,21 @@ const cores = navigator.hardwareConcurrency ?? 1;
 const started = workers === "auto"
   ? (autoFitWorkers(kept * gtab.count, { load: 0 }) >= 2 ? cores : 0)
   : workers;
-let pool = started >= 2 ? new FitWorkerPool({ workers: started }) : null;
+let pool: FitWorkerPool | null = started >= 2 ? new FitWorkerPool({ workers: started }) : null;
 const dwi = await readNifti(`${dir}/dwi.nii.gz`, whole ? {} : { voxels: mask });
 const t1 = performance.now();
 const count = workers === "auto" ? autoFitWorkers(kept * gtab.count, { since }) : workers;
 if (pool && count < 2) {
   pool.close();
   pool = null;
-} else if (pool && count < started) {
-  pool.close();
-  pool = new FitWorkerPool({ workers: count });
 }
 const rssRead = Math.round(Deno.memoryUsage().rss / 2 ** 20);
 const options = { method: "wls" as const, mask: whole ? mask : null, kernel };
 let maps;
 try {
-  maps = pool ? await fitTensorParallel(dwi, gtab, { ...options, pool }) : fitTensor(dwi, gtab, options);
+  maps = pool
+    ? await fitTensorParallel(dwi, gtab, { ...options, pool, workers: count }) // count ≤ the pool's workers
+    : fitTensor(dwi, gtab, options);
 } finally {
   pool?.close();
 }

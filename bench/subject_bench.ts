@@ -6,8 +6,10 @@
  * `tensor2metric`, 2 threads) and nibabel + dipy (ref_subject.py), which are timed the same way.
  *
  * The files are made once by `ref_subject.py make` into `.bench/hcp-subject/` (~1 min; W1's large read uses
- * the same DWI). Lines: ours with the default "auto" workers (lib/dmri autoFitWorkers: the idle cores), with 2 and with the fit in the calling thread; `--whole`
- * adds the read of the whole grid (no `voxels`) for comparison.
+ * the same DWI). Lines: ours with the default "auto" workers (lib/dmri autoFitWorkers: the cores other
+ * processes leave idle, measured over the read), with 2 and with the fit in the calling thread, all with the
+ * default DGEMM kernel (a native BLAS); `--whole` adds the read of the whole grid (no `voxels`), `--js` the
+ * calling thread with the per-voxel JavaScript kernel, for comparison.
  *
  * @module
  */
@@ -45,6 +47,7 @@ if (!(await ensureSubject())) {
     ["--workers", "2"],
     ["--workers", "0"],
     ...(Deno.args.includes("--whole") ? [["--whole"]] : []),
+    ...(Deno.args.includes("--js") ? [["--workers", "0", "--kernel", "js"]] : []),
   ];
   for (const extra of variants) {
     const t0 = performance.now();

@@ -18,7 +18,9 @@ export interface FitTensorParallelOptions extends FitTensorOptions {
   /**
    * Number of workers when no `pool` is given; "auto": {@linkcode autoFitWorkers} (the cores not busy, none
    * for a small fit), and with 1 the fit runs in the calling thread ({@linkcode fitTensor}: no worker to
-   * start, no slab copies). @default navigator.hardwareConcurrency (at least 1)
+   * start, no slab copies). With a `pool`, a number caps how many of its workers take jobs (e.g. a pool
+   * started with one worker per core before the load was known). @default navigator.hardwareConcurrency
+   * (at least 1); with a pool, all its workers
    */
   workers?: number | "auto";
   /** Workers to reuse (see {@linkcode FitWorkerPool}); without it a pool is started and closed per call. @default none */
@@ -136,7 +138,8 @@ export class FitWorkerPool {
         if (!send()) resolve();
         else send();
       });
-    await Promise.all(this.workers.map(runWorker));
+    const cap = typeof options.workers === "number" ? Math.max(1, Math.floor(options.workers)) : Infinity;
+    await Promise.all(this.workers.slice(0, cap).map(runWorker));
     return setup.maps;
   }
 }

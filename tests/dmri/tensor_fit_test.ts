@@ -189,6 +189,30 @@ Deno.test("fitTensorParallel gives the same maps as fitTensor", async (t) => {
       message: "FitWorkerPool: the pool is closed",
     });
   });
+  await t.step("with a pool, a number of workers caps the workers that take jobs", async () => {
+    const pool = new FitWorkerPool({ workers: 2 });
+    try {
+      let used = false;
+      const second = pool.workers[1], post = second.postMessage.bind(second);
+      second.postMessage = ((...args: Parameters<Worker["postMessage"]>) => {
+        used = true;
+        post(...args);
+      }) as Worker["postMessage"];
+      const capped = await fitTensorParallel(dwi, gtab, {
+        method: "wls",
+        mask,
+        pool,
+        workers: 1,
+        slabPlanes: 1,
+      });
+      assert.equal(used, false, "the second worker got a job");
+      assertSameMaps(capped, fitTensor(dwi, gtab, { method: "wls", mask }));
+      await fitTensorParallel(dwi, gtab, { method: "wls", mask, pool, slabPlanes: 1 });
+      assert.equal(used, true, "uncapped, both workers take jobs");
+    } finally {
+      pool.close();
+    }
+  });
 });
 
 Deno.test("fitTensor: gradient files that disagree with the DWI are a DmriError naming them", {
