@@ -25,7 +25,10 @@ export interface FitTensorParallelOptions extends FitTensorOptions {
   workers?: number | "auto";
   /** Workers to reuse (see {@linkcode FitWorkerPool}); without it a pool is started and closed per call. @default none */
   pool?: FitWorkerPool;
-  /** z-planes per job. @default enough planes for about 64k voxels */
+  /**
+   * z-planes per job. @default enough planes for about 64k voxels, fewer (down to one plane, or 4096 voxels
+   * of a masked read's [k, 1, 1, N] volume) so that each worker gets about 8 jobs: the last job's wait is short
+   */
   slabPlanes?: number;
 }
 
@@ -76,9 +79,11 @@ export class FitWorkerPool {
   async #fit(dwi: Volume, gtab: GradientTable, options: FitTensorParallelOptions): Promise<TensorMaps> {
     const setup = setupFit(dwi, gtab, options);
     const { nvox, n, nx, ny, mask, outputs } = setup;
+    const cap = typeof options.workers === "number" ? Math.max(1, Math.floor(options.workers)) : Infinity;
+    const used = Math.min(cap, this.workers.length);
     const step = options.slabPlanes
       ? Math.max(1, Math.floor(options.slabPlanes)) * nx * ny
-      : slabVoxels(nx, ny);
+      : jobVoxels(nx, ny, Math.ceil(nvox / (8 * used)));
     const slabs: [number, number][] = [];
     for (let s0 = 0; s0 < nvox; s0 += step) slabs.push([s0, Math.min(step, nvox - s0)]);
     const init = {
@@ -138,10 +143,19 @@ export class FitWorkerPool {
         if (!send()) resolve();
         else send();
       });
-    const cap = typeof options.workers === "number" ? Math.max(1, Math.floor(options.workers)) : Infinity;
-    await Promise.all(this.workers.slice(0, cap).map(runWorker));
+    await Promise.all(this.workers.slice(0, used).map(runWorker));
     return setup.maps;
   }
+}
+
+/**
+ * Voxels per job: {@linkcode slabVoxels}, or fewer when that is more than `want` — whole planes (at least
+ * one), or for one plane larger than 64k voxels (a masked read's voxels) `want` itself, at least 4096.
+ */
+function jobVoxels(nx: number, ny: number, want: number): number {
+  const step = slabVoxels(nx, ny), plane = nx * ny;
+  if (step <= want) return step;
+  return plane > 65536 ? Math.max(4096, want) : plane * Math.max(1, Math.floor(want / plane));
 }
 
 /** Below this many samples (voxels x volumes) a fit runs in one thread: workers cost more than they save. */
