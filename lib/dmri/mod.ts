@@ -13,6 +13,11 @@
  *   (coplanar directions; single shell without b0), b-values above 1e5 s/mm² or non-unit b-vectors is refused.
  * - A voxel with a NaN or ±∞ sample is NaN in every tensor map.
  *
+ * Speed: the fit's sums over the volumes run as DGEMMs on a native BLAS (lib/native: OpenBLAS or Accelerate)
+ * where one loads, over blocks of voxels, else per voxel in JavaScript (option `kernel`; the maps agree to
+ * ~1e-12). {@linkcode fitTensorParallel} spreads z-slabs over workers; {@linkcode autoFitWorkers} picks how
+ * many from the load, which {@linkcode cpuSnapshot} and {@linkcode busyCoresSince} measure over an interval.
+ *
  * @example
  * import { brainMask, fitTensor, loadGradients } from "./lib/dmri/mod.ts";
  * const gtab = await loadGradients("dwi.bval", "dwi.bvec", { volumes: dwi.shape[3] });
