@@ -250,3 +250,28 @@ Deno.test("busyCoresSince: other processes' load over an interval, this process'
   const workers = autoFitWorkers(1e8, { since });
   assert.equal(workers, Math.min(cores, Math.max(1, Math.round(cores - busyCoresSince(since)!))));
 });
+
+Deno.test("without a native BLAS (CAM_BLAS=off) 'auto' fits per voxel and 'blas' is a DmriError", async () => {
+  const script = `
+    import { fitTensor, gradientTable } from "${new URL("../../lib/dmri/mod.ts", import.meta.url).href}";
+    const dirs = [[1,0,0],[0,1,0],[0,0,1],[0.7071,0.7071,0],[0.7071,0,0.7071],[0,0.7071,0.7071],[0.577,0.577,0.577]];
+    const gtab = gradientTable([0, ...dirs.map(() => 1000)], [0, 0, 0, ...dirs.flat()]);
+    const data = new Float64Array(8).map((_, t) => 1000 * Math.exp(-(t ? 1 : 0)));
+    const dwi = { shape: [1, 1, 1, 8], datatype: "float64", data, affine: [[1,0,0,0],[0,1,0,0],[0,0,1,0],[0,0,0,1]], pixdim: [1, 1, 1, 1] };
+    console.log(fitTensor(dwi, gtab, { method: "wls" }).md.data[0].toFixed(6));
+    try { fitTensor(dwi, gtab, { kernel: "blas" }); } catch (e) { console.log(e.name + ": " + e.message); }
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script],
+    env: { CAM_BLAS: "off" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.equal(lines[0], "0.001000", "isotropic D = 1e-3 from the per-voxel kernel");
+  assert.equal(
+    lines[1],
+    `DmriError: fitTensor: kernel "blas": no native BLAS loaded (CAM_BLAS=off); use "auto" or "js"`,
+  );
+});
