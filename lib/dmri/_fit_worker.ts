@@ -1,8 +1,9 @@
 /**
  * Worker of {@linkcode fitTensorParallel} (private): fits the slabs it is sent with the shared kernel.
  *
- * Messages in: `{ init: { bvals, bvecs, wls, minSignal, kernel } }`, then `{ id, slab, count, mask, reuse }` where slab
- * is volume-major (sample t of voxel v at slab[v + t·count]) and reuse an optional buffer for the maps.
+ * Messages in: `{ init: { bvals, bvecs, wls, minSignal, kernel } }`, then `{ id, slab, count, mask, reuse }`
+ * where slab is volume-major (sample t of voxel v at slab[v + t·count]) and reuse an optional buffer for the
+ * maps. kernel "blas": the DGEMM kernel (_gemm_kernel.ts), "js": the per-voxel one (_kernel.ts).
  * Out: `{ id, maps, slab }`, maps = Float32Array(10·count) holding fa, md, ad, rd, then λ₁..₃ and v₁ by
  * component, each `count` long; the slab's buffer comes back for reuse.
  *
@@ -78,23 +79,12 @@ self_.onmessage = (e: MessageEvent) => {
     componentStride: count,
   };
   const layout = { offset: 0, voxelStride: 1, volumeStride: count };
-  if (gemm !== null) {
-    fitVoxelsGemm(gemm, slab, layout, 0, count, out, mask, 0);
-  }
-  for (let v0 = 0; gemm === null && v0 < count; v0 += BLOCK) {
-    fitBlock(
-      plan,
-      init.wls,
-      slab,
-      layout,
-      v0,
-      Math.min(BLOCK, count - v0),
-      init.minSignal,
-      out,
-      scratch!,
-      mask,
-      0,
-    );
+  if (gemm !== null) fitVoxelsGemm(gemm, slab, layout, 0, count, out, mask, 0);
+  else {
+    for (let v0 = 0; v0 < count; v0 += BLOCK) {
+      const n = Math.min(BLOCK, count - v0);
+      fitBlock(plan, init.wls, slab, layout, v0, n, init.minSignal, out, scratch!, mask, 0);
+    }
   }
   // Both buffers go back to the main thread, which reuses them for the next job.
   self_.postMessage({ id, maps, slab }, [maps.buffer, slab.buffer]);
