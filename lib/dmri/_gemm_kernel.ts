@@ -99,7 +99,7 @@ export interface GemmKernel {
   ols: Float64Array;
   /** 35 x width: A (28 rows) and r (7 rows). */
   normal: Float64Array;
-  /** Positions (from the block's first voxel) of the fitted voxels, in order. */
+  /** The block's fitted voxels, in order, as offsets from the first voxel (v0) of the fitVoxelsGemm call. */
   index: Int32Array;
   /** Per voxel: its log signal (N), β, OLS β, packed normal matrix, right-hand side, eigen output. */
   voxelLogs: Float64Array;
