@@ -39,6 +39,7 @@ export {
 export { readData, type ReadDataOptions } from "./read_data.ts";
 export { backendHeapLimit, WASM_HEAP_LIMIT, wasmHeapBytes } from "./heap.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasm_kernels.ts";
+export { fusedConv3d, type FusedConv3dOptions } from "./fused_conv3d.ts";
 export {
   activeNative,
   isNativeWrapper,

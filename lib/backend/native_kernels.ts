@@ -20,6 +20,7 @@ import { dnnlMaxPool, dnnlMaxPoolGrad } from "./_dnnl_pool.ts";
 import { dnnlLrn, dnnlLrnGrad } from "./_dnnl_lrn.ts";
 import { dnnlConv3D, dnnlConv3DBackpropFilter, dnnlConv3DBackpropInput } from "./_dnnl_conv3d.ts";
 import { dnnlAvgPool3D, dnnlAvgPool3DGrad, dnnlMaxPool3D, dnnlMaxPool3DGrad } from "./_dnnl_pool3d.ts";
+import { dnnlConv3DBackpropFilterBias, dnnlFusedConv3D, dnnlReluBackprop } from "./_fused3d.ts";
 import {
   biasActivation,
   nativeBatchMatMul,
@@ -49,6 +50,10 @@ export const NATIVE_KERNELS: readonly string[] = [
   "MaxPool3DGrad",
   "AvgPool3D",
   "AvgPool3DGrad",
+  // The fused 3-D conv + bias + ReLU of lib/backend/fused_conv3d.ts and its gradient kernels (see _fused3d.ts).
+  "FusedConv3D",
+  "Conv3DBackpropFilterBias",
+  "ReluBackprop",
 ];
 
 /** The native libraries the kernels may use; either may be missing. */
@@ -116,6 +121,13 @@ const NATIVE: Record<string, Native> = {
   MaxPool3DGrad: chain(dnnlMaxPool3DGrad, null),
   AvgPool3D: chain(dnnlAvgPool3D, null),
   AvgPool3DGrad: chain(dnnlAvgPool3DGrad, null),
+  FusedConv3D: chain(dnnlFusedConv3D, null),
+  // Two outputs [dw, db]: the wrapper hands them on as they are.
+  Conv3DBackpropFilterBias: chain(
+    dnnlConv3DBackpropFilterBias as unknown as (d: Dnnl, a: KernelArgs) => Info | null,
+    null,
+  ),
+  ReluBackprop: chain(dnnlReluBackprop, null),
 };
 
 const registered = new Map<string, Set<tf.KernelFunc>>();

@@ -8,7 +8,7 @@ import { needs } from "../_skip.ts";
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
 import { CamDmriError } from "../../lib/errors.ts";
-import { initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
+import { fusedConv3d, initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
 import { dnnlUnavailableReason, loadDnnl } from "../../lib/native/mod.ts";
 import {
   activeNative,
@@ -115,8 +115,34 @@ async function sameAsOracle(
   }
 }
 
+/**
+ * fusedConv3d (bias, then ReLU or none): on wasm the FusedConv3D kernel and its fused gradient, on cpu (no such
+ * kernel) the stock composition relu(conv3d(x, w) + b) with tf.grad's gradients: the oracle.
+ */
+const fused = (s: T3, pad: Pad, activation: "relu" | "linear"): F => (x, w, b) =>
+  fusedConv3d(x as tf.Tensor5D, w as tf.Tensor5D, {
+    bias: b as tf.Tensor1D,
+    activation,
+    strides: s,
+    pad: pad as "same" | "valid",
+  });
+
 /** Every case of the kernels on the wasm backend with `libs` on, against cpu (or the oracles). */
 async function allAgree(prefix: string, t: Deno.TestContext): Promise<void> {
+  await t.step(
+    `${prefix}: fusedConv3d (FusedConv3D, ReluBackprop, Conv3DBackpropFilterBias) against cpu's composition`,
+    async () => {
+      for (const [label, xs, ws, s, pad] of CONV_CASES) {
+        if (typeof pad !== "string") continue;
+        for (const act of ["relu", "linear"] as const) {
+          await sameAsCpu(`${prefix} fusedConv3d ${act} ${label}`, fused(s, pad, act), [xs, ws, [ws[4]]]);
+        }
+      }
+      // No bias: only x and the filter get gradients.
+      const noBias: F = (x, w) => fusedConv3d(x as tf.Tensor5D, w as tf.Tensor5D, { activation: "relu" });
+      await sameAsCpu(`${prefix} fusedConv3d relu, no bias`, noBias, [[2, 6, 5, 7, 3], [3, 3, 3, 3, 4]]);
+    },
+  );
   await t.step(`${prefix}: Conv3D, Conv3DBackpropInputV2, Conv3DBackpropFilterV2`, async () => {
     for (const [label, xs, ws, s, pad] of CONV_CASES) {
       await sameAsCpu(`${prefix} conv3d ${label}`, conv(s, pad), [xs, ws]);
@@ -172,9 +198,8 @@ async function allAgree(prefix: string, t: Deno.TestContext): Promise<void> {
     `${prefix}: a small 3-D GAP net, every input's and weight's gradient (the kernels chained)`,
     async () => {
       const net: F = (x, w1, b1, w2, b2, wd) => {
-        const h1 = tf.relu(
-          tf.add(tf.conv3d(x as tf.Tensor5D, w1 as tf.Tensor5D, 1, "same"), b1),
-        ) as tf.Tensor5D;
+        // The first conv fused (as the 3-D zoo runs it), the second composed.
+        const h1 = fused(1, "same", "relu")(x, w1, b1) as tf.Tensor5D;
         const p1 = tf.maxPool3d(h1, 2, 2, "same");
         const h2 = tf.relu(tf.add(tf.conv3d(p1, w2 as tf.Tensor5D, [1, 2, 1], "same"), b2)) as tf.Tensor5D;
         const p2 = tf.avgPool3d(h2, 2, 1, "valid");
@@ -275,6 +300,9 @@ Deno.test({
       assert.equal(c[k]?.fallback, 0, `${k} fell back`);
     }
     for (const k of ["AvgPool3D", "AvgPool3DGrad"]) assert.ok(c[k]?.dnnl > 0 && c[k]?.fallback === 0, k);
+    for (const k of ["FusedConv3D", "Conv3DBackpropFilterBias", "ReluBackprop"]) {
+      assert.ok(c[k]?.dnnl > 0 && c[k]?.fallback === 0, `${k}: ${JSON.stringify(c[k])}`);
+    }
     assert.ok(
       dnnl.implementation("forward", {
         n: 1,
