@@ -1,0 +1,53 @@
+/**
+ * The 3-D zoo on the default backend (wasm, its 3-D convs fused with bias and ReLU on oneDNN where it loads:
+ * lib/backend/fused_conv3d.ts) against the cpu backend (stock tf ops, tf.grad's gradients): the same seeded
+ * model's logits and the gradient of a training loss with respect to every trainable variable.
+ */
+import assert from "node:assert/strict";
+import * as tf from "../../lib/tf.ts";
+import { initBackend, nativeKernelCounts } from "../../lib/backend/mod.ts";
+import { createModel3d } from "../../lib/models/mod.ts";
+import { randn, relErr } from "../backend/_grad_check.ts";
+
+await import("@tensorflow/tfjs-backend-cpu");
+const info = await initBackend({ backend: "wasm" });
+
+/** Logits, then d(loss)/d(variable) for every trainable variable in name order, on `backend`. */
+async function logitsAndGrads(backend: string, name: string, shape: number[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const model = createModel3d(name, { inputShape: [shape[1], shape[2], shape[3], 1], seed: 5 });
+  const x = tf.tensor(randn(shape.reduce((a, b) => a * b, 1), 3), shape);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1], "int32"), 2));
+  const logits = tf.tidy(() => model.apply(x, { training: true }).logits);
+  const names = Object.keys(model.trainable).sort();
+  const { grads, value } = tf.variableGrads(
+    () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }).logits) as tf.Scalar,
+    names.map((n) => model.trainable[n]),
+  );
+  const out = [await logits.data() as Float32Array];
+  for (const n of names) out.push(await grads[model.trainable[n].name].data() as Float32Array);
+  tf.dispose([x, y, logits, value, ...Object.values(grads)]);
+  model.dispose();
+  return out;
+}
+
+Deno.test("3-D zoo on wasm (fused conv + bias + ReLU) matches the cpu backend: logits and every gradient", async (t) => {
+  assert.equal(info.name, "wasm");
+  for (const name of ["small3d-gap", "resnet3d-gmp"]) {
+    await t.step(name, async () => {
+      nativeKernelCounts({ reset: true });
+      const before = tf.memory().numTensors;
+      const wasm = await logitsAndGrads("wasm", name, [2, 12, 8, 16, 1]);
+      const fusedCalls = nativeKernelCounts().FusedConv3D;
+      await tf.setBackend("wasm");
+      assert.equal(tf.memory().numTensors, before, "no tensors leak on wasm");
+      const cpu = await logitsAndGrads("cpu", name, [2, 12, 8, 16, 1]);
+      assert.ok(fusedCalls != null && fusedCalls.dnnl + fusedCalls.fallback > 0, "the fused kernel ran");
+      for (let i = 0; i < cpu.length; i++) {
+        const err = relErr(wasm[i], cpu[i]);
+        assert.ok(err <= 1e-4, `${name}: ${i === 0 ? "logits" : `gradient ${i}`} differ by ${err}`);
+      }
+    });
+  }
+  await tf.setBackend("wasm");
+});
