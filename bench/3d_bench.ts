@@ -29,7 +29,10 @@ const arg = (name: string, fallback: number) => {
 };
 const S = arg("size", 48), B = arg("batch", 4), N = arg("batches", 5);
 const WIDTHS = [16, 32, 64];
-/** `--unfused`: conv3d, add and relu as separate tf ops (what the net ran as before the fused op). */
+/**
+ * `--unfused`: conv3d, add, relu and maxPool3d as separate tf ops (what the net ran as before the fused op,
+ * lib/backend/fused_conv3d.ts, which runs conv + bias + ReLU (+ max pool) as one op with a fused gradient).
+ */
 const UNFUSED = Deno.args.includes("--unfused");
 
 /**
@@ -66,10 +69,17 @@ function logits(x: tf.Tensor5D): tf.Tensor2D {
   let h: tf.Tensor5D = x;
   WIDTHS.forEach((_, i) => {
     const w = params[2 * i] as tf.Tensor5D, b = params[2 * i + 1] as tf.Tensor1D;
-    h = UNFUSED
-      ? tf.relu(tf.add(tf.conv3d(h, w, 1, "same"), b))
-      : fusedConv3d(h, w, { bias: b, activation: "relu", strides: 1, pad: "same" });
-    if (i < WIDTHS.length - 1) h = tf.maxPool3d(h, 2, 2, "valid");
+    const pool = i < WIDTHS.length - 1;
+    if (UNFUSED) {
+      h = tf.relu(tf.add(tf.conv3d(h, w, 1, "same"), b));
+      if (pool) h = tf.maxPool3d(h, 2, 2, "valid");
+    } else {
+      h = fusedConv3d(h, w, {
+        bias: b,
+        activation: "relu",
+        maxPool: pool ? { size: 2, strides: 2, pad: "valid" } : undefined,
+      });
+    }
   });
   const gap = tf.mean(h, [1, 2, 3]) as tf.Tensor2D;
   return tf.add(tf.matMul(gap, params[2 * WIDTHS.length] as tf.Tensor2D), params[2 * WIDTHS.length + 1]);

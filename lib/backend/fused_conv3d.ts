@@ -32,10 +32,53 @@ export interface FusedConv3dOptions {
   pad?: "valid" | "same";
   /** Dilations (depth, height, width); tfjs computes no gradient for dilations above 1. @default 1 */
   dilations?: Triple;
+  /**
+   * Max pooling after the activation: the op returns maxPool3d(act(x ⊛ w + b), size, strides, pad). Fused, the
+   * unpooled volume is never kept: the pooling's workspace (where each window's maximum is) is, and with
+   * ReLU the gradient is g = MaxPoolGrad(dp ⊙ [p > 0]) (the window's maximum is the ReLU output at the
+   * position its dy goes to), so neither a ReLU gradient pass nor a second pooling runs over the big volume.
+   * @default none
+   */
+  maxPool?: { size: Triple; strides: Triple; pad?: "valid" | "same" };
 }
 
 const KERNEL = "FusedConv3D";
+const POOLED = "FusedConv3DMaxPool";
 let gradientRegistered = false;
+
+type Attrs = Required<Omit<FusedConv3dOptions, "bias" | "maxPool">> & {
+  poolSize: Triple;
+  poolStrides: Triple;
+  poolPad: "valid" | "same";
+};
+
+/**
+ * The gradient from g (the gradient at the convolution's biased output): [dw, db] from one backward-weights
+ * pass now (shared by the filter's and the bias's closures, which the tape runs each in its own tidy), dx only
+ * when x needs one.
+ */
+function convGrads(
+  g: tf.Tensor,
+  x: tf.Tensor,
+  filter: tf.Tensor,
+  a: Attrs,
+): Record<string, () => tf.Tensor> {
+  const e = tf.engine();
+  const geometry = { strides: a.strides, pad: a.pad, dilations: a.dilations, dataFormat: "NDHWC" };
+  const [dw, db] = e.runKernel("Conv3DBackpropFilterBias", { x, dy: g }, {
+    ...geometry,
+    filterShape: filter.shape,
+  }) as unknown as tf.Tensor[];
+  return {
+    x: () =>
+      e.runKernel("Conv3DBackpropInputV2", { dy: g, filter }, {
+        ...geometry,
+        inputShape: x.shape,
+      }) as tf.Tensor,
+    filter: () => dw,
+    bias: () => db,
+  };
+}
 
 /**
  * The gradient of FusedConv3D: g = dy ⊙ [y > 0] (ReLU's, from the output) and [dw, db] from one
@@ -46,31 +89,41 @@ let gradientRegistered = false;
 function registerGradient(): void {
   if (gradientRegistered) return;
   gradientRegistered = true;
+  const e = tf.engine();
+  const masked = (dy: tf.Tensor, y: tf.Tensor, a: Attrs) =>
+    a.activation === "relu" ? e.runKernel("ReluBackprop", { dy, y }) as tf.Tensor : dy;
   tf.registerGradient({
     kernelName: KERNEL,
     inputsToSave: ["x", "filter"],
     outputsToSave: [true],
     gradFunc: (dy, saved, attrs) => {
       const [x, filter, y] = saved;
-      const a = attrs as unknown as Required<Omit<FusedConv3dOptions, "bias">>;
-      const e = tf.engine();
-      const g = a.activation === "relu"
-        ? e.runKernel("ReluBackprop", { dy: dy as tf.Tensor, y }) as tf.Tensor
-        : dy as tf.Tensor;
-      const geometry = { strides: a.strides, pad: a.pad, dilations: a.dilations, dataFormat: "NDHWC" };
-      const [dw, db] = e.runKernel("Conv3DBackpropFilterBias", { x, dy: g }, {
-        ...geometry,
-        filterShape: filter.shape,
-      }) as unknown as tf.Tensor[];
-      return {
-        x: () =>
-          e.runKernel("Conv3DBackpropInputV2", { dy: g, filter }, {
-            ...geometry,
-            inputShape: x.shape,
-          }) as tf.Tensor,
-        filter: () => dw,
-        bias: () => db,
-      };
+      const a = attrs as unknown as Attrs;
+      return convGrads(masked(dy as tf.Tensor, y, a), x, filter, a);
+    },
+  });
+  tf.registerGradient({
+    kernelName: POOLED,
+    inputsToSave: ["x", "filter"],
+    outputsToSave: [true, true],
+    gradFunc: (dys, saved, attrs) => {
+      const [x, filter, p, ws] = saved;
+      const a = attrs as unknown as Attrs;
+      const info = tf.backend_util.computeConv3DInfo(
+        x.shape as [number, number, number, number, number],
+        filter.shape as [number, number, number, number, number],
+        a.strides,
+        a.dilations,
+        a.pad,
+      );
+      const dp = masked((dys as tf.Tensor[])[0], p, a);
+      const g = e.runKernel("MaxPool3DGradWorkspace", { dy: dp, ws }, {
+        inputShape: info.outShape,
+        poolSize: a.poolSize,
+        poolStrides: a.poolStrides,
+        poolPad: a.poolPad,
+      }) as tf.Tensor;
+      return convGrads(g, x, filter, a);
     },
   });
 }
@@ -85,20 +138,30 @@ export function fusedConv3d(
   filter: tf.Tensor5D,
   options: FusedConv3dOptions = {},
 ): tf.Tensor5D {
-  const { bias, activation = "linear", strides = 1, pad = "same", dilations = 1 } = options;
-  const fused = x.dtype === "float32" && tf.getKernel(KERNEL, tf.getBackend()) != null;
+  const { bias, activation = "linear", strides = 1, pad = "same", dilations = 1, maxPool } = options;
+  const kernel = maxPool == null ? KERNEL : POOLED;
+  const fused = x.dtype === "float32" && tf.getKernel(kernel, tf.getBackend()) != null;
   if (!fused) {
-    let y: tf.Tensor5D = tf.conv3d(x, filter, strides, pad, "NDHWC", dilations);
-    if (bias != null) y = tf.add(y, bias);
-    return activation === "relu" ? tf.relu(y) : y;
+    return tf.tidy(() => {
+      let y: tf.Tensor5D = tf.conv3d(x, filter, strides, pad, "NDHWC", dilations);
+      if (bias != null) y = tf.add(y, bias);
+      if (activation === "relu") y = tf.relu(y);
+      return maxPool == null ? y : tf.maxPool3d(y, maxPool.size, maxPool.strides, maxPool.pad ?? "same");
+    });
   }
   registerGradient();
   const inputs: tf.NamedTensorMap = bias == null ? { x, filter } : { x, filter, bias };
-  return tf.engine().runKernel(KERNEL, inputs, {
-    strides,
-    pad,
-    dilations,
-    activation,
-    dataFormat: "NDHWC",
-  } as unknown as tf.NamedAttrMap) as tf.Tensor5D;
+  const attrs = { strides, pad, dilations, activation, dataFormat: "NDHWC" } as Record<string, unknown>;
+  if (maxPool == null) {
+    return tf.engine().runKernel(KERNEL, inputs, attrs as tf.NamedAttrMap) as tf.Tensor5D;
+  }
+  const [pooled, workspace] = tf.engine().runKernel(POOLED, inputs, {
+    ...attrs,
+    poolSize: maxPool.size,
+    poolStrides: maxPool.strides,
+    poolPad: maxPool.pad ?? "same",
+  } as tf.NamedAttrMap) as unknown as tf.Tensor[];
+  // The tape keeps its own copy of the workspace for the gradient.
+  workspace.dispose();
+  return pooled as tf.Tensor5D;
 }

@@ -20,7 +20,13 @@ import { dnnlMaxPool, dnnlMaxPoolGrad } from "./_dnnl_pool.ts";
 import { dnnlLrn, dnnlLrnGrad } from "./_dnnl_lrn.ts";
 import { dnnlConv3D, dnnlConv3DBackpropFilter, dnnlConv3DBackpropInput } from "./_dnnl_conv3d.ts";
 import { dnnlAvgPool3D, dnnlAvgPool3DGrad, dnnlMaxPool3D, dnnlMaxPool3DGrad } from "./_dnnl_pool3d.ts";
-import { dnnlConv3DBackpropFilterBias, dnnlFusedConv3D, dnnlReluBackprop } from "./_fused3d.ts";
+import {
+  dnnlConv3DBackpropFilterBias,
+  dnnlFusedConv3D,
+  dnnlFusedConv3DMaxPool,
+  dnnlMaxPool3DGradWorkspace,
+  dnnlReluBackprop,
+} from "./_fused3d.ts";
 import {
   biasActivation,
   nativeBatchMatMul,
@@ -54,6 +60,8 @@ export const NATIVE_KERNELS: readonly string[] = [
   "FusedConv3D",
   "Conv3DBackpropFilterBias",
   "ReluBackprop",
+  "FusedConv3DMaxPool",
+  "MaxPool3DGradWorkspace",
 ];
 
 /** The native libraries the kernels may use; either may be missing. */
@@ -128,6 +136,11 @@ const NATIVE: Record<string, Native> = {
     null,
   ),
   ReluBackprop: chain(dnnlReluBackprop, null),
+  FusedConv3DMaxPool: chain(
+    dnnlFusedConv3DMaxPool as unknown as (d: Dnnl, a: KernelArgs) => Info | null,
+    null,
+  ),
+  MaxPool3DGradWorkspace: chain(dnnlMaxPool3DGradWorkspace, null),
 };
 
 const registered = new Map<string, Set<tf.KernelFunc>>();

@@ -83,7 +83,18 @@ export class ZooModel3d {
     const training = options.training ?? false;
     return tf.tidy(() => {
       let x = images as tf.Tensor5D;
-      for (const node of this.network.body) {
+      const body = this.network.body;
+      const tapped = (layer: string) => options.capture?.includes(layer) || options.perturb?.[layer] != null;
+      for (let i = 0; i < body.length; i++) {
+        const node = body[i], next = body[i + 1];
+        if (
+          node.kind === "conv3d" && !node.batchNorm && next?.kind === "maxPool3d" && !tapped(node.name)
+        ) {
+          // Conv, bias, ReLU and the max pool after them as one op (the unpooled volume is never kept).
+          x = tap(next.name, this.#conv(x, node, training, { size: next.size, strides: next.strides }));
+          i++;
+          continue;
+        }
         let y: tf.Tensor5D;
         switch (node.kind) {
           case "conv3d":
@@ -117,8 +128,16 @@ export class ZooModel3d {
     });
   }
 
-  /** Conv (+ batch norm or bias) (+ ReLU); the caller taps its output. */
-  #conv(x: tf.Tensor5D, node: Conv3dNode, training: boolean): tf.Tensor5D {
+  /**
+   * Conv (+ batch norm or bias) (+ ReLU); the caller taps its output. With `maxPool` (bias convs only) the
+   * output is max-pooled ("same") in the same fused op.
+   */
+  #conv(
+    x: tf.Tensor5D,
+    node: Conv3dNode,
+    training: boolean,
+    maxPool?: { size: number; strides: number },
+  ): tf.Tensor5D {
     const v = (s: string) => this.trainable[`${node.name}/${s}`];
     // A 1³ kernel pads nothing either way ("same" and "valid" give ⌈n/s⌉ and the same values); "valid" keeps
     // clear of oneDNN's refusal of the negative padding "same" computes for it at stride 2 on even sizes.
@@ -132,6 +151,7 @@ export class ZooModel3d {
         activation: node.relu ? "relu" : "linear",
         strides: node.strides,
         pad: padding,
+        maxPool: maxPool && { ...maxPool, pad: "same" },
       });
     }
     let y = tf.conv3d(x, kernel, node.strides, padding);

@@ -177,6 +177,21 @@ export interface Dnnl {
     p: PoolProblem | Pool3DProblem,
     ptrs: { dy: Deno.PointerValue; dx: Deno.PointerValue },
   ): boolean;
+  /**
+   * Bytes of the workspace {@link maxPoolForwardTraining} writes for `p` (where each window's maximum is), or
+   * null when oneDNN has no training primitive for it.
+   */
+  maxPoolWorkspaceBytes(p: PoolProblem | Pool3DProblem): number | null;
+  /** y = max over each window of x, and the workspace (`ws`, {@link maxPoolWorkspaceBytes}) for the backward. */
+  maxPoolForwardTraining(
+    p: PoolProblem | Pool3DProblem,
+    ptrs: { x: Deno.PointerValue; y: Deno.PointerValue; ws: Deno.PointerValue },
+  ): boolean;
+  /** dx from dy and the forward's workspace alone (no x, no second forward pass): the first maximum gets dy. */
+  maxPoolBackwardFromWorkspace(
+    p: PoolProblem | Pool3DProblem,
+    ptrs: { dy: Deno.PointerValue; ws: Deno.PointerValue; dx: Deno.PointerValue },
+  ): boolean;
   /** y = LRN(x) ({@link LrnProblem}). False when unsupported. */
   lrnForward(p: LrnProblem, ptrs: { x: Deno.PointerValue; y: Deno.PointerValue }): boolean;
   /** dx = ∂(Σ LRN(x)·dy)/∂x, the forward pass rerun for oneDNN's workspace where it needs one. False when unsupported. */
@@ -232,6 +247,7 @@ const SYMBOLS = {
   },
   dnnl_lrn_forward_desc_init: { parameters: [B, "i32", "i32", B, "i64", "f32", "f32", "f32"], result: "i32" },
   dnnl_lrn_backward_desc_init: { parameters: [B, "i32", B, B, "i64", "f32", "f32", "f32"], result: "i32" },
+  dnnl_memory_desc_get_size: { parameters: [P], result: "usize" },
   dnnl_eltwise_forward_desc_init: { parameters: [B, "i32", "i32", B, "f32", "f32"], result: "i32" },
   dnnl_eltwise_backward_desc_init: { parameters: [B, "i32", B, B, "f32", "f32"], result: "i32" },
   dnnl_primitive_attr_create: { parameters: [B], result: "i32" },
@@ -280,6 +296,8 @@ type Lib = Deno.DynamicLibrary<typeof SYMBOLS>;
 /** A cached primitive: its memories (handles set per call), optional steps before/after, the args. */
 interface Plan {
   impl: string;
+  /** Bytes of the workspace the caller provides (max pooling with a workspace). */
+  workspaceBytes?: number;
   prim: Deno.PointerValue;
   /** Memories whose handle is set from the call's pointers, by pointer name. */
   bind: Record<string, Deno.PointerValue>;
@@ -781,6 +799,57 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
       owned,
     };
   };
+  /**
+   * Max pooling for training with the workspace bound per call (ws from the caller), forward or backward: the
+   * backward reads dy and ws only.
+   */
+  const planPoolWorkspace = (p: PoolProblem | Pool3DProblem, backward: boolean): Plan | null => {
+    const m = poolMds(p);
+    const fwdPd = pdOf(poolDesc(p, m, FORWARD_TRAINING), null, null);
+    if (fwdPd == null) return null;
+    const owned = newOwned();
+    const wsMd = s.dnnl_primitive_desc_query_md(fwdPd, QUERY_WORKSPACE_MD, 0);
+    const workspaceBytes = Number(s.dnnl_memory_desc_get_size(wsMd));
+    const ws = memory(wsMd);
+    owned.mems.push(ws);
+    if (!backward) {
+      const prim = ownPrimitive(fwdPd, owned);
+      const x = memory(m.src), y = memory(m.dst);
+      owned.mems.push(x, y);
+      return {
+        impl: implOf(fwdPd),
+        workspaceBytes,
+        prim,
+        bind: { x, y, ws },
+        args: args([ARG_SRC, x], [ARG_DST, y], [ARG_WORKSPACE, ws]),
+        owned,
+      };
+    }
+    owned.pds.push(fwdPd);
+    const op = new Uint8Array(OP_DESC_BYTES);
+    check(
+      s.dnnl_pooling_backward_desc_init(op, POOLING_MAX, m.src, m.dst, ...poolWindow(p)),
+      "pooling_backward_desc_init",
+    );
+    const pd = pdOf(op, null, fwdPd);
+    if (pd == null) {
+      release(owned);
+      return null;
+    }
+    const prim = ownPrimitive(pd, owned);
+    const dy = memory(m.dst), dx = memory(m.src);
+    owned.mems.push(dy, dx);
+    return {
+      impl: implOf(pd),
+      workspaceBytes,
+      prim,
+      bind: { dy, dx, ws },
+      args: args([ARG_DIFF_DST, dy], [ARG_DIFF_SRC, dx], [ARG_WORKSPACE, ws]),
+      owned,
+    };
+  };
+  const poolWorkspacePlan = (p: PoolProblem | Pool3DProblem, backward: boolean): Plan | null =>
+    cached(`pool_ws|${backward}|${Object.values(p).join(",")}`, () => planPoolWorkspace(p, backward));
   /** ReLU backward from y over n contiguous floats (dx = dy where y > 0): eltwise forward hint, then backward. */
   const planReluBackward = (n: number): Plan | null => {
     const data = md([n], [1]);
@@ -879,6 +948,9 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
         dw: ptrs.dw,
         db: ptrs.db ?? null,
       }),
+    maxPoolWorkspaceBytes: (p) => poolWorkspacePlan(p, false)?.workspaceBytes ?? null,
+    maxPoolForwardTraining: (p, ptrs) => run(poolWorkspacePlan(p, false), ptrs),
+    maxPoolBackwardFromWorkspace: (p, ptrs) => run(poolWorkspacePlan(p, true), ptrs),
     reluBackward: (n, ptrs) => run(cached(`relu_bwd|${n}`, () => planReluBackward(n)), ptrs),
     maxPoolForward: (p, ptrs) => run(poolPlan(p, false), ptrs),
     maxPoolBackward: (p, ptrs) => run(poolPlan(p, true), ptrs),

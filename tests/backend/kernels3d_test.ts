@@ -138,6 +138,27 @@ async function allAgree(prefix: string, t: Deno.TestContext): Promise<void> {
           await sameAsCpu(`${prefix} fusedConv3d ${act} ${label}`, fused(s, pad, act), [xs, ws, [ws[4]]]);
         }
       }
+      // With a max pooling after it (FusedConv3DMaxPool, MaxPool3DGradWorkspace): cubic windows, where cpu's
+      // MaxPool3DGrad is right (ReLU's tied zeros get no gradient either way).
+      const pools: [string, number[], number[], T3, Pad, number, number, "same" | "valid"][] = [
+        ["conv same, pool 2/2 valid, even", [2, 8, 8, 8, 2], [3, 3, 3, 2, 4], 1, "same", 2, 2, "valid"],
+        ["conv same, pool 2/2 same, odd", [2, 7, 9, 5, 3], [3, 3, 3, 3, 4], 1, "same", 2, 2, "same"],
+        ["conv valid stride 2, pool 3/2 same", [2, 11, 9, 10, 2], [3, 3, 3, 2, 3], 2, "valid", 3, 2, "same"],
+        ["1 input channel, pool 2/1 valid", [3, 6, 6, 6, 1], [3, 3, 3, 1, 8], 1, "same", 2, 1, "valid"],
+      ];
+      for (const [label, xs, ws, s, pad, k, ps, ppad] of pools) {
+        for (const activation of ["relu", "linear"] as const) {
+          const f: F = (x, w, b) =>
+            fusedConv3d(x as tf.Tensor5D, w as tf.Tensor5D, {
+              bias: b as tf.Tensor1D,
+              activation,
+              strides: s,
+              pad: pad as "same" | "valid",
+              maxPool: { size: k, strides: ps, pad: ppad },
+            });
+          await sameAsCpu(`${prefix} fusedConv3d + maxPool ${activation} ${label}`, f, [xs, ws, [ws[4]]]);
+        }
+      }
       // No bias: only x and the filter get gradients.
       const noBias: F = (x, w) => fusedConv3d(x as tf.Tensor5D, w as tf.Tensor5D, { activation: "relu" });
       await sameAsCpu(`${prefix} fusedConv3d relu, no bias`, noBias, [[2, 6, 5, 7, 3], [3, 3, 3, 3, 4]]);
@@ -300,7 +321,15 @@ Deno.test({
       assert.equal(c[k]?.fallback, 0, `${k} fell back`);
     }
     for (const k of ["AvgPool3D", "AvgPool3DGrad"]) assert.ok(c[k]?.dnnl > 0 && c[k]?.fallback === 0, k);
-    for (const k of ["FusedConv3D", "Conv3DBackpropFilterBias", "ReluBackprop"]) {
+    for (
+      const k of [
+        "FusedConv3D",
+        "Conv3DBackpropFilterBias",
+        "ReluBackprop",
+        "FusedConv3DMaxPool",
+        "MaxPool3DGradWorkspace",
+      ]
+    ) {
       assert.ok(c[k]?.dnnl > 0 && c[k]?.fallback === 0, `${k}: ${JSON.stringify(c[k])}`);
     }
     assert.ok(

@@ -38,7 +38,8 @@ Deno.test("3-D zoo on wasm (fused conv + bias + ReLU) matches the cpu backend: l
       nativeKernelCounts({ reset: true });
       const before = tf.memory().numTensors;
       const wasm = await logitsAndGrads("wasm", name, [2, 12, 8, 16, 1]);
-      const fusedCalls = nativeKernelCounts().FusedConv3D;
+      const counts = nativeKernelCounts();
+      const fusedCalls = counts[name.startsWith("small3d") ? "FusedConv3DMaxPool" : "FusedConv3D"];
       await tf.setBackend("wasm");
       assert.equal(tf.memory().numTensors, before, "no tensors leak on wasm");
       const cpu = await logitsAndGrads("cpu", name, [2, 12, 8, 16, 1]);
@@ -49,5 +50,27 @@ Deno.test("3-D zoo on wasm (fused conv + bias + ReLU) matches the cpu backend: l
       }
     });
   }
+  await t.step("a captured conv before a pool runs unpooled: the same logits, conv1 as on cpu", async () => {
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const model = createModel3d("small3d-gap", { inputShape: [8, 8, 8, 1], seed: 2 });
+      const x = tf.tensor(randn(2 * 8 * 8 * 8, 4), [2, 8, 8, 8, 1]);
+      const plain = model.apply(x);
+      const tapped = model.apply(x, { capture: ["conv1"] });
+      const out = [
+        await plain.logits.data(),
+        await tapped.logits.data(),
+        await tapped.activations.conv1.data(),
+      ] as Float32Array[];
+      tf.dispose([x, plain.logits, plain.features, tapped.logits, tapped.features, tapped.activations.conv1]);
+      model.dispose();
+      return out;
+    };
+    const [plain, tapped, conv1] = await run("wasm");
+    const cpu = await run("cpu");
+    assert.ok(relErr(plain, tapped) <= 1e-6, "logits with and without the capture");
+    assert.ok(relErr(conv1, cpu[2]) <= 1e-5, "conv1 as on cpu");
+    assert.ok(relErr(plain, cpu[0]) <= 1e-5, "logits as on cpu");
+  });
   await tf.setBackend("wasm");
 });
