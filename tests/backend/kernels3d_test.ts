@@ -396,6 +396,27 @@ Deno.test({
     registerNativeKernels({ dnnl });
   });
   await t.step("no tensors or wasm buffers leak", () => noLeaks(before));
+  await t.step(
+    "a pooled fusedConv3d run on oneDNN whose gradient meets oneDNN off: a typed error, never a wrong gradient " +
+      "(after the leak check: tfjs keeps a failed backward pass's saved tensors)",
+    async () => {
+      await tf.setBackend("wasm");
+      const x = tf.tensor(randn(2 * 6 * 6 * 6 * 2, 1), [2, 6, 6, 6, 2]) as tf.Tensor5D;
+      const w = tf.tensor(randn(3 * 3 * 3 * 2 * 4, 2), [3, 3, 3, 2, 4]) as tf.Tensor5D;
+      const f = (w: tf.Tensor) => {
+        const p = fusedConv3d(x, w as tf.Tensor5D, { activation: "relu", maxPool: { size: 2, strides: 2 } });
+        registerNativeKernels(null);
+        return tf.sum(p);
+      };
+      assert.throws(
+        () => tf.grad(f)(w),
+        (e) =>
+          e instanceof CamDmriError && /MaxPool3DGradWorkspace.*oneDNN, which is off now/.test(String(e)),
+      );
+      registerNativeKernels({ dnnl });
+      tf.dispose([x, w]);
+    },
+  );
   registerNativeKernels(before.native);
 });
 
