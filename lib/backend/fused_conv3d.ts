@@ -18,7 +18,8 @@
  */
 import * as tf from "../tf.ts";
 
-type Triple = number | [number, number, number];
+/** A size per axis (depth, height, width), or one for all three. */
+export type Triple = number | [number, number, number];
 
 /** Options of {@link fusedConv3d}. */
 export interface FusedConv3dOptions {

@@ -10,6 +10,10 @@
  *
  * `LRN` and `LRNGrad` (across channels) run on oneDNN too, from 2^18 elements (lib/backend/_dnnl_lrn.ts).
  *
+ * The kernels of the fused 3-D conv (+ bias, ReLU, max pool) and its gradient (`FusedConv3D`,
+ * `FusedConv3DMaxPool`, `Conv3DBackpropFilterBias`, `ReluBackprop`, `MaxPool3DGradWorkspace`;
+ * lib/backend/fused_conv3d.ts, _fused3d.ts) run on oneDNN too.
+ *
  * @module
  */
 import * as tf from "../tf.ts";

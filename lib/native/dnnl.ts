@@ -13,6 +13,10 @@
  *
  * Also across-channel local response normalization, forward and backward ({@link LrnProblem}).
  *
+ * For the fused 3-D layers (lib/backend/fused_conv3d.ts): the bias gradient from the backward-weights pass
+ * (`db`), ReLU's gradient from its output ({@link Dnnl.reluBackward}), and max pooling for training with the
+ * workspace in the caller's memory ({@link Dnnl.maxPoolForwardTraining}, {@link Dnnl.maxPoolBackwardFromWorkspace}).
+ *
  * @module
  */
 
