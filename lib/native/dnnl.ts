@@ -813,7 +813,11 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     if (fwdPd == null) return null;
     const owned = newOwned();
     const wsMd = s.dnnl_primitive_desc_query_md(fwdPd, QUERY_WORKSPACE_MD, 0);
-    const workspaceBytes = Number(s.dnnl_memory_desc_get_size(wsMd));
+    const workspaceBytes = wsMd == null ? 0 : Number(s.dnnl_memory_desc_get_size(wsMd));
+    if (workspaceBytes === 0) {
+      s.dnnl_primitive_desc_destroy(fwdPd);
+      return null;
+    }
     const ws = memory(wsMd);
     owned.mems.push(ws);
     if (!backward) {
