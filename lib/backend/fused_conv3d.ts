@@ -1,5 +1,5 @@
 /**
- * A 3-D convolution with its bias and ReLU in one op, and a gradient that keeps them fused:
+ * A 3-D convolution with its bias and ReLU (and a max pool) in one op, and a gradient that keeps them fused:
  * y = act(x ⊛ w + b), act = ReLU or identity, NDHWC activations and DHWIO filters.
  *
  * TensorFlow.js has no FusedConv3D: `relu(add(conv3d(x, w), b))` runs the bias add, the ReLU and, in training,
@@ -11,8 +11,14 @@
  * backward-weights pass, and dx = Conv3DBackpropInputV2(g, w) only when x needs a gradient. On any other
  * backend (cpu, webgpu) it is exactly that composition of stock ops.
  *
+ * With `maxPool` the op also max-pools its output (FusedConv3DMaxPool): the unpooled volume is freed at once
+ * and oneDNN's pooling workspace kept instead, and the gradient is g = MaxPoolGrad(dp ⊙ [p > 0]) from that
+ * workspace (MaxPool3DGradWorkspace), so in training no pass over the unpooled volume runs for the ReLU's
+ * gradient or a second pooling, and the tape copies no unpooled tensor.
+ *
  * @example
  * const h = fusedConv3d(x, kernel, { bias, activation: "relu", strides: 1, pad: "same" });
+ * const p = fusedConv3d(x, kernel, { bias, activation: "relu", maxPool: { size: 2, strides: 2 } });
  *
  * @module
  */
