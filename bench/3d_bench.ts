@@ -11,12 +11,16 @@
  * a training step ≈ 3x forward), `gflops` (GFLOP/s reached) and `kernels` (which path each 3-D kernel ran on).
  *
  * Usage: `deno task bench --only 3d [--rounds N]` (alternating with the peer, each in a fresh process), or
- * deno run -A bench/3d_bench.ts [--size 48] [--batch 4] [--batches 5]
+ * deno run -A bench/3d_bench.ts [--size 48] [--batch 4] [--batches 5] [--threads N] [--unfused] [--profile]
+ * (`--threads N`: oneDNN's and OpenBLAS's threads, beside the peer's `--threads N`; default all cores)
+ *
+ * `--profile`: after the timed batches, one training step and one forward batch under `tf.profile`, kernel
+ * time grouped by kernel name and input shapes, the top 25 on stderr, with the wall time beside it.
  *
  * @module
  */
 import * as tf from "../lib/tf.ts";
-import { describeBackend, initBackend, nativeKernelCounts } from "../lib/backend/mod.ts";
+import { describeBackend, fusedConv3d, initBackend, nativeKernelCounts } from "../lib/backend/mod.ts";
 import { cpuModel, loadAverage } from "./main.ts";
 
 const arg = (name: string, fallback: number) => {
@@ -25,6 +29,11 @@ const arg = (name: string, fallback: number) => {
 };
 const S = arg("size", 48), B = arg("batch", 4), N = arg("batches", 5);
 const WIDTHS = [16, 32, 64];
+/**
+ * `--unfused`: conv3d, add, relu and maxPool3d as separate tf ops (what the net ran as before the fused op,
+ * lib/backend/fused_conv3d.ts, which runs conv + bias + ReLU (+ max pool) as one op with a fused gradient).
+ */
+const UNFUSED = Deno.args.includes("--unfused");
 
 /**
  * Multiply-adds of one sample: forward Σ_conv 27·c_in·c_out·voxels_out plus the dense layer; a training step
@@ -43,7 +52,8 @@ function macsPerSample(): { forward: number; train: number } {
   return { forward: macs, train: 3 * macs - first };
 }
 
-const info = await initBackend();
+const THREADS = arg("threads", 0);
+const info = await initBackend(THREADS > 0 ? { nativeThreads: THREADS } : {});
 const rng = { seed: 1 };
 const he = (shape: number[], fanIn: number) =>
   tf.variable(tf.mul(tf.randomNormal(shape, 0, 1, "float32", rng.seed++), Math.sqrt(2 / fanIn)));
@@ -58,8 +68,18 @@ params.push(he([cin, 2], cin), tf.variable(tf.zeros([2])));
 function logits(x: tf.Tensor5D): tf.Tensor2D {
   let h: tf.Tensor5D = x;
   WIDTHS.forEach((_, i) => {
-    h = tf.relu(tf.add(tf.conv3d(h, params[2 * i] as tf.Tensor5D, 1, "same"), params[2 * i + 1]));
-    if (i < WIDTHS.length - 1) h = tf.maxPool3d(h, 2, 2, "valid");
+    const w = params[2 * i] as tf.Tensor5D, b = params[2 * i + 1] as tf.Tensor1D;
+    const pool = i < WIDTHS.length - 1;
+    if (UNFUSED) {
+      h = tf.relu(tf.add(tf.conv3d(h, w, 1, "same"), b));
+      if (pool) h = tf.maxPool3d(h, 2, 2, "valid");
+    } else {
+      h = fusedConv3d(h, w, {
+        bias: b,
+        activation: "relu",
+        maxPool: pool ? { size: 2, strides: 2, pad: "valid" } : undefined,
+      });
+    }
   });
   const gap = tf.mean(h, [1, 2, 3]) as tf.Tensor2D;
   return tf.add(tf.matMul(gap, params[2 * WIDTHS.length] as tf.Tensor2D), params[2 * WIDTHS.length + 1]);
@@ -111,3 +131,36 @@ await forward();
 t = performance.now();
 for (let i = 0; i < N; i++) await forward();
 line(B * N / ((performance.now() - t) / 1000), "forward samples/s", macs.forward);
+
+/** Kernel time of `f` by kernel name and input shapes (tf.profile), the top 25 on stderr. */
+async function profile(label: string, f: () => Promise<unknown>): Promise<void> {
+  const t0 = performance.now();
+  const info = await tf.profile(async () => {
+    await f();
+  });
+  const wall = performance.now() - t0;
+  const byName = new Map<string, { ms: number; n: number }>();
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
+    const key = `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join(" ")}`;
+    const e = byName.get(key) ?? { ms: 0, n: 0 };
+    byName.set(key, { ms: e.ms + ms, n: e.n + 1 });
+  }
+  const total = [...byName.values()].reduce((a, b) => a + b.ms, 0);
+  console.error(
+    `[profile ${label}] ${wall.toFixed(1)} ms wall, ${
+      total.toFixed(1)
+    } ms in ${info.kernels.length} kernel calls; ` +
+      "top 25 by time:",
+  );
+  for (const [name, { ms, n }] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
+    console.error(
+      `  ${ms.toFixed(1).padStart(8)} ms ${(100 * ms / total).toFixed(1).padStart(5)}%  x${n}  ${name}`,
+    );
+  }
+}
+
+if (Deno.args.includes("--profile")) {
+  await profile(`train step, batch ${B}`, () => Promise.resolve(step()));
+  await profile(`forward, batch ${B}`, forward);
+}

@@ -116,7 +116,7 @@ export function conv3DBackpropFilter(args: KernelArgs): Info {
  * Visits every window of `p`: `visit(outAt, taps)` with the output's offset (channel 0) and the input offsets
  * (channel 0) of the window's positions inside x, in (depth, row, column) order.
  */
-function forEachWindow(p: Pool3DProblem, visit: (outAt: number, taps: number[]) => void): void {
+export function forEachWindow(p: Pool3DProblem, visit: (outAt: number, taps: number[]) => void): void {
   const taps: number[] = [];
   for (let b = 0; b < p.n; b++) {
     for (let a = 0; a < p.od; a++) {

@@ -6,6 +6,8 @@
  * products on native oneDNN and OpenBLAS through FFI when they are installed ({@link registerNativeKernels}).
  * The 3-D kernels (Conv3D and its gradients, 3-D max and average pooling and theirs) run on oneDNN, or else on
  * correct JavaScript loops that replace stock wasm's wrong ones. Every one is tested against the cpu backend.
+ * {@link fusedConv3d} runs a 3-D conv with its bias, ReLU and an optional max pool as one op with a fused
+ * gradient (the 3-D zoo's layers).
  * The native libraries themselves are lib/native's; TensorFlow.js (with its gradients) comes through lib/tf.ts.
  *
  * Environment: `CAM_BACKEND` (auto | tensorflow | webgpu | wasm | cpu) overrides the backend option;
@@ -39,6 +41,7 @@ export {
 export { readData, type ReadDataOptions } from "./read_data.ts";
 export { backendHeapLimit, WASM_HEAP_LIMIT, wasmHeapBytes } from "./heap.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasm_kernels.ts";
+export { fusedConv3d, type FusedConv3dOptions } from "./fused_conv3d.ts";
 export {
   activeNative,
   isNativeWrapper,

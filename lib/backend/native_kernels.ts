@@ -10,6 +10,10 @@
  *
  * `LRN` and `LRNGrad` (across channels) run on oneDNN too, from 2^18 elements (lib/backend/_dnnl_lrn.ts).
  *
+ * The kernels of the fused 3-D conv (+ bias, ReLU, max pool) and its gradient (`FusedConv3D`,
+ * `FusedConv3DMaxPool`, `Conv3DBackpropFilterBias`, `ReluBackprop`, `MaxPool3DGradWorkspace`;
+ * lib/backend/fused_conv3d.ts, _fused3d.ts) run on oneDNN too.
+ *
  * @module
  */
 import * as tf from "../tf.ts";
@@ -20,6 +24,13 @@ import { dnnlMaxPool, dnnlMaxPoolGrad } from "./_dnnl_pool.ts";
 import { dnnlLrn, dnnlLrnGrad } from "./_dnnl_lrn.ts";
 import { dnnlConv3D, dnnlConv3DBackpropFilter, dnnlConv3DBackpropInput } from "./_dnnl_conv3d.ts";
 import { dnnlAvgPool3D, dnnlAvgPool3DGrad, dnnlMaxPool3D, dnnlMaxPool3DGrad } from "./_dnnl_pool3d.ts";
+import {
+  dnnlConv3DBackpropFilterBias,
+  dnnlFusedConv3D,
+  dnnlFusedConv3DMaxPool,
+  dnnlMaxPool3DGradWorkspace,
+  dnnlReluBackprop,
+} from "./_fused3d.ts";
 import {
   biasActivation,
   nativeBatchMatMul,
@@ -49,6 +60,12 @@ export const NATIVE_KERNELS: readonly string[] = [
   "MaxPool3DGrad",
   "AvgPool3D",
   "AvgPool3DGrad",
+  // The fused 3-D conv + bias + ReLU of lib/backend/fused_conv3d.ts and its gradient kernels (see _fused3d.ts).
+  "FusedConv3D",
+  "Conv3DBackpropFilterBias",
+  "ReluBackprop",
+  "FusedConv3DMaxPool",
+  "MaxPool3DGradWorkspace",
 ];
 
 /** The native libraries the kernels may use; either may be missing. */
@@ -116,6 +133,18 @@ const NATIVE: Record<string, Native> = {
   MaxPool3DGrad: chain(dnnlMaxPool3DGrad, null),
   AvgPool3D: chain(dnnlAvgPool3D, null),
   AvgPool3DGrad: chain(dnnlAvgPool3DGrad, null),
+  FusedConv3D: chain(dnnlFusedConv3D, null),
+  // Two outputs [dw, db]: the wrapper hands them on as they are.
+  Conv3DBackpropFilterBias: chain(
+    dnnlConv3DBackpropFilterBias as unknown as (d: Dnnl, a: KernelArgs) => Info | null,
+    null,
+  ),
+  ReluBackprop: chain(dnnlReluBackprop, null),
+  FusedConv3DMaxPool: chain(
+    dnnlFusedConv3DMaxPool as unknown as (d: Dnnl, a: KernelArgs) => Info | null,
+    null,
+  ),
+  MaxPool3DGradWorkspace: chain(dnnlMaxPool3DGradWorkspace, null),
 };
 
 const registered = new Map<string, Set<tf.KernelFunc>>();

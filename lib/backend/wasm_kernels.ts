@@ -22,6 +22,7 @@ import { makeTranspose } from "./_transpose.ts";
 import { makeConcat, makeSplitV } from "./_heap_concat.ts";
 import { isNativeWrapper } from "./native_kernels.ts";
 import { WASM_3D_KERNELS } from "./_js_kernels3d.ts";
+import { WASM_FUSED_3D_KERNELS } from "./_fused3d.ts";
 
 /** Kernels this module registers for `wasm`, and whether each is new there or replaces the stock one. */
 export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced" | "wrapped">> = {
@@ -36,6 +37,8 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced"
   Transpose: "wrapped",
   // Stock 3-D kernels that compute wrong (Conv3DBackpropInputV2, MaxPool3D) or are untested: see _js_kernels3d.ts.
   ...Object.fromEntries(Object.keys(WASM_3D_KERNELS).map((k) => [k, "replaced" as const])),
+  // Fused 3-D conv + bias + ReLU and its gradient kernels (lib/backend/fused_conv3d.ts): new on wasm.
+  ...Object.fromEntries(Object.keys(WASM_FUSED_3D_KERNELS).map((k) => [k, "added" as const])),
   Concat: "wrapped",
   SplitV: "wrapped",
 };
@@ -63,6 +66,7 @@ const MAKERS: Record<string, Maker> = {
     return makeTranspose(stock);
   },
   ...Object.fromEntries(Object.entries(WASM_3D_KERNELS).map(([k, f]) => [k, () => cast(f)])),
+  ...Object.fromEntries(Object.entries(WASM_FUSED_3D_KERNELS).map(([k, f]) => [k, () => cast(f)])),
   Concat: (stock) => {
     if (stock == null) throw new Error("lib/backend: the wasm backend has no Concat kernel to wrap");
     return makeConcat(stock);

@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "../tf.ts";
+import { fusedConv3d } from "../backend/mod.ts";
 import type { Zoo3dConfig } from "./config3d.ts";
 import { ModelError } from "./errors.ts";
 import { layerTap, shapeText } from "./_tap.ts";
@@ -82,7 +83,18 @@ export class ZooModel3d {
     const training = options.training ?? false;
     return tf.tidy(() => {
       let x = images as tf.Tensor5D;
-      for (const node of this.network.body) {
+      const body = this.network.body;
+      const tapped = (layer: string) => options.capture?.includes(layer) || options.perturb?.[layer] != null;
+      for (let i = 0; i < body.length; i++) {
+        const node = body[i], next = body[i + 1];
+        if (
+          node.kind === "conv3d" && !node.batchNorm && next?.kind === "maxPool3d" && !tapped(node.name)
+        ) {
+          // Conv, bias, ReLU and the max pool after them as one op (the unpooled volume is never kept).
+          x = tap(next.name, this.#conv(x, node, training, { size: next.size, strides: next.strides }));
+          i++;
+          continue;
+        }
         let y: tf.Tensor5D;
         switch (node.kind) {
           case "conv3d":
@@ -116,37 +128,53 @@ export class ZooModel3d {
     });
   }
 
-  /** Conv (+ batch norm or bias) (+ ReLU); the caller taps its output. */
-  #conv(x: tf.Tensor5D, node: Conv3dNode, training: boolean): tf.Tensor5D {
+  /**
+   * Conv (+ batch norm or bias) (+ ReLU); the caller taps its output. With `maxPool` (bias convs only) the
+   * output is max-pooled ("same") in the same fused op.
+   */
+  #conv(
+    x: tf.Tensor5D,
+    node: Conv3dNode,
+    training: boolean,
+    maxPool?: { size: number; strides: number },
+  ): tf.Tensor5D {
     const v = (s: string) => this.trainable[`${node.name}/${s}`];
     // A 1³ kernel pads nothing either way ("same" and "valid" give ⌈n/s⌉ and the same values); "valid" keeps
     // clear of oneDNN's refusal of the negative padding "same" computes for it at stride 2 on even sizes.
     const padding = node.kernel === 1 ? "valid" : "same";
-    let y = tf.conv3d(x, v("kernel") as tf.Tensor5D, node.strides, padding);
-    if (node.batchNorm) {
-      // y = γ (x − μ) / √(σ² + ε) + β over batch and space (Ioffe & Szegedy, 2015); moving averages as in
-      // lib/models/_layers.ts (PyTorch's momentum convention, unbiased variance).
-      const movingMean = this.state[`${node.name}/moving_mean`];
-      const movingVariance = this.state[`${node.name}/moving_variance`];
-      let mean: tf.Tensor, variance: tf.Tensor;
-      if (training) {
-        const moments = tf.moments(y, [0, 1, 2, 3]);
-        mean = moments.mean;
-        variance = moments.variance;
-        const n = y.size / y.shape[4];
-        const m = this.config.bnMomentum;
-        const unbiased = tf.mul(variance, n > 1 ? n / (n - 1) : 1);
-        movingMean.assign(tf.add(tf.mul(movingMean, 1 - m), tf.mul(mean, m)));
-        movingVariance.assign(tf.add(tf.mul(movingVariance, 1 - m), tf.mul(unbiased, m)));
-      } else {
-        mean = movingMean;
-        variance = movingVariance;
-      }
-      const scale = tf.mul(v("gamma"), tf.rsqrt(tf.add(variance, this.config.bnEpsilon)));
-      y = tf.add(tf.mul(tf.sub(y, mean), scale), v("beta"));
-    } else {
-      y = tf.add(y, v("bias"));
+    const kernel = v("kernel") as tf.Tensor5D;
+    if (!node.batchNorm) {
+      // y = ReLU?(x ⊛ w + b) as one op: on wasm one oneDNN convolution with its bias and ReLU, and a fused
+      // gradient (lib/backend/fused_conv3d.ts); elsewhere the same composition of tf ops.
+      return fusedConv3d(x, kernel, {
+        bias: v("bias") as tf.Tensor1D,
+        activation: node.relu ? "relu" : "linear",
+        strides: node.strides,
+        pad: padding,
+        maxPool: maxPool && { ...maxPool, pad: "same" },
+      });
     }
+    let y = tf.conv3d(x, kernel, node.strides, padding);
+    // y = γ (x − μ) / √(σ² + ε) + β over batch and space (Ioffe & Szegedy, 2015); moving averages as in
+    // lib/models/_layers.ts (PyTorch's momentum convention, unbiased variance).
+    const movingMean = this.state[`${node.name}/moving_mean`];
+    const movingVariance = this.state[`${node.name}/moving_variance`];
+    let mean: tf.Tensor, variance: tf.Tensor;
+    if (training) {
+      const moments = tf.moments(y, [0, 1, 2, 3]);
+      mean = moments.mean;
+      variance = moments.variance;
+      const n = y.size / y.shape[4];
+      const m = this.config.bnMomentum;
+      const unbiased = tf.mul(variance, n > 1 ? n / (n - 1) : 1);
+      movingMean.assign(tf.add(tf.mul(movingMean, 1 - m), tf.mul(mean, m)));
+      movingVariance.assign(tf.add(tf.mul(movingVariance, 1 - m), tf.mul(unbiased, m)));
+    } else {
+      mean = movingMean;
+      variance = movingVariance;
+    }
+    const scale = tf.mul(v("gamma"), tf.rsqrt(tf.add(variance, this.config.bnEpsilon)));
+    y = tf.add(tf.mul(tf.sub(y, mean), scale), v("beta"));
     return node.relu ? tf.relu(y) : y;
   }
 

@@ -13,6 +13,10 @@
  *
  * Also across-channel local response normalization, forward and backward ({@link LrnProblem}).
  *
+ * For the fused 3-D layers (lib/backend/fused_conv3d.ts): the bias gradient from the backward-weights pass
+ * (`db`), ReLU's gradient from its output ({@link Dnnl.reluBackward}), and max pooling for training with the
+ * workspace in the caller's memory ({@link Dnnl.maxPoolForwardTraining}, {@link Dnnl.maxPoolBackwardFromWorkspace}).
+ *
  * @module
  */
 
@@ -135,10 +139,21 @@ export interface Dnnl {
     p: ConvProblem | Conv3DProblem,
     ptrs: { dy: Deno.PointerValue; w: Deno.PointerValue; dx: Deno.PointerValue },
   ): boolean;
-  /** dw = ∂(Σ y·dy)/∂w (HWIO, or DHWIO). False when unsupported. */
+  /**
+   * dw = ∂(Σ y·dy)/∂w (HWIO, or DHWIO), and with `db` the bias gradient db[o] = Σ_{n, spatial} dy[…, o] in the
+   * same pass over dy. False when unsupported.
+   */
   convBackwardWeights(
     p: ConvProblem | Conv3DProblem,
-    ptrs: { x: Deno.PointerValue; dy: Deno.PointerValue; dw: Deno.PointerValue },
+    ptrs: { x: Deno.PointerValue; dy: Deno.PointerValue; dw: Deno.PointerValue; db?: Deno.PointerValue },
+  ): boolean;
+  /**
+   * ReLU's gradient from its output: dx[i] = dy[i] if y[i] > 0, else 0, over `n` contiguous floats (oneDNN's
+   * eltwise backward, `relu_use_dst_for_bwd`, on its threads). False when unsupported.
+   */
+  reluBackward(
+    n: number,
+    ptrs: { y: Deno.PointerValue; dy: Deno.PointerValue; dx: Deno.PointerValue },
   ): boolean;
   /** y[n, p, q, c] = max over the window of x. False when unsupported. */
   maxPoolForward(
@@ -165,6 +180,21 @@ export interface Dnnl {
   avgPoolBackward(
     p: PoolProblem | Pool3DProblem,
     ptrs: { dy: Deno.PointerValue; dx: Deno.PointerValue },
+  ): boolean;
+  /**
+   * Bytes of the workspace {@link maxPoolForwardTraining} writes for `p` (where each window's maximum is), or
+   * null when oneDNN has no training primitive for it.
+   */
+  maxPoolWorkspaceBytes(p: PoolProblem | Pool3DProblem): number | null;
+  /** y = max over each window of x, and the workspace (`ws`, {@link maxPoolWorkspaceBytes}) for the backward. */
+  maxPoolForwardTraining(
+    p: PoolProblem | Pool3DProblem,
+    ptrs: { x: Deno.PointerValue; y: Deno.PointerValue; ws: Deno.PointerValue },
+  ): boolean;
+  /** dx from dy and the forward's workspace alone (no x, no second forward pass): the first maximum gets dy. */
+  maxPoolBackwardFromWorkspace(
+    p: PoolProblem | Pool3DProblem,
+    ptrs: { dy: Deno.PointerValue; ws: Deno.PointerValue; dx: Deno.PointerValue },
   ): boolean;
   /** y = LRN(x) ({@link LrnProblem}). False when unsupported. */
   lrnForward(p: LrnProblem, ptrs: { x: Deno.PointerValue; y: Deno.PointerValue }): boolean;
@@ -221,6 +251,9 @@ const SYMBOLS = {
   },
   dnnl_lrn_forward_desc_init: { parameters: [B, "i32", "i32", B, "i64", "f32", "f32", "f32"], result: "i32" },
   dnnl_lrn_backward_desc_init: { parameters: [B, "i32", B, B, "i64", "f32", "f32", "f32"], result: "i32" },
+  dnnl_memory_desc_get_size: { parameters: [P], result: "usize" },
+  dnnl_eltwise_forward_desc_init: { parameters: [B, "i32", "i32", B, "f32", "f32"], result: "i32" },
+  dnnl_eltwise_backward_desc_init: { parameters: [B, "i32", B, B, "f32", "f32"], result: "i32" },
   dnnl_primitive_attr_create: { parameters: [B], result: "i32" },
   dnnl_primitive_attr_destroy: { parameters: [P], result: "i32" },
   dnnl_primitive_attr_set_post_ops: { parameters: [P, P], result: "i32" },
@@ -256,6 +289,7 @@ const LRN_ACROSS_CHANNELS = 0xaff;
 const QUERY_IMPL_INFO_STR = 8, QUERY_WEIGHTS_MD = 131, QUERY_DIFF_WEIGHTS_MD = 132, QUERY_WORKSPACE_MD = 135;
 const ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_BIAS = 41, ARG_WORKSPACE = 64;
 const ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145, ARG_DIFF_WEIGHTS = 161;
+const ARG_DIFF_BIAS = 169, ELTWISE_RELU_USE_DST_FOR_BWD = 0x100;
 const MD_BYTES = 2048, OP_DESC_BYTES = 16384;
 /** Primitives kept per library (least recently used freed first): a few per layer shape and batch size. */
 const MAX_PLANS = 256;
@@ -266,6 +300,8 @@ type Lib = Deno.DynamicLibrary<typeof SYMBOLS>;
 /** A cached primitive: its memories (handles set per call), optional steps before/after, the args. */
 interface Plan {
   impl: string;
+  /** Bytes of the workspace the caller provides (max pooling with a workspace). */
+  workspaceBytes?: number;
   prim: Deno.PointerValue;
   /** Memories whose handle is set from the call's pointers, by pointer name. */
   bind: Record<string, Deno.PointerValue>;
@@ -507,6 +543,7 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
   const planBackward = (
     p: ConvProblem | Conv3DProblem,
     kind: "backward_data" | "backward_weights",
+    bias = false,
   ): Plan | null => {
     const m = mds(p);
     const hint = pdOf(forwardDesc(p, m, true), null, null);
@@ -530,7 +567,7 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
         CONVOLUTION_DIRECT,
         m.src,
         m.wAny,
-        null,
+        bias ? Deno.UnsafePointer.of(m.bias) : null,
         m.dst,
         g.strides,
         g.dilates,
@@ -563,12 +600,18 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     const dw = memory(dwMd, ALLOCATE), x = memory(m.src), dy = memory(m.dst);
     owned.mems.push(dw, x, dy);
     const r = reorder(dwMd, Deno.UnsafePointer.of(m.wUser), owned);
+    const weightsArgs: [number, Deno.PointerValue][] = [[ARG_SRC, x], [ARG_DIFF_DST, dy], [
+      ARG_DIFF_WEIGHTS,
+      dw,
+    ]];
+    const db = bias ? memory(m.bias) : null;
+    if (db) owned.mems.push(db), weightsArgs.push([ARG_DIFF_BIAS, db]);
     return {
       impl: implOf(pd),
       prim,
-      bind: { x, dy, dw: wUser },
+      bind: db ? { x, dy, dw: wUser, db } : { x, dy, dw: wUser },
       after: { prim: r, args: args([ARG_SRC, dw], [ARG_DST, wUser]) },
-      args: args([ARG_SRC, x], [ARG_DIFF_DST, dy], [ARG_DIFF_WEIGHTS, dw]),
+      args: args(...weightsArgs),
       owned,
     };
   };
@@ -760,6 +803,94 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
       owned,
     };
   };
+  /**
+   * Max pooling for training with the workspace bound per call (ws from the caller), forward or backward: the
+   * backward reads dy and ws only.
+   */
+  const planPoolWorkspace = (p: PoolProblem | Pool3DProblem, backward: boolean): Plan | null => {
+    const m = poolMds(p);
+    const fwdPd = pdOf(poolDesc(p, m, FORWARD_TRAINING), null, null);
+    if (fwdPd == null) return null;
+    const owned = newOwned();
+    const wsMd = s.dnnl_primitive_desc_query_md(fwdPd, QUERY_WORKSPACE_MD, 0);
+    const workspaceBytes = wsMd == null ? 0 : Number(s.dnnl_memory_desc_get_size(wsMd));
+    if (workspaceBytes === 0) {
+      s.dnnl_primitive_desc_destroy(fwdPd);
+      return null;
+    }
+    const ws = memory(wsMd);
+    owned.mems.push(ws);
+    if (!backward) {
+      const prim = ownPrimitive(fwdPd, owned);
+      const x = memory(m.src), y = memory(m.dst);
+      owned.mems.push(x, y);
+      return {
+        impl: implOf(fwdPd),
+        workspaceBytes,
+        prim,
+        bind: { x, y, ws },
+        args: args([ARG_SRC, x], [ARG_DST, y], [ARG_WORKSPACE, ws]),
+        owned,
+      };
+    }
+    owned.pds.push(fwdPd);
+    const op = new Uint8Array(OP_DESC_BYTES);
+    check(
+      s.dnnl_pooling_backward_desc_init(op, POOLING_MAX, m.src, m.dst, ...poolWindow(p)),
+      "pooling_backward_desc_init",
+    );
+    const pd = pdOf(op, null, fwdPd);
+    if (pd == null) {
+      release(owned);
+      return null;
+    }
+    const prim = ownPrimitive(pd, owned);
+    const dy = memory(m.dst), dx = memory(m.src);
+    owned.mems.push(dy, dx);
+    return {
+      impl: implOf(pd),
+      workspaceBytes,
+      prim,
+      bind: { dy, dx, ws },
+      args: args([ARG_DIFF_DST, dy], [ARG_DIFF_SRC, dx], [ARG_WORKSPACE, ws]),
+      owned,
+    };
+  };
+  const poolWorkspacePlan = (p: PoolProblem | Pool3DProblem, backward: boolean): Plan | null =>
+    cached(`pool_ws|${backward}|${Object.values(p).join(",")}`, () => planPoolWorkspace(p, backward));
+  /** ReLU backward from y over n contiguous floats (dx = dy where y > 0): eltwise forward hint, then backward. */
+  const planReluBackward = (n: number): Plan | null => {
+    const data = md([n], [1]);
+    const fop = new Uint8Array(OP_DESC_BYTES);
+    check(
+      s.dnnl_eltwise_forward_desc_init(fop, FORWARD_TRAINING, ELTWISE_RELU_USE_DST_FOR_BWD, data, 0, 0),
+      "eltwise_forward_desc_init",
+    );
+    const fwdPd = pdOf(fop, null, null);
+    if (fwdPd == null) return null;
+    const owned = newOwned();
+    owned.pds.push(fwdPd);
+    const bop = new Uint8Array(OP_DESC_BYTES);
+    check(
+      s.dnnl_eltwise_backward_desc_init(bop, ELTWISE_RELU_USE_DST_FOR_BWD, data, data, 0, 0),
+      "eltwise_backward_desc_init",
+    );
+    const pd = pdOf(bop, null, fwdPd);
+    if (pd == null) {
+      release(owned);
+      return null;
+    }
+    const prim = ownPrimitive(pd, owned);
+    const y = memory(data), dy = memory(data), dx = memory(data);
+    owned.mems.push(y, dy, dx);
+    return {
+      impl: implOf(pd),
+      prim,
+      bind: { y, dy, dx },
+      args: args([ARG_DST, y], [ARG_DIFF_DST, dy], [ARG_DIFF_SRC, dx]),
+      owned,
+    };
+  };
   const lrnPlan = (p: LrnProblem, backward: boolean): Plan | null =>
     cached(`lrn|${backward}|${Object.values(p).join(",")}`, () => planLrn(p, backward));
   const destroy = (pl: Plan | null) => {
@@ -787,7 +918,7 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
       () =>
         kind === "forward"
           ? planForward(p, relu, bias)
-          : planBackward(p, kind as "backward_data" | "backward_weights"),
+          : planBackward(p, kind as "backward_data" | "backward_weights", bias),
     );
 
   const execute = (pl: Plan, ptrs: Record<string, Deno.PointerValue | null>) => {
@@ -819,7 +950,16 @@ function open(lib: Lib, library: string, version: string, threads?: number): Dnn
     convForward: (p, ptrs, relu) => run(plan("forward", p, relu, ptrs.b != null), ptrs),
     convBackwardData: (p, ptrs) => run(plan("backward_data", p), ptrs),
     convBackwardWeights: (p, ptrs) =>
-      run(plan("backward_weights", p), { x: ptrs.x, dy: ptrs.dy, dw: ptrs.dw }),
+      run(plan("backward_weights", p, false, ptrs.db != null), {
+        x: ptrs.x,
+        dy: ptrs.dy,
+        dw: ptrs.dw,
+        db: ptrs.db ?? null,
+      }),
+    maxPoolWorkspaceBytes: (p) => poolWorkspacePlan(p, false)?.workspaceBytes ?? null,
+    maxPoolForwardTraining: (p, ptrs) => run(poolWorkspacePlan(p, false), ptrs),
+    maxPoolBackwardFromWorkspace: (p, ptrs) => run(poolWorkspacePlan(p, true), ptrs),
+    reluBackward: (n, ptrs) => run(cached(`relu_bwd|${n}`, () => planReluBackward(n)), ptrs),
     maxPoolForward: (p, ptrs) => run(poolPlan(p, false), ptrs),
     maxPoolBackward: (p, ptrs) => run(poolPlan(p, true), ptrs),
     avgPoolForward: (p, ptrs) => run(poolPlan(p, false, POOLING_AVG_EXCLUDE_PADDING), ptrs),

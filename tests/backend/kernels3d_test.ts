@@ -8,7 +8,7 @@ import { needs } from "../_skip.ts";
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
 import { CamDmriError } from "../../lib/errors.ts";
-import { initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
+import { fusedConv3d, initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
 import { dnnlUnavailableReason, loadDnnl } from "../../lib/native/mod.ts";
 import {
   activeNative,
@@ -115,8 +115,55 @@ async function sameAsOracle(
   }
 }
 
+/**
+ * fusedConv3d (bias, then ReLU or none): on wasm the FusedConv3D kernel and its fused gradient, on cpu (no such
+ * kernel) the stock composition relu(conv3d(x, w) + b) with tf.grad's gradients: the oracle.
+ */
+const fused = (s: T3, pad: Pad, activation: "relu" | "linear"): F => (x, w, b) =>
+  fusedConv3d(x as tf.Tensor5D, w as tf.Tensor5D, {
+    bias: b as tf.Tensor1D,
+    activation,
+    strides: s,
+    pad: pad as "same" | "valid",
+  });
+
 /** Every case of the kernels on the wasm backend with `libs` on, against cpu (or the oracles). */
 async function allAgree(prefix: string, t: Deno.TestContext): Promise<void> {
+  await t.step(
+    `${prefix}: fusedConv3d (FusedConv3D, ReluBackprop, Conv3DBackpropFilterBias) against cpu's composition`,
+    async () => {
+      for (const [label, xs, ws, s, pad] of CONV_CASES) {
+        if (typeof pad !== "string") continue;
+        for (const act of ["relu", "linear"] as const) {
+          await sameAsCpu(`${prefix} fusedConv3d ${act} ${label}`, fused(s, pad, act), [xs, ws, [ws[4]]]);
+        }
+      }
+      // With a max pooling after it (FusedConv3DMaxPool, MaxPool3DGradWorkspace): cubic windows, where cpu's
+      // MaxPool3DGrad is right (ReLU's tied zeros get no gradient either way).
+      const pools: [string, number[], number[], T3, Pad, number, number, "same" | "valid"][] = [
+        ["conv same, pool 2/2 valid, even", [2, 8, 8, 8, 2], [3, 3, 3, 2, 4], 1, "same", 2, 2, "valid"],
+        ["conv same, pool 2/2 same, odd", [2, 7, 9, 5, 3], [3, 3, 3, 3, 4], 1, "same", 2, 2, "same"],
+        ["conv valid stride 2, pool 3/2 same", [2, 11, 9, 10, 2], [3, 3, 3, 2, 3], 2, "valid", 3, 2, "same"],
+        ["1 input channel, pool 2/1 valid", [3, 6, 6, 6, 1], [3, 3, 3, 1, 8], 1, "same", 2, 1, "valid"],
+      ];
+      for (const [label, xs, ws, s, pad, k, ps, ppad] of pools) {
+        for (const activation of ["relu", "linear"] as const) {
+          const f: F = (x, w, b) =>
+            fusedConv3d(x as tf.Tensor5D, w as tf.Tensor5D, {
+              bias: b as tf.Tensor1D,
+              activation,
+              strides: s,
+              pad: pad as "same" | "valid",
+              maxPool: { size: k, strides: ps, pad: ppad },
+            });
+          await sameAsCpu(`${prefix} fusedConv3d + maxPool ${activation} ${label}`, f, [xs, ws, [ws[4]]]);
+        }
+      }
+      // No bias: only x and the filter get gradients.
+      const noBias: F = (x, w) => fusedConv3d(x as tf.Tensor5D, w as tf.Tensor5D, { activation: "relu" });
+      await sameAsCpu(`${prefix} fusedConv3d relu, no bias`, noBias, [[2, 6, 5, 7, 3], [3, 3, 3, 3, 4]]);
+    },
+  );
   await t.step(`${prefix}: Conv3D, Conv3DBackpropInputV2, Conv3DBackpropFilterV2`, async () => {
     for (const [label, xs, ws, s, pad] of CONV_CASES) {
       await sameAsCpu(`${prefix} conv3d ${label}`, conv(s, pad), [xs, ws]);
@@ -172,9 +219,8 @@ async function allAgree(prefix: string, t: Deno.TestContext): Promise<void> {
     `${prefix}: a small 3-D GAP net, every input's and weight's gradient (the kernels chained)`,
     async () => {
       const net: F = (x, w1, b1, w2, b2, wd) => {
-        const h1 = tf.relu(
-          tf.add(tf.conv3d(x as tf.Tensor5D, w1 as tf.Tensor5D, 1, "same"), b1),
-        ) as tf.Tensor5D;
+        // The first conv fused (as the 3-D zoo runs it), the second composed.
+        const h1 = fused(1, "same", "relu")(x, w1, b1) as tf.Tensor5D;
         const p1 = tf.maxPool3d(h1, 2, 2, "same");
         const h2 = tf.relu(tf.add(tf.conv3d(p1, w2 as tf.Tensor5D, [1, 2, 1], "same"), b2)) as tf.Tensor5D;
         const p2 = tf.avgPool3d(h2, 2, 1, "valid");
@@ -275,6 +321,17 @@ Deno.test({
       assert.equal(c[k]?.fallback, 0, `${k} fell back`);
     }
     for (const k of ["AvgPool3D", "AvgPool3DGrad"]) assert.ok(c[k]?.dnnl > 0 && c[k]?.fallback === 0, k);
+    for (
+      const k of [
+        "FusedConv3D",
+        "Conv3DBackpropFilterBias",
+        "ReluBackprop",
+        "FusedConv3DMaxPool",
+        "MaxPool3DGradWorkspace",
+      ]
+    ) {
+      assert.ok(c[k]?.dnnl > 0 && c[k]?.fallback === 0, `${k}: ${JSON.stringify(c[k])}`);
+    }
     assert.ok(
       dnnl.implementation("forward", {
         n: 1,
@@ -339,6 +396,27 @@ Deno.test({
     registerNativeKernels({ dnnl });
   });
   await t.step("no tensors or wasm buffers leak", () => noLeaks(before));
+  await t.step(
+    "a pooled fusedConv3d run on oneDNN whose gradient meets oneDNN off: a typed error, never a wrong gradient " +
+      "(after the leak check: tfjs keeps a failed backward pass's saved tensors)",
+    async () => {
+      await tf.setBackend("wasm");
+      const x = tf.tensor(randn(2 * 6 * 6 * 6 * 2, 1), [2, 6, 6, 6, 2]) as tf.Tensor5D;
+      const w = tf.tensor(randn(3 * 3 * 3 * 2 * 4, 2), [3, 3, 3, 2, 4]) as tf.Tensor5D;
+      const f = (w: tf.Tensor) => {
+        const p = fusedConv3d(x, w as tf.Tensor5D, { activation: "relu", maxPool: { size: 2, strides: 2 } });
+        registerNativeKernels(null);
+        return tf.sum(p);
+      };
+      assert.throws(
+        () => tf.grad(f)(w),
+        (e) =>
+          e instanceof CamDmriError && /MaxPool3DGradWorkspace.*oneDNN, which is off now/.test(String(e)),
+      );
+      registerNativeKernels({ dnnl });
+      tf.dispose([x, w]);
+    },
+  );
   registerNativeKernels(before.native);
 });
 
