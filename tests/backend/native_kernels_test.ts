@@ -288,6 +288,96 @@ Deno.test({
     );
   });
 
+  await t.step(
+    "Winograd 3x3 convs and both gradients agree with cpu; uneven padding runs direct",
+    async () => {
+      const problem = (c: number, o: number, pad: [number, number, number, number]) => {
+        const [top, bottom, left, right] = pad, h = 14, w = 12;
+        const [oh, ow] = [h + top + bottom - 2, w + left + right - 2];
+        return {
+          n: 2,
+          h,
+          w,
+          c,
+          o,
+          kh: 3,
+          kw: 3,
+          oh,
+          ow,
+          sh: 1,
+          sw: 1,
+          dh: 1,
+          dw: 1,
+          top,
+          bottom,
+          left,
+          right,
+        };
+      };
+      if (dnnl.winograd) {
+        for (const kind of ["forward", "backward_data", "backward_weights"] as const) {
+          for (const pad of [[1, 1, 1, 1], [0, 0, 0, 0]] as [number, number, number, number][]) {
+            const impl = dnnl.implementation(kind, problem(32, 48, pad));
+            assert.match(impl ?? "", /wino/, `${kind} ${pad}: ${impl}`);
+          }
+          // Not Winograd: uneven padding, channels not in 16s, stride 2.
+          for (const p of [problem(32, 48, [1, 0, 0, 1]), problem(24, 48, [1, 1, 1, 1])]) {
+            assert.doesNotMatch(dnnl.implementation(kind, p) ?? "", /wino/, `${kind} ${JSON.stringify(p)}`);
+          }
+          assert.doesNotMatch(
+            dnnl.implementation(kind, { ...problem(32, 48, [1, 1, 1, 1]), sh: 2, sw: 2, oh: 7, ow: 6 }) ?? "",
+            /wino/,
+          );
+        }
+      }
+      nativeKernelCounts({ reset: true });
+      const cases: [string, number[], number[], Pad][] = [
+        ["same, 32 → 48", [2, 14, 14, 32], [3, 3, 32, 48], "same"],
+        ["valid, odd sizes, 16 → 16", [2, 13, 11, 16], [3, 3, 16, 16], "valid"],
+        ["same, 128 → 192 at 28x28", [2, 28, 28, 128], [3, 3, 128, 192], "same"],
+        ["explicit uneven padding, 64 → 32 (direct)", [1, 9, 10, 64], [3, 3, 64, 32], [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [0, 0],
+        ]],
+      ];
+      for (const [label, xs, ws, pad] of cases) {
+        await sameAsCpu(
+          `dnnl winograd conv2d ${label}`,
+          (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, pad),
+          [xs, ws],
+        );
+      }
+      await sameAsCpu(
+        "dnnl winograd fused conv + bias + relu",
+        (x, w, b) =>
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: w as tf.Tensor4D,
+            strides: 1,
+            pad: "same",
+            bias: b,
+            activation: "relu",
+          }),
+        [[2, 10, 10, 16], [3, 3, 16, 32], [32]],
+      );
+      const c = nativeKernelCounts();
+      for (const k of ["Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"]) {
+        assert.ok(c[k]?.dnnl >= cases.length, `${k} ran on oneDNN ${c[k]?.dnnl} times`);
+        assert.equal(c[k]?.fallback ?? 0, 0, `${k} fell back`);
+      }
+      // Turned off: the direct convolution for the same problem.
+      const direct = loadDnnl({ winograd: false })!;
+      try {
+        assert.equal(direct.winograd, false);
+        assert.doesNotMatch(direct.implementation("forward", problem(32, 48, [1, 1, 1, 1])) ?? "", /wino/);
+      } finally {
+        direct.close();
+      }
+    },
+  );
+
   const poolCases = POOL_CASES;
   await t.step("MaxPool and MaxPoolGrad on oneDNN agree with cpu, ties included", async () => {
     nativeKernelCounts({ reset: true });
