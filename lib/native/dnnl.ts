@@ -34,7 +34,7 @@ export interface DnnlOptions {
   threads?: number;
   /**
    * Run 2-D 3x3 stride-1 convolutions (forward and both gradients) as Winograd F(4x4, 3x3) where oneDNN has it
-   * (`jit_wino_4x3`; F(2x2, 3x3) where oneDNN prefers it for inference): 2.25–4x fewer multiplies; against
+   * (`jit_wino_4x3`): 4x fewer multiplies per tile; against
    * the cpu backend the tests' relative errors are 0.4–3.4e-6, the direct convolution's 0–1.5e-6 (see
    * {@link Dnnl.winograd}). `CAM_DNNL_WINOGRAD=off` overrides it.
    * @default true
@@ -133,7 +133,8 @@ export interface Dnnl {
   /** OpenMP threads it runs on. */
   readonly threads: number;
   /**
-   * Whether 2-D 3x3 stride-1 undilated convolutions with channel counts that are multiples of 16 run as
+   * Whether 2-D 3x3 stride-1 undilated convolutions with channel counts that are multiples of 16 (and at least
+   * {@link WINOGRAD_MIN_CHANNELS}) run as
    * Winograd F(4x4, 3x3) (Lavin & Gray, 2016): y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A per 6x6 input tile d and 3x3
    * filter g, 36 multiplies for 16 outputs where the direct convolution takes 144. Activations are reordered
    * from NHWC to oneDNN's blocked layout and back around each such call (in a scratch area outside the wasm
@@ -281,6 +282,14 @@ const QUERY_DIFF_WEIGHTS_MD = 132, QUERY_DST_MD = 133, QUERY_DIFF_DST_MD = 134, 
 const ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_BIAS = 41, ARG_WORKSPACE = 64;
 const ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145, ARG_DIFF_WEIGHTS = 161;
 const MD_BYTES = 2048, OP_DESC_BYTES = 16384;
+/**
+ * Fewest input and output channels for which a 3x3 convolution runs as Winograd ({@link Dnnl.winograd}). Each
+ * such call reorders its activations to and from oneDNN's blocked layout, which for few channels costs about
+ * what the multiplies save. At 64 every 3x3 convolution of the paper-size VGG16 and GoogLeNet runs as
+ * Winograd and the 1/16-width zoo stays on the direct convolution.
+ */
+export const WINOGRAD_MIN_CHANNELS = 64;
+
 /** Primitives kept per library (least recently used freed first): a few per layer shape and batch size. */
 const MAX_PLANS = 256;
 const ALLOCATE = 0xffffffffffffffffn; // DNNL_MEMORY_ALLOCATE
@@ -565,14 +574,15 @@ function open(
 
   /**
    * Whether a problem is one {@link Dnnl.winograd} covers: 3x3, stride 1, undilated, channels in multiples of
-   * 16, the same padding of 0 or 1 on every side (oneDNN 2.6's Winograd input gradient is wrong with uneven
+   * 16 and at least {@link WINOGRAD_MIN_CHANNELS}, the same padding of 0 or 1 on every side (oneDNN 2.6's Winograd input gradient is wrong with uneven
    * padding: relative error 1.3 against the cpu backend, measured).
    */
   const winogradFits = (p: ConvProblem | Conv3DProblem): boolean => {
     if (!winograd || "d" in p) return false;
     const plain3x3 = p.kh === 3 && p.kw === 3 && p.sh === 1 && p.sw === 1 && p.dh === 1 && p.dw === 1;
     const evenPad = p.top <= 1 && p.bottom === p.top && p.left === p.top && p.right === p.top;
-    return plain3x3 && evenPad && p.c % 16 === 0 && p.o % 16 === 0;
+    const channels = p.c % 16 === 0 && p.o % 16 === 0 && Math.min(p.c, p.o) >= WINOGRAD_MIN_CHANNELS;
+    return plain3x3 && evenPad && channels;
   };
   /**
    * A Winograd plan (every memory in the layout oneDNN picks, reorders from and to the user's NHWC/HWIO
@@ -606,7 +616,9 @@ function open(
     };
     let pd: Deno.PointerValue = null;
     if (kind === "forward") {
-      const op = fwd(false, bias);
+      // Training, not inference: for inference oneDNN wants the weights pre-transformed (its `wino` layout),
+      // and its reorder into that layout runs slowly on one thread (1.8 s for 1024x832x3x3, measured).
+      const op = fwd(true, bias);
       if (op == null) return null;
       let attr: Deno.PointerValue = null, postOps: Deno.PointerValue = null;
       if (relu) {

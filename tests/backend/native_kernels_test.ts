@@ -317,25 +317,26 @@ Deno.test({
       if (dnnl.winograd) {
         for (const kind of ["forward", "backward_data", "backward_weights"] as const) {
           for (const pad of [[1, 1, 1, 1], [0, 0, 0, 0]] as [number, number, number, number][]) {
-            const impl = dnnl.implementation(kind, problem(32, 48, pad));
+            const impl = dnnl.implementation(kind, problem(64, 96, pad));
             assert.match(impl ?? "", /wino/, `${kind} ${pad}: ${impl}`);
           }
-          // Not Winograd: uneven padding, channels not in 16s, stride 2.
-          for (const p of [problem(32, 48, [1, 0, 0, 1]), problem(24, 48, [1, 1, 1, 1])]) {
+          // Not Winograd: uneven padding, channels not in 16s or fewer than WINOGRAD_MIN_CHANNELS, stride 2.
+          const even: [number, number, number, number] = [1, 1, 1, 1];
+          for (const p of [problem(64, 96, [1, 0, 0, 1]), problem(72, 96, even), problem(32, 96, even)]) {
             assert.doesNotMatch(dnnl.implementation(kind, p) ?? "", /wino/, `${kind} ${JSON.stringify(p)}`);
           }
           assert.doesNotMatch(
-            dnnl.implementation(kind, { ...problem(32, 48, [1, 1, 1, 1]), sh: 2, sw: 2, oh: 7, ow: 6 }) ?? "",
+            dnnl.implementation(kind, { ...problem(64, 96, even), sh: 2, sw: 2, oh: 7, ow: 6 }) ?? "",
             /wino/,
           );
         }
       }
       nativeKernelCounts({ reset: true });
       const cases: [string, number[], number[], Pad][] = [
-        ["same, 32 → 48", [2, 14, 14, 32], [3, 3, 32, 48], "same"],
-        ["valid, odd sizes, 16 → 16", [2, 13, 11, 16], [3, 3, 16, 16], "valid"],
-        ["same, 128 → 192 at 28x28", [2, 28, 28, 128], [3, 3, 128, 192], "same"],
-        ["explicit uneven padding, 64 → 32 (direct)", [1, 9, 10, 64], [3, 3, 64, 32], [
+        ["same, 64 → 96", [2, 14, 14, 64], [3, 3, 64, 96], "same"],
+        ["valid, odd sizes, 64 → 64", [2, 13, 11, 64], [3, 3, 64, 64], "valid"],
+        ["same, 128 → 144 at 16x16", [1, 16, 16, 128], [3, 3, 128, 144], "same"],
+        ["explicit uneven padding, 64 → 64 (direct)", [1, 9, 10, 64], [3, 3, 64, 64], [
           [0, 0],
           [1, 0],
           [0, 1],
@@ -360,7 +361,7 @@ Deno.test({
             bias: b,
             activation: "relu",
           }),
-        [[2, 10, 10, 16], [3, 3, 16, 32], [32]],
+        [[2, 10, 10, 64], [3, 3, 64, 64], [64]],
       );
       const c = nativeKernelCounts();
       for (const k of ["Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"]) {
@@ -371,7 +372,7 @@ Deno.test({
       const direct = loadDnnl({ winograd: false })!;
       try {
         assert.equal(direct.winograd, false);
-        assert.doesNotMatch(direct.implementation("forward", problem(32, 48, [1, 1, 1, 1])) ?? "", /wino/);
+        assert.doesNotMatch(direct.implementation("forward", problem(64, 96, [1, 1, 1, 1])) ?? "", /wino/);
       } finally {
         direct.close();
       }
