@@ -1068,6 +1068,7 @@ function open(
     close() {
       for (const pl of plans.values()) destroy(pl);
       plans.clear();
+      arena = null;
       s.dnnl_stream_destroy(stream);
       s.dnnl_engine_destroy(engine);
       lib.close();
