@@ -7,7 +7,9 @@
  *
  * The primitive for each problem is created once and cached (oneDNN picks its fastest implementation,
  * e.g. `brgconv:avx512_core`, with the weights in a blocked layout it chooses; they are reordered from
- * HWIO on every call, which costs little next to the convolution).
+ * HWIO on every call, which costs little next to the convolution). 3x3 stride-1 convolutions with many channels
+ * run as Winograd F(4x4, 3x3) instead ({@link Dnnl.winograd}, {@link WINOGRAD_MIN_CHANNELS}), their activations
+ * reordered to oneDNN's blocked layout and back in a scratch area outside the caller's memory.
  *
  * y[n, p, q, o] = b[o] + Σ_{i, j, c} x[n, p·sh + i·dh − top, q·sw + j·dw − left, c] · w[i, j, c, o].
  *

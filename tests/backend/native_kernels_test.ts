@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
 import { initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
 import { type Blas, blasUnavailableReason, loadBlas } from "../../lib/native/mod.ts";
-import { type Dnnl, dnnlUnavailableReason, loadDnnl } from "../../lib/native/mod.ts";
+import { type Dnnl, dnnlUnavailableReason, loadDnnl, WINOGRAD_MIN_CHANNELS } from "../../lib/native/mod.ts";
 import {
   NATIVE_KERNELS,
   nativeKernelCounts,
@@ -321,6 +321,7 @@ Deno.test({
             assert.match(impl ?? "", /wino/, `${kind} ${pad}: ${impl}`);
           }
           // Not Winograd: uneven padding, channels not in 16s or fewer than WINOGRAD_MIN_CHANNELS, stride 2.
+          assert.equal(WINOGRAD_MIN_CHANNELS, 64);
           const even: [number, number, number, number] = [1, 1, 1, 1];
           for (const p of [problem(64, 96, [1, 0, 0, 1]), problem(72, 96, even), problem(32, 96, even)]) {
             assert.doesNotMatch(dnnl.implementation(kind, p) ?? "", /wino/, `${kind} ${JSON.stringify(p)}`);
