@@ -144,16 +144,27 @@ export interface Dnnl {
    * the direct convolution on NHWC.
    */
   readonly winograd: boolean;
-  /** y = x ⊛ w (+ b when given) (then ReLU when `relu`). False when oneDNN has no primitive for the problem. */
+  /**
+   * y = x ⊛ w (+ b when given) (then ReLU when `relu`). False when oneDNN has no primitive for the problem.
+   * `weightsKey`: an object that stands for the values behind `w` (e.g. the tensor's data id; the caller
+   * promises they never change while it lives): a call with the key of the plan's last call reuses the
+   * weights it reordered then instead of reordering them again.
+   */
   convForward(
     p: ConvProblem | Conv3DProblem,
-    ptrs: { x: Deno.PointerValue; w: Deno.PointerValue; b: Deno.PointerValue | null; y: Deno.PointerValue },
+    ptrs: {
+      x: Deno.PointerValue;
+      w: Deno.PointerValue;
+      b: Deno.PointerValue | null;
+      y: Deno.PointerValue;
+      weightsKey?: object;
+    },
     relu: boolean,
   ): boolean;
-  /** dx = ∂(Σ y·dy)/∂x. False when unsupported. */
+  /** dx = ∂(Σ y·dy)/∂x (`weightsKey` as for {@link convForward}). False when unsupported. */
   convBackwardData(
     p: ConvProblem | Conv3DProblem,
-    ptrs: { dy: Deno.PointerValue; w: Deno.PointerValue; dx: Deno.PointerValue },
+    ptrs: { dy: Deno.PointerValue; w: Deno.PointerValue; dx: Deno.PointerValue; weightsKey?: object },
   ): boolean;
   /** dw = ∂(Σ y·dy)/∂w (HWIO, or DHWIO). False when unsupported. */
   convBackwardWeights(
@@ -202,6 +213,8 @@ export interface Dnnl {
   ): string | null;
   /** How many primitive plans are cached (at most 256; the least recently used are freed). */
   cachedPlans(): number;
+  /** How many times a convolution's weights were reordered into oneDNN's layout (the rest were reused). */
+  weightReorders(): number;
   /** Frees every cached primitive and closes the library. */
   close(): void;
 }
@@ -315,6 +328,11 @@ interface Plan {
   args: BigUint64Array;
   /** Memories that live only during a call, placed in the shared scratch area (bytes each). */
   scratch?: { mem: Deno.PointerValue; bytes: number }[];
+  /**
+   * The reorder of the user's weights into the primitive's layout, run first unless the call's `wKey` is the
+   * one the last run was made for (the reordered copy is the plan's own memory, kept between calls).
+   */
+  weights?: { step: Step; key: WeakRef<object> | null };
   owned: { prims: Deno.PointerValue[]; mems: Deno.PointerValue[]; pds: Deno.PointerValue[] };
 }
 
@@ -531,6 +549,7 @@ function open(
   };
 
   const plans = new Map<string, Plan | null>();
+  let weightReorders = 0;
   const newOwned = (): Plan["owned"] => ({ prims: [], mems: [], pds: [] });
   /** Free what a plan (or a plan given up half-made) owns. */
   const release = (owned: Plan["owned"]) => {
@@ -568,7 +587,7 @@ function open(
       impl: implOf(pd),
       prim,
       bind: { x, w: wUser, b, y },
-      before: [{ prim: r, args: args([ARG_SRC, wUser], [ARG_DST, w]) }],
+      weights: { step: { prim: r, args: args([ARG_SRC, wUser], [ARG_DST, w]) }, key: null },
       args: args(...convArgs),
       owned,
     };
@@ -676,20 +695,27 @@ function open(
      * The memory the primitive reads or writes as `arg`: the user's (bound to pointer `name`) when the
      * layouts agree, else a scratch copy with a reorder from it (`input`) or into it (output).
      */
+    let weights: Plan["weights"];
     const operand = (name: string, user: Uint8Array, query: number, input: boolean) => {
       const userMem = memory(user);
       owned.mems.push(userMem);
       bind[name] = userMem;
       const want = s.dnnl_primitive_desc_query_md(pd, query, 0);
       if (s.dnnl_memory_desc_equal(Deno.UnsafePointer.of(user), want) === 1) return userMem;
-      const mem = memory(want);
+      // The weights' copy is the plan's own (kept for the next call with the same weights); activations' in
+      // the scratch area.
+      const own = name === "w";
+      const mem = memory(want, own ? ALLOCATE : null);
       owned.mems.push(mem);
-      scratch.push({ mem, bytes: Number(s.dnnl_memory_desc_get_size(want)) });
+      if (!own) scratch.push({ mem, bytes: Number(s.dnnl_memory_desc_get_size(want)) });
       const r = input
         ? reorder(Deno.UnsafePointer.of(user), want, owned)
         : reorder(want, Deno.UnsafePointer.of(user), owned);
-      if (input) before.push({ prim: r, args: args([ARG_SRC, userMem], [ARG_DST, mem]) });
-      else after.push({ prim: r, args: args([ARG_SRC, mem], [ARG_DST, userMem]) });
+      const step = input
+        ? { prim: r, args: args([ARG_SRC, userMem], [ARG_DST, mem]) }
+        : { prim: r, args: args([ARG_SRC, mem], [ARG_DST, userMem]) };
+      if (own) weights = { step, key: null };
+      else (input ? before : after).push(step);
       return mem;
     };
     let convArgs: [number, Deno.PointerValue][];
@@ -726,6 +752,7 @@ function open(
       after,
       args: args(...convArgs),
       scratch,
+      weights,
       owned,
     };
   };
@@ -780,7 +807,7 @@ function open(
         impl: implOf(pd),
         prim,
         bind: { w: wUser, dy, dx },
-        before: [{ prim: r, args: args([ARG_SRC, wUser], [ARG_DST, w]) }],
+        weights: { step: { prim: r, args: args([ARG_SRC, wUser], [ARG_DST, w]) }, key: null },
         args: args([ARG_DIFF_DST, dy], [ARG_WEIGHTS, w], [ARG_DIFF_SRC, dx]),
         owned,
       };
@@ -1018,7 +1045,7 @@ function open(
       },
     );
 
-  const execute = (pl: Plan, ptrs: Record<string, Deno.PointerValue | null>) => {
+  const execute = (pl: Plan, ptrs: Record<string, Deno.PointerValue | null>, weightsKey?: object) => {
     for (const [name, mem] of Object.entries(pl.bind)) {
       const at = ptrs[name];
       if (at != null) check(s.dnnl_memory_set_data_handle(mem, at), "memory_set_data_handle");
@@ -1030,18 +1057,33 @@ function open(
         at = Deno.UnsafePointer.offset(at!, align(m.bytes));
       }
     }
-    for (const step of [...pl.before ?? [], { prim: pl.prim, args: pl.args }, ...pl.after ?? []]) {
+    const w = pl.weights;
+    const reuse = w != null && weightsKey != null && w.key?.deref() === weightsKey;
+    if (w) w.key = null; // until the reorder below has run
+    if (w && !reuse) weightReorders++;
+    const steps = [
+      ...(w && !reuse ? [w.step] : []),
+      ...pl.before ?? [],
+      { prim: pl.prim, args: pl.args },
+      ...pl.after ?? [],
+    ];
+    for (const step of steps) {
       check(
         s.dnnl_primitive_execute(step.prim, stream, step.args.length / 2, step.args),
         "primitive_execute",
       );
     }
     check(s.dnnl_stream_wait(stream), "stream_wait");
+    if (w && weightsKey != null) w.key = new WeakRef(weightsKey);
   };
   /** Runs a plan on the given pointers: false (nothing run) where oneDNN has no plan for the problem. */
-  const run = (pl: Plan | null, ptrs: Record<string, Deno.PointerValue | null>): boolean => {
+  const run = (
+    pl: Plan | null,
+    ptrs: Record<string, Deno.PointerValue | null>,
+    weightsKey?: object,
+  ): boolean => {
     if (pl == null) return false;
-    execute(pl, ptrs);
+    execute(pl, ptrs, weightsKey);
     return true;
   };
 
@@ -1050,8 +1092,9 @@ function open(
     version,
     threads: nThreads,
     winograd,
-    convForward: (p, ptrs, relu) => run(plan("forward", p, relu, ptrs.b != null), ptrs),
-    convBackwardData: (p, ptrs) => run(plan("backward_data", p), ptrs),
+    convForward: (p, { weightsKey, ...ptrs }, relu) =>
+      run(plan("forward", p, relu, ptrs.b != null), ptrs, weightsKey),
+    convBackwardData: (p, { weightsKey, ...ptrs }) => run(plan("backward_data", p), ptrs, weightsKey),
     convBackwardWeights: (p, ptrs) =>
       run(plan("backward_weights", p), { x: ptrs.x, dy: ptrs.dy, dw: ptrs.dw }),
     maxPoolForward: (p, ptrs) => run(poolPlan(p, false), ptrs),
@@ -1067,6 +1110,7 @@ function open(
       return plan(kind, p)?.impl ?? null;
     },
     cachedPlans: () => plans.size,
+    weightReorders: () => weightReorders,
     close() {
       for (const pl of plans.values()) destroy(pl);
       plans.clear();

@@ -10,7 +10,7 @@ import {
   type NativeLibraries,
   registerNativeKernels,
 } from "../../lib/backend/native_kernels.ts";
-import { type Pad, POOL_CASES, sameAsCpu as sameAsCpuWith } from "./_grad_check.ts";
+import { type Pad, POOL_CASES, randn, sameAsCpu as sameAsCpuWith } from "./_grad_check.ts";
 
 /** wasm (+ native libraries) vs cpu. */
 const sameAsCpu = (
@@ -377,6 +377,58 @@ Deno.test({
       } finally {
         direct.close();
       }
+    },
+  );
+
+  await t.step(
+    "weights reordered once per weights: reused for the same tensor, redone for new values",
+    async () => {
+      await tf.setBackend("wasm"); // sameAsCpu leaves cpu current
+      // Winograd (64 → 96, 3x3) and direct (8 → 8) plans; two filters of each shape share one plan.
+      for (const [xs, ws] of [[[2, 9, 9, 64], [3, 3, 64, 96]], [[2, 9, 9, 8], [3, 3, 8, 8]]]) {
+        const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+        const x = tf.tensor4d(randn(size(xs), 3), xs as [number, number, number, number]);
+        const wA = tf.tensor4d(randn(size(ws), 4), ws as [number, number, number, number]);
+        const wB = tf.tensor4d(randn(size(ws), 5), ws as [number, number, number, number]);
+        const v = tf.variable(wA);
+        const conv = (w: tf.Tensor4D) => tf.conv2d(x, w, 1, "same");
+        const values = (t: tf.Tensor) => {
+          const out = t.dataSync() as Float32Array;
+          t.dispose();
+          return out;
+        };
+        const a1 = values(conv(wA));
+        const n = dnnl.weightReorders();
+        assert.deepEqual(values(conv(wA)), a1, "the same weights again");
+        assert.equal(dnnl.weightReorders(), n, "reused");
+        const b = values(conv(wB));
+        assert.equal(dnnl.weightReorders(), n + 1, "new weights reordered");
+        assert.deepEqual(values(conv(wA)), a1, "back to the first weights");
+        assert.equal(dnnl.weightReorders(), n + 2);
+        // A variable's assign gives it new values under a new data id: reordered again, never stale.
+        assert.deepEqual(values(conv(v)), a1);
+        v.assign(wB);
+        assert.deepEqual(values(conv(v)), b);
+        // Input gradients through the same weights twice (one plan, reused), then the other weights.
+        const dx = (w: tf.Tensor4D) =>
+          values(
+            tf.tidy(() =>
+              tf.conv2dTranspose(tf.onesLike(conv(w)), w, xs as [number, number, number, number], 1, "same")
+            ),
+          );
+        const dxA = dx(wA), m = dnnl.weightReorders();
+        assert.deepEqual(dx(wA), dxA);
+        assert.equal(dnnl.weightReorders(), m);
+        assert.notDeepEqual(dx(wB), dxA);
+        assert.deepEqual(dx(wA), dxA);
+        tf.dispose([x, wA, wB, v]);
+      }
+      // And the values are the cpu backend's (a fresh filter per case: no reuse to hide behind).
+      await sameAsCpu(
+        "dnnl conv2d after reuse",
+        (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same"),
+        [[2, 9, 9, 64], [3, 3, 64, 96]],
+      );
     },
   );
 
