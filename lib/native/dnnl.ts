@@ -7,7 +7,7 @@
  *
  * The primitive for each problem is created once and cached (oneDNN picks its fastest implementation,
  * e.g. `brgconv:avx512_core`, with the weights in a blocked layout it chooses; they are reordered from
- * HWIO on every call, which costs little next to the convolution). 3x3 stride-1 convolutions with many channels
+ * HWIO on a call whose `weightsKey` differs from the plan's last call's, and kept). 3x3 stride-1 convolutions with many channels
  * run as Winograd F(4x4, 3x3) instead ({@link Dnnl.winograd}, {@link WINOGRAD_MIN_CHANNELS}), their activations
  * reordered to oneDNN's blocked layout and back in a scratch area outside the caller's memory.
  *
@@ -35,10 +35,10 @@ export interface DnnlOptions {
   /** OpenMP threads for oneDNN (through libgomp's `omp_set_num_threads`). @default OpenMP's default (all cores) */
   threads?: number;
   /**
-   * Run 2-D 3x3 stride-1 convolutions (forward and both gradients) as Winograd F(4x4, 3x3) where oneDNN has it
-   * (`jit_wino_4x3`): 4x fewer multiplies per tile; against
-   * the cpu backend the tests' relative errors are 0.4–3.4e-6, the direct convolution's 0–1.5e-6 (see
-   * {@link Dnnl.winograd}). `CAM_DNNL_WINOGRAD=off` overrides it.
+   * Run 2-D 3x3 stride-1 convolutions with many channels (forward and both gradients) as Winograd F(4x4, 3x3)
+   * where oneDNN has it (`jit_wino_4x3`; {@link Dnnl.winograd} says which): 4x fewer multiplies per output tile;
+   * against the cpu backend the tests' relative errors are 0.4–3.4e-6, the direct convolution's 0–1.5e-6.
+   * `CAM_DNNL_WINOGRAD=off` overrides it.
    * @default true
    */
   winograd?: boolean;
@@ -135,9 +135,8 @@ export interface Dnnl {
   /** OpenMP threads it runs on. */
   readonly threads: number;
   /**
-   * Whether 2-D 3x3 stride-1 undilated convolutions with channel counts that are multiples of 16 (and at least
-   * {@link WINOGRAD_MIN_CHANNELS}) run as
-   * Winograd F(4x4, 3x3) (Lavin & Gray, 2016): y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A per 6x6 input tile d and 3x3
+   * Whether 2-D 3x3 stride-1 undilated convolutions with channel counts that are multiples of 16 and at least
+   * {@link WINOGRAD_MIN_CHANNELS}, padded 0 or 1 on every side alike, run as Winograd F(4x4, 3x3) (Lavin & Gray, 2016): y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A per 6x6 input tile d and 3x3
    * filter g, 36 multiplies for 16 outputs where the direct convolution takes 144. Activations are reordered
    * from NHWC to oneDNN's blocked layout and back around each such call (in a scratch area outside the wasm
    * heap, sized to the largest call). Other problems, and these where oneDNN has no Winograd primitive, run
@@ -286,11 +285,8 @@ const GOMP_SYMBOLS = {
 // oneDNN 2.x constants (dnnl_types.h).
 const F32 = 3, ENGINE_CPU = 1, STREAM_IN_ORDER = 1, TAG_ANY = 1;
 const FORWARD_TRAINING = 64, FORWARD_INFERENCE = 96;
-const CONVOLUTION_DIRECT = 1,
-  CONVOLUTION_WINOGRAD = 2,
-  ELTWISE_RELU = 0x1f,
-  POOLING_MAX = 0x1ff,
-  POOLING_AVG_EXCLUDE_PADDING = 0x3ff;
+const CONVOLUTION_DIRECT = 1, CONVOLUTION_WINOGRAD = 2, ELTWISE_RELU = 0x1f;
+const POOLING_MAX = 0x1ff, POOLING_AVG_EXCLUDE_PADDING = 0x3ff;
 const LRN_ACROSS_CHANNELS = 0xaff;
 const QUERY_IMPL_INFO_STR = 8, QUERY_SRC_MD = 129, QUERY_DIFF_SRC_MD = 130, QUERY_WEIGHTS_MD = 131;
 const QUERY_DIFF_WEIGHTS_MD = 132, QUERY_DST_MD = 133, QUERY_DIFF_DST_MD = 134, QUERY_WORKSPACE_MD = 135;
@@ -329,8 +325,8 @@ interface Plan {
   /** Memories that live only during a call, placed in the shared scratch area (bytes each). */
   scratch?: { mem: Deno.PointerValue; bytes: number }[];
   /**
-   * The reorder of the user's weights into the primitive's layout, run first unless the call's `wKey` is the
-   * one the last run was made for (the reordered copy is the plan's own memory, kept between calls).
+   * The reorder of the user's weights into the primitive's layout, run first unless the call's `weightsKey` is
+   * the one the last run was made for (the reordered copy is the plan's own memory, kept between calls).
    */
   weights?: { step: Step; key: WeakRef<object> | null };
   owned: { prims: Deno.PointerValue[]; mems: Deno.PointerValue[]; pds: Deno.PointerValue[] };
