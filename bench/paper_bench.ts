@@ -15,7 +15,10 @@
  * give the peer's line its GFLOP/s too), and beside them the ceiling they are to be read against:
  * `sgemmGflops`, the rate of a 1024³ SGEMM on the native BLAS with all its threads measured right after the
  * measurement under the same load ({@link sgemmRate}; ~200 GFLOP/s on 2 idle AMD EPYC cores), and
- * `ofSgemm`, gflops / sgemmGflops.
+ * `ofSgemm`, gflops / sgemmGflops. `winograd`: whether oneDNN ran the 3x3 stride-1 convolutions as Winograd
+ * F(4x4, 3x3) (lib/native `Dnnl.winograd`; `CAM_DNNL_WINOGRAD=off` for the direct convolution). The work counted
+ * is the direct convolution's either way, so with Winograd `gflops` is an effective rate (fewer multiplies were
+ * made) and can exceed the SGEMM ceiling.
  *
  * Usage: deno run -A bench/paper_bench.ts [--models googlenet,vgg16] [--profile] [--size 224] [--width 1]
  *   [--batch B] [--batches N]
@@ -245,6 +248,7 @@ if (import.meta.main) {
     tool: `cam-dmri ${info.name}${suffix}${info.threads > 1 ? ` ${info.threads} threads` : ""}`,
     threads: Math.max(info.threads, libs.dnnl?.threads ?? 1),
     backend: describeBackend(info),
+    winograd: libs.dnnl?.winograd ?? false,
   };
   const sgemm = libs.blas ? `, SGEMM ceiling ${sgemmRate(libs.blas).toFixed(0)} GFLOP/s now` : "";
   console.error(

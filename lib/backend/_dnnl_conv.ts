@@ -1,6 +1,9 @@
 /**
  * Conv2D kernels for the wasm backend on oneDNN ({@link Dnnl}): forward (bias and ReLU fused), input
- * gradient and filter gradient, any stride, padding and dilation, run on the tensors in the wasm heap.
+ * gradient and filter gradient, any stride, padding and dilation, run on the tensors in the wasm heap. The
+ * filter's data id is the weights key (tfjs never changes a tensor's values in place: a variable's `assign`
+ * gives it a new data id), so a layer run again with the same weights — every batch of an inference pass,
+ * the micro-batches of one training step — skips oneDNN's reorder of the weights.
  *
  * @module
  */
@@ -44,6 +47,7 @@ export function dnnlConv2D(dnnl: Dnnl, args: KernelArgs, fused = false): Info | 
       w: at(backend, filter),
       b: nativeBias ? at(backend, bias!) : null,
       y: at(backend, y),
+      weightsKey: filter.dataId,
     }, fuseRelu));
   if (y == null || !fused) return y;
   const restBias = nativeBias ? undefined : bias, restAct = fuseRelu ? "linear" : act;
@@ -62,7 +66,13 @@ export function dnnlConv2DBackpropInput(dnnl: Dnnl, args: KernelArgs): Info | nu
   return nativeOutput(
     backend,
     [p.n, p.h, p.w, p.c],
-    (dx) => dnnl.convBackwardData(p, { dy: at(backend, dy), w: at(backend, filter), dx: at(backend, dx) }),
+    (dx) =>
+      dnnl.convBackwardData(p, {
+        dy: at(backend, dy),
+        w: at(backend, filter),
+        dx: at(backend, dx),
+        weightsKey: filter.dataId,
+      }),
   );
 }
 

@@ -105,7 +105,8 @@ export interface BackendInfo {
 /** The native libraries in use (see {@link BackendOptions.native}). */
 export interface NativeInfo {
   /** oneDNN: convolutions. */
-  dnnl: { library: string; version: string; threads: number } | null;
+  /** `winograd`: 3x3 stride-1 convolutions run as Winograd F(4x4, 3x3) (lib/native `Dnnl.winograd`). */
+  dnnl: { library: string; version: string; threads: number; winograd?: boolean } | null;
   /** BLAS: matrix products (and stride-1 convolutions when oneDNN is missing). */
   blas: { library: string; config: string; threads: number } | null;
 }
@@ -306,7 +307,7 @@ async function tryWasm(
   const nativeNote = !native.use
     ? "; native libraries off (native: false)"
     : (dnnl
-      ? `; convs on oneDNN ${dnnl.version} (${dnnl.threads} threads)`
+      ? `; convs on oneDNN ${dnnl.version} (${dnnl.threads} threads${dnnl.winograd ? ", Winograd 3x3" : ""})`
       : `; no oneDNN (${dnnlUnavailableReason})`) +
       (blas
         ? `; matMul on ${blas.config} (${blas.threads} threads)`
@@ -320,7 +321,9 @@ async function tryWasm(
     native: blas || dnnl
       ? {
         blas: blas ? { library: blas.library, config: blas.config, threads: blas.threads } : null,
-        dnnl: dnnl ? { library: dnnl.library, version: dnnl.version, threads: dnnl.threads } : null,
+        dnnl: dnnl
+          ? { library: dnnl.library, version: dnnl.version, threads: dnnl.threads, winograd: dnnl.winograd }
+          : null,
       }
       : null,
   };
@@ -356,11 +359,14 @@ export function initBackend(options: BackendOptions = {}): Promise<BackendInfo> 
 }
 
 /**
- * A one-line description for logs and result rows: "wasm (2 threads) + oneDNN 2.6.3 + OpenBLAS 0.3.21".
+ * A one-line description for logs and result rows: "wasm (2 threads) + oneDNN 2.6.3 (Winograd 3x3) + OpenBLAS
+ * 0.3.21".
  */
 export function describeBackend(info: BackendInfo): string {
   let out = `${info.name} (${info.threads} thread${info.threads === 1 ? "" : "s"})`;
-  if (info.native?.dnnl) out += ` + oneDNN ${info.native.dnnl.version}`;
+  if (info.native?.dnnl) {
+    out += ` + oneDNN ${info.native.dnnl.version}${info.native.dnnl.winograd ? " (Winograd 3x3)" : ""}`;
+  }
   if (info.native?.blas) out += ` + ${info.native.blas.config.split(" ").slice(0, 2).join(" ")}`;
   return out;
 }

@@ -39,5 +39,6 @@ export {
   type LrnProblem,
   type Pool3DProblem,
   type PoolProblem,
+  WINOGRAD_MIN_CHANNELS,
 } from "./dnnl.ts";
 export { LIBDEFLATE_CANDIDATES, libdeflateGunzip, libdeflateLibrary } from "./libdeflate.ts";

@@ -126,6 +126,17 @@ Deno.test("backend selection", async (t) => {
         }),
         "wasm (1 thread) + oneDNN 2.6.3 + OpenBLAS 0.3.21",
       );
+      assert.equal(
+        describeBackend({
+          ...base,
+          threads: 1,
+          native: {
+            dnnl: { library: "libdnnl.so.2", version: "2.6.3", threads: 2, winograd: true },
+            blas: null,
+          },
+        }),
+        "wasm (1 thread) + oneDNN 2.6.3 (Winograd 3x3)",
+      );
     });
   } finally {
     if (saved != null) Deno.env.set("CAM_BACKEND", saved);

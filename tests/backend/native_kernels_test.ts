@@ -3,14 +3,14 @@ import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
 import { initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
 import { type Blas, blasUnavailableReason, loadBlas } from "../../lib/native/mod.ts";
-import { type Dnnl, dnnlUnavailableReason, loadDnnl } from "../../lib/native/mod.ts";
+import { type Dnnl, dnnlUnavailableReason, loadDnnl, WINOGRAD_MIN_CHANNELS } from "../../lib/native/mod.ts";
 import {
   NATIVE_KERNELS,
   nativeKernelCounts,
   type NativeLibraries,
   registerNativeKernels,
 } from "../../lib/backend/native_kernels.ts";
-import { type Pad, POOL_CASES, sameAsCpu as sameAsCpuWith } from "./_grad_check.ts";
+import { type Pad, POOL_CASES, randn, sameAsCpu as sameAsCpuWith } from "./_grad_check.ts";
 
 /** wasm (+ native libraries) vs cpu. */
 const sameAsCpu = (
@@ -287,6 +287,150 @@ Deno.test({
       [[2, 6, 6, 4], [3, 3, 4, 8]],
     );
   });
+
+  await t.step(
+    "Winograd 3x3 convs and both gradients agree with cpu; uneven padding runs direct",
+    async () => {
+      const problem = (c: number, o: number, pad: [number, number, number, number]) => {
+        const [top, bottom, left, right] = pad, h = 14, w = 12;
+        const [oh, ow] = [h + top + bottom - 2, w + left + right - 2];
+        return {
+          n: 2,
+          h,
+          w,
+          c,
+          o,
+          kh: 3,
+          kw: 3,
+          oh,
+          ow,
+          sh: 1,
+          sw: 1,
+          dh: 1,
+          dw: 1,
+          top,
+          bottom,
+          left,
+          right,
+        };
+      };
+      if (dnnl.winograd) {
+        for (const kind of ["forward", "backward_data", "backward_weights"] as const) {
+          for (const pad of [[1, 1, 1, 1], [0, 0, 0, 0]] as [number, number, number, number][]) {
+            const impl = dnnl.implementation(kind, problem(64, 96, pad));
+            assert.match(impl ?? "", /wino/, `${kind} ${pad}: ${impl}`);
+          }
+          // Not Winograd: uneven padding, channels not in 16s or fewer than WINOGRAD_MIN_CHANNELS, stride 2.
+          assert.equal(WINOGRAD_MIN_CHANNELS, 64);
+          const even: [number, number, number, number] = [1, 1, 1, 1];
+          for (const p of [problem(64, 96, [1, 0, 0, 1]), problem(72, 96, even), problem(32, 96, even)]) {
+            assert.doesNotMatch(dnnl.implementation(kind, p) ?? "", /wino/, `${kind} ${JSON.stringify(p)}`);
+          }
+          assert.doesNotMatch(
+            dnnl.implementation(kind, { ...problem(64, 96, even), sh: 2, sw: 2, oh: 7, ow: 6 }) ?? "",
+            /wino/,
+          );
+        }
+      }
+      nativeKernelCounts({ reset: true });
+      const cases: [string, number[], number[], Pad][] = [
+        ["same, 64 → 96", [2, 14, 14, 64], [3, 3, 64, 96], "same"],
+        ["valid, odd sizes, 64 → 64", [2, 13, 11, 64], [3, 3, 64, 64], "valid"],
+        ["same, 128 → 144 at 16x16", [1, 16, 16, 128], [3, 3, 128, 144], "same"],
+        ["explicit uneven padding, 64 → 64 (direct)", [1, 9, 10, 64], [3, 3, 64, 64], [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [0, 0],
+        ]],
+      ];
+      for (const [label, xs, ws, pad] of cases) {
+        await sameAsCpu(
+          `dnnl winograd conv2d ${label}`,
+          (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, pad),
+          [xs, ws],
+        );
+      }
+      await sameAsCpu(
+        "dnnl winograd fused conv + bias + relu",
+        (x, w, b) =>
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: w as tf.Tensor4D,
+            strides: 1,
+            pad: "same",
+            bias: b,
+            activation: "relu",
+          }),
+        [[2, 10, 10, 64], [3, 3, 64, 64], [64]],
+      );
+      const c = nativeKernelCounts();
+      for (const k of ["Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"]) {
+        assert.ok(c[k]?.dnnl >= cases.length, `${k} ran on oneDNN ${c[k]?.dnnl} times`);
+        assert.equal(c[k]?.fallback ?? 0, 0, `${k} fell back`);
+      }
+      // Turned off: the direct convolution for the same problem.
+      const direct = loadDnnl({ winograd: false })!;
+      try {
+        assert.equal(direct.winograd, false);
+        assert.doesNotMatch(direct.implementation("forward", problem(64, 96, [1, 1, 1, 1])) ?? "", /wino/);
+      } finally {
+        direct.close();
+      }
+    },
+  );
+
+  await t.step(
+    "weights reordered once per weights: reused for the same tensor, redone for new values",
+    async () => {
+      await tf.setBackend("wasm"); // sameAsCpu leaves cpu current
+      // Winograd (64 → 96, 3x3) and direct (8 → 8) plans; two filters of each shape share one plan.
+      for (const [xs, ws] of [[[2, 9, 9, 64], [3, 3, 64, 96]], [[2, 9, 9, 8], [3, 3, 8, 8]]]) {
+        const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+        const x = tf.tensor4d(randn(size(xs), 3), xs as [number, number, number, number]);
+        const wA = tf.tensor4d(randn(size(ws), 4), ws as [number, number, number, number]);
+        const wB = tf.tensor4d(randn(size(ws), 5), ws as [number, number, number, number]);
+        const v = tf.variable(wA);
+        const conv = (w: tf.Tensor4D) => tf.conv2d(x, w, 1, "same");
+        const values = (t: tf.Tensor) => {
+          const out = t.dataSync() as Float32Array;
+          t.dispose();
+          return out;
+        };
+        const a1 = values(conv(wA));
+        const n = dnnl.weightReorders();
+        assert.deepEqual(values(conv(wA)), a1, "the same weights again");
+        assert.equal(dnnl.weightReorders(), n, "reused");
+        const b = values(conv(wB));
+        assert.equal(dnnl.weightReorders(), n + 1, "new weights reordered");
+        assert.deepEqual(values(conv(wA)), a1, "back to the first weights");
+        assert.equal(dnnl.weightReorders(), n + 2);
+        // A variable's assign gives it new values under a new data id: reordered again, never stale.
+        assert.deepEqual(values(conv(v)), a1);
+        v.assign(wB);
+        assert.deepEqual(values(conv(v)), b);
+        // Input gradients through the same weights twice (one plan, reused), then the other weights.
+        const dx = (w: tf.Tensor4D) =>
+          values(
+            tf.tidy(() =>
+              tf.conv2dTranspose(tf.onesLike(conv(w)), w, xs as [number, number, number, number], 1, "same")
+            ),
+          );
+        const dxA = dx(wA), m = dnnl.weightReorders();
+        assert.deepEqual(dx(wA), dxA);
+        assert.equal(dnnl.weightReorders(), m);
+        assert.notDeepEqual(dx(wB), dxA);
+        assert.deepEqual(dx(wA), dxA);
+        tf.dispose([x, wA, wB, v]);
+      }
+      // And the values are the cpu backend's (a fresh filter per case: no reuse to hide behind).
+      await sameAsCpu(
+        "dnnl conv2d after reuse",
+        (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same"),
+        [[2, 9, 9, 64], [3, 3, 64, 96]],
+      );
+    },
+  );
 
   const poolCases = POOL_CASES;
   await t.step("MaxPool and MaxPoolGrad on oneDNN agree with cpu, ties included", async () => {
