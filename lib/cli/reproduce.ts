@@ -295,6 +295,34 @@ async function prepareCohort(scale: Args["scale"], seed: number): Promise<string
   return dir;
 }
 
+/** The 1-minute load average, or NaN where the system gives none. */
+function loadAverage(): number {
+  try {
+    return Deno.loadavg()[0];
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Where the plan's seconds were measured, so that a reader can weigh them: the CPU model (Linux's
+ * /proc/cpuinfo), the cores, and the 1-minute load average before and after each timing. Other processes on
+ * the cores slow the timed steps, and every estimate with them.
+ */
+async function timingConditions(loads: number[]): Promise<string> {
+  let cpu = "";
+  try {
+    cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/^model name\s*:\s*(.*)$/m)?.[1]?.trim() ?? "";
+  } catch {
+    // Not Linux, or not readable: the cores and the load still say something.
+  }
+  const known = loads.filter(Number.isFinite);
+  const [low, high] = [Math.min(...known).toFixed(1), Math.max(...known).toFixed(1)];
+  const load = known.length ? `, load average ${low === high ? low : `${low}–${high}`}` : "";
+  return `timings measured on ${cpu || "this CPU"} (${navigator.hardwareConcurrency} cores)${load} while ` +
+    "they ran; other processes on these cores slow them and every estimate of this plan";
+}
+
 /**
  * Print the plan of the grids' cells: each distinct model's memory and measured timing, each grid's work and
  * the estimated total.
@@ -313,6 +341,7 @@ async function printPlan(
     if (!models.has(key)) models.set(key, { work: w.work, memory: workMemory(w.work) });
   }
   const timings = new Map<string, StepTiming>();
+  const loads = [loadAverage()];
   for (const [key, m] of models) {
     if (!m.memory.plan) continue;
     const t0 = performance.now();
@@ -320,7 +349,9 @@ async function printPlan(
     m.timing = await measureStep(m.work);
     timings.set(key, m.timing);
     console.log(`[plan] timed ${key} in ${formatDuration((performance.now() - t0) / 1000)}`);
+    loads.push(loadAverage());
   }
+  if (timings.size) notes.unshift(await timingConditions(loads));
   const plan = planStudy(workloads, timings);
   for (const line of formatPlan(plan, models, { heapLimitBytes: backendHeapLimit(), notes })) {
     console.log(line);
