@@ -41,13 +41,16 @@ Deno.test("paper-cell: GoogLeNet-GAP at full width and 224 px beside default-bac
     assert.deepEqual(paper.cam.methods, ["cam", "grad-cam", "grad-cam++", "saliency"]);
   });
 
-  await t.step("only width and input size differ from the 1/16-width cell", () => {
+  await t.step("only width, input size and learning rate differ from the 1/16-width cell", () => {
     const rest = (c: StudyCell) => {
-      const { id: _id, grid: _grid, widthMultiplier: _w, imageSize: _s, ...other } = c;
-      return other;
+      const { id: _id, grid: _grid, widthMultiplier: _w, imageSize: _s, training, ...other } = c;
+      const { learningRate: _lr, ...settings } = training;
+      return { ...other, settings };
     };
     assert.equal(small.widthMultiplier, 0.0625);
     assert.equal(small.imageSize, 96);
+    // 2e-3 made the full-width net diverge in its first epoch (README, "One paper-size cell, run here").
+    assert.deepEqual([paper.training.learningRate, small.training.learningRate], [5e-4, 2e-3]);
     assert.deepEqual(rest(paper), rest(small));
   });
 
