@@ -7,6 +7,7 @@ import { splitBySubject } from "../../lib/data/mod.ts";
 import { scaleGrids } from "../../lib/cli/reproduce.ts";
 import {
   cellWorkload,
+  expandStudyGrid,
   loadStudyGrid,
   reduceGrid,
   simulatedCohortShape,
@@ -31,7 +32,8 @@ Deno.test("paper-cell: GoogLeNet-GAP at full width and 224 px beside default-bac
   const { cells } = await loadStudyGrid(`${CONFIGS}paper-cell.json`);
 
   await t.step("one cell: the paper's size, the default cohort, the subject split", () => {
-    assert.equal(cells.length, 1);
+    // The id its results are found by (the reduced run of the README's is pinned below).
+    assert.deepEqual(cells.map((c) => c.id), ["cohort-googlenet-gap-subject-seed-default-s0-51b695"]);
     assert.equal(paper.dataset, "cohort");
     assert.equal(paper.pooling, "gap");
     assert.equal(paper.widthMultiplier, 1);
@@ -84,6 +86,11 @@ Deno.test("paper-cell: GoogLeNet-GAP at full width and 224 px beside default-bac
       const reduced = reduceGrid(config, { epochs: 4 });
       assert.equal(reduced.config.name, "paper-cell.epochs4");
       assert.deepEqual(reduced.applied, ["epochs 4 of 20"]);
+      // The run reported in the README: --epochs 2.
+      assert.deepEqual(
+        expandStudyGrid(reduceGrid(config, { epochs: 2 }).config).map((c) => c.id),
+        ["cohort-googlenet-gap-subject-seed-default-s0-bcb6ab"],
+      );
       const subjects = reduceGrid(config, { maxSubjects: 10 });
       assert.equal(subjects.config.name, "paper-cell.subjects10");
     },
