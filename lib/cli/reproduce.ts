@@ -39,6 +39,7 @@
  *
  * @module
  */
+import { cpus } from "node:os";
 import type { Shard } from "../cluster/mod.ts";
 import { backendHeapLimit, describeBackend, initBackend } from "../backend/mod.ts";
 import {
@@ -305,16 +306,17 @@ function loadAverage(): number {
 }
 
 /**
- * Where the plan's seconds were measured, so that a reader can weigh them: the CPU model (Linux's
- * /proc/cpuinfo), the cores, and the 1-minute load average before and after each timing. Other processes on
- * the cores slow the timed steps, and every estimate with them.
+ * Where the plan's seconds were measured, so that a reader can weigh them: the CPU model (`node:os`'s
+ * `cpus()`, which --allow-sys permits; Deno reads /proc/cpuinfo only with --allow-all), the cores, and the
+ * 1-minute load average before and after each timing. Other processes on the cores slow the timed steps, and
+ * every estimate with them.
  */
-async function timingConditions(loads: number[]): Promise<string> {
+function timingConditions(loads: number[]): string {
   let cpu = "";
   try {
-    cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/^model name\s*:\s*(.*)$/m)?.[1]?.trim() ?? "";
+    cpu = cpus()[0]?.model?.trim() ?? "";
   } catch {
-    // Not Linux, or not readable: the cores and the load still say something.
+    // No sys permission: the cores and the load still say something.
   }
   const known = loads.filter(Number.isFinite);
   const [low, high] = [Math.min(...known).toFixed(1), Math.max(...known).toFixed(1)];
@@ -351,7 +353,7 @@ async function printPlan(
     console.log(`[plan] timed ${key} in ${formatDuration((performance.now() - t0) / 1000)}`);
     loads.push(loadAverage());
   }
-  if (timings.size) notes.unshift(await timingConditions(loads));
+  if (timings.size) notes.unshift(timingConditions(loads));
   const plan = planStudy(workloads, timings);
   for (const line of formatPlan(plan, models, { heapLimitBytes: backendHeapLimit(), notes })) {
     console.log(line);

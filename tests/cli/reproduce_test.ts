@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cpus } from "node:os";
 import { reproduceCommand } from "./_reproduce.ts";
 
 async function reproduce(...args: string[]) {
@@ -69,11 +70,12 @@ Deno.test("deno task reproduce --dry-run: the plan only, exit 0, nothing written
       );
       assert.match(stdout, /\[plan\] total: 2 cells, 159 training steps, ≈ /);
       // Where the seconds were measured: the CPU, its cores, the load while timing (Linux has all three).
+      const cpu = cpus()[0].model.trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       assert.match(
         stdout,
         new RegExp(
-          `\\[plan\\] timings measured on .+ \\(${navigator.hardwareConcurrency} cores\\), load average ` +
-            "[\\d.]+(–[\\d.]+)? while they ran",
+          `\\[plan\\] timings measured on ${cpu} \\(${navigator.hardwareConcurrency} cores\\), load ` +
+            "average [\\d.]+(–[\\d.]+)? while they ran",
         ),
       );
       assert.match(stdout, /--dry-run: the plan only/);
