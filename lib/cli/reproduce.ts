@@ -39,6 +39,7 @@
  *
  * @module
  */
+import { cpus } from "node:os";
 import type { Shard } from "../cluster/mod.ts";
 import { backendHeapLimit, describeBackend, initBackend } from "../backend/mod.ts";
 import {
@@ -182,17 +183,48 @@ function printTable(title: string, table: Table, columns: string[]): void {
   for (const r of rows) console.log(r.map((v, k) => v.padEnd(widths[k])).join("  "));
 }
 
-/** The grids of a scale: `<scale>.json`, `<scale>-*.json`, `digits-<scale>.json`, `digits-<scale>-*.json`. */
-async function scaleGrids(scale: string): Promise<string[]> {
+/** What {@linkcode scaleGrids} found: the scale's grids, and those named for it that read another scale. */
+export interface ScaleGrids {
+  /** Grid names to run, the dMRI grids first, then the digits grids, each in name order. */
+  names: string[];
+  /** Grids named for the scale whose own `scales` leave it out (e.g. `paper-cell`: the default cohort). */
+  skipped: { name: string; scales: string[] }[];
+}
+
+/**
+ * The grids of a scale: `<scale>.json`, `<scale>-*.json`, `digits-<scale>.json`, `digits-<scale>-*.json` in
+ * `configDir` whose `scales` include the scale (a grid without `scales` is a quick grid, as lib/experiments
+ * reads it). One named for the scale that runs at another (`paper-cell`, paper-size models on the default
+ * cohort) is left out and listed in `skipped`: it runs only when `--grid` names it. A file that does not parse
+ * is kept, so that loading it reports the problem.
+ *
+ * @example
+ * const { names } = await scaleGrids("paper"); // ["paper", "paper-gmp", "paper-inceptionv3", "digits-paper"]
+ */
+export async function scaleGrids(
+  scale: Scale,
+  options: { configDir?: string } = {},
+): Promise<ScaleGrids> {
+  const { configDir = "experiments/configs" } = options;
   const names: string[] = [];
+  const skipped: ScaleGrids["skipped"] = [];
   const pattern = new RegExp(`^(digits-)?${scale}(-[A-Za-z0-9_.-]+)?\\.json$`);
-  for await (const e of Deno.readDir("experiments/configs")) {
-    if (e.isFile && pattern.test(e.name)) names.push(e.name.replace(/\.json$/, ""));
+  for await (const e of Deno.readDir(configDir)) {
+    if (!e.isFile || !pattern.test(e.name)) continue;
+    const name = e.name.replace(/\.json$/, "");
+    let scales: unknown;
+    try {
+      scales = JSON.parse(await Deno.readTextFile(`${configDir}/${e.name}`))?.scales ?? ["quick"];
+    } catch {
+      names.push(name);
+      continue;
+    }
+    if (Array.isArray(scales) && !scales.includes(scale)) skipped.push({ name, scales: scales.map(String) });
+    else names.push(name);
   }
-  // The dMRI grids first, then the digits grids, each in name order.
-  return names.sort((a, b) =>
-    Number(a.startsWith("digits-")) - Number(b.startsWith("digits-")) || a.localeCompare(b)
-  );
+  const order = (a: string, b: string) =>
+    Number(a.startsWith("digits-")) - Number(b.startsWith("digits-")) || a.localeCompare(b);
+  return { names: names.sort(order), skipped: skipped.sort((a, b) => order(a.name, b.name)) };
 }
 
 /**
@@ -264,6 +296,35 @@ async function prepareCohort(scale: Args["scale"], seed: number): Promise<string
   return dir;
 }
 
+/** The 1-minute load average, or NaN where the system gives none. */
+function loadAverage(): number {
+  try {
+    return Deno.loadavg()[0];
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Where the plan's seconds were measured, so that a reader can weigh them: the CPU model (`node:os`'s
+ * `cpus()`, which --allow-sys permits; Deno reads /proc/cpuinfo only with --allow-all), the cores, and the
+ * 1-minute load average before and after each timing. Other processes on the cores slow the timed steps, and
+ * every estimate with them.
+ */
+function timingConditions(loads: number[]): string {
+  let cpu = "";
+  try {
+    cpu = cpus()[0]?.model?.trim() ?? "";
+  } catch {
+    // No sys permission: the cores and the load still say something.
+  }
+  const known = loads.filter(Number.isFinite);
+  const [low, high] = [Math.min(...known).toFixed(1), Math.max(...known).toFixed(1)];
+  const load = known.length ? `, load average ${low === high ? low : `${low}–${high}`}` : "";
+  return `timings measured on ${cpu || "this CPU"} (${navigator.hardwareConcurrency} cores)${load} while ` +
+    "they ran; other processes on these cores slow them and every estimate of this plan";
+}
+
 /**
  * Print the plan of the grids' cells: each distinct model's memory and measured timing, each grid's work and
  * the estimated total.
@@ -282,6 +343,7 @@ async function printPlan(
     if (!models.has(key)) models.set(key, { work: w.work, memory: workMemory(w.work) });
   }
   const timings = new Map<string, StepTiming>();
+  const loads = [loadAverage()];
   for (const [key, m] of models) {
     if (!m.memory.plan) continue;
     const t0 = performance.now();
@@ -289,7 +351,9 @@ async function printPlan(
     m.timing = await measureStep(m.work);
     timings.set(key, m.timing);
     console.log(`[plan] timed ${key} in ${formatDuration((performance.now() - t0) / 1000)}`);
+    loads.push(loadAverage());
   }
+  if (timings.size) notes.unshift(timingConditions(loads));
   const plan = planStudy(workloads, timings);
   for (const line of formatPlan(plan, models, { heapLimitBytes: backendHeapLimit(), notes })) {
     console.log(line);
@@ -347,9 +411,20 @@ async function main(): Promise<void> {
 
   // The scale's grids (the dMRI study and the cluttered-digits protocol), checked as written (errors name the
   // file and the field), reduced by --epochs / --max-subjects, expanded with the cohort's identity.
-  const gridNames = args.grid ? args.grid.split(",").filter(Boolean) : await scaleGrids(args.scale);
-  const grids: { config: GridConfig; cells: StudyCell[] }[] = [];
   const notes: string[] = [];
+  let gridNames: string[];
+  if (args.grid) gridNames = args.grid.split(",").filter(Boolean);
+  else {
+    const found = await scaleGrids(args.scale);
+    gridNames = found.names;
+    for (const { name, scales } of found.skipped) {
+      notes.push(
+        `grid ${name} is not part of --scale ${args.scale} (it runs at scale ${scales.join(", ")}); ` +
+          `run it with --grid ${name}`,
+      );
+    }
+  }
+  const grids: { config: GridConfig; cells: StudyCell[] }[] = [];
   const reduced: string[] = [];
   for (const gridName of gridNames) {
     // A name in experiments/configs/, or a config file's path (a grid of your own).

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cpus } from "node:os";
 import { reproduceCommand } from "./_reproduce.ts";
 
 async function reproduce(...args: string[]) {
@@ -68,6 +69,15 @@ Deno.test("deno task reproduce --dry-run: the plan only, exit 0, nothing written
         /1 x small-gap 16 px width 0\.25: 40 train \/ 8 val \/ 8 test samples → 5 steps\/epoch x 3 epochs = 15 steps/,
       );
       assert.match(stdout, /\[plan\] total: 2 cells, 159 training steps, ≈ /);
+      // Where the seconds were measured: the CPU, its cores, the load while timing (Linux has all three).
+      const cpu = cpus()[0].model.trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      assert.match(
+        stdout,
+        new RegExp(
+          `\\[plan\\] timings measured on ${cpu} \\(${navigator.hardwareConcurrency} cores\\), load ` +
+            "average [\\d.]+(–[\\d.]+)? while they ran",
+        ),
+      );
       assert.match(stdout, /--dry-run: the plan only/);
       assert.doesNotMatch(stdout, /simulating the cohort|simulated cohort at/);
       assert.equal(await exists(root), false, "nothing under --root");
