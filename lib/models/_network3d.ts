@@ -47,6 +47,8 @@ export class ZooModel3d {
   /** Spatial size `[d, h, w]` of the CAM layer's grid for the configured input. */
   readonly camGrid: number[];
   #disposed = false;
+  /** While {@link visitPreActivations} runs: sees (and may replace) each conv's output before batch norm and ReLU. */
+  #preTap?: (layer: string, z: tf.Tensor5D) => tf.Tensor5D | void;
 
   /** @param network The layer description (not called `spec`: lib/models/memory.ts reads that as a 2-D one). */
   constructor(readonly config: Zoo3dConfig, readonly network: Network3dSpec) {
@@ -123,6 +125,8 @@ export class ZooModel3d {
     // clear of oneDNN's refusal of the negative padding "same" computes for it at stride 2 on even sizes.
     const padding = node.kernel === 1 ? "valid" : "same";
     let y = tf.conv3d(x, v("kernel") as tf.Tensor5D, node.strides, padding);
+    if (!node.batchNorm) y = tf.add(y, v("bias"));
+    if (this.#preTap) y = this.#preTap(node.name, y) ?? y;
     if (node.batchNorm) {
       // y = γ (x − μ) / √(σ² + ε) + β over batch and space (Ioffe & Szegedy, 2015); moving averages as in
       // lib/models/_layers.ts (PyTorch's momentum convention, unbiased variance).
@@ -144,10 +148,28 @@ export class ZooModel3d {
       }
       const scale = tf.mul(v("gamma"), tf.rsqrt(tf.add(variance, this.config.bnEpsilon)));
       y = tf.add(tf.mul(tf.sub(y, mean), scale), v("beta"));
-    } else {
-      y = tf.add(y, v("bias"));
     }
     return node.relu ? tf.relu(y) : y;
+  }
+
+  /**
+   * One inference-mode forward pass in which `visit` sees each conv's output before batch norm and ReLU
+   * (z = x ⊛ W + b; a residual block's convs and shortcut included), in forward order, and may return a tensor
+   * that replaces it downstream (lib/models `initFromData`). The returned head outputs are the caller's;
+   * tensors made by `visit` are freed with the pass.
+   */
+  visitPreActivations(
+    images: tf.Tensor5D,
+    visit: (layer: string, z: tf.Tensor5D) => tf.Tensor5D | void,
+  ): tf.Tensor2D {
+    this.#preTap = visit;
+    try {
+      const { logits, features, activations } = this.apply(images);
+      tf.dispose([features, ...Object.values(activations)]);
+      return logits;
+    } finally {
+      this.#preTap = undefined;
+    }
   }
 
   /** The head in output units: W' = s·W, b' = s·b + m for regression; W, b for classification. */
