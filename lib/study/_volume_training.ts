@@ -49,12 +49,6 @@ export interface TrainVolumesOptions {
    */
   init?: "he" | "data";
   /**
-   * With `init: "data"`, also scale the head so each output varies by ~1 over the init batch (lib/models
-   * `initFromData`'s `scaleLogits`): without it a GAP head over a 12³ grid starts with outputs that differ by
-   * ~0.006 between volumes and stays at the class prior. @default true
-   */
-  scaleHead?: boolean;
-  /**
    * Train the head on standardised pooled features (batch norm without scale and shift after GAP/GMP, folded
    * back into the plain head after every epoch: see the study's fit loop). @default false
    */
@@ -102,9 +96,6 @@ interface FitBatch {
 /** ε of the pooled features' standardisation (their image-to-image variance can be ~1e-4). */
 const POOL_NORM_EPSILON = 1e-8;
 
-/** Weight of the new batch in the pooled features' running mean and variance. */
-const POOL_NORM_MOMENTUM = 0.1;
-
 /**
  * Adam over `epochs` passes of `batchesOf(epoch)`, on the head's own output u (class scores; for a regression
  * head u = (ŷ − m)/s). Loss: softmax cross-entropy of u and the labels, or (`regress`) mean((u − t)²), the
@@ -112,9 +103,9 @@ const POOL_NORM_MOMENTUM = 0.1;
  *
  * With `poolNorm`, the head is trained on standardised pooled features, F̂_k = (F_k − μ_k)/√(σ_k² + ε) with
  * the batch's mean and variance (batch norm without scale and shift on the GAP/GMP output; Ioffe & Szegedy,
- * 2015), u = F̂·W + b, while running averages of μ and σ² are kept; after every epoch the head is folded back
- * into the model's plain head, W'_kc = W_kc/σ_k, b'_c = b_c − Σ_k μ_k W_kc/σ_k, so that the model is a plain
- * GAP/GMP net (the same CAM, and u = F·W' + b' = F̂·W + b at the running statistics). Why: GAP over a 12³ grid
+ * 2015), u = F̂·W + b; after every epoch μ and σ² are measured over the whole training set and the head is
+ * folded back into the model's plain head, W'_kc = W_kc/σ_k, b'_c = b_c − Σ_k μ_k W_kc/σ_k, so that the model
+ * is a plain GAP/GMP net (the same CAM, and u = F·W' + b' = F̂·W + b at those statistics). Why: GAP over a 12³ grid
  * gives features whose common part dwarfs their image-to-image part (cosine 0.9999 between volumes), and a
  * head on them starts with outputs that differ by ~0.006; centring and scaling F takes that common part out
  * of what the head and the gradients see.
@@ -124,6 +115,8 @@ async function fitLoop(
   batchesOf: (epoch: number) => Iterable<FitBatch>,
   options: Pick<TrainVolumesOptions, "epochs" | "learningRate" | "onEpoch" | "poolNorm"> & {
     regress: boolean;
+    /** The training inputs, un-augmented, in batches (the pooled features' statistics with `poolNorm`). */
+    population: () => Iterable<() => tf.Tensor>;
   },
 ): Promise<VolumeTrainResult["history"]> {
   const optimizer = createOptimizer("adam");
@@ -136,12 +129,15 @@ async function fitLoop(
   const [k, outputs] = headKernel.shape as [number, number];
   const normHead = poolNorm
     ? {
-      "pool_norm/kernel": tf.variable(tf.clone(headKernel), true),
-      "pool_norm/bias": tf.variable(tf.zeros([outputs]), true),
+      "pool_norm/kernel": tf.tidy(() => tf.variable(tf.clone(headKernel), true)),
+      "pool_norm/bias": tf.tidy(() => tf.variable(tf.zeros([outputs]), true)),
     }
     : null;
   const running = poolNorm
-    ? { mean: tf.variable(tf.zeros([k]), false), variance: tf.variable(tf.ones([k]), false), seen: false }
+    ? {
+      mean: tf.tidy(() => tf.variable(tf.zeros([k]), false)),
+      variance: tf.tidy(() => tf.variable(tf.ones([k]), false)),
+    }
     : null;
   const trainable: Record<string, tf.Variable> = { ...model.trainable };
   if (normHead) {
@@ -166,20 +162,10 @@ async function fitLoop(
             if (normHead && running) {
               const axes = Array.from({ length: out.features.rank - 2 }, (_, i) => i + 1);
               const f = pooling === "gmp" ? tf.max(out.features, axes) : tf.mean(out.features, axes);
-              // A batch of one has no variance: it is standardised with the running statistics.
-              const useBatch = n > 1;
-              const { mean, variance } = useBatch
+              // The batch's statistics (a batch of one, which has none: the population's of the last epoch).
+              const { mean, variance } = n > 1
                 ? tf.moments(f, 0)
                 : { mean: running.mean as tf.Tensor, variance: running.variance as tf.Tensor };
-              if (useBatch) {
-                const m = POOL_NORM_MOMENTUM, first = !running.seen;
-                running.mean.assign(first ? mean : tf.add(tf.mul(running.mean, 1 - m), tf.mul(mean, m)));
-                const unbiased = tf.mul(variance, n / (n - 1));
-                running.variance.assign(
-                  first ? unbiased : tf.add(tf.mul(running.variance, 1 - m), tf.mul(unbiased, m)),
-                );
-                running.seen = true;
-              }
               const fh = tf.div(tf.sub(f, mean), tf.sqrt(tf.add(variance, POOL_NORM_EPSILON)));
               u = tf.add(
                 tf.matMul(fh, normHead["pool_norm/kernel"]),
@@ -203,6 +189,27 @@ async function fitLoop(
         loss.dispose();
       }
       if (normHead && running) {
+        // The pooled features' mean and variance over the whole (un-augmented) training set at the epoch's
+        // weights ("precise" statistics: Wu & Johnson, 2021), which the folded head standardises with.
+        let count = 0;
+        const sum = tf.tidy(() => tf.variable(tf.zeros([k]), false));
+        const sq = tf.tidy(() => tf.variable(tf.zeros([k]), false));
+        for (const input of options.population()) {
+          tf.tidy(() => {
+            const { features } = model.apply(input(), {});
+            const axes = Array.from({ length: features.rank - 2 }, (_, i) => i + 1);
+            const f = pooling === "gmp" ? tf.max(features, axes) : tf.mean(features, axes);
+            count += f.shape[0];
+            sum.assign(tf.add(sum, tf.sum(f, 0)));
+            sq.assign(tf.add(sq, tf.sum(tf.square(f), 0)));
+          });
+        }
+        tf.tidy(() => {
+          const mean = tf.div(sum, count);
+          running.mean.assign(mean);
+          running.variance.assign(tf.relu(tf.sub(tf.div(sq, count), tf.square(mean))));
+        });
+        tf.dispose([sum, sq]);
         // Fold: W' = W/σ (per feature row), b' = b − (μ/σ)·W, σ = √(running σ² + ε).
         tf.tidy(() => {
           const sigma = tf.sqrt(tf.add(running.variance, POOL_NORM_EPSILON));
@@ -248,7 +255,7 @@ export async function trainVolumes(
       Array.from({ length: n }, (_, i) => samples[Math.floor((i * samples.length) / n)]),
     );
     try {
-      init = await initFromData(model, x, { scaleLogits: options.scaleHead ?? true });
+      init = await initFromData(model, x);
     } finally {
       x.dispose();
     }
@@ -272,33 +279,43 @@ export async function trainVolumes(
       };
     }
   }
-  const history = await fitLoop(model, batchesOf, { ...options, regress: model.config.head === "regress" });
+  function* population() {
+    for (let start = 0; start < samples.length; start += options.batchSize) {
+      yield () => volumeTensor(samples.slice(start, start + options.batchSize));
+    }
+  }
+  const history = await fitLoop(model, batchesOf, {
+    ...options,
+    regress: model.config.head === "regress",
+    population,
+  });
   return { history, init };
 }
 
-/** Options of {@linkcode trainSliceRegressor}. */
-export interface SliceRegressorOptions extends Omit<TrainVolumesOptions, "augment"> {
+/** Options of {@linkcode trainSlices}. */
+export interface SliceTrainOptions extends Omit<TrainVolumesOptions, "augment"> {
   /** 2-D augmentation of training slices (lib/data's `augmentImage`), or false. */
   augment: AugmentOptions | false;
-  /** Target mean m: the network learns t = (y − m)/s. */
-  targetMean: number;
-  /** Target scale s. */
-  targetScale: number;
+  /**
+   * A regressor of `targets` (its one output learns t = (y − m)/s, m = `targetMean`, s = `targetScale`),
+   * else a classifier of the samples' labels. @default absent (a classifier)
+   */
+  regress?: { targets: Float32Array; targetMean: number; targetScale: number };
 }
 
 /**
- * Train a 2-D zoo model with one output as a regressor of `targets[i]` (e.g. each slice's subject age, the
- * 2.5D arm's brain age): the network learns the standardised target t = (y − m)/s with loss mean((out − t)²),
- * so ŷ = s·out + m ({@linkcode predictSlices}). `init: "data"` rescales it first on up to 64 training slices
- * spread over the set (lib/models `initFromData`: the output centred at t = 0, i.e. ŷ = m). Shuffling and
- * augmentation as lib/data's `batches`, seeded per epoch.
+ * Train a 2-D zoo model on slices with the study's fit loop (the 2.5D arm, on the same footing as the 3-D
+ * nets: Adam, `init`, `poolNorm`): a classifier of the labels, or (`regress`) a regressor of `targets[i]`
+ * (e.g. each slice's subject age) with loss mean((out − t)²) on t = (y − m)/s, so ŷ = s·out + m
+ * ({@linkcode predictSlices}). `init: "data"` rescales it first on up to 64 training slices spread over the
+ * set (lib/models `initFromData`; the output centred). Shuffling and augmentation as lib/data's `batches`,
+ * seeded per epoch.
  */
-export async function trainSliceRegressor(
+export async function trainSlices(
   model: ZooModel,
-  data: { samples: Dataset; targets: Float32Array },
-  options: SliceRegressorOptions,
+  samples: Dataset,
+  options: SliceTrainOptions,
 ): Promise<VolumeTrainResult> {
-  const { samples, targets } = data;
   let init: DataInitRecord | null = null;
   if (options.init === "data") {
     const n = Math.min(64, samples.size);
@@ -306,12 +323,12 @@ export async function trainSliceRegressor(
       Array.from({ length: n }, (_, i) => samples.get(Math.floor((i * samples.size) / n))),
     );
     try {
-      init = await initFromData(model, x, { scaleLogits: options.scaleHead ?? true });
+      init = await initFromData(model, x);
     } finally {
       x.dispose();
     }
   }
-  const { targetMean: m, targetScale: s } = options;
+  const regress = options.regress;
   function* batchesOf(epoch: number): Generator<FitBatch> {
     const seed = options.seed * 100_003 + epoch;
     for (
@@ -325,11 +342,21 @@ export async function trainSliceRegressor(
       yield {
         input: () => tf.tensor4d(b.images, [b.size, b.height, b.width, b.channels]),
         labels: b.labels,
-        targets: Float32Array.from(b.indices, (i) => (targets[i] - m) / s),
+        targets: regress
+          ? Float32Array.from(
+            b.indices,
+            (i) => (regress.targets[i] - regress.targetMean) / regress.targetScale,
+          )
+          : new Float32Array(b.size),
       };
     }
   }
-  const history = await fitLoop(model, batchesOf, { ...options, regress: true });
+  function* population() {
+    for (const b of batches(samples, { batchSize: options.batchSize })) {
+      yield () => tf.tensor4d(b.images, [b.size, b.height, b.width, b.channels]);
+    }
+  }
+  const history = await fitLoop(model, batchesOf, { ...options, regress: regress !== undefined, population });
   return { history, init };
 }
 

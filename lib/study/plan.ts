@@ -178,9 +178,8 @@ export function cellWorkload(cell: StudyCell, cohort?: CohortShape): CellWorkloa
     }
     case "volume": {
       // The 3-D study's split is the cohort's by subject; each arm trains a classifier and (with regression) a
-      // regressor: the 3-D arm on volumes (one per acquisition, train and validation subjects), the 2.5D arm on
-      // slices (the classifier on the training subjects; its regressor also on the validation subjects, counted
-      // here as the classifier's). The CAM phase adds the regressor's map (cam-age) per CAM subject.
+      // regressor: the 3-D arm on volumes (one per acquisition), the 2.5D arm on slices. The CAM phase adds the
+      // regressor's map (cam-age) per CAM subject.
       if (!cohort) throw new Error(`cellWorkload: ${cell.id} is a volume cell; give the cohort's shape`);
       const subjects = cell.data.maxSubjects !== undefined
         ? selectSubjects(cohort.subjects, cell.data.maxSubjects, cohort.groups)
@@ -205,8 +204,9 @@ export function cellWorkload(cell: StudyCell, cohort?: CohortShape): CellWorkloa
           ...(threeD ? { volume: cohort.volume ?? [grid, grid, grid] } : {}),
         },
         trainings: regression ? 2 : 1,
-        trainSamples: split.train.length + (threeD ? split.val.length : 0),
-        valSamples: threeD ? 0 : split.val.length,
+        // The 3-D nets (and with poolNorm the 2.5D ones) train on train and validation subjects, unvalidated.
+        trainSamples: split.train.length + (threeD || cell.data.poolNorm ? split.val.length : 0),
+        valSamples: threeD || cell.data.poolNorm ? 0 : split.val.length,
         testSamples: split.test.length,
         camImages: camSubjects * per * (perMap + (regression ? mapCost("cam", camChannels) : 0)),
       };

@@ -58,7 +58,7 @@ import {
   checkConv3dKernels,
   predictSlices,
   predictVolumes,
-  trainSliceRegressor,
+  trainSlices,
   trainVolumes,
   type VolumeSample,
   volumeTensor,
@@ -81,6 +81,12 @@ export interface VolumeData {
   /** 3-D arm: epochs over the training volumes. @default `training.epochs` */
   volumeEpochs?: number;
   /**
+   * The 3-D nets and the 2.5D regressor train their head on standardised pooled features (batch norm without
+   * scale and shift after GAP/GMP, folded back into the plain head after every epoch; the study's fit loop).
+   * @default false
+   */
+  poolNorm?: boolean;
+  /**
    * The simulated cohort's region layout (lib/synth's phantom): "ageing" runs on its own cohort,
    * `data/synth/<scale>-ageing-s0` (genu, fornix and frontal tracts planted), simulated when absent; ignored
    * when the cell names another cohort (`cohort`). @default "classic" (the scale's default cohort)
@@ -97,6 +103,7 @@ export const VOLUME_DATA: DataSpec<VolumeData> = {
   regression: fields.boolean,
   volumeBatchSize: fields.positiveInteger,
   volumeEpochs: fields.positiveInteger,
+  poolNorm: fields.boolean,
   layout: fields.oneOf(["classic", "ageing"] as const),
 };
 
@@ -190,11 +197,28 @@ async function run25d(
   try {
     const t1 = performance.now();
     const valSet = subset(all, split.val);
-    const result = await train(
-      model,
-      { train: subset(all, split.train), val: valSet.size ? valSet : undefined },
-      cellTrainOptions(cell, ctx, { progress: options.progress }),
-    );
+    // With poolNorm both nets of the arm train with the study's fit loop, as the 3-D arm's do (on the training
+    // and validation subjects, no early stopping); otherwise the classifier is a cohort cell's (lib/train).
+    const slicesOptions = {
+      epochs: cell.training.epochs,
+      batchSize: cell.training.batchSize,
+      learningRate: cell.training.learningRate,
+      seed: cell.seed,
+      init: cell.modelOptions?.init,
+      poolNorm: cell.data.poolNorm,
+      augment: cell.augmentation === "seed" ? SEED_AUGMENTATION : false as const,
+    };
+    const fit = [...split.train, ...split.val];
+    const result = cell.data.poolNorm
+      ? await trainSlices(model, subset(all, fit), {
+        ...slicesOptions,
+        onEpoch: progressLine(cell, options, "classifier"),
+      }).then((r) => ({ history: r.history as Record<string, unknown>[], epochs: r.history.length }))
+      : await train(
+        model,
+        { train: subset(all, split.train), val: valSet.size ? valSet : undefined },
+        cellTrainOptions(cell, ctx, { progress: options.progress }),
+      );
     ctx.recordDuration("train", (performance.now() - t1) / 1000);
     const test = await evaluate(model, subset(all, split.test));
     const votes = subjectVotes(data.samples, split.test, test.predictions, data.groups.length);
@@ -204,25 +228,15 @@ async function run25d(
     let regressorInit: DataInitRecord | null = null;
     if (cell.data.regression ?? true) {
       // Per-slice age, standardised over the training slices (train and validation subjects, as the 3-D arm).
-      const fit = [...split.train, ...split.val];
       const targets = Float32Array.from(data.samples, (s) => age(s.subject));
       const ages = fit.map((i) => targets[i]);
       const m = ages.reduce((a, b) => a + b, 0) / ages.length;
       const sd = Math.sqrt(ages.reduce((a, b) => a + (b - m) ** 2, 0) / ages.length) || 1;
       regressor = cellModel(cell, 1);
       const t = performance.now();
-      const fitted = await trainSliceRegressor(regressor, {
-        samples: subset(all, fit),
-        targets: Float32Array.from(fit, (i) => targets[i]),
-      }, {
-        epochs: cell.training.epochs,
-        batchSize: cell.training.batchSize,
-        learningRate: cell.training.learningRate,
-        seed: cell.seed,
-        init: cell.modelOptions?.init,
-        augment: cell.augmentation === "seed" ? SEED_AUGMENTATION : false,
-        targetMean: m,
-        targetScale: sd,
+      const fitted = await trainSlices(regressor, subset(all, fit), {
+        ...slicesOptions,
+        regress: { targets: Float32Array.from(fit, (i) => targets[i]), targetMean: m, targetScale: sd },
         onEpoch: progressLine(cell, options, "regressor"),
       });
       ctx.recordDuration("train_regressor", (performance.now() - t) / 1000);
@@ -279,7 +293,7 @@ async function run25d(
     return {
       metrics,
       results: {
-        n_train: split.train.length,
+        n_train: cell.data.poolNorm ? fit.length : split.train.length,
         n_test: split.test.length,
         test_subjects: votes.subjects,
         epochs_run: result.epochs,
@@ -288,6 +302,7 @@ async function run25d(
         test_mae: brainAge.mae,
         test_r: brainAge.r,
         init: model.config.init ?? "he",
+        pool_norm: cell.data.poolNorm ?? false,
         regressor_init_samples: regressorInit?.samples ?? null,
       },
       maps,
@@ -345,6 +360,7 @@ async function run3d(
     seed: cell.seed,
     augment: cell.augmentation === "seed" ? VOLUME_AUGMENTATION : false as const,
     init: cell.modelOptions?.init,
+    poolNorm: cell.data.poolNorm,
   };
   // The grid's batch norm applies to both arms; its dropout is the 2-D zoo's alone.
   const batchNorm = cell.modelOptions?.batchNorm;
@@ -456,6 +472,7 @@ async function run3d(
         test_mae: mae,
         test_r: r,
         init: trainOptions.init ?? "he",
+        pool_norm: cell.data.poolNorm ?? false,
         regressor_init_samples: null,
         cam_grid: classifier.camGrid.join("x"),
       },

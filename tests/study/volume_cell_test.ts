@@ -74,7 +74,8 @@ Deno.test("the plan counts a 3-D cell's volumes and both trainings, and sizes it
   assert.equal(w3.work.batchSize, 4);
   assert.deepEqual(w3.work.volume, [48, 48, 48]);
   assert.equal(w25.work.volume, undefined);
-  assert.equal(w3.epochs, 30);
+  assert.equal(w3.epochs, 20);
+  assert.equal(w25.valSamples, 0, "with poolNorm the 2.5D nets train on training and validation subjects");
   const memory = workMemory(w3.work, null);
   assert.ok(memory.plan, memory.error);
   assert.deepEqual(memory.plan.sizes, [4]);
