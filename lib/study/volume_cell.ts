@@ -4,6 +4,8 @@
  *
  * - **2.5D** (a 2-D zoo model, e.g. `small`): trained on the centre slices as a "cohort" cell is; each test
  *   subject's per-slice maps are stacked back into its FA grid (lib/slices' `slicesToVolume`, the seed's way).
+ *   With `data.regression` a second 2-D model with one output learns each slice's subject age: a subject's
+ *   brain age is the mean over its test slices.
  * - **3-D** (a 3-D zoo model, e.g. `small3d`, `resnet3d`): trained on whole FA volumes (z-scored over non-zero
  *   voxels) with 3-D augmentation; maps come from the 5-D pass, upsampled trilinearly to the FA grid. With
  *   `data.regression` (default on) a second 3-D model with a regression head (GAP → dense 1) learns age in
@@ -14,7 +16,7 @@
  * boxes are its connected components'), and report classification accuracy (per sample: slice or volume) and
  * subject-level accuracy (majority vote over a subject's slices, or summed probabilities over its volumes).
  * Outputs: the maps as NIfTI in the subject's space (`cams/<subject>_<method>.nii.gz`), group averages
- * (`cams/group_<group>_<method>.nii.gz`; for 3-D models also of the regression CAM, `..._age.nii.gz`) and
+ * (`cams/group_<group>_<method>.nii.gz`; also of the regression CAM, `..._cam-age.nii.gz`) and
  * orthogonal-slice overlays (`figures/ortho_<method>_<subject>.png`).
  *
  * @module
@@ -81,9 +83,9 @@ export interface VolumeData {
   /** 3-D arm: epochs over the training volumes. @default `training.epochs` */
   volumeEpochs?: number;
   /**
-   * The 3-D nets and the 2.5D regressor train their head on standardised pooled features (batch norm without
-   * scale and shift after GAP/GMP, folded back into the plain head after every epoch; the study's fit loop).
-   * @default false
+   * Every net of the cell (both arms' classifiers and regressors) trains with the study's fit loop, its head
+   * on standardised pooled features (batch norm without scale and shift after GAP/GMP, folded back into the
+   * plain head after every epoch), on the training and validation subjects. @default false
    */
   poolNorm?: boolean;
   /**
