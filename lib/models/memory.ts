@@ -391,12 +391,12 @@ function parameterVolumes(
   return { parameters, largestVariable };
 }
 
-function specVolumes(
-  spec: NetworkSpec,
+/** Layer volumes with only the input and the parameters counted (the layer walks add the rest). */
+function emptyVolumes(
   input: readonly number[],
   params: { parameters: number; largestVariable: number },
 ): LayerVolumes {
-  const v: LayerVolumes = {
+  return {
     input: product(input),
     conv: 0,
     convBn: 0,
@@ -408,6 +408,14 @@ function specVolumes(
     convScratch: 0,
     ...params,
   };
+}
+
+function specVolumes(
+  spec: NetworkSpec,
+  input: readonly number[],
+  params: { parameters: number; largestVariable: number },
+): LayerVolumes {
+  const v = emptyVolumes(input, params);
   const last = walkLayers(spec, input, (node, shape, out) => {
     const [h, w, c] = shape;
     switch (node.kind) {
@@ -450,18 +458,7 @@ function spec3dVolumes(
   input: readonly number[],
   params: { parameters: number; largestVariable: number },
 ): LayerVolumes {
-  const v: LayerVolumes = {
-    input: product(input),
-    conv: 0,
-    convBn: 0,
-    lrn: 0,
-    maxPoolIn: 0,
-    avgPoolIn: 0,
-    concat: 0,
-    cam: 0,
-    convScratch: 0,
-    ...params,
-  };
+  const v = emptyVolumes(input, params);
   const last = walkLayers3d(spec, input, (node, shape, out) => {
     switch (node.kind) {
       case "conv3d": {

@@ -112,7 +112,9 @@ Deno.test("a volume cell: 2.5D vs 3-D on the same held-out subjects, scored and 
     widthMultiplier: 0.25,
     training: { epochs: 1, batchSize: 32 },
     cam: { methods: ["cam", "grad-cam"] },
-    data: { camSubjects: 2, volumeEpochs: 2, volumeBatchSize: 4 },
+    modelOptions: { init: "data" },
+    // The default grid's settings: every net through the study's fit loop, pooled features standardised.
+    data: { camSubjects: 2, volumeEpochs: 2, volumeBatchSize: 4, poolNorm: true },
   });
   const before = tf.memory().numTensors;
   const { tables } = await runGrid(cells, runner, { root: `${root}/exp` });
@@ -126,7 +128,13 @@ Deno.test("a volume cell: 2.5D vs 3-D on the same held-out subjects, scored and 
   assert.equal(byArm["3d"].n_test, 2);
   assert.equal(byArm["3d"].n_train, 10);
   assert.equal(byArm["3d"].cam_grid, "4x4x4");
-  for (const r of results) assert.ok((r.test_accuracy as number) >= 0 && (r.test_accuracy as number) <= 1);
+  for (const r of results) {
+    assert.ok((r.test_accuracy as number) >= 0 && (r.test_accuracy as number) <= 1);
+    assert.equal(r.init, "data");
+    assert.equal(r.pool_norm, true);
+  }
+  // With poolNorm the 2.5D nets also train on the validation subjects: 10 of 12 subjects' slices.
+  assert.equal(byArm["2.5d"].n_train, 10 * 48);
   // Both arms' brain-age regressors report MAE and r on the same held-out subjects.
   for (const arm of ["2.5d", "3d"]) {
     assert.ok(Number.isFinite(byArm[arm].test_mae as number) && (byArm[arm].test_mae as number) >= 0, arm);
