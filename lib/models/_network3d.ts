@@ -48,6 +48,8 @@ export class ZooModel3d {
   /** Spatial size `[d, h, w]` of the CAM layer's grid for the configured input. */
   readonly camGrid: number[];
   #disposed = false;
+  /** While {@link visitPreActivations} runs: sees (and may replace) each conv's output before batch norm and ReLU. */
+  #preTap?: (layer: string, z: tf.Tensor5D) => tf.Tensor5D | void;
 
   /** @param network The layer description (not called `spec`: lib/models/memory.ts reads that as a 2-D one). */
   constructor(readonly config: Zoo3dConfig, readonly network: Network3dSpec) {
@@ -88,7 +90,8 @@ export class ZooModel3d {
       for (let i = 0; i < body.length; i++) {
         const node = body[i], next = body[i + 1];
         if (
-          node.kind === "conv3d" && !node.batchNorm && next?.kind === "maxPool3d" && !tapped(node.name)
+          node.kind === "conv3d" && !node.batchNorm && next?.kind === "maxPool3d" && !tapped(node.name) &&
+          !this.#preTap
         ) {
           // Conv, bias, ReLU and the max pool after them as one op (the unpooled volume is never kept).
           x = tap(next.name, this.#conv(x, node, training, { size: next.size, strides: next.strides }));
@@ -143,7 +146,7 @@ export class ZooModel3d {
     // clear of oneDNN's refusal of the negative padding "same" computes for it at stride 2 on even sizes.
     const padding = node.kernel === 1 ? "valid" : "same";
     const kernel = v("kernel") as tf.Tensor5D;
-    if (!node.batchNorm) {
+    if (!node.batchNorm && !this.#preTap) {
       // y = ReLU?(x ⊛ w + b) as one op: on wasm one oneDNN convolution with its bias and ReLU, and a fused
       // gradient (lib/backend/fused_conv3d.ts); elsewhere the same composition of tf ops.
       return fusedConv3d(x, kernel, {
@@ -155,6 +158,10 @@ export class ZooModel3d {
       });
     }
     let y = tf.conv3d(x, kernel, node.strides, padding);
+    // The composed path: batch-norm convs, and every conv while visitPreActivations sees z = x ⊛ w + b.
+    if (!node.batchNorm) y = tf.add(y, v("bias"));
+    if (this.#preTap) y = this.#preTap(node.name, y) ?? y;
+    if (!node.batchNorm) return node.relu ? tf.relu(y) : y;
     // y = γ (x − μ) / √(σ² + ε) + β over batch and space (Ioffe & Szegedy, 2015); moving averages as in
     // lib/models/_layers.ts (PyTorch's momentum convention, unbiased variance).
     const movingMean = this.state[`${node.name}/moving_mean`];
@@ -176,6 +183,26 @@ export class ZooModel3d {
     const scale = tf.mul(v("gamma"), tf.rsqrt(tf.add(variance, this.config.bnEpsilon)));
     y = tf.add(tf.mul(tf.sub(y, mean), scale), v("beta"));
     return node.relu ? tf.relu(y) : y;
+  }
+
+  /**
+   * One inference-mode forward pass in which `visit` sees each conv's output before batch norm and ReLU
+   * (z = x ⊛ W + b; a residual block's convs and shortcut included), in forward order, and may return a tensor
+   * that replaces it downstream (lib/models `initFromData`). The returned head outputs are the caller's;
+   * tensors made by `visit` are freed with the pass.
+   */
+  visitPreActivations(
+    images: tf.Tensor5D,
+    visit: (layer: string, z: tf.Tensor5D) => tf.Tensor5D | void,
+  ): tf.Tensor2D {
+    this.#preTap = visit;
+    try {
+      const { logits, features, activations } = this.apply(images);
+      tf.dispose([features, ...Object.values(activations)]);
+      return logits;
+    } finally {
+      this.#preTap = undefined;
+    }
   }
 
   /** The head in output units: W' = s·W, b' = s·b + m for regression; W, b for classification. */

@@ -20,6 +20,7 @@ import type { Explainable } from "./explainable.ts";
 import type { CamModel } from "./model.ts";
 import { resolve } from "./registry.ts";
 import { type NetworkSpec, walkLayers } from "./spec.ts";
+import { type Network3dSpec, walkLayers3d } from "./spec3d.ts";
 
 /**
  * Fraction of a heap limit that planners ({@link fitBatchSize}, lib/train's micro-batches, lib/cam's chunks)
@@ -326,8 +327,8 @@ export function passSize(model: MemoryModelRef, options: PassSizeOptions): numbe
 
 /**
  * The per-sample element counts of {@link estimateStepMemory}: from the layer description for zoo models
- * (and names or configs), else from one batch-1 inference pass capturing every layer (cached per model and
- * input shape). `inputShape` (per sample) is needed only for a model that declares none in its config.
+ * (and names or configs; built 3-D zoo models too), else from one batch-1 inference pass capturing every layer
+ * (cached per model and input shape). `inputShape` (per sample) is needed only for a model that declares none in its config.
  */
 export function layerVolumes(model: MemoryModelRef, inputShape?: readonly number[]): LayerVolumes {
   if (!isModel(model)) {
@@ -347,8 +348,11 @@ export function layerVolumes(model: MemoryModelRef, inputShape?: readonly number
   if (!cached) volumeCache.set(model, cached = new Map());
   let volumes = cached.get(key);
   if (!volumes) {
+    const network3d = (model as { network?: Network3dSpec }).network;
     volumes = spec && Array.isArray(spec.body)
       ? specVolumes(spec, shape, variableVolumes(model))
+      : network3d && Array.isArray(network3d.body)
+      ? spec3dVolumes(network3d, shape, variableVolumes(model))
       : probedVolumes(model, shape);
     cached.set(key, volumes);
   }
@@ -387,12 +391,12 @@ function parameterVolumes(
   return { parameters, largestVariable };
 }
 
-function specVolumes(
-  spec: NetworkSpec,
+/** Layer volumes with only the input and the parameters counted (the layer walks add the rest). */
+function emptyVolumes(
   input: readonly number[],
   params: { parameters: number; largestVariable: number },
 ): LayerVolumes {
-  const v: LayerVolumes = {
+  return {
     input: product(input),
     conv: 0,
     convBn: 0,
@@ -404,6 +408,14 @@ function specVolumes(
     convScratch: 0,
     ...params,
   };
+}
+
+function specVolumes(
+  spec: NetworkSpec,
+  input: readonly number[],
+  params: { parameters: number; largestVariable: number },
+): LayerVolumes {
+  const v = emptyVolumes(input, params);
   const last = walkLayers(spec, input, (node, shape, out) => {
     const [h, w, c] = shape;
     switch (node.kind) {
@@ -429,6 +441,45 @@ function specVolumes(
         break;
       case "concat":
         if (node.branches.length > 1) v.concat += product(out);
+        break;
+    }
+  });
+  v.cam = product(last);
+  return v;
+}
+
+/**
+ * A 3-D zoo model's layer volumes from its description (lib/models/spec3d.ts), counted as the 2-D kinds: each
+ * conv's output (a residual block's body and shortcut convs, and the block's sum after ReLU, as convs), each
+ * pooling's input; the composed-gradient scratch as 2-D's, with k³ patches.
+ */
+function spec3dVolumes(
+  spec: Network3dSpec,
+  input: readonly number[],
+  params: { parameters: number; largestVariable: number },
+): LayerVolumes {
+  const v = emptyVolumes(input, params);
+  const last = walkLayers3d(spec, input, (node, shape, out) => {
+    switch (node.kind) {
+      case "conv3d": {
+        const y = product(out);
+        if (node.batchNorm) v.convBn += y;
+        else v.conv += y;
+        const taps = node.kernel ** 3 * shape[3];
+        v.convScratch = Math.max(
+          v.convScratch,
+          taps <= 32 ? product(out.slice(0, 3)) * taps : product(shape) + y,
+        );
+        break;
+      }
+      case "maxPool3d":
+        v.maxPoolIn += product(shape);
+        break;
+      case "avgPool3d":
+        v.avgPoolIn += product(shape);
+        break;
+      case "residual3d":
+        v.conv += product(out);
         break;
     }
   });

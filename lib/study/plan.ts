@@ -19,6 +19,7 @@ import { arrayDataset, type Sample, splitBySlice, splitBySubject } from "../data
 import type { GridConfig } from "../experiments/grid.ts";
 import {
   createModel,
+  createModel3d,
   estimateStepMemory,
   formatBytes,
   listModels3d,
@@ -29,6 +30,7 @@ import {
 import { DEFAULT_GROUPS } from "../synth/mod.ts";
 import { evaluate, type MicroBatchPlan, planMicroBatch, train } from "../train/mod.ts";
 import { selectSubjects } from "./cohort_slices.ts";
+import { predictVolumes, trainVolumes, type VolumeSample } from "./_volume_training.ts";
 import type { StudyCell } from "./study.ts";
 import { COHORT_PRESETS } from "./study.ts";
 
@@ -39,6 +41,8 @@ export const SLICES_PER_ACQUISITION = 48;
 export interface CohortShape {
   groups: string[];
   subjects: { id: string; group: string; acquisitions: number }[];
+  /** The FA grid `[d, h, w]` (a 3-D cell's input). @default the simulated grid of the cell's scale */
+  volume?: [number, number, number];
 }
 
 /**
@@ -46,6 +50,9 @@ export interface CohortShape {
  * (lib/synth/simulate_cohort.ts's scale presets).
  */
 const SIMULATED_ACQUISITIONS = { quick: 2, default: 8, paper: 8 } as const;
+
+/** The FA grid (voxels per axis) lib/synth simulates at each scale: a 3-D cell's input. */
+const SIMULATED_GRID = { quick: 24, default: 48, paper: 96 } as const;
 
 /** The shape of the simulated cohort of a scale (reproduce's default cohort), without simulating it. */
 export function simulatedCohortShape(scale: "quick" | "default" | "paper"): CohortShape {
@@ -67,14 +74,15 @@ export interface ModelWork {
   widthMultiplier: number;
   batchSize: number;
   optimizer: "adam" | "sgd";
+  /** A 3-D model's input volume `[d, h, w]` (one channel); absent for 2-D models. */
+  volume?: [number, number, number];
 }
 
 /** The key cells share a {@linkcode ModelWork} by: the family, width, input, classes, batch (not pooling). */
 export function workKey(w: ModelWork): string {
   const family = w.model.replace(/-(gap|gmp)$/, "");
-  return `${family} ${
-    w.inputShape.join("x")
-  } w${w.widthMultiplier} c${w.numClasses} b${w.batchSize} ${w.optimizer}`;
+  const input = w.volume ? [...w.volume, 1] : w.inputShape;
+  return `${family} ${input.join("x")} w${w.widthMultiplier} c${w.numClasses} b${w.batchSize} ${w.optimizer}`;
 }
 
 /** What one cell will do, in samples and passes. */
@@ -169,8 +177,9 @@ export function cellWorkload(cell: StudyCell, cohort?: CohortShape): CellWorkloa
       };
     }
     case "volume": {
-      // The 3-D study's split is the cohort's by subject; a 3-D arm trains on volumes (one per acquisition),
-      // a classifier and (with regression) a regressor; the 2.5D arm is a cohort cell's work.
+      // The 3-D study's split is the cohort's by subject; each arm trains a classifier and (with regression) a
+      // regressor: the 3-D arm on volumes (one per acquisition), the 2.5D arm on slices. The CAM phase adds the
+      // regressor's map (cam-age) per CAM subject.
       if (!cohort) throw new Error(`cellWorkload: ${cell.id} is a volume cell; give the cohort's shape`);
       const subjects = cell.data.maxSubjects !== undefined
         ? selectSubjects(cohort.subjects, cell.data.maxSubjects, cohort.groups)
@@ -184,18 +193,22 @@ export function cellWorkload(cell: StudyCell, cohort?: CohortShape): CellWorkloa
       }
       const split = splitBySubject(metas, { seed: cell.seed });
       const camSubjects = Math.min(cell.data.camSubjects ?? Infinity, split.subjects.test.length);
+      const regression = cell.data.regression ?? true;
+      const grid = SIMULATED_GRID[cell.scale];
       return {
         ...base,
         epochs: threeD ? cell.data.volumeEpochs ?? cell.training.epochs : cell.training.epochs,
         work: {
           ...work(cohort.groups.length || 2),
           batchSize: threeD ? cell.data.volumeBatchSize ?? 4 : cell.training.batchSize,
+          ...(threeD ? { volume: cohort.volume ?? [grid, grid, grid] } : {}),
         },
-        trainings: threeD && (cell.data.regression ?? true) ? 2 : 1,
-        trainSamples: split.train.length + (threeD ? split.val.length : 0),
-        valSamples: threeD ? 0 : split.val.length,
+        trainings: regression ? 2 : 1,
+        // The 3-D nets (and with poolNorm the 2.5D ones) train on train and validation subjects, unvalidated.
+        trainSamples: split.train.length + (threeD || cell.data.poolNorm ? split.val.length : 0),
+        valSamples: threeD || cell.data.poolNorm ? 0 : split.val.length,
         testSamples: split.test.length,
-        camImages: camSubjects * per * perMap,
+        camImages: camSubjects * per * (perMap + (regression ? mapCost("cam", camChannels) : 0)),
       };
     }
     case "transfer": {
@@ -231,6 +244,15 @@ export interface WorkMemory {
   error?: string;
 }
 
+/** The 3-D registry options of a {@linkcode ModelWork} with a `volume`. */
+function work3dOptions(w: ModelWork) {
+  return {
+    inputShape: [...w.volume!, 1] as [number, number, number, number],
+    numClasses: w.numClasses,
+    widthMultiplier: w.widthMultiplier,
+  };
+}
+
 /** The registry config of a {@linkcode ModelWork} (nothing built). */
 function workOptions(w: ModelWork): ModelOptions {
   return { inputShape: w.inputShape, numClasses: w.numClasses, widthMultiplier: w.widthMultiplier };
@@ -241,14 +263,29 @@ function workOptions(w: ModelWork): ModelOptions {
  * backend's when undefined; null: none), and the estimates of a whole-batch step and an inference pass.
  */
 export function workMemory(w: ModelWork, heapLimitBytes?: number | null): WorkMemory {
-  if (listModels3d().includes(w.model)) {
-    // Not estimated (nor timed) yet: the plan shows such cells' time as unknown.
-    return {
-      plan: null,
-      fullBatchBytes: NaN,
-      inferenceBytes: NaN,
-      error: `${w.model}: 3-D models are not sized or timed by the plan yet (their cells show "?")`,
-    };
+  if (w.volume) {
+    // A 3-D model is built (its weights are small) and sized from its layer description; the 3-D fit loop
+    // does not split batches, so the whole batch must fit.
+    const model = createModel3d(w.model, work3dOptions(w));
+    try {
+      const fullBatchBytes =
+        estimateStepMemory(model, { batchSize: w.batchSize, optimizer: w.optimizer }).bytes;
+      const inferenceBytes = estimateStepMemory(model, { batchSize: w.batchSize, training: false }).bytes;
+      try {
+        const plan = planMicroBatch(model, {
+          batchSize: w.batchSize,
+          microBatch: w.batchSize,
+          heapLimitBytes,
+          optimizer: w.optimizer,
+        });
+        return { plan, fullBatchBytes, inferenceBytes };
+      } catch (e) {
+        if (!(e instanceof MemoryError)) throw e;
+        return { plan: null, fullBatchBytes, inferenceBytes, error: e.message };
+      }
+    } finally {
+      model.dispose();
+    }
   }
   const config = resolveConfig(w.model, workOptions(w));
   const fullBatchBytes = estimateStepMemory(config, { batchSize: w.batchSize, optimizer: w.optimizer }).bytes;
@@ -275,6 +312,7 @@ export async function measureStep(
   const [h, wd, c] = w.inputShape;
   let seed = 12345;
   const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  if (w.volume) return await measureStep3d(w, warmup, steps, rand);
   const samples: Sample[] = Array.from({ length: w.batchSize * (warmup + steps) }, (_, i) => {
     const image = new Float32Array(h * wd * c);
     for (let j = 0; j < image.length; j++) image[j] = rand();
@@ -301,6 +339,44 @@ export async function measureStep(
     await evaluate(model, arrayDataset(samples.slice(0, w.batchSize)));
     const inferenceSecondsPerImage = (performance.now() - t0) / 1000 / w.batchSize;
     return { stepSeconds, inferenceSecondsPerImage };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * {@linkcode measureStep} of a 3-D model: `warmup` + `steps` epochs of one batch each of the study's 3-D fit
+ * loop (no augmentation; random volumes), the mean of the timed ones, then one inference batch.
+ */
+async function measureStep3d(
+  w: ModelWork,
+  warmup: number,
+  steps: number,
+  rand: () => number,
+): Promise<StepTiming> {
+  const [d, h, wd] = w.volume!;
+  const samples: VolumeSample[] = Array.from({ length: w.batchSize }, (_, i) => ({
+    volume: Float32Array.from({ length: d * h * wd }, rand),
+    shape: [d, h, wd],
+    label: i % w.numClasses,
+    age: 10 + i,
+    subject: `s${i}`,
+    acquisition: "a",
+  }));
+  const model = createModel3d(w.model, { ...work3dOptions(w), seed: 0 });
+  try {
+    const { history } = await trainVolumes(model, samples, {
+      epochs: warmup + steps,
+      batchSize: w.batchSize,
+      learningRate: 1e-3,
+      seed: 0,
+      augment: false,
+    });
+    const timed = history.slice(warmup).map((e) => e.seconds);
+    const stepSeconds = timed.reduce((a, b) => a + b, 0) / Math.max(1, timed.length);
+    const t0 = performance.now();
+    await predictVolumes(model, samples, w.batchSize);
+    return { stepSeconds, inferenceSecondsPerImage: (performance.now() - t0) / 1000 / w.batchSize };
   } finally {
     model.dispose();
   }
@@ -503,7 +579,8 @@ export function formatPlan(
     for (const list of groups.values()) {
       const c = list[0];
       out.push(
-        `[plan]   ${String(list.length).padStart(3)} x ${c.work.model} ${c.work.inputShape[0]} px` +
+        `[plan]   ${String(list.length).padStart(3)} x ${c.work.model} ` +
+          (c.work.volume ? `${c.work.volume.join("x")} voxels` : `${c.work.inputShape[0]} px`) +
           (c.work.widthMultiplier !== 1 ? ` width ${c.work.widthMultiplier}` : "") +
           (c.dataset === "cohort" ? `, ${c.split} split` : "") + `: ${c.trainSamples} train / ` +
           `${c.valSamples} val / ${c.testSamples} test samples → ${c.stepsPerEpoch} steps/epoch x ${c.epochs} ` +

@@ -4,6 +4,8 @@
  *
  * - **2.5D** (a 2-D zoo model, e.g. `small`): trained on the centre slices as a "cohort" cell is; each test
  *   subject's per-slice maps are stacked back into its FA grid (lib/slices' `slicesToVolume`, the seed's way).
+ *   With `data.regression` a second 2-D model with one output learns each slice's subject age: a subject's
+ *   brain age is the mean over its test slices.
  * - **3-D** (a 3-D zoo model, e.g. `small3d`, `resnet3d`): trained on whole FA volumes (z-scored over non-zero
  *   voxels) with 3-D augmentation; maps come from the 5-D pass, upsampled trilinearly to the FA grid. With
  *   `data.regression` (default on) a second 3-D model with a regression head (GAP → dense 1) learns age in
@@ -14,18 +16,31 @@
  * boxes are its connected components'), and report classification accuracy (per sample: slice or volume) and
  * subject-level accuracy (majority vote over a subject's slices, or summed probabilities over its volumes).
  * Outputs: the maps as NIfTI in the subject's space (`cams/<subject>_<method>.nii.gz`), group averages
- * (`cams/group_<group>_<method>.nii.gz`; for 3-D models also of the regression CAM, `..._age.nii.gz`) and
+ * (`cams/group_<group>_<method>.nii.gz`; also of the regression CAM, `..._cam-age.nii.gz`) and
  * orthogonal-slice overlays (`figures/ortho_<method>_<subject>.png`).
  *
  * @module
  */
 import { initBackend } from "../backend/mod.ts";
-import { arrayDataset, splitBySubject, subset, VOLUME_AUGMENTATION } from "../data/mod.ts";
+import {
+  arrayDataset,
+  type Sample,
+  SEED_AUGMENTATION,
+  splitBySubject,
+  subset,
+  VOLUME_AUGMENTATION,
+} from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
 import { fields } from "../experiments/fields.ts";
 import type { DataSpec, GridCell } from "../experiments/grid.ts";
 import { connectedComponents3d, maskEnergy, max3dBoxAccV2, vxap } from "../localize/mod.ts";
-import { createModel3d, listModels3d, type ZooModel3d } from "../models/mod.ts";
+import {
+  createModel3d,
+  type DataInitRecord,
+  listModels3d,
+  type ZooModel,
+  type ZooModel3d,
+} from "../models/mod.ts";
 import { readNifti, volumeFrom, writeNifti } from "../nifti/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
@@ -43,7 +58,9 @@ import type { CohortSlices } from "./cohort_slices.ts";
 import { orthoOverlayPng } from "./ortho_overlay.ts";
 import {
   checkConv3dKernels,
+  predictSlices,
   predictVolumes,
+  trainSlices,
   trainVolumes,
   type VolumeSample,
   volumeTensor,
@@ -66,6 +83,12 @@ export interface VolumeData {
   /** 3-D arm: epochs over the training volumes. @default `training.epochs` */
   volumeEpochs?: number;
   /**
+   * Every net of the cell (both arms' classifiers and regressors) trains with the study's fit loop, its head
+   * on standardised pooled features (batch norm without scale and shift after GAP/GMP, folded back into the
+   * plain head after every epoch), on the training and validation subjects. @default false
+   */
+  poolNorm?: boolean;
+  /**
    * The simulated cohort's region layout (lib/synth's phantom): "ageing" runs on its own cohort,
    * `data/synth/<scale>-ageing-s0` (genu, fornix and frontal tracts planted), simulated when absent; ignored
    * when the cell names another cohort (`cohort`). @default "classic" (the scale's default cohort)
@@ -82,6 +105,7 @@ export const VOLUME_DATA: DataSpec<VolumeData> = {
   regression: fields.boolean,
   volumeBatchSize: fields.positiveInteger,
   volumeEpochs: fields.positiveInteger,
+  poolNorm: fields.boolean,
   layout: fields.oneOf(["classic", "ageing"] as const),
 };
 
@@ -171,17 +195,70 @@ async function run25d(
 ): Promise<ArmOutput> {
   const all = arrayDataset(data.samples);
   const model = cellModel(cell, data.groups.length);
+  let regressor: ZooModel | null = null;
   try {
     const t1 = performance.now();
     const valSet = subset(all, split.val);
-    const result = await train(
-      model,
-      { train: subset(all, split.train), val: valSet.size ? valSet : undefined },
-      cellTrainOptions(cell, ctx, { progress: options.progress }),
-    );
+    // With poolNorm both nets of the arm train with the study's fit loop, as the 3-D arm's do (on the training
+    // and validation subjects, no early stopping); otherwise the classifier is a cohort cell's (lib/train).
+    const slicesOptions = {
+      epochs: cell.training.epochs,
+      batchSize: cell.training.batchSize,
+      learningRate: cell.training.learningRate,
+      seed: cell.seed,
+      init: cell.modelOptions?.init,
+      poolNorm: cell.data.poolNorm,
+      augment: cell.augmentation === "seed" ? SEED_AUGMENTATION : false as const,
+    };
+    const fit = [...split.train, ...split.val];
+    const result = cell.data.poolNorm
+      ? await trainSlices(model, subset(all, fit), {
+        ...slicesOptions,
+        onEpoch: progressLine(cell, options, "classifier"),
+      }).then((r) => ({ history: r.history as Record<string, unknown>[], epochs: r.history.length }))
+      : await train(
+        model,
+        { train: subset(all, split.train), val: valSet.size ? valSet : undefined },
+        cellTrainOptions(cell, ctx, { progress: options.progress }),
+      );
     ctx.recordDuration("train", (performance.now() - t1) / 1000);
     const test = await evaluate(model, subset(all, split.test));
     const votes = subjectVotes(data.samples, split.test, test.predictions, data.groups.length);
+    const metrics: Record<string, unknown>[] = result.history.map((m) => ({ model: "classifier", ...m }));
+    const age = (subject: unknown) => data.cohort.subjects.find((s) => s.id === subject)!.age;
+    let brainAge: { mae: number | null; r: number | null } = { mae: null, r: null };
+    let regressorInit: DataInitRecord | null = null;
+    if (cell.data.regression ?? true) {
+      // Per-slice age, standardised over the training slices (train and validation subjects, as the 3-D arm).
+      const targets = Float32Array.from(data.samples, (s) => age(s.subject));
+      const ages = fit.map((i) => targets[i]);
+      const m = ages.reduce((a, b) => a + b, 0) / ages.length;
+      const sd = Math.sqrt(ages.reduce((a, b) => a + (b - m) ** 2, 0) / ages.length) || 1;
+      regressor = cellModel(cell, 1);
+      const t = performance.now();
+      const fitted = await trainSlices(regressor, subset(all, fit), {
+        ...slicesOptions,
+        regress: { targets: Float32Array.from(fit, (i) => targets[i]), targetMean: m, targetScale: sd },
+        onEpoch: progressLine(cell, options, "regressor"),
+      });
+      ctx.recordDuration("train_regressor", (performance.now() - t) / 1000);
+      regressorInit = fitted.init;
+      for (const h of fitted.history) metrics.push({ model: "regressor", ...h });
+      const testSlices = Array.from(split.test, (i) => data.samples[i]);
+      const predicted = await predictSlices(regressor, testSlices, {
+        batchSize: cell.training.batchSize,
+        targetMean: m,
+        targetScale: sd,
+      });
+      // A subject's brain age: the mean over all its test slices (every acquisition).
+      brainAge = subjectBrainAge(
+        testSlices.map((s, i) => ({
+          subject: String(s.subject),
+          age: age(s.subject),
+          predicted: predicted[i],
+        })),
+      );
+    }
     const t2 = performance.now();
     const maps: SubjectMap[] = [];
     for (const subjectId of testSubjects) {
@@ -190,8 +267,17 @@ async function run25d(
       if (!slices) continue;
       const { acquisition, samples } = slices;
       const fa = await readNifti(data.faPaths[subjectId][acquisition]);
-      for (const method of cell.cam.methods) {
-        const { res, volume } = await sliceStackCam(method, model, samples, cell.cam, fa);
+      const runs: [string, ZooModel, readonly Sample[]][] = cell.cam.methods.map((m) => [m, model, samples]);
+      // The regressor's CAM (its one output, index 0): per-slice maps whose mean is the slice's ŷ − b.
+      if (regressor) runs.push(["cam-age", regressor, samples.map((s) => ({ ...s, label: 0 }))]);
+      for (const [method, net, stack] of runs) {
+        const { res, volume } = await sliceStackCam(
+          method === "cam-age" ? "cam" : method,
+          net,
+          stack,
+          cell.cam,
+          fa,
+        );
         maps.push({
           subject: subjectId,
           group: subject.group,
@@ -207,21 +293,25 @@ async function run25d(
     }
     ctx.recordDuration("cam", (performance.now() - t2) / 1000);
     return {
-      metrics: result.history.map((m) => ({ model: "classifier", ...m })),
+      metrics,
       results: {
-        n_train: split.train.length,
+        n_train: cell.data.poolNorm ? fit.length : split.train.length,
         n_test: split.test.length,
         test_subjects: votes.subjects,
         epochs_run: result.epochs,
         test_accuracy: test.accuracy,
         subject_accuracy: votes.subjects ? votes.right / votes.subjects : null,
-        test_mae: null,
-        test_r: null,
+        test_mae: brainAge.mae,
+        test_r: brainAge.r,
+        init: model.config.init ?? "he",
+        pool_norm: cell.data.poolNorm ?? false,
+        regressor_init_samples: regressorInit?.samples ?? null,
       },
       maps,
     };
   } finally {
     model.dispose();
+    regressor?.dispose();
   }
 }
 
@@ -271,10 +361,11 @@ async function run3d(
     learningRate: cell.training.learningRate,
     seed: cell.seed,
     augment: cell.augmentation === "seed" ? VOLUME_AUGMENTATION : false as const,
-    onEpoch: options.progress === false
-      ? undefined
-      : (e: number, loss: number) => console.log(`  ${cell.id} epoch ${e}: loss ${loss.toFixed(4)}`),
+    init: cell.modelOptions?.init,
+    poolNorm: cell.data.poolNorm,
   };
+  // The grid's batch norm applies to both arms; its dropout is the 2-D zoo's alone.
+  const batchNorm = cell.modelOptions?.batchNorm;
   const metrics: Record<string, unknown>[] = [];
   const models: ZooModel3d[] = [];
   try {
@@ -283,12 +374,15 @@ async function run3d(
       numClasses: data.groups.length,
       widthMultiplier: cell.widthMultiplier,
       seed: cell.seed,
+      batchNorm,
     });
     models.push(classifier);
     const t1 = performance.now();
-    for (const h of await trainVolumes(classifier, trainSet, trainOptions)) {
-      metrics.push({ model: "classifier", ...h });
-    }
+    const fitted = await trainVolumes(classifier, trainSet, {
+      ...trainOptions,
+      onEpoch: progressLine(cell, options, "classifier"),
+    });
+    for (const h of fitted.history) metrics.push({ model: "classifier", ...h });
     const k = data.groups.length;
     const logits = await predictVolumes(classifier, testSet, trainOptions.batchSize);
     let hits = 0;
@@ -317,22 +411,20 @@ async function run3d(
         targetScale: sd,
         widthMultiplier: cell.widthMultiplier,
         seed: cell.seed,
+        batchNorm,
       });
       models.push(regressor);
-      for (const h of await trainVolumes(regressor, trainSet, trainOptions)) {
-        metrics.push({ model: "regressor", ...h });
-      }
-      const predicted = await predictVolumes(regressor, testSet, trainOptions.batchSize);
-      const perSubject = new Map<string, { age: number; sum: number; n: number }>();
-      testSet.forEach((s, i) => {
-        const e = perSubject.get(s.subject) ?? { age: s.age, sum: 0, n: 0 };
-        e.sum += predicted[i];
-        e.n++;
-        perSubject.set(s.subject, e);
+      const t = performance.now();
+      const fittedAge = await trainVolumes(regressor, trainSet, {
+        ...trainOptions,
+        onEpoch: progressLine(cell, options, "regressor"),
       });
-      const pairs = [...perSubject.values()].map((e) => [e.age, e.sum / e.n]);
-      mae = pairs.reduce((a, [y, p]) => a + Math.abs(p - y), 0) / pairs.length;
-      r = pearson(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
+      ctx.recordDuration("train_regressor", (performance.now() - t) / 1000);
+      for (const h of fittedAge.history) metrics.push({ model: "regressor", ...h });
+      const predicted = await predictVolumes(regressor, testSet, trainOptions.batchSize);
+      ({ mae, r } = subjectBrainAge(
+        testSet.map((s, i) => ({ subject: s.subject, age: s.age, predicted: predicted[i] })),
+      ));
     }
     ctx.recordDuration("train", (performance.now() - t1) / 1000);
 
@@ -381,6 +473,9 @@ async function run3d(
         subject_accuracy: bySubject.size ? right / bySubject.size : null,
         test_mae: mae,
         test_r: r,
+        init: trainOptions.init ?? "he",
+        pool_norm: cell.data.poolNorm ?? false,
+        regressor_init_samples: null,
         cam_grid: classifier.camGrid.join("x"),
       },
       maps,
@@ -388,6 +483,36 @@ async function run3d(
   } finally {
     models.forEach((m) => m.dispose());
   }
+}
+
+/**
+ * Brain age per subject: ŷ_s = the mean of the predictions of subject s's samples (volumes or slices); then
+ * MAE = mean_s |ŷ_s − y_s| and Pearson's r of (y_s, ŷ_s) over subjects (null for none, or r undefined).
+ */
+export function subjectBrainAge(
+  rows: readonly { subject: string; age: number; predicted: number }[],
+): { mae: number | null; r: number | null; subjects: number } {
+  const perSubject = new Map<string, { age: number; sum: number; n: number }>();
+  for (const row of rows) {
+    const e = perSubject.get(row.subject) ?? { age: row.age, sum: 0, n: 0 };
+    e.sum += row.predicted;
+    e.n++;
+    perSubject.set(row.subject, e);
+  }
+  const pairs = [...perSubject.values()].map((e) => [e.age, e.sum / e.n]);
+  if (!pairs.length) return { mae: null, r: null, subjects: 0 };
+  const mae = pairs.reduce((a, [y, p]) => a + Math.abs(p - y), 0) / pairs.length;
+  return { mae, r: pearson(pairs.map((p) => p[0]), pairs.map((p) => p[1])), subjects: pairs.length };
+}
+
+/** The per-epoch progress line of a cell's net (none when `progress` is false). */
+function progressLine(
+  cell: VolumeCell,
+  options: VolumeCellOptions,
+  net: string,
+): ((epoch: number, loss: number) => void) | undefined {
+  if (options.progress === false) return undefined;
+  return (e, loss) => console.log(`  ${cell.id} ${net} epoch ${e}: loss ${loss.toFixed(4)}`);
 }
 
 /** Pearson's r = cov(a, b) / (sd(a)·sd(b)); null for fewer than 2 points or a constant side. */

@@ -3,26 +3,44 @@
 // batch, the logits are centred, and batch-norm convs are left alone.
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
-import { createModel, getWeights, initFromData, ModelError, type ZooModel } from "../../lib/models/mod.ts";
+import {
+  createModel,
+  createModel3d,
+  getWeights,
+  initFromData,
+  ModelError,
+  type ZooModel,
+  type ZooModel3d,
+} from "../../lib/models/mod.ts";
 import { seededImages, setupBackend } from "./_setup.ts";
 
 await setupBackend();
 
 /** Per conv layer, the per-channel mean and (biased) variance of its pre-activation on `images`. */
-async function preStats(model: ZooModel, images: tf.Tensor4D) {
+async function preStats(model: ZooModel | ZooModel3d, images: tf.Tensor4D | tf.Tensor5D) {
   const stats: Record<string, { mean: Float32Array; variance: Float32Array }> = {};
   const kept: Record<string, [tf.Tensor, tf.Tensor]> = {};
-  const logits = model.visitPreActivations(images, (name, z) => {
-    const { mean, variance } = tf.moments(z, [0, 1, 2]);
+  const visit = (name: string, z: tf.Tensor) => {
+    const { mean, variance } = tf.moments(z, Array.from({ length: z.rank - 1 }, (_, i) => i));
     kept[name] = [tf.keep(mean), tf.keep(variance)];
-  });
+  };
+  const logits = images.rank === 5
+    ? (model as ZooModel3d).visitPreActivations(images as tf.Tensor5D, visit)
+    : (model as ZooModel).visitPreActivations(images as tf.Tensor4D, visit);
   for (const [name, [m, v]] of Object.entries(kept)) {
     stats[name] = { mean: (await m.data()) as Float32Array, variance: (await v.data()) as Float32Array };
   }
   tf.dispose(Object.values(kept).flat());
-  const meanLogits = tf.tidy(() => tf.mean(logits, 0));
-  const out = { stats, meanLogits: (await meanLogits.data()) as Float32Array };
-  tf.dispose([logits, meanLogits]);
+  const [meanLogits, sdLogits] = tf.tidy(() => {
+    const { mean, variance } = tf.moments(logits, 0);
+    return [mean, tf.sqrt(variance)];
+  });
+  const out = {
+    stats,
+    meanLogits: (await meanLogits.data()) as Float32Array,
+    sdLogits: (await sdLogits.data()) as Float32Array,
+  };
+  tf.dispose([logits, meanLogits, sdLogits]);
   return out;
 }
 
@@ -126,6 +144,78 @@ Deno.test("initialisation", async (t) => {
         }
       } finally {
         images.dispose();
+        model.dispose();
+      }
+    },
+  );
+
+  /** Volumes `[n, d, d, d, 1]` from the seeded sequence. */
+  const seededVolumes = (n: number, d: number, seed: number) =>
+    tf.tidy(() => tf.reshape(seededImages([n, d * d, d, 1], seed), [n, d, d, d, 1]) as tf.Tensor5D);
+
+  for (const name of ["small3d-gap", "resnet3d-gmp"]) {
+    await t.step(
+      `initFromData (${name}, 3-D): each conv's pre-activation has mean 0, variance 1 per channel`,
+      async () => {
+        const model = createModel3d(name, {
+          inputShape: [8, 8, 8, 1],
+          numClasses: 3,
+          widthMultiplier: 0.25,
+          seed: 5,
+        });
+        const volumes = seededVolumes(12, 8, 9);
+        try {
+          const before = await preStats(model, volumes);
+          const record = await initFromData(model, volumes);
+          assert.equal(record.layers, Object.keys(before.stats).length);
+          assert.ok(record.layers >= 3, `${record.layers} convs`);
+          assert.equal(record.headScale, undefined);
+          const after = await preStats(model, volumes);
+          for (const [layer, { mean, variance }] of Object.entries(after.stats)) {
+            for (let c = 0; c < mean.length; c++) {
+              if (before.stats[layer].variance[c] < 1e-9) continue;
+              assert.ok(Math.abs(mean[c]) < 2e-3, `${layer}[${c}] mean ${mean[c]}`);
+              assert.ok(Math.abs(variance[c] - 1) < 2e-3, `${layer}[${c}] variance ${variance[c]}`);
+            }
+          }
+          for (const m of after.meanLogits) assert.ok(Math.abs(m) < 1e-4, `mean logit ${m}`);
+        } finally {
+          volumes.dispose();
+          model.dispose();
+        }
+      },
+    );
+  }
+
+  await t.step(
+    "initFromData, 3-D regression head with scaleLogits: mean prediction m, spread s (u = (ŷ − m)/s has sd 1)",
+    async () => {
+      const model = createModel3d("small3d-gap", {
+        inputShape: [8, 8, 8, 1],
+        head: "regress",
+        targetMean: 40,
+        targetScale: 20,
+        widthMultiplier: 0.25,
+        seed: 2,
+      });
+      const volumes = seededVolumes(10, 8, 4);
+      try {
+        const { sdLogits: sdBefore } = await preStats(model, volumes);
+        const record = await initFromData(model, volumes, { scaleLogits: true });
+        // The recorded σ = √(var(u) + ε), ε = 1e-5, of u = (ŷ − m)/s after the conv rescale.
+        assert.equal(record.headScale!.length, 1);
+        const after = await preStats(model, volumes);
+        assert.ok(Math.abs(after.meanLogits[0] - 40) < 1e-3, `mean prediction ${after.meanLogits[0]}`);
+        // After W, b ← W/σ, b/σ: sd(ŷ) = s · sd(u)/σ = 20 · √(σ² − ε)/σ ≈ 20 (biased sd over the batch).
+        const sigma = record.headScale![0];
+        const expected = 20 * Math.sqrt(sigma ** 2 - 1e-5) / sigma;
+        assert.ok(
+          Math.abs(after.sdLogits[0] / expected - 1) < 1e-3,
+          `sd ${after.sdLogits[0]} vs ${expected}`,
+        );
+        assert.ok(sdBefore[0] > 0);
+      } finally {
+        volumes.dispose();
         model.dispose();
       }
     },

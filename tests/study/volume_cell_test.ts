@@ -60,7 +60,7 @@ Deno.test("the three-d grids load: 2.5D and 3-D arms of every CAM method on one 
   }
 });
 
-Deno.test("the plan counts a 3-D cell's volumes and both trainings, and leaves its time unknown", async () => {
+Deno.test("the plan counts a 3-D cell's volumes and both trainings, and sizes its step from layer shapes", async () => {
   const { cells } = await loadStudyGrid("experiments/configs/three-d-default.json");
   const shape = simulatedCohortShape("default");
   const cell3d = cells.find((c) => volumeArm(c) === "3d" && c.pooling === "gap")!;
@@ -70,12 +70,26 @@ Deno.test("the plan counts a 3-D cell's volumes and both trainings, and leaves i
   assert.equal(w3.testSamples * 48, w25.testSamples);
   assert.equal(w3.trainSamples * 48, w25.trainSamples + w25.valSamples);
   assert.equal(w3.trainings, 2);
+  assert.equal(w25.trainings, 2, "the 2.5D arm's regressor");
   assert.equal(w3.work.batchSize, 4);
-  assert.equal(w3.epochs, 30);
-  const memory = workMemory(w3.work);
-  assert.equal(memory.plan, null);
-  assert.ok(Number.isNaN(memory.fullBatchBytes));
-  assert.match(memory.error!, /3-D models are not sized or timed/);
+  assert.deepEqual(w3.work.volume, [48, 48, 48]);
+  assert.equal(w25.work.volume, undefined);
+  assert.equal(w3.epochs, 20);
+  assert.equal(w25.valSamples, 0, "with poolNorm the 2.5D nets train on training and validation subjects");
+  const memory = workMemory(w3.work, null);
+  assert.ok(memory.plan, memory.error);
+  assert.deepEqual(memory.plan.sizes, [4]);
+  // Closed form of lib/models' estimate for small3d at width 0.25 on 48³ (convs of 4/8/16, two 2³ pools):
+  // per sample a = 2|x| + 5.5 Σ conv |y| + 1.5 Σ pool |x| + 1.25 |y_cam| elements.
+  const x = 48 ** 3, c1 = 48 ** 3 * 4, c2 = 24 ** 3 * 8, c3 = 12 ** 3 * 16;
+  const a = 2 * x + 5.5 * (c1 + c2 + c3) + 1.5 * (c1 + c2) + 1.25 * c3;
+  const p = (27 * 4 + 4) + (27 * 4 * 8 + 8) + (27 * 8 * 16 + 16) + (16 * 2 + 2);
+  assert.equal(memory.fullBatchBytes, 4 * (3 * p) + 4 * 2 * p + 4 * a * 4);
+  assert.ok(memory.inferenceBytes < memory.fullBatchBytes);
+  // Over a heap limit the whole batch cannot fit: the 3-D loop does not split batches.
+  const tight = workMemory(w3.work, memory.fullBatchBytes / 2);
+  assert.equal(tight.plan, null);
+  assert.match(tight.error!, /heap/);
 });
 
 Deno.test("a volume cell: 2.5D vs 3-D on the same held-out subjects, scored and written", async () => {
@@ -98,7 +112,9 @@ Deno.test("a volume cell: 2.5D vs 3-D on the same held-out subjects, scored and 
     widthMultiplier: 0.25,
     training: { epochs: 1, batchSize: 32 },
     cam: { methods: ["cam", "grad-cam"] },
-    data: { camSubjects: 2, volumeEpochs: 2, volumeBatchSize: 4 },
+    modelOptions: { init: "data" },
+    // The default grid's settings: every net through the study's fit loop, pooled features standardised.
+    data: { camSubjects: 2, volumeEpochs: 2, volumeBatchSize: 4, poolNorm: true },
   });
   const before = tf.memory().numTensors;
   const { tables } = await runGrid(cells, runner, { root: `${root}/exp` });
@@ -112,14 +128,26 @@ Deno.test("a volume cell: 2.5D vs 3-D on the same held-out subjects, scored and 
   assert.equal(byArm["3d"].n_test, 2);
   assert.equal(byArm["3d"].n_train, 10);
   assert.equal(byArm["3d"].cam_grid, "4x4x4");
-  for (const r of results) assert.ok((r.test_accuracy as number) >= 0 && (r.test_accuracy as number) <= 1);
-  assert.ok(Number.isFinite(byArm["3d"].test_mae as number) && (byArm["3d"].test_mae as number) >= 0);
-  assert.equal(byArm["2.5d"].test_mae, null);
+  for (const r of results) {
+    assert.ok((r.test_accuracy as number) >= 0 && (r.test_accuracy as number) <= 1);
+    assert.equal(r.init, "data");
+    assert.equal(r.pool_norm, true);
+  }
+  // With poolNorm the 2.5D nets also train on the validation subjects: 10 of 12 subjects' slices.
+  assert.equal(byArm["2.5d"].n_train, 10 * 48);
+  // Both arms' brain-age regressors report MAE and r on the same held-out subjects.
+  for (const arm of ["2.5d", "3d"]) {
+    assert.ok(Number.isFinite(byArm[arm].test_mae as number) && (byArm[arm].test_mae as number) >= 0, arm);
+  }
+  const metrics = tables.metrics.objects() as Record<string, unknown>[];
+  // Regressor epochs: 1 of the 2.5D arm (training.epochs), 2 of the 3-D arm (volumeEpochs).
+  assert.equal(metrics.filter((m) => m.model === "regressor").length, 3);
 
   const loc = tables.localization.objects() as Record<string, unknown>[];
-  // 2 subjects x (2 methods) for 2.5D, x (2 methods + the regressor's CAM) for 3-D.
-  assert.equal(loc.filter((r) => r.arm === "2.5d").length, 4);
+  // 2 subjects x (2 methods + the regressor's CAM) in each arm.
+  assert.equal(loc.filter((r) => r.arm === "2.5d").length, 6);
   assert.equal(loc.filter((r) => r.arm === "3d").length, 6);
+  assert.equal(loc.filter((r) => r.method === "cam-age").length, 4);
   for (const row of loc) {
     assert.ok((row.energy_in_truth as number) >= 0 && (row.energy_in_truth as number) <= 1);
     assert.ok((row.vxap as number) >= 0 && (row.vxap as number) <= 1, `vxap ${row.vxap}`);
