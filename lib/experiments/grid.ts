@@ -66,6 +66,8 @@ export interface ModelSettings {
   batchNorm?: boolean;
   /** Dropout rate on the pooled features before the classifier. */
   dropout?: number;
+  /** Total stride to the CAM layer: the last pools' strides set to 1 until it is reached (a finer CAM map). */
+  outputStride?: number;
 }
 
 /** CAM and localization settings shared by every cell. */
@@ -195,6 +197,7 @@ const MODEL_SPEC: FieldSpec<ModelSettings> = {
   init: fields.oneOf(["he", "data"] as const),
   batchNorm: fields.boolean,
   dropout: fields.fraction,
+  outputStride: fields.positiveInteger,
 };
 
 const CAM_SPEC: FieldSpec<CamSettings> = {

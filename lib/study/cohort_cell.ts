@@ -11,7 +11,7 @@ import type { CellContext, CellOutput } from "../experiments/runner.ts";
 import { fields } from "../experiments/fields.ts";
 import type { DataSpec, GridCell } from "../experiments/grid.ts";
 import { maskEnergy, pxap } from "../localize/mod.ts";
-import type { createModel } from "../models/mod.ts";
+import { type createModel, outputShapes } from "../models/mod.ts";
 import { readNifti, writeNifti } from "../nifti/mod.ts";
 import type { SliceProvenance } from "../slices/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
@@ -150,6 +150,9 @@ export async function runCohortCell(
       subject_accuracy: votes.subjects ? votes.right / votes.subjects : null,
       image_size: cell.imageSize,
       width_multiplier: cell.widthMultiplier,
+      // How fine the CAM layer's map is, and the option that set it (lib/models `outputStride`).
+      output_stride: model.config.outputStride,
+      cam_grid: layerGrid(model, model.camLayer),
       // The CAM settings the localization rows were made with, so this row explains them too.
       cam_relu: cell.cam.relu === undefined ? "per method" : cell.cam.relu ? "on" : "off",
       cam_normalize: cell.cam.normalize,
@@ -181,6 +184,15 @@ export async function runCohortCell(
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * A layer's map size as "<h>x<w>" (e.g. "8x8"), from the model's layer shapes; "input" (saliency's layer) is
+ * the input's size.
+ */
+export function layerGrid(model: ReturnType<typeof createModel>, layer: string): string | null {
+  const shape = layer === "input" ? model.config.inputShape : outputShapes(model.config)[layer];
+  return shape?.length === 3 ? `${shape[0]}x${shape[1]}` : null;
 }
 
 /** PR and ROC curve points as rows: curve, x (recall / false-positive rate), y (precision / true-positive rate). */
@@ -249,6 +261,7 @@ async function cohortCams(
       rows.push({
         method,
         layer: res.record.layer,
+        layer_grid: layerGrid(model, res.record.layer),
         relu: res.record.relu,
         normalize: res.record.normalize,
         threshold: cell.cam.threshold,

@@ -67,6 +67,9 @@ export interface ModelWork {
   widthMultiplier: number;
   batchSize: number;
   optimizer: "adam" | "sgd";
+  /** The grid's `modelOptions` that change the layers' sizes (absent: the architecture's own). */
+  batchNorm?: boolean;
+  outputStride?: number;
 }
 
 /** The key cells share a {@linkcode ModelWork} by: the family, width, input, classes, batch (not pooling). */
@@ -74,7 +77,9 @@ export function workKey(w: ModelWork): string {
   const family = w.model.replace(/-(gap|gmp)$/, "");
   return `${family} ${
     w.inputShape.join("x")
-  } w${w.widthMultiplier} c${w.numClasses} b${w.batchSize} ${w.optimizer}`;
+  } w${w.widthMultiplier} c${w.numClasses} b${w.batchSize} ${w.optimizer}${
+    w.batchNorm === undefined ? "" : w.batchNorm ? " bn" : " no-bn"
+  }${w.outputStride === undefined ? "" : ` os${w.outputStride}`}`;
 }
 
 /** What one cell will do, in samples and passes. */
@@ -125,6 +130,10 @@ export function cellWorkload(cell: StudyCell, cohort?: CohortShape): CellWorkloa
     widthMultiplier: cell.widthMultiplier,
     batchSize: cell.training.batchSize,
     optimizer: cell.training.optimizer,
+    ...(cell.modelOptions?.batchNorm === undefined ? {} : { batchNorm: cell.modelOptions.batchNorm }),
+    ...(cell.modelOptions?.outputStride === undefined
+      ? {}
+      : { outputStride: cell.modelOptions.outputStride }),
   });
   const perMap = cell.cam.methods.reduce((s, m) => s + mapCost(m, camChannels), 0);
   switch (cell.dataset) {
@@ -233,7 +242,13 @@ export interface WorkMemory {
 
 /** The registry config of a {@linkcode ModelWork} (nothing built). */
 function workOptions(w: ModelWork): ModelOptions {
-  return { inputShape: w.inputShape, numClasses: w.numClasses, widthMultiplier: w.widthMultiplier };
+  return {
+    inputShape: w.inputShape,
+    numClasses: w.numClasses,
+    widthMultiplier: w.widthMultiplier,
+    batchNorm: w.batchNorm,
+    outputStride: w.outputStride,
+  };
 }
 
 /**
