@@ -80,6 +80,12 @@ export interface CamSettings {
   relu?: boolean;
   /** Normalisation of each map. @default "minmax" */
   normalize?: "minmax" | "max" | "none";
+  /**
+   * Layer the gradient methods (Grad-CAM, Grad-CAM++, Score-CAM) explain, per model family (a grid's `models`
+   * name), e.g. `{ "alexnet": "conv3" }`: one of the model's layer names. CAM itself stays at the layer that
+   * feeds global pooling (its definition) and saliency at the input. @default each model's CAM layer
+   */
+  layers?: Record<string, string>;
 }
 
 /** A grid's `data` options as written: checked per dataset by a {@linkcode GridSchema}. */
@@ -200,8 +206,15 @@ const MODEL_SPEC: FieldSpec<ModelSettings> = {
   outputStride: fields.positiveInteger,
 };
 
+/** `{ name: layer name }`: an object of non-empty strings. */
+const LAYER_MAP: FieldCheck<Record<string, string>> = (value, path) =>
+  Object.fromEntries(
+    Object.entries(fields.anyObject(value, path)).map(([k, v]) => [k, fields.name(v, fieldPath(path, k))]),
+  );
+
 const CAM_SPEC: FieldSpec<CamSettings> = {
   methods: axis(fields.name),
+  layers: LAYER_MAP,
   threshold: fields.fraction,
   relu: fields.boolean,
   normalize: fields.oneOf(["minmax", "max", "none"] as const),

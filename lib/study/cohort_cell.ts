@@ -9,7 +9,7 @@ import { initBackend } from "../backend/mod.ts";
 import { arrayDataset, type Sample, splitBySlice, splitBySubject, subset } from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
 import { fields } from "../experiments/fields.ts";
-import type { DataSpec, GridCell } from "../experiments/grid.ts";
+import { type DataSpec, type GridCell, GridError } from "../experiments/grid.ts";
 import { maskEnergy, pxap } from "../localize/mod.ts";
 import { type createModel, outputShapes } from "../models/mod.ts";
 import { readNifti, writeNifti } from "../nifti/mod.ts";
@@ -116,6 +116,8 @@ export async function runCohortCell(
 
   const model = cellModel(cell, data.groups.length);
   try {
+    gradientLayer(cell, model); // a layer the model lacks fails here, before training
+
     const t1 = performance.now();
     const result = await train(
       model,
@@ -186,6 +188,25 @@ export async function runCohortCell(
   }
 }
 
+/** The methods that explain any layer: the grid's `cam.layers` picks theirs. */
+const GRADIENT_METHODS = new Set(["grad-cam", "grad-cam++", "score-cam"]);
+
+/**
+ * The layer the cell's gradient methods explain: `cam.layers[<model family>]`, or the CAM layer.
+ * @throws {GridError} when the model has no layer of that name (the message lists its layers).
+ */
+export function gradientLayer(cell: CohortCell, model: ReturnType<typeof createModel>): string {
+  const layer = cell.cam.layers?.[cell.model] ?? model.camLayer;
+  if (!model.layerNames.includes(layer)) {
+    throw new GridError(
+      cell.id,
+      `${model.config.name} has no layer "${layer}" (layers: ${model.layerNames.join(", ")})`,
+      `cam.layers.${cell.model}`,
+    );
+  }
+  return layer;
+}
+
 /**
  * A layer's map size as "<h>x<w>" (e.g. "8x8"), from the model's layer shapes; "input" (saliency's layer) is
  * the input's size.
@@ -231,7 +252,8 @@ async function cohortCams(
     const brain = subject.truth?.brain_mask ? (await readNifti(subject.truth.brain_mask)).data : null;
     const label = samples[0].label;
     for (const method of cell.cam.methods) {
-      const { res, volume } = await sliceStackCam(method, model, samples, cell.cam, fa);
+      const layer = GRADIENT_METHODS.has(method) ? gradientLayer(cell, model) : undefined;
+      const { res, volume } = await sliceStackCam(method, model, samples, { ...cell.cam, layer }, fa);
       const [n] = res.shape;
       await writeNifti(volume, `${ctx.dir}/cams/${subjectId}_${method}.nii.gz`);
       const key = `${subject.group}|${method}`;
