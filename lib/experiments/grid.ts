@@ -66,6 +66,8 @@ export interface ModelSettings {
   batchNorm?: boolean;
   /** Dropout rate on the pooled features before the classifier. */
   dropout?: number;
+  /** Total stride to the CAM layer: the last pools' strides set to 1 until it is reached (a finer CAM map). */
+  outputStride?: number;
 }
 
 /** CAM and localization settings shared by every cell. */
@@ -78,6 +80,12 @@ export interface CamSettings {
   relu?: boolean;
   /** Normalisation of each map. @default "minmax" */
   normalize?: "minmax" | "max" | "none";
+  /**
+   * Layer the gradient methods (Grad-CAM, Grad-CAM++, Score-CAM) explain, per model family (a grid's `models`
+   * name), e.g. `{ "alexnet": "conv3" }`: one of the model's layer names. CAM itself stays at the layer that
+   * feeds global pooling (its definition) and saliency at the input. @default each model's CAM layer
+   */
+  layers?: Record<string, string>;
 }
 
 /** A grid's `data` options as written: checked per dataset by a {@linkcode GridSchema}. */
@@ -195,10 +203,18 @@ const MODEL_SPEC: FieldSpec<ModelSettings> = {
   init: fields.oneOf(["he", "data"] as const),
   batchNorm: fields.boolean,
   dropout: fields.fraction,
+  outputStride: fields.positiveInteger,
 };
+
+/** `{ name: layer name }`: an object of non-empty strings. */
+const LAYER_MAP: FieldCheck<Record<string, string>> = (value, path) =>
+  Object.fromEntries(
+    Object.entries(fields.anyObject(value, path)).map(([k, v]) => [k, fields.name(v, fieldPath(path, k))]),
+  );
 
 const CAM_SPEC: FieldSpec<CamSettings> = {
   methods: axis(fields.name),
+  layers: LAYER_MAP,
   threshold: fields.fraction,
   relu: fields.boolean,
   normalize: fields.oneOf(["minmax", "max", "none"] as const),

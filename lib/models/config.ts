@@ -35,6 +35,13 @@ export interface ModelOptions {
    * are centred). @default "he"
    */
   init?: "he" | "data";
+  /**
+   * Total stride from the input to the CAM layer: the last pools' strides are set to 1, latest first, until
+   * the strides multiply to this (lib/models/output_stride.ts), so the CAM map is finer (AlexNet-GAP and
+   * GoogLeNet-GAP at 96 px: 8 gives 8x8 and 12x12 maps instead of 4x4 and 6x6) with the same parameters.
+   * @default the architecture's own stride (16 for AlexNet, VGG16, GoogLeNet and Inception-v3; 4 for small)
+   */
+  outputStride?: number;
 }
 
 /** A zoo model's full configuration: every option resolved. Saved with the weights; rebuilds the model. */
@@ -47,6 +54,7 @@ export interface ZooConfig extends ModelConfig {
   bnMomentum: number;
   bnEpsilon: number;
   init: "he" | "data";
+  outputStride: number;
 }
 
 /** Channel count c scaled by the width multiplier: max(1, round(c · widthMultiplier)). */

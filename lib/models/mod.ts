@@ -55,6 +55,7 @@ export {
 } from "./data_init.ts";
 export { ZooModel } from "./_network.ts";
 export { listModels, minInputSize, resolveConfig } from "./registry.ts";
+export { reachableOutputStrides, withOutputStride } from "./output_stride.ts";
 export { type ModelRef, outputShapes, type ParameterCount, parameterCount } from "./summary.ts";
 export { getWeights, modelVariables, setWeights, type SetWeightsOptions, type WeightMap } from "./weights.ts";
 export {

@@ -28,13 +28,14 @@ import { inceptionV3Spec } from "./inception_v3.ts";
 import type { Pooling } from "./model.ts";
 import { smallSpec } from "./small.ts";
 import { listModels3d } from "./registry3d.ts";
+import { withOutputStride } from "./output_stride.ts";
 import { inferShapes, type NetworkSpec, totalStride } from "./spec.ts";
 import { vgg16Spec } from "./vgg16.ts";
 
 interface Entry {
   build: (config: ZooConfig) => NetworkSpec;
   pooling: Pooling;
-  defaults: Omit<ZooConfig, "name" | "pooling">;
+  defaults: Omit<ZooConfig, "name" | "pooling" | "outputStride">;
 }
 
 const BASE = {
@@ -98,6 +99,7 @@ const OPTION_KEYS = new Set([
   "bnMomentum",
   "bnEpsilon",
   "init",
+  "outputStride",
 ]);
 
 const isInt = (v: unknown, min: number) => Number.isInteger(v) && (v as number) >= min;
@@ -167,7 +169,18 @@ export function resolve(
   if (config.init !== "he" && config.init !== "data") {
     throw bad(`init must be "he" or "data", got ${JSON.stringify(config.init)}`);
   }
-  const spec = entry.build(config);
+  const native = entry.build(config);
+  config.outputStride ??= totalStride(native);
+  if (!isInt(config.outputStride, 1)) {
+    throw bad(`outputStride must be a positive integer, got ${JSON.stringify(config.outputStride)}`);
+  }
+  let spec: NetworkSpec;
+  try {
+    spec = withOutputStride(native, config.outputStride);
+  } catch (e) {
+    if (e instanceof RangeError) throw bad(e.message);
+    throw e;
+  }
   const minInputSize = minimumSize(spec, config.inputShape[2]);
   const [h, w] = config.inputShape;
   if (h < minInputSize || w < minInputSize) {

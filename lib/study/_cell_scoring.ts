@@ -47,14 +47,15 @@ export function subjectSlices(
 
 /**
  * One CAM method on a subject's slices stacked as images [n, H, W, 1] (each slice explained for its own
- * label, with the cell's `normalize` and `relu`), and the maps put back into the FA grid of `fa`
+ * label, with the cell's `normalize` and `relu`, at `layer` when given: the gradient methods' layer), and the
+ * maps put back into the FA grid of `fa`
  * (lib/slices' `slicesToVolume`).
  */
 export async function sliceStackCam(
   method: string,
   model: Explainable,
   samples: readonly Sample[],
-  cam: Pick<CamSettings, "normalize" | "relu">,
+  cam: Pick<CamSettings, "normalize" | "relu"> & { layer?: string },
   fa: Volume,
 ): Promise<{ res: CamResult<MapShapeOf<tf.Tensor4D>>; volume: Volume }> {
   const { height, width } = samples[0];
@@ -67,6 +68,7 @@ export async function sliceStackCam(
       classIndex: samples.map((s) => s.label),
       normalize: cam.normalize,
       relu: cam.relu,
+      ...(cam.layer === undefined ? {} : { layer: cam.layer }),
     });
   } finally {
     images.dispose();

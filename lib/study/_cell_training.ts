@@ -7,8 +7,18 @@ import { createModel } from "../models/mod.ts";
 import type { TrainOptions } from "../train/mod.ts";
 
 /**
- * Train options of a cell: its training settings, the seed's augmentation when the cell asks for it (with
- * `augmentOverrides` applied), early stopping on validation loss when `patience` > 0, one checkpoint kept in
+ * The seed's augmentation with shifts of up to a quarter of the image (pad-and-crop by ⌊size/4⌋ pixels, where
+ * the seed pads 4): the grid's augmentation "seed-shift". Aligned brains put each region at the same pixels in
+ * every slice, so a net whose receptive field spans the slice can compute a region's evidence at any fixed
+ * cell of its CAM layer; large random shifts make such position-bound evidence unreliable.
+ */
+export function shiftAugmentation(imageSize: number): AugmentOptions {
+  return { ...SEED_AUGMENTATION, crop: { mode: "pad", padding: Math.floor(imageSize / 4) } };
+}
+
+/**
+ * Train options of a cell: its training settings, the seed's augmentation when the cell asks for it ("seed",
+ * or "seed-shift": {@linkcode shiftAugmentation}; with `augmentOverrides` applied), early stopping on validation loss when `patience` > 0, one checkpoint kept in
  * the cell's folder and resume from it.
  */
 export function cellTrainOptions(
@@ -21,7 +31,11 @@ export function cellTrainOptions(
     batchSize: cell.training.batchSize,
     learningRate: cell.training.learningRate,
     optimizer: cell.training.optimizer,
-    augment: cell.augmentation === "seed" ? { ...SEED_AUGMENTATION, ...options.augmentOverrides } : false,
+    augment: cell.augmentation === "seed"
+      ? { ...SEED_AUGMENTATION, ...options.augmentOverrides }
+      : cell.augmentation === "seed-shift"
+      ? { ...shiftAugmentation(cell.imageSize), ...options.augmentOverrides }
+      : false,
     earlyStopping: cell.training.patience > 0
       ? { monitor: "valLoss", patience: cell.training.patience }
       : false,

@@ -9,9 +9,9 @@ import { initBackend } from "../backend/mod.ts";
 import { arrayDataset, type Sample, splitBySlice, splitBySubject, subset } from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
 import { fields } from "../experiments/fields.ts";
-import type { DataSpec, GridCell } from "../experiments/grid.ts";
+import { type DataSpec, type GridCell, GridError } from "../experiments/grid.ts";
 import { maskEnergy, pxap } from "../localize/mod.ts";
-import type { createModel } from "../models/mod.ts";
+import { type createModel, outputShapes } from "../models/mod.ts";
 import { readNifti, writeNifti } from "../nifti/mod.ts";
 import type { SliceProvenance } from "../slices/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
@@ -116,6 +116,8 @@ export async function runCohortCell(
 
   const model = cellModel(cell, data.groups.length);
   try {
+    gradientLayer(cell, model); // a layer the model lacks fails here, before training
+
     const t1 = performance.now();
     const result = await train(
       model,
@@ -150,6 +152,9 @@ export async function runCohortCell(
       subject_accuracy: votes.subjects ? votes.right / votes.subjects : null,
       image_size: cell.imageSize,
       width_multiplier: cell.widthMultiplier,
+      // How fine the CAM layer's map is, and the option that set it (lib/models `outputStride`).
+      output_stride: model.config.outputStride,
+      cam_grid: layerGrid(model, model.camLayer),
       // The CAM settings the localization rows were made with, so this row explains them too.
       cam_relu: cell.cam.relu === undefined ? "per method" : cell.cam.relu ? "on" : "off",
       cam_normalize: cell.cam.normalize,
@@ -181,6 +186,34 @@ export async function runCohortCell(
   } finally {
     model.dispose();
   }
+}
+
+/** The methods that explain any layer: the grid's `cam.layers` picks theirs. */
+const GRADIENT_METHODS = new Set(["grad-cam", "grad-cam++", "score-cam"]);
+
+/**
+ * The layer the cell's gradient methods explain: `cam.layers[<model family>]`, or the CAM layer.
+ * @throws {GridError} when the model has no layer of that name (the message lists its layers).
+ */
+export function gradientLayer(cell: CohortCell, model: ReturnType<typeof createModel>): string {
+  const layer = cell.cam.layers?.[cell.model] ?? model.camLayer;
+  if (!model.layerNames.includes(layer)) {
+    throw new GridError(
+      cell.id,
+      `${model.config.name} has no layer "${layer}" (layers: ${model.layerNames.join(", ")})`,
+      `cam.layers.${cell.model}`,
+    );
+  }
+  return layer;
+}
+
+/**
+ * A layer's map size as "<h>x<w>" (e.g. "8x8"), from the model's layer shapes; "input" (saliency's layer) is
+ * the input's size.
+ */
+export function layerGrid(model: ReturnType<typeof createModel>, layer: string): string | null {
+  const shape = layer === "input" ? model.config.inputShape : outputShapes(model.config)[layer];
+  return shape?.length === 3 ? `${shape[0]}x${shape[1]}` : null;
 }
 
 /** PR and ROC curve points as rows: curve, x (recall / false-positive rate), y (precision / true-positive rate). */
@@ -219,7 +252,8 @@ async function cohortCams(
     const brain = subject.truth?.brain_mask ? (await readNifti(subject.truth.brain_mask)).data : null;
     const label = samples[0].label;
     for (const method of cell.cam.methods) {
-      const { res, volume } = await sliceStackCam(method, model, samples, cell.cam, fa);
+      const layer = GRADIENT_METHODS.has(method) ? gradientLayer(cell, model) : undefined;
+      const { res, volume } = await sliceStackCam(method, model, samples, { ...cell.cam, layer }, fa);
       const [n] = res.shape;
       await writeNifti(volume, `${ctx.dir}/cams/${subjectId}_${method}.nii.gz`);
       const key = `${subject.group}|${method}`;
@@ -249,6 +283,7 @@ async function cohortCams(
       rows.push({
         method,
         layer: res.record.layer,
+        layer_grid: layerGrid(model, res.record.layer),
         relu: res.record.relu,
         normalize: res.record.normalize,
         threshold: cell.cam.threshold,

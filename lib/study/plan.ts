@@ -76,13 +76,20 @@ export interface ModelWork {
   optimizer: "adam" | "sgd";
   /** A 3-D model's input volume `[d, h, w]` (one channel); absent for 2-D models. */
   volume?: [number, number, number];
+  /** The grid's `modelOptions` that change the layers' sizes (absent: the architecture's own). */
+  batchNorm?: boolean;
+  outputStride?: number;
 }
 
 /** The key cells share a {@linkcode ModelWork} by: the family, width, input, classes, batch (not pooling). */
 export function workKey(w: ModelWork): string {
   const family = w.model.replace(/-(gap|gmp)$/, "");
   const input = w.volume ? [...w.volume, 1] : w.inputShape;
-  return `${family} ${input.join("x")} w${w.widthMultiplier} c${w.numClasses} b${w.batchSize} ${w.optimizer}`;
+  const bn = w.batchNorm === undefined ? "" : w.batchNorm ? " bn" : " no-bn";
+  const stride = w.outputStride === undefined ? "" : ` os${w.outputStride}`;
+  return `${family} ${
+    input.join("x")
+  } w${w.widthMultiplier} c${w.numClasses} b${w.batchSize} ${w.optimizer}${bn}${stride}`;
 }
 
 /** What one cell will do, in samples and passes. */
@@ -133,6 +140,10 @@ export function cellWorkload(cell: StudyCell, cohort?: CohortShape): CellWorkloa
     widthMultiplier: cell.widthMultiplier,
     batchSize: cell.training.batchSize,
     optimizer: cell.training.optimizer,
+    ...(cell.modelOptions?.batchNorm === undefined ? {} : { batchNorm: cell.modelOptions.batchNorm }),
+    ...(cell.modelOptions?.outputStride === undefined
+      ? {}
+      : { outputStride: cell.modelOptions.outputStride }),
   });
   const perMap = cell.cam.methods.reduce((s, m) => s + mapCost(m, camChannels), 0);
   switch (cell.dataset) {
@@ -255,7 +266,13 @@ function work3dOptions(w: ModelWork) {
 
 /** The registry config of a {@linkcode ModelWork} (nothing built). */
 function workOptions(w: ModelWork): ModelOptions {
-  return { inputShape: w.inputShape, numClasses: w.numClasses, widthMultiplier: w.widthMultiplier };
+  return {
+    inputShape: w.inputShape,
+    numClasses: w.numClasses,
+    widthMultiplier: w.widthMultiplier,
+    batchNorm: w.batchNorm,
+    outputStride: w.outputStride,
+  };
 }
 
 /**

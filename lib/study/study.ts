@@ -40,13 +40,13 @@ export type StudyDataset = StudyCell["dataset"];
 
 /**
  * What a study grid may say, checked when a config loads: the datasets "cohort", "digits" and "transfer"
- * with the options of each, the CAM methods of {@linkcode CAM_METHODS} and the augmentations "none" and
- * "seed" (lib/data's SEED_AUGMENTATION).
+ * with the options of each, the CAM methods of {@linkcode CAM_METHODS} and the augmentations "none", "seed"
+ * (lib/data's SEED_AUGMENTATION) and "seed-shift" (the seed's with shifts of up to a quarter of the image).
  */
 export const STUDY_GRID: GridSchema<StudyCell> = {
   datasets: { cohort: COHORT_DATA, digits: DIGITS_DATA, transfer: TRANSFER_DATA, volume: VOLUME_DATA },
   camMethods: CAM_METHODS,
-  augmentations: ["none", "seed"],
+  augmentations: ["none", "seed", "seed-shift"],
 };
 
 /** {@linkcode expandGrid} with the study's schema: the config checked, the cells typed. */

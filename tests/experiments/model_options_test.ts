@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { expandGrid, GridError } from "../../lib/experiments/grid.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
 import { cellModel } from "../../lib/study/_cell_training.ts";
+import { outputShapes } from "../../lib/models/mod.ts";
 
 await initBackend();
 
@@ -35,6 +36,22 @@ Deno.test("grid modelOptions", async (t) => {
     } finally {
       model.dispose();
     }
+  });
+  await t.step("outputStride: carried into the model, its CAM map finer", () => {
+    const [cell] = expandGrid({ ...base, imageSize: 96, modelOptions: { init: "data", outputStride: 8 } });
+    assert.deepEqual(cell.modelOptions, { init: "data", outputStride: 8 });
+    const model = cellModel(cell, 2);
+    try {
+      assert.equal(model.config.outputStride, 8);
+      // GoogLeNet at 96 px: 6x6 at its own stride 16, 12x12 at 8.
+      assert.deepEqual(outputShapes(model.config).cam_conv.slice(0, 2), [12, 12]);
+    } finally {
+      model.dispose();
+    }
+    assert.throws(
+      () => expandGrid({ ...base, modelOptions: { outputStride: 0 } }),
+      (e) => e instanceof GridError && e.field === "modelOptions.outputStride",
+    );
   });
   await t.step("checked: a bad value is a GridError naming the field", () => {
     assert.throws(

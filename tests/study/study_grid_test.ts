@@ -214,7 +214,7 @@ Deno.test("study grids: a bad config is a GridError naming the file and the fiel
     [
       "an unknown augmentation",
       { ...quick, augmentations: ["seeds"] },
-      'augmentations[0]: unknown augmentation "seeds" (known: none, seed)',
+      'augmentations[0]: unknown augmentation "seeds" (known: none, seed, seed-shift)',
     ],
   ];
   for (const [what, config, message] of cases) {

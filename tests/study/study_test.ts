@@ -27,7 +27,8 @@ Deno.test("the study end to end at toy scale", async (t) => {
       imageSize: 24,
       widthMultiplier: 0.25,
       training: { epochs: 1, batchSize: 32 },
-      cam: { methods: ["cam", "grad-cam"] },
+      // Grad-CAM one layer earlier than CAM (cam.layers): conv2's 12x12 map against conv3's 6x6.
+      cam: { methods: ["cam", "grad-cam"], layers: { small: "conv2" } },
       data: { camSubjects: 1 },
     });
     const before = tf.memory().numTensors;
@@ -41,6 +42,9 @@ Deno.test("the study end to end at toy scale", async (t) => {
     for (const r of results) {
       assert.ok((r.test_accuracy as number) >= 0 && (r.test_accuracy as number) <= 1);
       assert.equal(Number(r.n_test) + Number(r.n_train) + Number(r.n_val), 12 * 48);
+      // small's own stride 4 at 24 px: a 6x6 CAM map, recorded with the row.
+      assert.equal(r.output_stride, 4);
+      assert.equal(r.cam_grid, "6x6");
     }
     // Subject split: 12 subjects → 8 train / 2 val / 2 test (largest-remainder per group).
     assert.equal(bySplit.subject.n_test, 2 * 48);
@@ -51,6 +55,10 @@ Deno.test("the study end to end at toy scale", async (t) => {
       assert.ok((row.pxap as number) >= 0 && (row.pxap as number) <= 1);
       assert.ok((row.chance_energy as number) > 0 && (row.chance_energy as number) < 0.5);
       assert.equal(row.threshold, 0.2);
+      assert.deepEqual(
+        [row.layer, row.layer_grid],
+        row.method === "cam" ? ["conv3", "6x6"] : ["conv2", "12x12"],
+      );
     }
     // The 3-D CAM volume is on the FA grid and opens as NIfTI.
     const subject = loc[0].subject as string;
