@@ -17,6 +17,7 @@ import {
   type ExpandGridOptions,
   fnv1a,
   type GridConfig,
+  GridError,
   type GridSchema,
   loadGrid,
 } from "../experiments/grid.ts";
@@ -65,7 +66,17 @@ export function loadStudyGrid(path: string): Promise<{ config: GridConfig; cells
  * naming the cell).
  */
 export function studyCell(cell: AnyGridCell): StudyCell {
-  return checkCell(cell, STUDY_GRID);
+  const checked = checkCell(cell, STUDY_GRID);
+  // Volume cells augment with "seed" (3-D flips, noise, affine, erasing) or not at all: refuse the 2-D-only
+  // "seed-shift" rather than train silently without it.
+  if (checked.dataset === "volume" && checked.augmentation !== "seed" && checked.augmentation !== "none") {
+    throw new GridError(
+      `cell ${cell.id}`,
+      `"${checked.augmentation}" is not a volume cell's augmentation (use "seed" or "none")`,
+      "augmentations",
+    );
+  }
+  return checked;
 }
 
 /** Options of {@linkcode studyRunner}. */

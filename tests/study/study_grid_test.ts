@@ -239,6 +239,17 @@ Deno.test("study grids: a bad config is a GridError naming the file and the fiel
     const ctx = { dir, checkpointDir: dir, attempt: 1, recordDuration() {} };
     assert.throws(() => runner(cell, ctx), { name: "GridError" });
   });
+  await t.step("a volume cell refuses the 2-D-only seed-shift augmentation before it runs", async () => {
+    const volume = await loadStudyGrid(`${CONFIGS}three-d-quick.json`);
+    const [cell] = expandGrid({ ...volume.config, augmentations: ["seed-shift"] });
+    assert.throws(() => studyCell(cell), {
+      name: "GridError",
+      message:
+        `cell ${cell.id}: augmentations: "seed-shift" is not a volume cell's augmentation (use "seed" or "none")`,
+    });
+    const [seeded] = expandGrid({ ...volume.config, augmentations: ["seed"] });
+    assert.equal(studyCell(seeded).id, seeded.id);
+  });
   await t.step("a checked cell is typed by its kind", () => {
     const [cell] = expandStudyGrid({ ...quick, data: { camSubjects: 2, maxAcquisitions: 1 } });
     assert.equal(cell.dataset, "cohort");
