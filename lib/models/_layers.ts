@@ -25,6 +25,40 @@ export function conv(x: tf.Tensor4D, node: ConvNode, kernel: tf.Tensor4D, bias?:
   return bias ? tf.add(y, bias) : y;
 }
 
+/** The variables and activation of {@link fusedConv}. */
+export interface FusedConvOptions {
+  /** Filter [kh, kw, c, o]. */
+  kernel: tf.Tensor4D;
+  /** Bias [o]. */
+  bias: tf.Tensor1D;
+  /** Whether ReLU follows. */
+  relu: boolean;
+}
+
+/**
+ * y = ReLU?(x ⊛ W + b) through tfjs's fused conv2d (on wasm: one oneDNN convolution with bias and ReLU
+ * post-ops), equal to {@link conv} then `tf.relu`. Under a gradient tape tfjs fuses only a linear activation
+ * (its `shouldFuse`: a ReLU would fall back to conv → add → relu), so there the bias is fused and ReLU
+ * follows as its own op. Without a `FusedConv2D` kernel on the backend: {@link conv}, then `tf.relu`.
+ */
+export function fusedConv(x: tf.Tensor4D, node: ConvNode, options: FusedConvOptions): tf.Tensor4D {
+  const { kernel, bias, relu } = options;
+  if (tf.getKernel("FusedConv2D", tf.getBackend()) == null) {
+    const y = conv(x, node, kernel, bias);
+    return relu ? tf.relu(y) : y;
+  }
+  const taped = tf.engine().state.gradientDepth > 0;
+  const y = tf.fused.conv2d({
+    x,
+    filter: kernel,
+    strides: node.strides,
+    pad: tfPadding(node.padding, node.kernel, node.strides),
+    bias,
+    activation: relu && !taped ? "relu" : "linear",
+  });
+  return relu && taped ? tf.relu(y) : y;
+}
+
 /** Batch-norm variables of one layer. */
 export interface BatchNormVariables {
   gamma: tf.Variable;
