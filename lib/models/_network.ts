@@ -96,7 +96,7 @@ export class ZooModel implements CamModel {
         case "conv": {
           const v = (s: string) => this.trainable[`${node.name}/${s}`];
           if (!node.batchNorm && !this.#preTap) {
-            // Bias and ReLU in the conv's own kernel; the tap below sees the same y = ReLU?(x ⊛ W + b).
+            // Bias and ReLU in the conv's own kernel outside a tape; the tap below sees the same ReLU?(x ⊛ W + b).
             y = fusedConv(x, node, {
               kernel: v("kernel") as tf.Tensor4D,
               bias: v("bias") as tf.Tensor1D,

@@ -51,13 +51,13 @@ async function forwardAndGrads(name: string) {
 }
 
 for (const name of ["small-gap", "googlenet-gap"]) {
-  Deno.test(`${name}: the fused conv + bias + ReLU gives the composed layers' logits, taps and gradients`, async () => {
+  Deno.test(`${name}: fused conv + bias + ReLU (inference) gives the composed logits and taps; gradients unchanged`, async () => {
     assert.ok(tf.getKernel("FusedConv2D", backend), `${backend} has FusedConv2D`);
     const before = tf.memory().numTensors;
     nativeKernelCounts({ reset: true });
     const fused = await forwardAndGrads(name);
     if (backend === "wasm" && activeNative().dnnl) {
-      // The fused path ran: inference with bias + ReLU, training with the bias, on oneDNN.
+      // The fused path ran (inference: conv + bias + ReLU on oneDNN).
       const calls = nativeKernelCounts().FusedConv2D;
       assert.ok(calls != null && calls.dnnl > 0, `FusedConv2D on oneDNN: ${JSON.stringify(calls)}`);
     }
