@@ -8,7 +8,8 @@
  * composed replacements built from wasm's own fast kernels (XNNPACK convs, matMul, transposes).
  *
  * Stock `Concat` and `SplitV` copy in JavaScript a row (or an element) at a time; ours are memmoves inside the
- * heap (lib/backend/_heap_concat.ts).
+ * heap (lib/backend/_heap_concat.ts). Stock `Identity` copies the buffer, and the gradient tape clones (runs
+ * Identity on) every tensor it saves; ours shares it (lib/backend/_identity.ts).
  *
  * @module
  */
@@ -20,6 +21,7 @@ import { resizeBilinearGrad } from "./_resize_bilinear_grad.ts";
 import { makeSum } from "./_sum.ts";
 import { makeTranspose } from "./_transpose.ts";
 import { makeConcat, makeSplitV } from "./_heap_concat.ts";
+import { makeIdentity } from "./_identity.ts";
 import { isNativeWrapper } from "./native_kernels.ts";
 import { WASM_3D_KERNELS } from "./_js_kernels3d.ts";
 import { WASM_FUSED_3D_KERNELS } from "./_fused3d.ts";
@@ -41,6 +43,8 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced"
   ...Object.fromEntries(Object.keys(WASM_FUSED_3D_KERNELS).map((k) => [k, "added" as const])),
   Concat: "wrapped",
   SplitV: "wrapped",
+  // Shares the input's buffer (incRef) where stock wasm copies it: the tape clones every saved tensor.
+  Identity: "wrapped",
 };
 
 type Maker = (stock: tf.KernelFunc | undefined) => tf.KernelFunc;
@@ -75,6 +79,7 @@ const MAKERS: Record<string, Maker> = {
     if (stock == null) throw new Error("lib/backend: the wasm backend has no SplitV kernel to wrap");
     return makeSplitV(stock);
   },
+  Identity: (stock) => makeIdentity(stock),
 };
 
 /** Kernel functions registered by this module, per backend name, so that registration is idempotent. */

@@ -8,7 +8,7 @@ import * as tf from "../tf.ts";
 import type { ZooConfig } from "./config.ts";
 import { ModelError } from "./errors.ts";
 import { layerTap, shapeText } from "./_tap.ts";
-import { batchNorm, conv, dense, dropout, globalPool, lrn, pool } from "./_layers.ts";
+import { batchNorm, conv, dense, dropout, fusedConv, globalPool, lrn, pool } from "./_layers.ts";
 import type { ApplyOptions, ApplyResult, CamModel } from "./model.ts";
 import { initialValues } from "./_rng.ts";
 import { streamRng } from "../rng.ts";
@@ -95,6 +95,15 @@ export class ZooModel implements CamModel {
       switch (node.kind) {
         case "conv": {
           const v = (s: string) => this.trainable[`${node.name}/${s}`];
+          if (!node.batchNorm && !this.#preTap) {
+            // Bias and ReLU in the conv's own kernel outside a tape; the tap below sees the same ReLU?(x ⊛ W + b).
+            y = fusedConv(x, node, {
+              kernel: v("kernel") as tf.Tensor4D,
+              bias: v("bias") as tf.Tensor1D,
+              relu: node.relu,
+            });
+            break;
+          }
           y = conv(
             x,
             node,
