@@ -8,8 +8,9 @@
  * until the scope ends, and the gradients of all activations live until the backward pass ends. Each layer
  * kind therefore holds a fixed multiple of its output (or input) per sample. The multiples
  * ({@link MEMORY_COEFFICIENTS}) were fitted to the peak bytes the wasm heap's allocator handed out during
- * real steps (80 configurations of every zoo family) and rounded up; see {@link estimateStepMemory} for the
- * formula and its accuracy.
+ * real steps (56 training and 56 inference configurations of every 2-D zoo family, after tfjs's Identity came to
+ * share its buffer and the 2-D zoo to fuse conv + bias + ReLU outside a gradient tape) and rounded; see
+ * {@link estimateStepMemory} for the formula and its accuracy.
  *
  * @module
  */
@@ -56,39 +57,71 @@ export interface LayerVolumes {
   convScratch: number;
   /** Trainable parameters. */
   parameters: number;
+  /**
+   * Where the counts come from, which picks the coefficients: "2d" a 2-D zoo description (the refitted
+   * {@link MEMORY_COEFFICIENTS}), "3d" a 3-D zoo description and "probed" a batch-1 pass over a model
+   * outside the zoo (both {@link MEMORY_COEFFICIENTS}`.unfused`, the fit before the 2-D zoo fused its convs).
+   */
+  source: "2d" | "3d" | "probed";
   /** The largest trainable variable (the optimizer's update runs one variable at a time). */
   largestVariable: number;
 }
 
 /**
- * Float32 copies of each kind of tensor that one sample holds at a step's peak (fitted, rounded up).
+ * Float32 copies of each kind of tensor that one sample holds at a step's peak (fitted by non-negative least
+ * squares on the relative error, rounded to quarters).
  *
- * Training (end of the backward pass): a conv with bias and ReLU keeps its conv output, the sum and the
- * ReLU's output (3) and gets the ReLU's and the input's gradients (5.5 with what the kernels keep besides);
- * with batch norm, the moments (x − μ and its square), the normalised, scaled and shifted maps and all their
- * gradients (17.5); an inception block's concatenation, its output, the branches' gradients as slices and
- * their sums (7.5). Inference: only the forward intermediates of one `tf.tidy` (conv 3, batch norm 5).
+ * Training (end of the backward pass): the tape keeps a kernel's inputs without copying them (Identity shares
+ * its buffer), so a conv with bias and ReLU holds about 4.25 of its output with the gradients, with batch norm
+ * 14.5 (the moments, the normalised, scaled and shifted maps and their gradients), an inception block's
+ * concatenation 2 (its branches' outputs are counted as convs). Inference: the 2-D zoo's conv + bias + ReLU is
+ * one fused kernel, so a conv holds its output once (1); batch norm, whose convs are not fused, 5.
+ *
+ * `unfused` holds the previous fit (before the shared Identity and the fused 2-D convs), which 3-D zoo models
+ * and probed models outside the zoo keep: they were not measured again.
  */
 export const MEMORY_COEFFICIENTS = {
   training: {
-    input: 2,
-    conv: 5.5,
-    convBn: 17.5,
-    lrn: 2.5,
-    maxPoolIn: 1.5,
-    avgPoolIn: 2.75,
-    concat: 7.5,
-    cam: 1.25,
+    input: 0.5,
+    conv: 4.25,
+    convBn: 14.5,
+    lrn: 4.5,
+    maxPoolIn: 3,
+    avgPoolIn: 4.5,
+    concat: 2,
+    cam: 0.25,
   },
   inference: {
     input: 1,
-    conv: 3,
+    conv: 1,
     convBn: 5,
     lrn: 1,
-    maxPoolIn: 0.5,
+    maxPoolIn: 0.25,
     avgPoolIn: 0.5,
     concat: 1.75,
     cam: 1,
+  },
+  unfused: {
+    training: {
+      input: 2,
+      conv: 5.5,
+      convBn: 17.5,
+      lrn: 2.5,
+      maxPoolIn: 1.5,
+      avgPoolIn: 2.75,
+      concat: 7.5,
+      cam: 1.25,
+    },
+    inference: {
+      input: 1,
+      conv: 3,
+      convBn: 5,
+      lrn: 1,
+      maxPoolIn: 0.5,
+      avgPoolIn: 0.5,
+      concat: 1.75,
+      cam: 1,
+    },
   },
 } as const;
 
@@ -180,10 +213,10 @@ export function describeModelRef(
  * r = 1 when accumulating micro-batch gradients (else 0), in float32 elements (× 4 bytes):
  *
  *   training:  (1 + s + r)·P + max( n·a + 2P + n·W,  P + 12·P_max )
- *              a = 2|x₀| + 5.5 Σ_conv |y| + 17.5 Σ_conv+BN |y| + 2.5 Σ_LRN |y| + 1.5 Σ_maxpool |x|
- *                  + 2.75 Σ_avgpool |x| + 7.5 Σ_concat |y| + 1.25 |y_cam|
- *   inference: P + n·( |x₀| + 3 Σ_conv |y| + 5 Σ_conv+BN |y| + Σ_LRN |y| + 0.5 Σ_pool |x|
- *                      + 1.75 Σ_concat |y| + |y_cam| )
+ *              a = 0.5|x₀| + 4.25 Σ_conv |y| + 14.5 Σ_conv+BN |y| + 4.5 Σ_LRN |y| + 3 Σ_maxpool |x|
+ *                  + 4.5 Σ_avgpool |x| + 2 Σ_concat |y| + 0.25 |y_cam|
+ *   inference: P + n·( |x₀| + Σ_conv |y| + 5 Σ_conv+BN |y| + Σ_LRN |y| + 0.25 Σ_maxpool |x|
+ *                      + 0.5 Σ_avgpool |x| + 1.75 Σ_concat |y| + |y_cam| )
  *
  * The first term of the max is the end of the backward pass (every kept activation and every activation
  * gradient alive, and the weight gradients), the second the update (one variable's temporaries at a time).
@@ -192,9 +225,14 @@ export function describeModelRef(
  * batch-1 inference pass that captures every layer; each layer's map (4-D, or 5-D for volumes) counts as a
  * conv's, and only a CamModel's trainable variables count as P.
  *
- * Accuracy: against the peak bytes the wasm heap's allocator handed out during two real Adam steps (oneDNN
- * convolutions; 80 configurations: every zoo family, widths 1/8 and 1/4, inputs 64–107 px, batches 4 and
- * 12), the training estimate is 0.98–1.05x the measurement and the inference estimate 1.0–1.06x.
+ * These are the 2-D zoo's coefficients; 3-D zoo models and probed models use {@link MEMORY_COEFFICIENTS}`.unfused`
+ * (the same formula with the previous fit: 2, 5.5, 17.5, 2.5, 1.5, 2.75, 7.5, 1.25 for training and 1, 3, 5,
+ * 1, 0.5, 0.5, 1.75, 1 for inference).
+ *
+ * Accuracy: against the peak bytes the wasm heap's allocator handed out during two real Adam steps or one
+ * inference pass (oneDNN convolutions; 56 configurations each: every 2-D zoo family, widths 1/8 and 1/4,
+ * inputs 64–96 px, batches 4 and 12; tests/models/_memory_fit.ts), the training estimate is 0.985–1.20x the
+ * measurement (AlexNet's LRN the highest) and the inference estimate 0.997–1.03x.
  * tests/models/memory_test.ts holds three families to 0.9–1.25x. The heap itself is larger than that peak:
  * emscripten grows it in steps of up to 20% and fragmentation leaves gaps, which is why planners keep a
  * margin (see {@link fitBatchSize}).
@@ -213,7 +251,8 @@ export function estimateStepMemory(model: MemoryModelRef, options: StepMemoryOpt
     );
   }
   const v = layerVolumes(model, options.inputShape);
-  const c = training ? MEMORY_COEFFICIENTS.training : MEMORY_COEFFICIENTS.inference;
+  const set = v.source === "2d" ? MEMORY_COEFFICIENTS : MEMORY_COEFFICIENTS.unfused;
+  const c = training ? set.training : set.inference;
   const a = c.input * v.input + c.conv * v.conv + c.convBn * v.convBn + c.lrn * v.lrn +
     c.maxPoolIn * v.maxPoolIn + c.avgPoolIn * v.avgPoolIn + c.concat * v.concat + c.cam * v.cam;
   const p = v.parameters;
@@ -395,6 +434,7 @@ function parameterVolumes(
 function emptyVolumes(
   input: readonly number[],
   params: { parameters: number; largestVariable: number },
+  source: LayerVolumes["source"],
 ): LayerVolumes {
   return {
     input: product(input),
@@ -407,6 +447,7 @@ function emptyVolumes(
     cam: 0,
     convScratch: 0,
     ...params,
+    source,
   };
 }
 
@@ -415,7 +456,7 @@ function specVolumes(
   input: readonly number[],
   params: { parameters: number; largestVariable: number },
 ): LayerVolumes {
-  const v = emptyVolumes(input, params);
+  const v = emptyVolumes(input, params, "2d");
   const last = walkLayers(spec, input, (node, shape, out) => {
     const [h, w, c] = shape;
     switch (node.kind) {
@@ -458,7 +499,7 @@ function spec3dVolumes(
   input: readonly number[],
   params: { parameters: number; largestVariable: number },
 ): LayerVolumes {
-  const v = emptyVolumes(input, params);
+  const v = emptyVolumes(input, params, "3d");
   const last = walkLayers3d(spec, input, (node, shape, out) => {
     switch (node.kind) {
       case "conv3d": {
@@ -515,6 +556,7 @@ function probedVolumes(model: Explainable, input: readonly number[]): LayerVolum
     cam: product(shapes.cam),
     convScratch,
     ...variableVolumes(model),
+    source: "probed",
   };
 }
 

@@ -10,7 +10,9 @@ import {
   createModel3d,
   estimateStepMemory,
   inferShapes3d,
+  layerVolumes,
   listModels3d,
+  MEMORY_COEFFICIENTS,
   passSize,
   resolve3d,
 } from "../../lib/models/mod.ts";
@@ -193,6 +195,12 @@ Deno.test("memory estimates of a 3-D model come from probing its layers (what CA
   const four = estimateStepMemory(model, { batchSize: 4, training: false });
   assert.ok(one.bytes > 4 * 8 ** 3 && Number.isFinite(one.bytes), `bytes ${one.bytes}`);
   assert.ok(Math.abs(four.bytes - one.bytes - 3 * one.perSample) < 1e-6);
+  // 3-D models keep the coefficients fitted before the 2-D zoo fused its convs (not measured again).
+  const v = layerVolumes(model), c = MEMORY_COEFFICIENTS.unfused.inference;
+  assert.equal(v.source, "3d");
+  const a = c.input * v.input + c.conv * v.conv + c.convBn * v.convBn + c.lrn * v.lrn +
+    c.maxPoolIn * v.maxPoolIn + c.avgPoolIn * v.avgPoolIn + c.concat * v.concat + c.cam * v.cam;
+  assert.equal(one.perSample, 4 * a);
   assert.equal(passSize(model, { limitBytes: 1e9, max: 3, training: false, where: "test" }), 3);
   model.dispose();
 });
