@@ -314,7 +314,7 @@ export interface FitBatchOptions extends Omit<StepMemoryOptions, "batchSize"> {
  * when not even one sample fits.
  *
  * @example
- * fitBatchSize("googlenet-gap", { limitBytes: 4294901760, max: 64 }); // 20: fits the wasm heap at paper size
+ * fitBatchSize("googlenet-gap", { limitBytes: 4294901760, max: 64 }); // 24: fits 70% of the wasm heap at paper size
  */
 export function fitBatchSize(model: MemoryModelRef, options: FitBatchOptions): number {
   const { limitBytes, usable = HEAP_USABLE, max, ...rest } = options;

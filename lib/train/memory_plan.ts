@@ -81,7 +81,7 @@ export function splitBatch(n: number, m: number): number[] {
  * @throws {TrainError} on a microBatch that is neither "auto" nor a positive integer.
  *
  * @example
- * planMicroBatch("googlenet-gap", { batchSize: 64, heapLimitBytes: WASM_HEAP_LIMIT }).sizes; // [16, 16, 16, 16]
+ * planMicroBatch("googlenet-gap", { batchSize: 64, heapLimitBytes: WASM_HEAP_LIMIT }).sizes; // [22, 21, 21]
  */
 export function planMicroBatch(model: MemoryModelRef, options: MicroBatchOptions): MicroBatchPlan {
   const { batchSize, microBatch = "auto", usable = HEAP_USABLE, optimizer, convGradients } = options;
