@@ -967,6 +967,20 @@ function open(
       owned.mems.push(x, y);
       return { impl: implOf(fwdPd), prim, bind: { x, y }, args: args([ARG_SRC, x], [ARG_DST, y]), owned };
     }
+    return planPoolBackward(p, m, alg, fwdPd, owned);
+  };
+  /**
+   * The backward of a pooling whose forward descriptor is `fwdPd` (kept in `owned`): dx from dy alone, or with
+   * `ws` from dy and the workspace bound per call.
+   */
+  const planPoolBackward = (
+    p: PoolProblem | Pool3DProblem,
+    m: ReturnType<typeof poolMds>,
+    alg: number,
+    fwdPd: Deno.PointerValue,
+    owned: ReturnType<typeof newOwned>,
+    workspace?: { ws: Deno.PointerValue; bytes: number },
+  ): Plan | null => {
     owned.pds.push(fwdPd);
     const op = new Uint8Array(OP_DESC_BYTES);
     check(
@@ -981,11 +995,22 @@ function open(
     const prim = ownPrimitive(pd, owned);
     const dy = memory(m.dst), dx = memory(m.src);
     owned.mems.push(dy, dx);
+    if (workspace == null) {
+      return {
+        impl: implOf(pd),
+        prim,
+        bind: { dy, dx },
+        args: args([ARG_DIFF_DST, dy], [ARG_DIFF_SRC, dx]),
+        owned,
+      };
+    }
+    const { ws, bytes } = workspace;
     return {
       impl: implOf(pd),
+      workspaceBytes: bytes,
       prim,
-      bind: { dy, dx },
-      args: args([ARG_DIFF_DST, dy], [ARG_DIFF_SRC, dx]),
+      bind: { dy, dx, ws },
+      args: args([ARG_DIFF_DST, dy], [ARG_DIFF_SRC, dx], [ARG_WORKSPACE, ws]),
       owned,
     };
   };
@@ -1081,28 +1106,7 @@ function open(
         owned,
       };
     }
-    owned.pds.push(fwdPd);
-    const op = new Uint8Array(OP_DESC_BYTES);
-    check(
-      s.dnnl_pooling_backward_desc_init(op, POOLING_MAX, m.src, m.dst, ...poolWindow(p)),
-      "pooling_backward_desc_init",
-    );
-    const pd = pdOf(op, null, fwdPd);
-    if (pd == null) {
-      release(owned);
-      return null;
-    }
-    const prim = ownPrimitive(pd, owned);
-    const dy = memory(m.dst), dx = memory(m.src);
-    owned.mems.push(dy, dx);
-    return {
-      impl: implOf(pd),
-      workspaceBytes,
-      prim,
-      bind: { dy, dx, ws },
-      args: args([ARG_DIFF_DST, dy], [ARG_DIFF_SRC, dx], [ARG_WORKSPACE, ws]),
-      owned,
-    };
+    return planPoolBackward(p, m, POOLING_MAX, fwdPd, owned, { ws, bytes: workspaceBytes });
   };
   const poolWorkspacePlan = (p: PoolProblem | Pool3DProblem, backward: boolean): Plan | null =>
     cached(`pool_ws|${backward}|${Object.values(p).join(",")}`, () => planPoolWorkspace(p, backward));
