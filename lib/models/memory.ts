@@ -148,6 +148,13 @@ export interface StepMemoryOptions {
    * {@link LayerVolumes.convScratch}). @default "native"
    */
   convGradients?: "native" | "composed";
+  /**
+   * Whether an inference pass of a 2-D zoo model runs its fused convolutions (conv + bias + ReLU as one op,
+   * which the zoo does outside a gradient tape). false for a pass that runs the composed ops instead, e.g.
+   * `visitPreActivations` (data-dependent init), which sees each conv's output before its ReLU: the
+   * {@link MEMORY_COEFFICIENTS}`.unfused` fit. @default true
+   */
+  fused?: boolean;
 }
 
 /** What {@link estimateStepMemory} returns. */
@@ -242,8 +249,14 @@ export function describeModelRef(
  * estimateStepMemory(model, { batchSize: 64, training: false });  // one inference pass
  */
 export function estimateStepMemory(model: MemoryModelRef, options: StepMemoryOptions): StepMemory {
-  const { batchSize, training = true, optimizer = "adam", accumulate = false, convGradients = "native" } =
-    options;
+  const {
+    batchSize,
+    training = true,
+    optimizer = "adam",
+    accumulate = false,
+    convGradients = "native",
+    fused = true,
+  } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new ModelError(
       describeModelRef(model, options.inputShape).name,
@@ -251,7 +264,7 @@ export function estimateStepMemory(model: MemoryModelRef, options: StepMemoryOpt
     );
   }
   const v = layerVolumes(model, options.inputShape);
-  const set = v.source === "2d" ? MEMORY_COEFFICIENTS : MEMORY_COEFFICIENTS.unfused;
+  const set = v.source === "2d" && fused ? MEMORY_COEFFICIENTS : MEMORY_COEFFICIENTS.unfused;
   const c = training ? set.training : set.inference;
   const a = c.input * v.input + c.conv * v.conv + c.convBn * v.convBn + c.lrn * v.lrn +
     c.maxPoolIn * v.maxPoolIn + c.avgPoolIn * v.avgPoolIn + c.concat * v.concat + c.cam * v.cam;

@@ -58,14 +58,20 @@ function inferenceDetails(model: CamModel, batchSize: number, microBatch: number
 export function evalBatchFor(
   model: CamModel,
   requested: number,
-  options: { where: string; heapLimitBytes?: number | null },
+  options: { where: string; heapLimitBytes?: number | null; fused?: boolean },
 ): number {
   if (!Number.isInteger(requested) || requested < 1) {
     throw new TrainError(`${options.where}: batch size must be a positive integer, got ${requested}`);
   }
   const limit = options.heapLimitBytes === undefined ? backendHeapLimit() : options.heapLimitBytes;
   if (limit === null) return requested;
-  return passSize(model, { training: false, limitBytes: limit, max: requested, where: options.where });
+  return passSize(model, {
+    training: false,
+    fused: options.fused,
+    limitBytes: limit,
+    max: requested,
+    where: options.where,
+  });
 }
 
 /** Logits of a batch in inference mode, read back (await data(), which every backend supports). */

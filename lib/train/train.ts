@@ -20,11 +20,12 @@
  */
 import * as tf from "../tf.ts";
 import { type AugmentOptions, type Batch, batchCount, batches, type Dataset, Rng } from "../data/mod.ts";
-import { activeNative } from "../backend/mod.ts";
+import { activeNative, backendHeapLimit } from "../backend/mod.ts";
 import {
   canInitFromData,
   type DataInitRecord,
   describeWork,
+  estimateStepMemory,
   formatBytes,
   initFromData,
   isHeapExhaustion,
@@ -410,13 +411,35 @@ export async function train(
           `train: model ${model.config.name} asks for init "data" but has no visitPreActivations`,
         );
       }
+      // The init pass sees each conv's output before its ReLU, so it runs the composed ops, not the fused ones.
       const n = evalBatchFor(model, Math.min(DATA_INIT_SAMPLES, data.train.size), {
         where: "train (data-dependent init)",
         heapLimitBytes: options.heapLimitBytes,
+        fused: false,
       });
       const images = spreadImages(data.train, n);
       try {
         init = await initFromData(model, images);
+      } catch (error) {
+        if (!isHeapExhaustion(error)) throw error;
+        const limit = options.heapLimitBytes === undefined ? backendHeapLimit() : options.heapLimitBytes;
+        const details: MemoryErrorDetails = {
+          model: String(model.config.name),
+          inputShape: model.config.inputShape,
+          work: "data-dependent init",
+          batchSize: n,
+          microBatch: n,
+          bytes: estimateStepMemory(model, { batchSize: n, training: false, fused: false }).bytes,
+          limitBytes: limit ?? 0,
+        };
+        throw new MemoryError(
+          details,
+          `the wasm heap ran out (${(error as Error).name}: ${(error as Error).message}) in ` +
+            `${describeWork(details)}; estimated ${formatBytes(details.bytes)}` +
+            (limit !== null ? `, limit ${formatBytes(limit)}` : "") +
+            "; no weights were trained yet, but the wasm backend may be unusable now: restart the process",
+          { cause: error },
+        );
       } finally {
         images.dispose();
       }

@@ -7,6 +7,7 @@ import {
   fitBatchSize,
   HEAP_USABLE,
   layerVolumes,
+  MEMORY_COEFFICIENTS,
   parameterCount,
 } from "../../lib/models/mod.ts";
 import { createOptimizer, softmaxCrossEntropy } from "../../lib/train/mod.ts";
@@ -47,6 +48,14 @@ Deno.test("estimateStepMemory from the layer shapes", async (t) => {
     assert.equal(sgd.bytes, e.bytes); // one slot fewer, one accumulator more
     const inference = estimateStepMemory("small-gap", { batchSize: 8, training: false });
     assert.equal(inference.bytes, 4 * (p + 8 * (v.input + v.conv + 0.25 * v.maxPoolIn + v.cam)));
+    // A pass through the composed ops (data-dependent init sees each conv before its ReLU): the unfused fit.
+    const composed = estimateStepMemory("small-gap", { batchSize: 8, training: false, fused: false });
+    const u = MEMORY_COEFFICIENTS.unfused.inference;
+    assert.equal(
+      composed.bytes,
+      4 * (p + 8 * (u.input * v.input + u.conv * v.conv + u.maxPoolIn * v.maxPoolIn + u.cam * v.cam)),
+    );
+    assert.ok(composed.bytes > inference.bytes);
   });
 
   await t.step("agrees with what paper size did on wasm: GoogLeNet-GAP trains at 36 and dies at 40", () => {
