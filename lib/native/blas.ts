@@ -158,47 +158,32 @@ export function loadBlas(options: BlasOptions = {}): Blas | null {
     const threads = s.openblas_get_num_threads ? s.openblas_get_num_threads() : 1;
     const cfgPtr = s.openblas_get_config ? s.openblas_get_config() : null;
     const config = cfgPtr ? new Deno.UnsafePointerView(cfgPtr).getCString() : library;
-    const sgemm = s.cblas_sgemm, dgemm = s.cblas_dgemm;
+    // cblas_sgemm and cblas_dgemm take the same arguments (row-major, transposes, sizes, α, A, B, β, C).
+    const rowMajor =
+      (gemm: typeof s.cblas_sgemm | typeof s.cblas_dgemm): Blas["sgemm"] =>
+      (transA, transB, m, n, k, alpha, a, b, beta, c) =>
+        gemm(
+          ROW_MAJOR,
+          transA ? TRANS : NO_TRANS,
+          transB ? TRANS : NO_TRANS,
+          m,
+          n,
+          k,
+          alpha,
+          a.ptr,
+          a.ld,
+          b.ptr,
+          b.ld,
+          beta,
+          c.ptr,
+          c.ld,
+        );
     const blas: Blas = {
       library,
       config,
       threads,
-      sgemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-        sgemm(
-          ROW_MAJOR,
-          transA ? TRANS : NO_TRANS,
-          transB ? TRANS : NO_TRANS,
-          m,
-          n,
-          k,
-          alpha,
-          a.ptr,
-          a.ld,
-          b.ptr,
-          b.ld,
-          beta,
-          c.ptr,
-          c.ld,
-        );
-      },
-      dgemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-        dgemm(
-          ROW_MAJOR,
-          transA ? TRANS : NO_TRANS,
-          transB ? TRANS : NO_TRANS,
-          m,
-          n,
-          k,
-          alpha,
-          a.ptr,
-          a.ld,
-          b.ptr,
-          b.ld,
-          beta,
-          c.ptr,
-          c.ld,
-        );
-      },
+      sgemm: rowMajor(s.cblas_sgemm),
+      dgemm: rowMajor(s.cblas_dgemm),
       close: () => lib.close(),
     };
     return blas;
