@@ -6,6 +6,8 @@
  * @module
  */
 import * as tf from "../../lib/tf.ts";
+import { createModel } from "../../lib/models/mod.ts";
+import { createOptimizer, softmaxCrossEntropy } from "../../lib/train/mod.ts";
 
 interface WasmModule {
   _malloc(bytes: number): number;
@@ -42,6 +44,62 @@ export async function allocationPeak(fn: () => unknown): Promise<number> {
     wasm._free = free;
   }
   return peak;
+}
+
+/** What {@linkcode stepPeak} builds and runs: a zoo model on `size`² inputs and a batch of `n`. */
+export interface StepPeakOptions {
+  size: number;
+  width: number;
+  n: number;
+  /** Two Adam steps (true) or one inference pass (false). */
+  training: boolean;
+  /** Input channels. @default 3 */
+  channels?: number;
+}
+
+/**
+ * Peak allocator bytes of building `name` and two Adam steps (or one inference pass) at batch `n` (the input
+ * batch counted: train and evaluate make it from the batch's arrays), and what `inspect` reads from the model
+ * before it is disposed.
+ */
+export async function stepPeak<T>(
+  name: string,
+  options: StepPeakOptions,
+  inspect: (model: ReturnType<typeof createModel>) => T,
+): Promise<{ peak: number; value: T }> {
+  const { size, width, n, training, channels = 3 } = options;
+  let model: ReturnType<typeof createModel> | undefined;
+  let x: tf.Tensor4D | undefined;
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
+  const optimizer = createOptimizer("adam");
+  try {
+    const peak = await allocationPeak(() => {
+      model = createModel(name, {
+        inputShape: [size, size, channels],
+        numClasses: 2,
+        widthMultiplier: width,
+      });
+      x = tf.randomNormal([n, size, size, channels], 0, 1, "float32", 7) as tf.Tensor4D;
+      const [m, images] = [model, x];
+      if (!training) return tf.tidy(() => void m.apply(images).logits.dataSync());
+      const key = new Map(Object.entries(m.trainable).map(([k, v]) => [v.name, k]));
+      for (let i = 0; i < 2; i++) {
+        tf.tidy(() => {
+          const { grads } = tf.variableGrads(
+            () => softmaxCrossEntropy(m.apply(images, { training: true }).logits, labels),
+            Object.values(m.trainable),
+          );
+          const byKey = Object.fromEntries(Object.entries(grads).map(([k, g]) => [key.get(k)!, g]));
+          optimizer.step(m.trainable, byKey, { learningRate: 1e-3 });
+        });
+      }
+    });
+    return { peak, value: inspect(model!) };
+  } finally {
+    model?.dispose();
+    optimizer.dispose();
+    x?.dispose();
+  }
 }
 
 /** What the child process reports. */

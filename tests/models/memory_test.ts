@@ -12,7 +12,7 @@ import {
 } from "../../lib/models/mod.ts";
 import { createOptimizer, softmaxCrossEntropy } from "../../lib/train/mod.ts";
 import { needs } from "../_skip.ts";
-import { allocationPeak, childHeap } from "./_heap.ts";
+import { childHeap, stepPeak } from "./_heap.ts";
 import { setupBackend } from "./_setup.ts";
 
 const backend = await setupBackend();
@@ -94,37 +94,13 @@ Deno.test("estimateStepMemory from the layer shapes", async (t) => {
 
 /** Peak allocator bytes of building `name` and two Adam steps (or one inference pass) at batch `n`. */
 async function measured(name: string, size: number, width: number, n: number, training: boolean) {
-  let model: ReturnType<typeof createModel> | undefined;
-  let x: tf.Tensor4D | undefined;
-  const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
-  const optimizer = createOptimizer("adam");
-  try {
-    const peak = await allocationPeak(() => {
-      model = createModel(name, { inputShape: [size, size, 3], numClasses: 2, widthMultiplier: width });
-      // The input batch is part of a step (train and evaluate make it from the batch's arrays).
-      x = tf.randomNormal([n, size, size, 3], 0, 1, "float32", 7) as tf.Tensor4D;
-      const [m, images] = [model, x];
-      if (!training) return tf.tidy(() => void m.apply(images).logits.dataSync());
-      const key = new Map(Object.entries(m.trainable).map(([k, v]) => [v.name, k]));
-      for (let i = 0; i < 2; i++) {
-        tf.tidy(() => {
-          const { grads } = tf.variableGrads(
-            () => softmaxCrossEntropy(m.apply(images, { training: true }).logits, labels),
-            Object.values(m.trainable),
-          );
-          const byKey = Object.fromEntries(Object.entries(grads).map(([k, g]) => [key.get(k)!, g]));
-          optimizer.step(m.trainable, byKey, { learningRate: 1e-3 });
-        });
-      }
-    });
-    const convGradients = activeNative().dnnl ? "native" : "composed";
-    const estimate = estimateStepMemory(model!, { batchSize: n, training, convGradients }).bytes;
-    return { peak, estimate, ratio: estimate / peak };
-  } finally {
-    model?.dispose();
-    optimizer.dispose();
-    x?.dispose();
-  }
+  const convGradients = activeNative().dnnl ? "native" : "composed";
+  const { peak, value: estimate } = await stepPeak(
+    name,
+    { size, width, n, training },
+    (model) => estimateStepMemory(model, { batchSize: n, training, convGradients }).bytes,
+  );
+  return { peak, estimate, ratio: estimate / peak };
 }
 
 Deno.test({
