@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
 import { activeNative, WASM_HEAP_LIMIT, wasmHeapBytes } from "../../lib/backend/mod.ts";
 import {
-  createModel,
   estimateStepMemory,
   fitBatchSize,
   HEAP_USABLE,
@@ -10,7 +9,6 @@ import {
   MEMORY_COEFFICIENTS,
   parameterCount,
 } from "../../lib/models/mod.ts";
-import { createOptimizer, softmaxCrossEntropy } from "../../lib/train/mod.ts";
 import { needs } from "../_skip.ts";
 import { childHeap, stepPeak } from "./_heap.ts";
 import { setupBackend } from "./_setup.ts";
