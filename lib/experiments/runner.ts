@@ -175,7 +175,10 @@ export async function claimCell(
   return await tryLock(`${cellDir(root, cell)}/cell.lock`, { purpose: `cell ${cell.id}`, ...options });
 }
 
-/** The columns that tag each row with the cell it came from. */
+/**
+ * The columns that tag each row with the cell it came from; a fold cell's rows also carry `fold` and `folds`
+ * (k), so rows of one k-fold run pool over its folds.
+ */
 export function cellTags(cell: AnyGridCell): Record<string, unknown> {
   return {
     run_id: cell.id,
@@ -186,6 +189,7 @@ export function cellTags(cell: AnyGridCell): Record<string, unknown> {
     augmentation: cell.augmentation,
     scale: cell.scale,
     seed: cell.seed,
+    ...(cell.folds === undefined ? {} : { fold: cell.fold, folds: cell.folds }),
   };
 }
 
