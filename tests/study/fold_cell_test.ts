@@ -70,6 +70,8 @@ Deno.test("k-fold cohort cells end to end at toy scale", async (t) => {
       const slices = own.reduce((a, r) => a + Number(r.test_accuracy) * 4 * 48, 0) / (12 * 48);
       assert.ok(Math.abs(Number(s.test_accuracy) - slices) < 1e-12);
       assert.equal(s.chance_accuracy, 0.5);
+      // The folds' ROC curves (thresholds kept in the curves table) pool into the AUC of all 576 slices.
+      assert.equal(typeof s.test_auc_pooled, "number");
       assert.ok(Number(s.test_auc_pooled) >= 0 && Number(s.test_auc_pooled) <= 1);
     }
     const loc = rowsOf(foldLocalization(tables.localization));
