@@ -176,8 +176,8 @@ export async function claimCell(
 }
 
 /**
- * The columns that tag each row with the cell it came from; a fold cell's rows also carry `fold` and `folds`
- * (k), so rows of one k-fold run pool over its folds.
+ * The columns that tag each row with the cell it came from; a fold cell's rows also carry `fold`, `folds` (k)
+ * and `grid`, so that rows of one k-fold run pool over its folds.
  */
 export function cellTags(cell: AnyGridCell): Record<string, unknown> {
   return {
@@ -189,7 +189,8 @@ export function cellTags(cell: AnyGridCell): Record<string, unknown> {
     augmentation: cell.augmentation,
     scale: cell.scale,
     seed: cell.seed,
-    ...(cell.folds === undefined ? {} : { fold: cell.fold, folds: cell.folds }),
+    // Pooled per grid: two grids of one run may hold nets of one name.
+    ...(cell.folds === undefined ? {} : { fold: cell.fold, folds: cell.folds, grid: cell.grid }),
   };
 }
 

@@ -237,10 +237,14 @@ function idsOf(v: unknown): string[] {
   return v === null || v === undefined ? [] : String(v).split(/\s+/).filter(Boolean);
 }
 
-/** The net of a fold row (its configuration without the fold), and the run it pools into. */
+/**
+ * The net of a fold row (its configuration without the fold), and the run it pools into: one per grid,
+ * dataset, configuration, seed and k. Nets of one run's grids share the partition (the cohort and the seed
+ * make it), so they pair across grids.
+ */
 function foldRun(r: Row): { key: string; config: string } {
   const config = configLabel(r);
-  return { config, key: JSON.stringify([r.dataset, config, r.seed, r.folds]) };
+  return { config, key: JSON.stringify([r.grid ?? null, r.dataset, config, r.seed, r.folds]) };
 }
 
 function groupRuns(rows: Row[]): Map<string, Row[]> {
@@ -314,6 +318,7 @@ export function foldSummary(
       }));
     }
     out.push({
+      grid: first.grid ?? null,
       dataset: first.dataset,
       config: foldRun(first).config,
       model: first.model,
@@ -358,6 +363,7 @@ export function foldLocalization(localization: Table): Table {
     const ratios = scored.map((r) => num(r.energy_in_truth)! / num(r.chance_energy)!);
     const m = ratios.length ? mean(ratios) : null;
     out.push({
+      grid: first.grid ?? null,
       dataset: first.dataset,
       config: foldRun(first).config,
       model: first.model,

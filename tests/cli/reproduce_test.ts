@@ -349,7 +349,10 @@ Deno.test("deno task reproduce, run for real on tiny grids: which cohort, where 
           assert.ok(await exists(`${root}/tinyk.seed91/${name}.csv`), name);
         }
         const summary = await Deno.readTextFile(`${root}/tinyk.seed91/summary_folds.csv`);
-        assert.match(summary, /^dataset,config,model,pooling,seed,folds,folds_run,subjects,subjects_right,/);
+        assert.match(
+          summary,
+          /^grid,dataset,config,model,pooling,seed,folds,folds_run,subjects,subjects_right,/,
+        );
         assert.equal(summary.trim().split("\n").length, 3, summary);
       },
     );

@@ -19,7 +19,11 @@ import { simulateCohort } from "../../lib/synth/mod.ts";
 Deno.test("k-fold cohort cells end to end at toy scale", async (t) => {
   await initBackend();
   const root = await Deno.makeTempDir();
-  const cohort = await simulateCohort(`${root}/cohort`, { ...COHORT_PRESETS.quick, shape: 20, directions: 12 });
+  const cohort = await simulateCohort(`${root}/cohort`, {
+    ...COHORT_PRESETS.quick,
+    shape: 20,
+    directions: 12,
+  });
   const runner = studyRunner({ cohortDir: cohort.dir, cacheDir: `${root}/cache`, progress: false });
   const cells = expandGrid({
     name: "toy-kfold",
@@ -52,7 +56,7 @@ Deno.test("k-fold cohort cells end to end at toy scale", async (t) => {
       // 12 subjects (6 per group) in 3 folds: 4 test subjects, 1 of each group for validation, 6 train.
       for (const r of own) assert.deepEqual([r.n_test, r.n_val, r.n_train], [4 * 48, 2 * 48, 6 * 48]);
     }
-    for (const r of rowsOf(tables.localization)) assert.equal(r.folds, 3);
+    for (const r of rowsOf(tables.localization)) assert.deepEqual([r.folds, r.grid], [3, "toy-kfold"]);
   });
 
   await t.step("the folds pool into n of 12 subjects, per method over every CAM subject, and pairs", () => {
@@ -88,7 +92,10 @@ Deno.test("k-fold cohort cells end to end at toy scale", async (t) => {
       12,
     );
     const finding = studyFindings(tables).find((f) => f.kind === "k-fold");
-    assert.match(finding?.text ?? "", /3-fold cross-validation over subjects \(seed 0; every subject tested once\)/);
+    assert.match(
+      finding?.text ?? "",
+      /3-fold cross-validation over subjects \(seed 0; every subject tested once\)/,
+    );
     assert.doesNotMatch(
       studyFindings(tables).find((f) => f.kind === "best-accuracy")?.text ?? "",
       /seeds/,
