@@ -247,6 +247,26 @@ function foldRun(r: Row): { key: string; config: string } {
   return { config, key: JSON.stringify([r.grid ?? null, r.dataset, config, r.seed, r.folds]) };
 }
 
+/** The columns that name a fold row's net in the pooled tables. */
+function netColumns(r: Row): Row {
+  return {
+    grid: r.grid ?? null,
+    dataset: r.dataset,
+    config: foldRun(r).config,
+    model: r.model,
+    pooling: r.pooling,
+    seed: r.seed,
+    folds: r.folds,
+  };
+}
+
+/** Sample standard deviation √(Σ (v − mean)² / (n − 1)); null below two values. */
+function sampleSd(values: number[]): number | null {
+  if (values.length < 2) return null;
+  const m = mean(values);
+  return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1));
+}
+
 function groupRuns(rows: Row[]): Map<string, Row[]> {
   const runs = new Map<string, Row[]>();
   for (const r of rows.filter(isFold)) {
@@ -300,9 +320,7 @@ export function foldSummary(
       : null;
     const aucs = rows.map((r) => num(r.test_auc)).filter((v): v is number => v !== null);
     const aucMean = aucs.length ? mean(aucs) : null;
-    const aucSd = aucs.length >= 2
-      ? Math.sqrt(aucs.reduce((a, v) => a + (v - aucMean!) ** 2, 0) / (aucs.length - 1))
-      : null;
+    const aucSd = sampleSd(aucs);
     let pooled: number | null = null;
     if (positives !== null && rows.every((r) => rocOf.has(String(r.run_id)))) {
       pooled = pooledRocAuc(rows.map((r) => {
@@ -318,13 +336,7 @@ export function foldSummary(
       }));
     }
     out.push({
-      grid: first.grid ?? null,
-      dataset: first.dataset,
-      config: foldRun(first).config,
-      model: first.model,
-      pooling: first.pooling,
-      seed: first.seed,
-      folds: first.folds,
+      ...netColumns(first),
       folds_run: rows.length,
       subjects: n,
       subjects_right: x,
@@ -363,13 +375,7 @@ export function foldLocalization(localization: Table): Table {
     const ratios = scored.map((r) => num(r.energy_in_truth)! / num(r.chance_energy)!);
     const m = ratios.length ? mean(ratios) : null;
     out.push({
-      grid: first.grid ?? null,
-      dataset: first.dataset,
-      config: foldRun(first).config,
-      model: first.model,
-      pooling: first.pooling,
-      seed: first.seed,
-      folds: first.folds,
+      ...netColumns(first),
       method: first.method,
       layer: first.layer ?? null,
       layer_grid: first.layer_grid ?? null,
@@ -380,9 +386,7 @@ export function foldLocalization(localization: Table): Table {
       energy_in_truth: scored.length ? mean(scored.map((r) => num(r.energy_in_truth)!)) : null,
       chance_energy: scored.length ? mean(scored.map((r) => num(r.chance_energy)!)) : null,
       energy_x_chance: m,
-      energy_x_chance_sd: ratios.length >= 2
-        ? Math.sqrt(ratios.reduce((a, v) => a + (v - m!) ** 2, 0) / (ratios.length - 1))
-        : null,
+      energy_x_chance_sd: sampleSd(ratios),
       energy_x_chance_min: ratios.length ? Math.min(...ratios) : null,
       energy_x_chance_max: ratios.length ? Math.max(...ratios) : null,
     });
