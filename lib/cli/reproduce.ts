@@ -52,7 +52,9 @@ import {
   type GridTables,
   rowsOf,
   runGrid,
+  saveTable,
   type Table,
+  tableFromRows,
   unfinishedCells,
 } from "../experiments/mod.ts";
 import { CohortError, loadCohort } from "../data/mod.ts";
@@ -65,6 +67,9 @@ import {
   ensureSimulatedCohort,
   estimateRemaining,
   expandStudyGrid,
+  foldComparisons,
+  foldLocalization,
+  foldSummary,
   formatPlan,
   formatSpan,
   type GridOverrides,
@@ -189,14 +194,17 @@ export interface ScaleGrids {
   names: string[];
   /** Grids named for the scale whose own `scales` leave it out (e.g. `paper-cell`: the default cohort). */
   skipped: { name: string; scales: string[] }[];
+  /** Grids of the scale with `folds` (k-fold cross-validation, k times the cells): run only by name. */
+  folded: { name: string; folds: number }[];
 }
 
 /**
  * The grids of a scale: `<scale>.json`, `<scale>-*.json`, `digits-<scale>.json`, `digits-<scale>-*.json` in
  * `configDir` whose `scales` include the scale (a grid without `scales` is a quick grid, as lib/experiments
  * reads it). One named for the scale that runs at another (`paper-cell`, paper-size models on the default
- * cohort) is left out and listed in `skipped`: it runs only when `--grid` names it. A file that does not parse
- * is kept, so that loading it reports the problem.
+ * cohort) is left out and listed in `skipped`, and one with `folds` (`default-kfold`: k-fold cross-validation,
+ * k times its cells) in `folded`: each runs only when `--grid` names it. A file that does not parse is kept,
+ * so that loading it reports the problem.
  *
  * @example
  * const { names } = await scaleGrids("paper"); // ["paper", "paper-gmp", "paper-inceptionv3", "digits-paper"]
@@ -208,23 +216,31 @@ export async function scaleGrids(
   const { configDir = "experiments/configs" } = options;
   const names: string[] = [];
   const skipped: ScaleGrids["skipped"] = [];
+  const folded: ScaleGrids["folded"] = [];
   const pattern = new RegExp(`^(digits-)?${scale}(-[A-Za-z0-9_.-]+)?\\.json$`);
   for await (const e of Deno.readDir(configDir)) {
     if (!e.isFile || !pattern.test(e.name)) continue;
     const name = e.name.replace(/\.json$/, "");
-    let scales: unknown;
+    let scales: unknown, folds: unknown;
     try {
-      scales = JSON.parse(await Deno.readTextFile(`${configDir}/${e.name}`))?.scales ?? ["quick"];
+      const config = JSON.parse(await Deno.readTextFile(`${configDir}/${e.name}`));
+      scales = config?.scales ?? ["quick"];
+      folds = config?.folds;
     } catch {
       names.push(name);
       continue;
     }
     if (Array.isArray(scales) && !scales.includes(scale)) skipped.push({ name, scales: scales.map(String) });
+    else if (folds !== undefined) folded.push({ name, folds: Number(folds) });
     else names.push(name);
   }
   const order = (a: string, b: string) =>
     Number(a.startsWith("digits-")) - Number(b.startsWith("digits-")) || a.localeCompare(b);
-  return { names: names.sort(order), skipped: skipped.sort((a, b) => order(a.name, b.name)) };
+  return {
+    names: names.sort(order),
+    skipped: skipped.sort((a, b) => order(a.name, b.name)),
+    folded: folded.sort((a, b) => order(a.name, b.name)),
+  };
 }
 
 /**
@@ -362,6 +378,73 @@ async function printPlan(
 }
 
 /**
+ * A k-fold grid's pooled tables (lib/study's foldSummary, foldLocalization, foldComparisons) saved as
+ * `<dir>/summary_folds*.{csv,arrow}`; nothing for a grid without fold cells. Returns the CSV files written.
+ */
+async function writeFoldReport(tables: GridTables, dir: string): Promise<string[]> {
+  const written: string[] = [];
+  const parts: [string, Table][] = [
+    ["summary_folds", foldSummary(tables)],
+    ["summary_folds_localization", foldLocalization(tables.localization)],
+    ["summary_folds_pairs", foldComparisons(tables.results)],
+  ];
+  for (const [name, table] of parts) {
+    if (!table.numRows()) continue;
+    await saveTable(table, `${dir}/${name}`);
+    written.push(`${dir}/${name}.csv`);
+  }
+  return written;
+}
+
+/** Print a k-fold run's pooled tables (nothing without fold cells). */
+function printFoldTables(tables: GridTables): void {
+  printTable("k-fold over subjects, pooled over folds (every subject tested once)", foldSummary(tables), [
+    "dataset",
+    "config",
+    "seed",
+    "folds",
+    "folds_run",
+    "subjects_right",
+    "subjects",
+    "subject_accuracy",
+    "subject_ci_low",
+    "subject_ci_high",
+    "test_accuracy",
+    "chance_accuracy",
+    "test_auc_pooled",
+    "test_auc_mean",
+  ]);
+  printTable(
+    "k-fold localization over every CAM subject (energy / chance)",
+    foldLocalization(tables.localization),
+    [
+      "dataset",
+      "config",
+      "seed",
+      "method",
+      "layer",
+      "layer_grid",
+      "subjects",
+      "energy_x_chance",
+      "energy_x_chance_sd",
+      "chance_energy",
+    ],
+  );
+  printTable("k-fold pairs on the same subjects (exact McNemar)", foldComparisons(tables.results), [
+    "dataset",
+    "seed",
+    "net_a",
+    "net_b",
+    "subjects",
+    "a_right",
+    "b_right",
+    "only_a",
+    "only_b",
+    "mcnemar_p",
+  ]);
+}
+
+/**
  * `--collect`: every grid's finished cells merged into its tables, summaries and charts (what a one-process
  * run writes); the unfinished cells named, exit 1 when there are any.
  */
@@ -369,7 +452,10 @@ async function collectGrids(args: Args, grids: { config: GridConfig; cells: Stud
   let missing = 0;
   for (const { config, cells } of grids) {
     const tables = await collectGrid(cells, { root: args.root });
-    const written = await writeStudyReport(tables, `${args.root}/${config.name}`);
+    const written = [
+      ...await writeStudyReport(tables, `${args.root}/${config.name}`),
+      ...await writeFoldReport(tables, `${args.root}/${config.name}`),
+    ];
     const open = await unfinishedCells(cells, { root: args.root });
     missing += open.length;
     console.log(
@@ -421,6 +507,12 @@ async function main(): Promise<void> {
       notes.push(
         `grid ${name} is not part of --scale ${args.scale} (it runs at scale ${scales.join(", ")}); ` +
           `run it with --grid ${name}`,
+      );
+    }
+    for (const { name, folds } of found.folded) {
+      notes.push(
+        `grid ${name} is a ${folds}-fold cross-validation over subjects (${folds}x its cells), not part of ` +
+          `--scale ${args.scale}; run it with --grid ${name}`,
       );
     }
   }
@@ -525,7 +617,10 @@ async function main(): Promise<void> {
         ),
     });
     closeCurrent();
-    if (!args.shard) writtenCount += (await writeStudyReport(tables, `${args.root}/${config.name}`)).length;
+    if (!args.shard) {
+      writtenCount += (await writeStudyReport(tables, `${args.root}/${config.name}`)).length;
+      writtenCount += (await writeFoldReport(tables, `${args.root}/${config.name}`)).length;
+    }
     ranCount += ran.length;
     skippedCount += skipped.length;
     allTables.push(tables);
@@ -536,7 +631,11 @@ async function main(): Promise<void> {
     localization: concatTables(allTables.map((t) => t.localization)),
     curves: concatTables(allTables.map((t) => t.curves)),
   };
-  printTable("Test accuracy (mean over seeds)", accuracySummary(tables.results), [
+  // Fold cells are pooled over their folds below (printFoldTables), not averaged as seeds.
+  const unfolded = tables.results.numRows() && tables.results.columnNames().includes("folds")
+    ? tableFromRows(rowsOf(tables.results).filter((r) => r.folds === null || r.folds === undefined))
+    : tables.results;
+  printTable("Test accuracy (mean over seeds)", accuracySummary(unfolded), [
     "dataset",
     "config",
     "seeds",
@@ -567,6 +666,7 @@ async function main(): Promise<void> {
     "gt_crop_accuracy",
     "cam_box_iou50",
   ]);
+  printFoldTables(tables);
   const findings = studyFindings(tables);
   if (findings.length) console.log(`\nFindings\n${findings.map((f, i) => `${i + 1}. ${f.text}`).join("\n")}`);
   console.log(

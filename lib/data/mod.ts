@@ -7,7 +7,8 @@
  * - {@linkcode batches}: one NHWC Float32Array + Int32Array labels per batch, shuffled and augmented from a seed.
  * - Augmentation: {@linkcode flipHorizontal}, {@linkcode addGaussianNoise}, {@linkcode scaleJitter},
  *   {@linkcode randomCrop}, {@linkcode randomErasing}, all composed by {@linkcode augmentImage}.
- * - Splits: {@linkcode splitBySubject} (default, no subject on two sides) and the leaky {@linkcode splitBySlice}.
+ * - Splits: {@linkcode splitBySubject} (default, no subject on two sides), {@linkcode splitByFold} (k-fold
+ *   cross-validation over subjects: each subject tested once) and the leaky {@linkcode splitBySlice}.
  * - {@linkcode Rng}: the seeded generator with a saveable state.
  *
  * @example
@@ -52,13 +53,17 @@ export {
   SEED_AUGMENTATION,
 } from "./augment.ts";
 export {
+  type FoldOptions,
+  type FoldSplitOptions,
   type Split,
+  splitByFold,
   splitBySlice,
   splitBySubject,
   SplitError,
   type SplitFractions,
   type SplitMeta,
   type SplitOptions,
+  subjectFolds,
   subjectOverlap,
 } from "./split.ts";
 export * from "./cohort.ts";

@@ -15,6 +15,10 @@
  * {@linkcode cellHash} of the cell's settings with the grid's `data` exactly as the config (or the caller)
  * wrote it: checking the config changes no id, so results of earlier runs are found again.
  *
+ * **Folds.** A grid with `"folds": k` is k-fold cross-validation over subjects: each cell of the product
+ * becomes k cells, fold 0..k−1, with ids `...-s<seed>-f<fold>of<k>-<hash>` (fold and folds hashed too). A
+ * grid without `folds` makes exactly the cells and ids it always has.
+ *
  * @module
  */
 
@@ -111,6 +115,13 @@ export interface GridConfig {
   augmentations?: string[];
   /** Data scales. @default ["quick"] */
   scales?: ("quick" | "default" | "paper")[];
+  /**
+   * k-fold cross-validation over subjects (k ≥ 2): every cell becomes k fold cells, fold f testing the
+   * subjects lib/data's `subjectFolds` deals to it (by the cell's seed), so that over the folds every subject
+   * is tested once. Needs `splits` ["subject"] and datasets the schema lets fold
+   * ({@linkcode GridSchema}`.foldDatasets`). @default absent (one split per cell)
+   */
+  folds?: number;
   /** Width multiplier of the backbones. @default 0.125 */
   widthMultiplier?: number;
   /** Input image size in pixels. @default 64 */
@@ -139,6 +150,10 @@ export interface GridCell<Dataset extends string = string, Data extends object =
   split: "subject" | "slice";
   augmentation: string;
   scale: "quick" | "default" | "paper";
+  /** The fold this cell tests, 0 ≤ fold < folds (only in a grid with `folds`). */
+  fold?: number;
+  /** The grid's k of k-fold cross-validation (only in a grid with `folds`). */
+  folds?: number;
   widthMultiplier: number;
   imageSize: number;
   training: Required<TrainingSettings>;
@@ -171,6 +186,11 @@ export interface GridSchema<Cell extends AnyGridCell> {
   camMethods?: readonly string[];
   /** Augmentation presets a grid may list. @default any names */
   augmentations?: readonly string[];
+  /**
+   * The datasets whose cells may run as folds (a grid's `folds`): those that split subjects.
+   * @default any dataset without a schema; none named, none with one
+   */
+  foldDatasets?: readonly string[];
 }
 
 /** Options of {@linkcode expandGrid} and {@linkcode loadGrid}. */
@@ -231,6 +251,11 @@ const checkConfig = fields.object<GridConfig>({
   splits: axis(fields.oneOf(["subject", "slice"] as const)),
   augmentations: axis(fields.name),
   scales: axis(fields.oneOf(["quick", "default", "paper"] as const)),
+  folds: (value, path) => {
+    const k = fields.positiveInteger(value, path);
+    if (k < 2) throw new FieldError(path, `expected an integer ≥ 2 (k of k-fold), got ${preview(value)}`);
+    return k;
+  },
   widthMultiplier: fields.positiveNumber,
   imageSize: fields.positiveInteger,
   training: fields.object(TRAINING_SPEC),
@@ -278,6 +303,19 @@ function datasetData(
   return out;
 }
 
+/** A dataset the schema does not let fold: a FieldError naming the ones it does. */
+function foldable(path: string, dataset: string, schema: { foldDatasets?: readonly string[] }): void {
+  const allowed = schema.foldDatasets ?? [];
+  if (!allowed.includes(dataset)) {
+    throw new FieldError(
+      path,
+      `"${dataset}" cells cannot run as folds (folds: k-fold over subjects is for ${
+        allowed.length ? allowed.map((d) => `"${d}"`).join(", ") : "no dataset of this schema"
+      } cells)`,
+    );
+  }
+}
+
 function knownName(path: string, value: string, known: readonly string[] | undefined, what: string): void {
   if (known && !known.includes(value)) {
     throw new FieldError(path, `unknown ${what} ${JSON.stringify(value)} (known: ${known.join(", ")})`);
@@ -308,8 +346,9 @@ export type CellSettings = Omit<GridCell, "id">;
 /**
  * The hash that ends a cell id: the first 6 hex digits of {@linkcode fnv1a} of the settings' JSON. The
  * JSON depends on key order, so `settings` must be built as expandGrid builds it (grid, dataset, model,
- * pooling, seed, split, augmentation, scale, widthMultiplier, imageSize, training, cam, data; training and
- * cam as their defaults overridden by the config, data as written): changing that changes every id, and
+ * pooling, seed, split, augmentation, scale, widthMultiplier, imageSize, training, cam, data, then
+ * modelOptions, fold and folds where the grid has them; training and cam as their defaults overridden by the
+ * config, data as written): changing that changes every id, and
  * results of earlier runs would no longer be found. tests/study pins the ids of every config in
  * experiments/configs.
  */
@@ -319,7 +358,8 @@ export function cellHash(settings: CellSettings): string {
 
 /**
  * Expand a grid config into its cells: the Cartesian product datasets x models x pooling x splits x
- * augmentations x scales x seeds, in that nesting order (seeds vary fastest).
+ * augmentations x scales x seeds (x folds 0..k−1 in a grid with `folds`), in that nesting order (the last
+ * varies fastest).
  *
  * Each cell id ends in a hash of the cell's full settings ({@linkcode cellHash}), so changing e.g. the
  * epochs makes new cells instead of reusing finished ones made under other settings.
@@ -367,6 +407,20 @@ export function expandGrid(
     );
     for (const d of datasets) dataOf.set(d, datasetData(rawData, d, specs, datasets));
   });
+  const folds = checked.folds;
+  if (folds !== undefined) {
+    named(source, () => {
+      splits.forEach((s, i) => {
+        if (s !== "subject") {
+          throw new FieldError(
+            `splits[${i}]`,
+            `k-fold cross-validation splits subjects: "${s}" cannot run as folds`,
+          );
+        }
+      });
+      if (options.schema) datasets.forEach((d, i) => foldable(`datasets[${i}]`, d, options.schema!));
+    });
+  }
   // The hash reads training, cam and data as the config wrote them, as it always has (see cellHash).
   const hashed = {
     training: { ...TRAINING_DEFAULTS, ...config.training },
@@ -385,23 +439,31 @@ export function expandGrid(
           for (const augmentation of augmentations) {
             for (const scale of scales) {
               for (const seed of seeds) {
-                const common = {
-                  grid: checked.name,
-                  dataset,
-                  model,
-                  pooling: pool,
-                  seed,
-                  split,
-                  augmentation,
-                  scale,
-                  widthMultiplier,
-                  imageSize,
-                };
-                const hash = cellHash({ ...common, ...hashed });
-                const id = `${dataset}-${model}-${pool}-${split}-${augmentation}-${scale}-s${seed}-${hash}`;
-                const data = dataOf.get(dataset) ?? rawData;
-                const modelOptions = checked.modelOptions ? { modelOptions: checked.modelOptions } : {};
-                cells.push({ id, ...common, training, ...modelOptions, cam, data });
+                for (
+                  const fold of folds === undefined ? [undefined] : Array.from({ length: folds }, (_, f) => f)
+                ) {
+                  const common = {
+                    grid: checked.name,
+                    dataset,
+                    model,
+                    pooling: pool,
+                    seed,
+                    split,
+                    augmentation,
+                    scale,
+                    widthMultiplier,
+                    imageSize,
+                  };
+                  // Only in a grid with folds, and hashed last, so that grids without keep their ids.
+                  const foldOf = fold === undefined ? {} : { fold, folds };
+                  const hash = cellHash({ ...common, ...hashed, ...foldOf });
+                  const tag = fold === undefined ? "" : `-f${fold}of${folds}`;
+                  const id =
+                    `${dataset}-${model}-${pool}-${split}-${augmentation}-${scale}-s${seed}${tag}-${hash}`;
+                  const data = dataOf.get(dataset) ?? rawData;
+                  const modelOptions = checked.modelOptions ? { modelOptions: checked.modelOptions } : {};
+                  cells.push({ id, ...common, ...foldOf, training, ...modelOptions, cam, data });
+                }
               }
             }
           }
@@ -429,6 +491,7 @@ export function checkCell<Cell extends AnyGridCell>(
     knownName("dataset", cell.dataset, Object.keys(specs), "dataset");
     knownName("augmentation", cell.augmentation, schema.augmentations, "augmentation");
     cell.cam.methods.forEach((m, i) => knownName(`cam.methods[${i}]`, m, schema.camMethods, "CAM method"));
+    if (cell.folds !== undefined) foldable("dataset", cell.dataset, schema);
     const data = fields.anyObject(cell.data, "data");
     // Checked cells are what a schema's runner is given: the one place a cell's type is asserted.
     return { ...cell, data: datasetData(data, cell.dataset, specs, Object.keys(specs)) } as unknown as Cell;

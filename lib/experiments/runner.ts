@@ -175,7 +175,10 @@ export async function claimCell(
   return await tryLock(`${cellDir(root, cell)}/cell.lock`, { purpose: `cell ${cell.id}`, ...options });
 }
 
-/** The columns that tag each row with the cell it came from. */
+/**
+ * The columns that tag each row with the cell it came from; a fold cell's rows also carry `fold`, `folds` (k)
+ * and `grid`, so that rows of one k-fold run pool over its folds.
+ */
 export function cellTags(cell: AnyGridCell): Record<string, unknown> {
   return {
     run_id: cell.id,
@@ -186,6 +189,8 @@ export function cellTags(cell: AnyGridCell): Record<string, unknown> {
     augmentation: cell.augmentation,
     scale: cell.scale,
     seed: cell.seed,
+    // Pooled per grid: two grids of one run may hold nets of one name.
+    ...(cell.folds === undefined ? {} : { fold: cell.fold, folds: cell.folds, grid: cell.grid }),
   };
 }
 

@@ -1,12 +1,24 @@
 /**
  * One cell of the dMRI age study: subject-level (or leaky slice-level) split of the cohort's 2.5D FA slices,
  * train a GAP/GMP backbone, evaluate on held-out subjects, then CAM every test subject's 48 slices, put the
- * maps back into its 3-D grid and score them against the planted (or given) truth masks.
+ * maps back into its 3-D grid and score them against the planted (or given) truth masks. A fold cell (a grid
+ * with `folds`) tests its fold's subjects of a k-fold partition (lib/data's `splitByFold`); its results row
+ * names the test subjects it got right and wrong, so that folds pool into n of N subjects and two nets pair
+ * on the same subjects (lib/study's `foldSummary`, `foldComparisons`).
  *
  * @module
  */
 import { initBackend } from "../backend/mod.ts";
-import { arrayDataset, type Sample, splitBySlice, splitBySubject, subset } from "../data/mod.ts";
+import {
+  arrayDataset,
+  type Sample,
+  type Split,
+  splitByFold,
+  splitBySlice,
+  splitBySubject,
+  type SplitMeta,
+  subset,
+} from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
 import { fields } from "../experiments/fields.ts";
 import { type DataSpec, type GridCell, GridError } from "../experiments/grid.ts";
@@ -106,9 +118,7 @@ export async function runCohortCell(
   });
   ctx.recordDuration("data", (performance.now() - t0) / 1000);
   const metas = data.samples.map((s) => ({ subject: s.subject, group: s.group }));
-  const split = cell.split === "subject"
-    ? splitBySubject(metas, { seed: cell.seed })
-    : splitBySlice(metas, { seed: cell.seed });
+  const split = cohortSplit(cell, metas);
   const all = arrayDataset(data.samples);
   const trainSet = subset(all, split.train),
     valSet = subset(all, split.val),
@@ -130,6 +140,7 @@ export async function runCohortCell(
     const test = await evaluate(model, testSet);
     // Subject-level accuracy: majority vote of a subject's slices.
     const votes = subjectVotes(data.samples, split.test, test.predictions, data.groups.length);
+    const outcomes = subjectOutcomes(data.samples, split.test, test.predictions, data.groups.length);
     ctx.recordDuration("evaluate", (performance.now() - t2) / 1000);
 
     const last = result.history.at(-1);
@@ -150,6 +161,13 @@ export async function runCohortCell(
       test_ap: test.binary?.averagePrecision ?? test.meanAveragePrecision,
       test_auc: test.binary?.rocAuc ?? test.meanRocAuc,
       subject_accuracy: votes.subjects ? votes.right / votes.subjects : null,
+      // Which test subjects the vote got right and wrong (ids, space-separated): k-fold pooling and paired
+      // tests between nets read them.
+      subjects_right: outcomes.right.join(" "),
+      subjects_wrong: outcomes.wrong.join(" "),
+      // Test slices of class 1 (AP and AUC's positive class): with the ROC curve's thresholds, the folds'
+      // curves pool into one (foldSummary's pooled AUC).
+      test_positives: split.test.filter((i) => data.samples[i].label === 1).length,
       image_size: cell.imageSize,
       width_multiplier: cell.widthMultiplier,
       // How fine the CAM layer's map is, and the option that set it (lib/models `outputStride`).
@@ -188,6 +206,48 @@ export async function runCohortCell(
   }
 }
 
+/**
+ * The split a cohort cell trains and tests on: fold `cell.fold` of k = `cell.folds` over subjects
+ * ({@linkcode splitByFold}), else the subject-level split ({@linkcode splitBySubject}) or the leaky
+ * slice-level one, all seeded by the cell's seed. The plan (lib/study's `cellWorkload`) counts with it too.
+ */
+export function cohortSplit(
+  cell: Pick<CohortCell, "split" | "seed" | "fold" | "folds">,
+  metas: ArrayLike<SplitMeta>,
+): Split {
+  if (cell.folds !== undefined) {
+    return splitByFold(metas, { folds: cell.folds, fold: cell.fold ?? 0, seed: cell.seed });
+  }
+  return cell.split === "subject"
+    ? splitBySubject(metas, { seed: cell.seed })
+    : splitBySlice(metas, { seed: cell.seed });
+}
+
+/**
+ * The test subjects whose majority vote ({@linkcode subjectVotes}, one subject at a time) is right and those
+ * whose vote is wrong, each sorted.
+ */
+function subjectOutcomes(
+  samples: readonly { subject?: string | number; label: number }[],
+  testIndices: readonly number[],
+  predictions: ArrayLike<number>,
+  numClasses: number,
+): { right: string[]; wrong: string[] } {
+  const bySubject = new Map<string, { indices: number[]; predictions: number[] }>();
+  testIndices.forEach((idx, k) => {
+    const key = String(samples[idx].subject);
+    const own = bySubject.get(key) ?? { indices: [], predictions: [] };
+    own.indices.push(idx);
+    own.predictions.push(predictions[k]);
+    bySubject.set(key, own);
+  });
+  const right: string[] = [], wrong: string[] = [];
+  for (const [subject, own] of bySubject) {
+    (subjectVotes(samples, own.indices, own.predictions, numClasses).right ? right : wrong).push(subject);
+  }
+  return { right: right.sort(), wrong: wrong.sort() };
+}
+
 /** The methods that explain any layer: the grid's `cam.layers` picks theirs. */
 const GRADIENT_METHODS = new Set(["grad-cam", "grad-cam++", "score-cam"]);
 
@@ -216,14 +276,22 @@ export function layerGrid(model: ReturnType<typeof createModel>, layer: string):
   return shape?.length === 3 ? `${shape[0]}x${shape[1]}` : null;
 }
 
-/** PR and ROC curve points as rows: curve, x (recall / false-positive rate), y (precision / true-positive rate). */
+/**
+ * PR and ROC curve points as rows: curve, x (recall / false-positive rate), y (precision / true-positive rate)
+ * and the score threshold of the point (null for the first point's +∞).
+ */
 function curveRows(
   pr: { precision: number[]; recall: number[]; thresholds: number[] } | null | undefined,
   roc: { fpr: number[]; tpr: number[]; thresholds: number[] } | null | undefined,
 ): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = [];
-  pr?.recall.forEach((r, i) => rows.push({ curve: "pr", point: i, x: r, y: pr.precision[i] }));
-  roc?.fpr.forEach((f, i) => rows.push({ curve: "roc", point: i, x: f, y: roc.tpr[i] }));
+  const at = (t: number) => (Number.isFinite(t) ? t : null);
+  pr?.recall.forEach((r, i) =>
+    rows.push({ curve: "pr", point: i, x: r, y: pr.precision[i], threshold: at(pr.thresholds[i]) })
+  );
+  roc?.fpr.forEach((f, i) =>
+    rows.push({ curve: "roc", point: i, x: f, y: roc.tpr[i], threshold: at(roc.thresholds[i]) })
+  );
   return rows;
 }
 

@@ -3,15 +3,21 @@
  * hand): the best held-out accuracy against chance, what the leaky split inflates, GAP vs GMP, the best
  * localizing method against chance, and the settings behind a surprising localization number.
  *
+ * A k-fold run (a grid with `folds`) is pooled over its folds instead of averaged as if they were seeds:
+ * {@linkcode foldSummary} (subjects right n of N with a Clopper–Pearson interval, pooled slice accuracy and
+ * AUC), {@linkcode foldLocalization} (energy in the planted region over chance per CAM method, over every CAM
+ * subject) and {@linkcode foldComparisons} (two nets on the same subjects: exact McNemar test).
+ *
  * @module
  */
+import { clopperPearson, exactMcNemar, pooledRocAuc } from "../experiments/stats.ts";
 import type { Table } from "../experiments/tables.ts";
-import { rowsOf } from "../experiments/tables.ts";
-import { accuracySummary, localizationSummary } from "./figures.ts";
+import { rowsOf, tableFromRows } from "../experiments/tables.ts";
+import { accuracySummary, configLabel, localizationSummary } from "./figures.ts";
 
 /** One finding: what it is about and the sentence that says it. */
 export interface Finding {
-  /** "best-accuracy", "leaky-split", "gap-vs-gmp", "best-localization" or "settings". */
+  /** "best-accuracy", "k-fold", "leaky-split", "gap-vs-gmp", "best-localization" or "settings". */
   kind: string;
   /** Datasets it is about (one clause each). */
   datasets: string[];
@@ -37,7 +43,10 @@ const leaky = (r: Row) => r.leaky_split === true || r.split === "slice";
 /**
  * Findings from a run's results and localization tables (per-run rows, as `results.csv` and
  * `localization.csv` hold them), one per kind (each dataset a clause of it), in this order, at most `max`:
- * 1. per dataset, the best held-out (not leaky) mean test accuracy, its configuration, seeds and chance level;
+ * 1. per dataset, the best held-out (not leaky) mean test accuracy, its configuration, seeds and chance level
+ *    (rows of k-fold cells are left to the next finding);
+ * 1b. per k-fold run ({@linkcode foldSummary}), each net's subjects right n/N with its 95% interval and the
+ *    exact McNemar p of each pair of nets on the same subjects ({@linkcode foldComparisons});
  * 2. per dataset with leaky slice-level rows, their mean test accuracy beside the held-out rows' mean (a
  *    leak named only when it is at least 0.05; a best accuracy within 0.05 of chance is said to be so);
  * 3. GAP vs GMP: mean test accuracy over configurations that differ only in pooling (and, where the rows
@@ -57,11 +66,14 @@ export function studyFindings(
   options: FindingsOptions = {},
 ): Finding[] {
   const out: Finding[] = [];
-  const results = tables.results.numRows() ? rowsOf(tables.results) : [];
-  const acc = results.length ? rowsOf(accuracySummary(tables.results)) : [];
+  // Fold cells pool over their folds (the k-fold finding), never averaged as seeds.
+  const allResults = tables.results.numRows() ? rowsOf(tables.results) : [];
+  const results = allResults.filter((r) => !isFold(r));
+  const acc = results.length ? rowsOf(accuracySummary(tableFromRows(results))) : [];
   const loc = tables.localization.numRows() ? rowsOf(localizationSummary(tables.localization)) : [];
   const datasets = [...new Set([...acc, ...loc].map((r) => String(r.dataset)))];
-  const kinds: Finding[][] = [[], [], [], [], []];
+  const kinds: Finding[][] = [[], [], [], [], [], []];
+  kinds[5].push(...foldFindings(allResults));
 
   for (const dataset of datasets) {
     const rows = acc.filter((r) => r.dataset === dataset && num(r.test_accuracy) !== null);
@@ -207,7 +219,7 @@ export function studyFindings(
     }
   }
   // One finding per kind, its datasets' clauses joined, in the order above, at most `max`.
-  for (const k of kinds) {
+  for (const k of [kinds[0], kinds[5], ...kinds.slice(1, 5)]) {
     if (!k.length) continue;
     out.push({
       kind: k[0].kind,
@@ -216,4 +228,251 @@ export function studyFindings(
     });
   }
   return out.slice(0, options.max ?? 5);
+}
+
+const isFold = (r: Row) => num(r.folds) !== null;
+
+/** Subject ids of a space-separated column (empty or null: none). */
+function idsOf(v: unknown): string[] {
+  return v === null || v === undefined ? [] : String(v).split(/\s+/).filter(Boolean);
+}
+
+/**
+ * The net of a fold row (its configuration without the fold), and the run it pools into: one per grid,
+ * dataset, configuration, seed and k. Nets of one run's grids share the partition (the cohort and the seed
+ * make it), so they pair across grids.
+ */
+function foldRun(r: Row): { key: string; config: string } {
+  const config = configLabel(r);
+  return { config, key: JSON.stringify([r.grid ?? null, r.dataset, config, r.seed, r.folds]) };
+}
+
+/** The columns that name a fold row's net in the pooled tables. */
+function netColumns(r: Row): Row {
+  return {
+    grid: r.grid ?? null,
+    dataset: r.dataset,
+    config: foldRun(r).config,
+    model: r.model,
+    pooling: r.pooling,
+    seed: r.seed,
+    folds: r.folds,
+  };
+}
+
+/** Sample standard deviation √(Σ (v − mean)² / (n − 1)); null below two values. */
+function sampleSd(values: number[]): number | null {
+  if (values.length < 2) return null;
+  const m = mean(values);
+  return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1));
+}
+
+function groupRuns(rows: Row[]): Map<string, Row[]> {
+  const runs = new Map<string, Row[]>();
+  for (const r of rows.filter(isFold)) {
+    const { key } = foldRun(r);
+    runs.set(key, [...runs.get(key) ?? [], r]);
+  }
+  return runs;
+}
+
+/** Options of {@linkcode foldSummary}. */
+export interface FoldSummaryOptions {
+  /** Coverage of the subjects' Clopper–Pearson interval. @default 0.95 */
+  level?: number;
+}
+
+/**
+ * A k-fold run per net (dataset, configuration, seed, k): its folds pooled, so that every subject counts
+ * once. Columns: `folds` (k) and `folds_run` (folds finished); `subjects` N tested and `subjects_right` n
+ * (majority vote per subject), `subject_accuracy` n/N with its Clopper–Pearson interval `subject_ci_low`,
+ * `subject_ci_high`; `test_slices` and the pooled slice accuracy Σ_f acc_f·n_f / Σ_f n_f (`test_accuracy`);
+ * `chance_accuracy` (the larger class's share of the pooled test slices, where the rows carry
+ * `test_positives`); `test_auc_mean` (± `test_auc_sd`) over folds and `test_auc_pooled`, the AUC of every
+ * fold's test slices together (lib/experiments' `pooledRocAuc`, from the `curves` table's ROC points; null
+ * without them).
+ *
+ * @example
+ * printTable(foldSummary({ results, curves }));
+ */
+export function foldSummary(
+  tables: { results: Table; curves?: Table },
+  options: FoldSummaryOptions = {},
+): Table {
+  const results = tables.results.numRows() ? rowsOf(tables.results) : [];
+  const curves = tables.curves?.numRows() ? rowsOf(tables.curves).filter((r) => r.curve === "roc") : [];
+  const rocOf = new Map<string, Row[]>();
+  for (const r of curves) rocOf.set(String(r.run_id), [...rocOf.get(String(r.run_id)) ?? [], r]);
+  const out: Row[] = [];
+  for (const rows of groupRuns(results).values()) {
+    const first = rows[0];
+    const right = new Set<string>(), tested = new Set<string>();
+    for (const r of rows) {
+      for (const s of idsOf(r.subjects_right)) right.add(s), tested.add(s);
+      for (const s of idsOf(r.subjects_wrong)) tested.add(s);
+    }
+    const n = tested.size, x = right.size;
+    const ci = n ? clopperPearson(x, n, { level: options.level }) : null;
+    const slices = rows.reduce((a, r) => a + (num(r.n_test) ?? 0), 0);
+    const correct = rows.reduce((a, r) => a + (num(r.test_accuracy) ?? 0) * (num(r.n_test) ?? 0), 0);
+    const positives = rows.every((r) => num(r.test_positives) !== null)
+      ? rows.reduce((a, r) => a + num(r.test_positives)!, 0)
+      : null;
+    const aucs = rows.map((r) => num(r.test_auc)).filter((v): v is number => v !== null);
+    const aucMean = aucs.length ? mean(aucs) : null;
+    const aucSd = sampleSd(aucs);
+    let pooled: number | null = null;
+    if (positives !== null && rows.every((r) => rocOf.has(String(r.run_id)))) {
+      pooled = pooledRocAuc(rows.map((r) => {
+        const points = rocOf.get(String(r.run_id))!.sort((a, b) => Number(a.point) - Number(b.point));
+        const pos = num(r.test_positives)!;
+        return {
+          fpr: points.map((p) => Number(p.x)),
+          tpr: points.map((p) => Number(p.y)),
+          thresholds: points.map((p) => num(p.threshold)),
+          positives: pos,
+          negatives: (num(r.n_test) ?? 0) - pos,
+        };
+      }));
+    }
+    out.push({
+      ...netColumns(first),
+      folds_run: rows.length,
+      subjects: n,
+      subjects_right: x,
+      subject_accuracy: n ? x / n : null,
+      subject_ci_low: ci?.low ?? null,
+      subject_ci_high: ci?.high ?? null,
+      ci_level: options.level ?? 0.95,
+      test_slices: slices,
+      test_accuracy: slices ? correct / slices : null,
+      chance_accuracy: positives !== null && slices ? Math.max(positives, slices - positives) / slices : null,
+      test_auc_mean: aucMean,
+      test_auc_sd: aucSd,
+      test_auc_pooled: pooled,
+    });
+  }
+  return tableFromRows(out);
+}
+
+/**
+ * A k-fold run's localization per net and CAM method, over every CAM subject of its folds: `subjects`
+ * scored, mean `energy_in_truth` and `chance_energy` (the region's share of the brain), and the subjects'
+ * energy / chance ratios as `energy_x_chance` (mean), `energy_x_chance_sd` (sample SD over subjects),
+ * `energy_x_chance_min` and `_max`; with the rows' layer, its map size, ReLU, normalisation and τ.
+ */
+export function foldLocalization(localization: Table): Table {
+  const rows = localization.numRows() ? rowsOf(localization) : [];
+  const runs = new Map<string, Row[]>();
+  for (const r of rows.filter(isFold)) {
+    const key = JSON.stringify([foldRun(r).key, r.method]);
+    runs.set(key, [...runs.get(key) ?? [], r]);
+  }
+  const out: Row[] = [];
+  for (const list of runs.values()) {
+    const first = list[0];
+    const scored = list.filter((r) => num(r.energy_in_truth) !== null && num(r.chance_energy));
+    const ratios = scored.map((r) => num(r.energy_in_truth)! / num(r.chance_energy)!);
+    const m = ratios.length ? mean(ratios) : null;
+    out.push({
+      ...netColumns(first),
+      method: first.method,
+      layer: first.layer ?? null,
+      layer_grid: first.layer_grid ?? null,
+      relu: first.relu ?? null,
+      normalize: first.normalize ?? null,
+      threshold: first.threshold ?? null,
+      subjects: new Set(scored.map((r) => String(r.subject))).size,
+      energy_in_truth: scored.length ? mean(scored.map((r) => num(r.energy_in_truth)!)) : null,
+      chance_energy: scored.length ? mean(scored.map((r) => num(r.chance_energy)!)) : null,
+      energy_x_chance: m,
+      energy_x_chance_sd: sampleSd(ratios),
+      energy_x_chance_min: ratios.length ? Math.min(...ratios) : null,
+      energy_x_chance_max: ratios.length ? Math.max(...ratios) : null,
+    });
+  }
+  return tableFromRows(out);
+}
+
+/**
+ * Every pair of nets of one k-fold run (same dataset, seed and k, hence the same partition of the subjects),
+ * on the subjects both were tested on: `both_right`, `only_a` (net a right, b wrong), `only_b`,
+ * `both_wrong`, each net's subjects right, and `mcnemar_p`, the exact McNemar test's two-sided p
+ * (lib/experiments' `exactMcNemar`: the sign test on the only_a + only_b discordant subjects).
+ */
+export function foldComparisons(results: Table): Table {
+  const rows = results.numRows() ? rowsOf(results) : [];
+  const nets: { row: Row; config: string; right: Set<string>; tested: Set<string> }[] = [];
+  for (const list of groupRuns(rows).values()) {
+    const right = new Set<string>(), tested = new Set<string>();
+    for (const r of list) {
+      for (const s of idsOf(r.subjects_right)) right.add(s), tested.add(s);
+      for (const s of idsOf(r.subjects_wrong)) tested.add(s);
+    }
+    nets.push({ row: list[0], config: foldRun(list[0]).config, right, tested });
+  }
+  const out: Row[] = [];
+  for (let i = 0; i < nets.length; i++) {
+    for (let j = i + 1; j < nets.length; j++) {
+      const a = nets[i], b = nets[j];
+      if (a.row.dataset !== b.row.dataset || a.row.seed !== b.row.seed || a.row.folds !== b.row.folds) {
+        continue;
+      }
+      const shared = [...a.tested].filter((s) => b.tested.has(s));
+      const count = (ra: boolean, rb: boolean) =>
+        shared.filter((s) => a.right.has(s) === ra && b.right.has(s) === rb).length;
+      const onlyA = count(true, false), onlyB = count(false, true);
+      out.push({
+        dataset: a.row.dataset,
+        seed: a.row.seed,
+        folds: a.row.folds,
+        net_a: a.config,
+        net_b: b.config,
+        subjects: shared.length,
+        a_right: onlyA + count(true, true),
+        b_right: onlyB + count(true, true),
+        both_right: count(true, true),
+        only_a: onlyA,
+        only_b: onlyB,
+        both_wrong: count(false, false),
+        mcnemar_p: exactMcNemar(onlyA, onlyB),
+      });
+    }
+  }
+  return tableFromRows(out);
+}
+
+/** The k-fold finding: per run, each net's subjects right with its interval, and its pairs' McNemar p. */
+function foldFindings(results: Row[]): Finding[] {
+  if (!results.some(isFold)) return [];
+  const table = tableFromRows(results);
+  const summary = rowsOf(foldSummary({ results: table }));
+  const pairs = rowsOf(foldComparisons(table));
+  const out: Finding[] = [];
+  const runs = new Map<string, Row[]>();
+  for (const s of summary) {
+    const key = JSON.stringify([s.dataset, s.seed, s.folds]);
+    runs.set(key, [...runs.get(key) ?? [], s]);
+  }
+  for (const list of runs.values()) {
+    const { dataset, seed, folds } = list[0];
+    const nets = list.map((s) =>
+      `${s.config} ${s.subjects_right}/${s.subjects} (${f2(num(s.subject_ci_low)!)}–${
+        f2(num(s.subject_ci_high)!)
+      }${Number(s.folds_run) < Number(folds) ? `, ${s.folds_run} of ${folds} folds` : ""})`
+    );
+    const own = pairs.filter((p) => p.dataset === dataset && p.seed === seed && p.folds === folds);
+    const tests = own.map((p) =>
+      `${p.net_a} vs ${p.net_b} ${p.only_a}:${p.only_b} discordant, p = ${f2(num(p.mcnemar_p)!)}`
+    );
+    out.push({
+      kind: "k-fold",
+      datasets: [String(dataset)],
+      text:
+        `${dataset}: ${folds}-fold cross-validation over subjects (seed ${seed}; every subject tested once), ` +
+        `held-out subjects right with 95% Clopper–Pearson intervals: ${nets.join(", ")}` +
+        (tests.length ? `; exact McNemar on the same subjects: ${tests.join("; ")}` : ""),
+    });
+  }
+  return out;
 }

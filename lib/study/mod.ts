@@ -28,6 +28,7 @@ export {
   type CohortCellOptions,
   type CohortData,
   cohortSlices,
+  cohortSplit,
   runCohortCell,
 } from "./cohort_cell.ts";
 export {
@@ -85,7 +86,15 @@ export {
   TRUTH_COLOR,
   writeStudyReport,
 } from "./figures.ts";
-export { type Finding, type FindingsOptions, studyFindings } from "./findings.ts";
+export {
+  type Finding,
+  type FindingsOptions,
+  foldComparisons,
+  foldLocalization,
+  foldSummary,
+  type FoldSummaryOptions,
+  studyFindings,
+} from "./findings.ts";
 export {
   bindCohortSource,
   COHORT_PRESETS,

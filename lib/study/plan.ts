@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { arrayDataset, type Sample, splitBySlice, splitBySubject } from "../data/mod.ts";
+import { arrayDataset, type Sample, splitBySubject } from "../data/mod.ts";
 import type { GridConfig } from "../experiments/grid.ts";
 import {
   createModel,
@@ -29,6 +29,7 @@ import {
 } from "../models/mod.ts";
 import { DEFAULT_GROUPS } from "../synth/mod.ts";
 import { evaluate, type MicroBatchPlan, planMicroBatch, train } from "../train/mod.ts";
+import { cohortSplit } from "./cohort_cell.ts";
 import { selectSubjects } from "./cohort_slices.ts";
 import { predictVolumes, trainVolumes, type VolumeSample } from "./_volume_training.ts";
 import type { StudyCell } from "./study.ts";
@@ -98,6 +99,8 @@ export interface CellWorkload {
   grid: string;
   dataset: string;
   split: "subject" | "slice";
+  /** k of a k-fold cell (its fold's subjects are tested); absent for one split per cell. */
+  folds?: number;
   work: ModelWork;
   epochs: number;
   /** Models trained (2 for a transfer cell: the GAP net and its fully connected twin). */
@@ -130,6 +133,7 @@ export function cellWorkload(cell: StudyCell, cohort?: CohortShape): CellWorkloa
     grid: cell.grid,
     dataset: cell.dataset,
     split: cell.split,
+    ...(cell.folds === undefined ? {} : { folds: cell.folds }),
     epochs: cell.training.epochs,
     earlyStopping: cell.training.patience > 0,
   };
@@ -157,9 +161,8 @@ export function cellWorkload(cell: StudyCell, cohort?: CohortShape): CellWorkloa
         const n = Math.min(s.acquisitions, cell.data.maxAcquisitions ?? s.acquisitions);
         for (let k = 0; k < n * SLICES_PER_ACQUISITION; k++) metas.push({ subject: s.id, group: s.group });
       }
-      const split = cell.split === "subject"
-        ? splitBySubject(metas, { seed: cell.seed })
-        : splitBySlice(metas, { seed: cell.seed });
+      // The cell's own split (a fold cell's: its fold), so the counts are the cell's.
+      const split = cohortSplit(cell, metas);
       const camSubjects = Math.min(cell.data.camSubjects ?? Infinity, split.subjects.test.length);
       // The run's classes are the cohort's groups (2 for a cohort that cannot be read: the plan is moot there).
       const groups = cohort.groups.length || 2;
@@ -585,6 +588,7 @@ export function formatPlan(
         c.work.model,
         workKey(c.work),
         c.dataset === "cohort" ? c.split : "",
+        c.folds ?? "",
         c.trainSamples,
         c.valSamples,
         c.testSamples,
@@ -599,7 +603,9 @@ export function formatPlan(
         `[plan]   ${String(list.length).padStart(3)} x ${c.work.model} ` +
           (c.work.volume ? `${c.work.volume.join("x")} voxels` : `${c.work.inputShape[0]} px`) +
           (c.work.widthMultiplier !== 1 ? ` width ${c.work.widthMultiplier}` : "") +
-          (c.dataset === "cohort" ? `, ${c.split} split` : "") + `: ${c.trainSamples} train / ` +
+          (c.dataset === "cohort" ? `, ${c.split} split` : "") +
+          (c.folds === undefined ? "" : `, ${c.folds}-fold cross-validation`) +
+          `: ${c.trainSamples} train / ` +
           `${c.valSamples} val / ${c.testSamples} test samples → ${c.stepsPerEpoch} steps/epoch x ${c.epochs} ` +
           `epochs${c.trainings > 1 ? ` x ${c.trainings} nets` : ""} = ${c.steps} steps; ≈ ` +
           `${formatSpan(c.seconds)} per cell (train ${formatSpan(c.trainSeconds)}, evaluation ` +

@@ -48,6 +48,8 @@ export const STUDY_GRID: GridSchema<StudyCell> = {
   datasets: { cohort: COHORT_DATA, digits: DIGITS_DATA, transfer: TRANSFER_DATA, volume: VOLUME_DATA },
   camMethods: CAM_METHODS,
   augmentations: ["none", "seed", "seed-shift"],
+  // k-fold over subjects (a grid's `folds`) is for the 2-D cohort cells only (cohort_cell.ts's cohortSplit).
+  foldDatasets: ["cohort"],
 };
 
 /** {@linkcode expandGrid} with the study's schema: the config checked, the cells typed. */

@@ -114,10 +114,15 @@ Deno.test("scaleGrids: a scale's grids are named for it and run at it", async (t
       assert.ok(defaults.names.includes(name), name);
     }
     assert.ok(!defaults.names.includes("paper-cell") && !defaults.names.includes("three-d-default"));
+    // The k-fold grids (6x their cells) run only by name.
+    for (const name of ["default-kfold", "default-backbones-kfold"]) {
+      assert.ok(!defaults.names.includes(name), name);
+      assert.deepEqual(defaults.folded.find((g) => g.name === name), { name, folds: 6 });
+    }
   });
 
   await t.step(
-    "by file name and `scales`; no `scales` means quick; a file that does not parse is kept",
+    "by file name and `scales`; no `scales` means quick; folds run by name; a file that does not parse is kept",
     async () => {
       const dir = await Deno.makeTempDir();
       try {
@@ -130,9 +135,11 @@ Deno.test("scaleGrids: a scale's grids are named for it and run at it", async (t
         await write("quick-broken", "{ not json");
         await write("quickly", { name: "quickly", scales: ["quick"] });
         await write("other-quick", { name: "other-quick", scales: ["quick"] });
+        await write("quick-kfold", { name: "quick-kfold", scales: ["quick"], folds: 4 });
         const found = await scaleGrids("quick", { configDir: dir });
         assert.deepEqual(found.names, ["quick", "quick-broken", "quick-x", "digits-quick"]);
         assert.deepEqual(found.skipped, [{ name: "quick-y", scales: ["default"] }]);
+        assert.deepEqual(found.folded, [{ name: "quick-kfold", folds: 4 }]);
       } finally {
         await Deno.remove(dir, { recursive: true });
       }

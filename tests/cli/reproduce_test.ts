@@ -321,6 +321,41 @@ Deno.test("deno task reproduce, run for real on tiny grids: which cohort, where 
       assert.ok(await exists(`${root}/${grid}/results.csv`));
       assert.deepEqual(await Deno.readFile(`${root}/tinyc.seed91/results.csv`), before);
     });
+    await t.step(
+      "a k-fold grid: its fold cells planned and run, pooled tables printed and saved",
+      async () => {
+        const kfold = `${dir}/tinyk.json`;
+        const config = JSON.parse(await Deno.readTextFile(cohort));
+        await Deno.writeTextFile(
+          kfold,
+          JSON.stringify({ ...config, name: "tinyk", folds: 3, pooling: ["gap", "gmp"] }),
+        );
+        const { code, stdout, stderr } = await reproduce(
+          "--seed",
+          String(seed),
+          "--grid",
+          kfold,
+          "--root",
+          root,
+        );
+        assert.equal(code, 0, stderr);
+        assert.match(stdout, /\[plan\] grid tinyk\.seed91: 6 cells/);
+        assert.match(stdout, /subject split, 3-fold cross-validation: /);
+        assert.match(stdout, /cohort-small-gap-subject-seed-quick-s0-f2of3-[0-9a-f]{6}/);
+        assert.match(stdout, /k-fold over subjects, pooled over folds \(every subject tested once\)/);
+        assert.match(stdout, /k-fold pairs on the same subjects \(exact McNemar\)/);
+        assert.match(stdout, /3-fold cross-validation over subjects \(seed 0; every subject tested once\)/);
+        for (const name of ["summary_folds", "summary_folds_localization", "summary_folds_pairs"]) {
+          assert.ok(await exists(`${root}/tinyk.seed91/${name}.csv`), name);
+        }
+        const summary = await Deno.readTextFile(`${root}/tinyk.seed91/summary_folds.csv`);
+        assert.match(
+          summary,
+          /^grid,dataset,config,model,pooling,seed,folds,folds_run,subjects,subjects_right,/,
+        );
+        assert.equal(summary.trim().split("\n").length, 3, summary);
+      },
+    );
     await t.step("a digits-only grid: no cohort simulated", async () => {
       const { code, stdout, stderr } = await reproduce("--grid", digits, "--root", root);
       assert.equal(code, 0, stderr);

@@ -35,6 +35,58 @@ Deno.test("expandGrid", async (t) => {
     assert.equal(a[0].id, b[0].id);
     assert.notEqual(a[0].id, c[0].id);
   });
+  await t.step("folds: each cell becomes k fold cells; without folds the ids are as before", () => {
+    const config: GridConfig = {
+      name: "g",
+      datasets: ["cohort"],
+      models: ["small"],
+      pooling: ["gap", "gmp"],
+      seeds: [0, 1],
+    };
+    const plain = expandGrid(config);
+    const folded = expandGrid({ ...config, folds: 3 });
+    assert.equal(folded.length, plain.length * 3);
+    assert.deepEqual(folded.slice(0, 4).map((c) => [c.seed, c.fold, c.folds]), [
+      [0, 0, 3],
+      [0, 1, 3],
+      [0, 2, 3],
+      [1, 0, 3],
+    ]);
+    assert.match(folded[1].id, /^cohort-small-gap-subject-seed-quick-s0-f1of3-[0-9a-f]{6}$/);
+    assert.equal(new Set(folded.map((c) => c.id)).size, folded.length);
+    // Fold cells never take a plain cell's id, and plain cells carry no fold.
+    const plainIds = new Set(plain.map((c) => c.id));
+    assert.ok(folded.every((c) => !plainIds.has(c.id)));
+    assert.ok(plain.every((c) => !("fold" in c) && !("folds" in c)));
+    // Another k, other cells.
+    assert.notEqual(expandGrid({ ...config, folds: 4 })[0].id.slice(-6), folded[0].id.slice(-6));
+  });
+  await t.step("folds: k ≥ 2, subject splits only; with a schema only the datasets it lets fold", () => {
+    const base: GridConfig = { name: "g", datasets: ["boxes"], models: ["m"], cam: { methods: ["cam"] } };
+    assert.equal(
+      gridError(() => expandGrid({ ...base, folds: 1 })),
+      "grid g: folds: expected an integer ≥ 2 (k of k-fold), got 1",
+    );
+    assert.equal(
+      gridError(() => expandGrid({ ...base, folds: 3, splits: ["subject", "slice"] })),
+      'grid g: splits[1]: k-fold cross-validation splits subjects: "slice" cannot run as folds',
+    );
+    assert.equal(
+      gridError(() => expandGrid({ ...base, datasets: ["balls"], folds: 3 }, { schema: FOLDING })),
+      'grid g: datasets[0]: "balls" cells cannot run as folds (folds: k-fold over subjects is for "boxes" cells)',
+    );
+    assert.equal(expandGrid({ ...base, folds: 3 }, { schema: FOLDING }).length, 3);
+    assert.match(
+      gridError(() => expandGrid({ ...base, folds: 3 }, { schema: TOY })),
+      /cannot run as folds \(folds: k-fold over subjects is for no dataset of this schema cells\)/,
+    );
+    // A fold cell made without the schema is refused when checked against it.
+    const [cell] = expandGrid({ ...base, datasets: ["balls"], folds: 2 });
+    assert.equal(
+      gridError(() => checkCell(cell, FOLDING)),
+      `cell ${cell.id}: dataset: "balls" cells cannot run as folds (folds: k-fold over subjects is for "boxes" cells)`,
+    );
+  });
   await t.step("defaults are documented values", () => {
     const [cell] = expandGrid({ name: "g", datasets: ["d"], models: ["m"] });
     assert.equal(cell.cam.threshold, 0.2);
@@ -81,6 +133,9 @@ const TOY: GridSchema<ToyCell> = {
   camMethods: ["cam", "saliency"],
   augmentations: ["none", "seed"],
 };
+
+/** TOY whose "boxes" cells may run as folds. */
+const FOLDING: GridSchema<ToyCell> = { ...TOY, foldDatasets: ["boxes"] };
 
 /** The message of what `run` throws (it must throw a GridError). */
 function gridError(run: () => unknown): string {

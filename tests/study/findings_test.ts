@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { tableFromRows } from "../../lib/experiments/tables.ts";
-import { accuracySummary, localizationSummary, majorityShare, studyFindings } from "../../lib/study/mod.ts";
+import { clopperPearson } from "../../lib/experiments/mod.ts";
+import {
+  accuracySummary,
+  foldComparisons,
+  foldLocalization,
+  foldSummary,
+  localizationSummary,
+  majorityShare,
+  studyFindings,
+} from "../../lib/study/mod.ts";
 
 type Row = Record<string, unknown>;
 
@@ -194,5 +203,103 @@ Deno.test("summaries carry the settings behind their numbers", async (t) => {
   await t.step("majorityShare is the largest class's share", () => {
     assert.equal(majorityShare([0, 1, 1, 1]), 0.75);
     assert.equal(majorityShare([]), 0);
+  });
+});
+
+/**
+ * A 3-fold run by hand on 12 subjects s00..s11 (4 a fold): net "small-gap" gets all right but s03; "alexnet-gap"
+ * gets s00..s07 right and s08..s11 wrong. Slices: 96 a fold, accuracy chosen per fold.
+ */
+function folds(): { results: Row[]; localization: Row[] } {
+  const subjects = Array.from({ length: 12 }, (_, i) => `s${String(i).padStart(2, "0")}`);
+  const right: Record<string, (s: string) => boolean> = {
+    small: (s) => s !== "s03",
+    alexnet: (s) => Number(s.slice(1)) < 8,
+  };
+  const results: Row[] = [], localization: Row[] = [];
+  for (const model of ["small", "alexnet"]) {
+    for (let fold = 0; fold < 3; fold++) {
+      const tested = subjects.slice(4 * fold, 4 * fold + 4);
+      const base = {
+        run_id: `${model}-f${fold}`,
+        dataset: "cohort",
+        model,
+        pooling: "gap",
+        split: "subject",
+        augmentation: "seed",
+        seed: 0,
+        fold,
+        folds: 3,
+      };
+      results.push({
+        ...base,
+        n_test: 96,
+        test_positives: 48,
+        test_accuracy: [0.5, 0.75, 1][fold],
+        test_auc: [0.6, 0.8, 0.9][fold],
+        subject_accuracy: tested.filter(right[model]).length / 4,
+        subjects_right: tested.filter(right[model]).join(" "),
+        subjects_wrong: tested.filter((s) => !right[model](s)).join(" "),
+      });
+      for (const [k, subject] of tested.entries()) {
+        // energy / chance = 1, 2, 3, 4 per fold's subjects
+        localization.push({
+          ...base,
+          method: "saliency",
+          subject,
+          energy_in_truth: 0.05 * (k + 1),
+          chance_energy: 0.05,
+        });
+      }
+    }
+  }
+  return { results, localization };
+}
+
+Deno.test("k-fold runs pool over their folds", async (t) => {
+  const { results, localization } = folds();
+  const tables = { results: tableFromRows(results), localization: tableFromRows(localization) };
+
+  await t.step("subjects right n/N with the Clopper–Pearson interval, slice accuracy pooled", () => {
+    const rows = foldSummary(tables).objects() as Row[];
+    const small = rows.find((r) => r.model === "small")!, alex = rows.find((r) => r.model === "alexnet")!;
+    assert.deepEqual([small.subjects_right, small.subjects, small.folds_run], [11, 12, 3]);
+    assert.deepEqual([alex.subjects_right, alex.subjects], [8, 12]);
+    assert.equal(small.subject_ci_low, clopperPearson(11, 12).low);
+    assert.equal(alex.subject_ci_high, clopperPearson(8, 12).high);
+    assert.equal(small.test_accuracy, (0.5 + 0.75 + 1) / 3);
+    assert.equal(small.chance_accuracy, 0.5);
+    assert.ok(Math.abs(Number(small.test_auc_mean) - (0.6 + 0.8 + 0.9) / 3) < 1e-12);
+    assert.equal(small.test_auc_pooled, null, "no ROC curves in the tables: no pooled AUC");
+  });
+
+  await t.step("energy / chance per method over every CAM subject: mean ± SD", () => {
+    const [row] = foldLocalization(tables.localization).objects() as Row[];
+    assert.equal(row.subjects, 12);
+    // ratios 1, 2, 3, 4 in each of 3 folds: mean 2.5, sample SD sqrt(15 / 11)
+    assert.ok(Math.abs(Number(row.energy_x_chance) - 2.5) < 1e-12);
+    assert.ok(Math.abs(Number(row.energy_x_chance_sd) - Math.sqrt(15 / 11)) < 1e-12);
+    assert.deepEqual([row.energy_x_chance_min, row.energy_x_chance_max], [1, 4]);
+  });
+
+  await t.step("paired on the same subjects: exact McNemar on the discordant ones", () => {
+    const [pair] = foldComparisons(tables.results).objects() as Row[];
+    // small right on 11 (all but s03), alexnet on s00..s07: both 7, only small 4 (s08..s11), only alexnet 1 (s03).
+    assert.deepEqual(
+      [pair.subjects, pair.both_right, pair.only_a, pair.only_b, pair.both_wrong],
+      [12, 7, 4, 1, 0],
+    );
+    assert.equal(pair.net_a, "small-gap (subject)");
+    // 2 (C(5,0) + C(5,1)) / 2^5 = 12 / 32
+    assert.ok(Math.abs(Number(pair.mcnemar_p) - 12 / 32) < 1e-12);
+  });
+
+  await t.step("the k-fold finding, and fold rows are not averaged as seeds", () => {
+    const findings = studyFindings(tables);
+    const fold = findings.find((f) => f.kind === "k-fold")!;
+    assert.match(fold.text, /3-fold cross-validation over subjects \(seed 0; every subject tested once\)/);
+    assert.match(fold.text, /small-gap \(subject\) 11\/12 \(0\.62–1\.00\)/);
+    assert.match(fold.text, /small-gap \(subject\) vs alexnet-gap \(subject\) 4:1 discordant, p = 0\.38/);
+    assert.equal(findings.find((f) => f.kind === "best-accuracy"), undefined);
   });
 });

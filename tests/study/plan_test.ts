@@ -295,3 +295,37 @@ Deno.test("plan: the whole run's ETA from the plan, scaled by the cells measured
     assert.equal(formatSpan(estimateRemaining({ cells: untimed }, new Map())), "?");
   });
 });
+
+Deno.test("plan: a k-fold grid counts its fold cells, each with its own fold's samples", () => {
+  const folded: GridConfig = {
+    ...TINY,
+    datasets: ["cohort"],
+    splits: ["subject"],
+    folds: 4,
+    data: { camSubjects: 1 },
+  };
+  const shape = simulatedCohortShape("quick");
+  const workloads = expandStudyGrid(folded).map((c) => cellWorkload(c, shape));
+  const timing = { stepSeconds: 2, inferenceSecondsPerImage: 0.01 };
+  const plan = planStudy(workloads, new Map([["small 16x16x1 w0.25 c2 b10 adam", timing]]));
+  // GAP and GMP x 4 folds.
+  assert.equal(plan.grids[0].cells, 8);
+  assert.ok(plan.cells.every((c) => c.folds === 4));
+  // 12 subjects (6 + 6) in 4 folds: 3 test subjects a fold (2 of one group, 1 of the other), 1 validation
+  // subject per group from the rest, 7 train; every subject tested once over the 4 folds.
+  for (const c of plan.cells) {
+    assert.deepEqual([c.trainSamples, c.valSamples, c.testSamples], [7 * 48, 96, 3 * 48]);
+  }
+  const gap = plan.cells.filter((c) => c.work.model === "small-gap");
+  assert.equal(gap.reduce((a, c) => a + c.testSamples, 0), 12 * 48);
+  const models = new Map([[
+    "small 16x16x1 w0.25 c2 b10 adam",
+    { work: workloads[0].work, memory: workMemory(workloads[0].work, null), timing },
+  ]]);
+  const text = formatPlan(plan, models).join("\n");
+  assert.match(text, /grid tiny: 8 cells/);
+  assert.match(
+    text,
+    /4 x small-gap 16 px width 0\.25, subject split, 4-fold cross-validation: 336 train \/ 96 val \/ 144 test/,
+  );
+});

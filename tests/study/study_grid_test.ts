@@ -21,6 +21,35 @@ const IDS: Record<string, string[]> = {
     "cohort-alexnet-gap-subject-seed-default-s0-da71f4",
     "cohort-googlenet-gap-subject-seed-default-s0-381c8c",
   ],
+  // k-fold over subjects (6 folds: every subject tested once), run only by name.
+  "default-kfold": [
+    "cohort-small-gap-subject-seed-default-s0-f0of6-c017e6",
+    "cohort-small-gap-subject-seed-default-s0-f1of6-02017e",
+    "cohort-small-gap-subject-seed-default-s0-f2of6-d08490",
+    "cohort-small-gap-subject-seed-default-s0-f3of6-3caf4d",
+    "cohort-small-gap-subject-seed-default-s0-f4of6-07d26b",
+    "cohort-small-gap-subject-seed-default-s0-f5of6-22d355",
+    "cohort-small-gmp-subject-seed-default-s0-f0of6-92bbea",
+    "cohort-small-gmp-subject-seed-default-s0-f1of6-c948c9",
+    "cohort-small-gmp-subject-seed-default-s0-f2of6-8b8a2f",
+    "cohort-small-gmp-subject-seed-default-s0-f3of6-3cb064",
+    "cohort-small-gmp-subject-seed-default-s0-f4of6-d1f489",
+    "cohort-small-gmp-subject-seed-default-s0-f5of6-cb6920",
+  ],
+  "default-backbones-kfold": [
+    "cohort-alexnet-gap-subject-seed-default-s0-f0of6-bc149e",
+    "cohort-alexnet-gap-subject-seed-default-s0-f1of6-59203c",
+    "cohort-alexnet-gap-subject-seed-default-s0-f2of6-555bd5",
+    "cohort-alexnet-gap-subject-seed-default-s0-f3of6-583507",
+    "cohort-alexnet-gap-subject-seed-default-s0-f4of6-e03fd9",
+    "cohort-alexnet-gap-subject-seed-default-s0-f5of6-8e5dbb",
+    "cohort-googlenet-gap-subject-seed-default-s0-f0of6-b5ee4a",
+    "cohort-googlenet-gap-subject-seed-default-s0-f1of6-7635c7",
+    "cohort-googlenet-gap-subject-seed-default-s0-f2of6-2f2248",
+    "cohort-googlenet-gap-subject-seed-default-s0-f3of6-f6fe52",
+    "cohort-googlenet-gap-subject-seed-default-s0-f4of6-174a72",
+    "cohort-googlenet-gap-subject-seed-default-s0-f5of6-ddf60e",
+  ],
   "default": [
     "cohort-small-gap-subject-seed-default-s0-fcc3c7",
     "cohort-small-gap-slice-seed-default-s0-e622a6",
@@ -179,6 +208,7 @@ Deno.test("study grids: a bad config is a GridError naming the file and the fiel
   const quick = JSON.parse(await Deno.readTextFile(`${CONFIGS}quick.json`));
   const digits = JSON.parse(await Deno.readTextFile(`${CONFIGS}digits-quick.json`));
   const transfer = JSON.parse(await Deno.readTextFile(`${CONFIGS}transfer-quick.json`));
+  const threeD = JSON.parse(await Deno.readTextFile(`${CONFIGS}three-d-quick.json`));
   const cases: [string, Record<string, unknown>, string][] = [
     [
       "a count written as a string",
@@ -210,6 +240,21 @@ Deno.test("study grids: a bad config is a GridError naming the file and the fiel
       "an unknown CAM method",
       { ...quick, cam: { methods: ["cam", "gradcam"] } },
       'cam.methods[1]: unknown CAM method "gradcam" (known: cam, grad-cam, grad-cam++, score-cam, saliency)',
+    ],
+    [
+      "folds in a 3-D (volume) grid",
+      { ...threeD, folds: 6 },
+      'datasets[0]: "volume" cells cannot run as folds (folds: k-fold over subjects is for "cohort" cells)',
+    ],
+    [
+      "folds in a digits grid",
+      { ...digits, folds: 6 },
+      'datasets[0]: "digits" cells cannot run as folds (folds: k-fold over subjects is for "cohort" cells)',
+    ],
+    [
+      "folds over the leaky slice split",
+      { ...quick, splits: ["subject", "slice"], folds: 6 },
+      'splits[1]: k-fold cross-validation splits subjects: "slice" cannot run as folds',
     ],
     [
       "an unknown augmentation",

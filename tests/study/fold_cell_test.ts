@@ -1,0 +1,106 @@
+/**
+ * k-fold cohort cells end to end on a toy cohort: every subject tested exactly once over the folds, the fold in
+ * every row, and the folds pooled by foldSummary / foldLocalization / foldComparisons and the k-fold finding.
+ */
+import assert from "node:assert/strict";
+import * as tf from "../../lib/tf.ts";
+import { initBackend } from "../../lib/backend/mod.ts";
+import { expandGrid, rowsOf, runGrid } from "../../lib/experiments/mod.ts";
+import {
+  COHORT_PRESETS,
+  foldComparisons,
+  foldLocalization,
+  foldSummary,
+  studyFindings,
+  studyRunner,
+} from "../../lib/study/mod.ts";
+import { simulateCohort } from "../../lib/synth/mod.ts";
+
+Deno.test("k-fold cohort cells end to end at toy scale", async (t) => {
+  await initBackend();
+  const root = await Deno.makeTempDir();
+  const cohort = await simulateCohort(`${root}/cohort`, {
+    ...COHORT_PRESETS.quick,
+    shape: 20,
+    directions: 12,
+  });
+  const runner = studyRunner({ cohortDir: cohort.dir, cacheDir: `${root}/cache`, progress: false });
+  const cells = expandGrid({
+    name: "toy-kfold",
+    datasets: ["cohort"],
+    models: ["small"],
+    pooling: ["gap", "gmp"],
+    splits: ["subject"],
+    folds: 3,
+    imageSize: 24,
+    widthMultiplier: 0.25,
+    training: { epochs: 1, batchSize: 32 },
+    cam: { methods: ["cam", "saliency"] },
+  });
+  const before = tf.memory().numTensors;
+  const { tables } = await runGrid(cells, runner, { root: `${root}/exp` });
+  assert.equal(tf.memory().numTensors, before, "fold cells leave no tensors behind");
+  const results = rowsOf(tables.results);
+
+  await t.step("every subject is tested once per net, and each row names its fold", () => {
+    assert.equal(results.length, 6);
+    for (const pooling of ["gap", "gmp"]) {
+      const own = results.filter((r) => r.pooling === pooling);
+      assert.deepEqual(own.map((r) => r.fold).sort(), [0, 1, 2]);
+      assert.ok(own.every((r) => r.folds === 3));
+      const tested = own.flatMap((r) =>
+        [r.subjects_right, r.subjects_wrong].flatMap((v) => String(v ?? "").split(" ").filter(Boolean))
+      );
+      assert.equal(tested.length, 12);
+      assert.equal(new Set(tested).size, 12);
+      // 12 subjects (6 per group) in 3 folds: 4 test subjects, 1 of each group for validation, 6 train.
+      for (const r of own) assert.deepEqual([r.n_test, r.n_val, r.n_train], [4 * 48, 2 * 48, 6 * 48]);
+    }
+    for (const r of rowsOf(tables.localization)) assert.deepEqual([r.folds, r.grid], [3, "toy-kfold"]);
+  });
+
+  await t.step("the folds pool into n of 12 subjects, per method over every CAM subject, and pairs", () => {
+    const summary = rowsOf(foldSummary(tables));
+    assert.equal(summary.length, 2);
+    for (const s of summary) {
+      assert.equal(s.subjects, 12);
+      assert.equal(s.folds_run, 3);
+      assert.equal(s.test_slices, 12 * 48);
+      assert.ok(Number(s.subject_ci_low) <= Number(s.subject_accuracy));
+      assert.ok(Number(s.subject_ci_high) >= Number(s.subject_accuracy));
+      const own = results.filter((r) => r.pooling === s.pooling);
+      const right = own.reduce((a, r) => a + Number(r.subject_accuracy) * 4, 0);
+      assert.equal(s.subjects_right, Math.round(right));
+      const slices = own.reduce((a, r) => a + Number(r.test_accuracy) * 4 * 48, 0) / (12 * 48);
+      assert.ok(Math.abs(Number(s.test_accuracy) - slices) < 1e-12);
+      assert.equal(s.chance_accuracy, 0.5);
+      // The folds' ROC curves (thresholds kept in the curves table) pool into the AUC of all 576 slices.
+      assert.equal(typeof s.test_auc_pooled, "number");
+      assert.ok(Number(s.test_auc_pooled) >= 0 && Number(s.test_auc_pooled) <= 1);
+    }
+    const loc = rowsOf(foldLocalization(tables.localization));
+    assert.deepEqual(loc.map((r) => `${r.pooling} ${r.method} ${r.subjects}`).sort(), [
+      "gap cam 12",
+      "gap saliency 12",
+      "gmp cam 12",
+      "gmp saliency 12",
+    ]);
+    const [pair] = rowsOf(foldComparisons(tables.results));
+    assert.equal(pair.subjects, 12);
+    assert.equal(
+      Number(pair.both_right) + Number(pair.only_a) + Number(pair.only_b) + Number(pair.both_wrong),
+      12,
+    );
+    const finding = studyFindings(tables).find((f) => f.kind === "k-fold");
+    assert.match(
+      finding?.text ?? "",
+      /3-fold cross-validation over subjects \(seed 0; every subject tested once\)/,
+    );
+    assert.doesNotMatch(
+      studyFindings(tables).find((f) => f.kind === "best-accuracy")?.text ?? "",
+      /seeds/,
+      "fold rows are not averaged as seeds",
+    );
+  });
+  await Deno.remove(root, { recursive: true });
+});
