@@ -60,13 +60,59 @@ const ACCURACY_SETTINGS = ["leaky_split", "normalization", "cam_relu", "cam_norm
 const LOCALIZATION_SETTINGS = ["layer", "relu", "normalize", "threshold"];
 
 /**
+ * One row per (dataset, configuration, seed) for the folds of a k-fold cell: accuracies pooled over the folds'
+ * test sets, acc = Σ_f acc_f·n_f / Σ_f n_f with n_f the fold's test samples (test subjects for subject
+ * accuracy), so every sample counts once; other numbers (AUC, validation accuracy, errors) the mean over folds.
+ * Rows without a fold pass through unchanged.
+ */
+export function poolFolds(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const groups = new Map<string, Record<string, unknown>[]>();
+  for (const r of rows) {
+    if (r.fold === undefined || r.fold === null) {
+      out.push(r);
+      continue;
+    }
+    const key = JSON.stringify([r.dataset, configLabel(r), r.seed, r.folds]);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(r);
+  }
+  const weighted = (g: Record<string, unknown>[], c: string, w: string) => {
+    const pairs = g.map((r) => [Number(r[c]), Number(r[w])]).filter(([v, n]) => Number.isFinite(v) && n > 0);
+    const total = pairs.reduce((a, [, n]) => a + n, 0);
+    return total ? pairs.reduce((a, [v, n]) => a + v * n, 0) / total : null;
+  };
+  const mean = (g: Record<string, unknown>[], c: string) => {
+    const v = g.map((r) => Number(r[c])).filter(Number.isFinite);
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+  };
+  for (const g of groups.values()) {
+    const row: Record<string, unknown> = { ...g[0], fold: null, folds_run: g.length };
+    for (const c of ["test_accuracy", "chance_accuracy"]) if (c in row) row[c] = weighted(g, c, "n_test");
+    if ("subject_accuracy" in row) row.subject_accuracy = weighted(g, "subject_accuracy", "test_subjects");
+    for (const c of ["test_auc", "val_accuracy", "test_mae", "test_r", "top1_cls_error", "top5_cls_error"]) {
+      if (c in row) row[c] = mean(g, c);
+    }
+    for (const c of ["n_test", "test_subjects"]) {
+      if (c in row) row[c] = g.reduce((a, r) => a + Number(r[c]), 0);
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/**
  * Test accuracy per configuration and dataset: mean and sample sd over seeds (null with one seed), n seeds;
  * also the chance level (largest class's share), AUC and subject-level accuracy where present; and the
- * settings that explain the numbers (leaky split, slice normalisation, CAM ReLU / normalisation / τ).
+ * settings that explain the numbers (leaky split, slice normalisation, CAM ReLU / normalisation / τ). The folds
+ * of a k-fold cell are first pooled into one row per seed ({@linkcode poolFolds}), so `seeds` counts seeds,
+ * not folds.
  */
 export function accuracySummary(results: Table): Table {
   if (!results.numRows()) return results;
-  const t = withLabel(results);
+  const t = withLabel(
+    results.columnNames().includes("fold") ? tableFromRows(poolFolds(rowsOf(results))) : results,
+  );
   const cols = t.columnNames();
   const rollups: Record<string, unknown> = {
     seeds: aq.op.count(),

@@ -74,6 +74,7 @@ export {
   type DigitsCamInput,
   localizationSummary,
   majorityShare,
+  poolFolds,
   type ProvenancedSlice,
   saveCamFigure,
   saveChart,

@@ -8,6 +8,7 @@ import {
   foldSummary,
   localizationSummary,
   majorityShare,
+  poolFolds,
   studyFindings,
 } from "../../lib/study/mod.ts";
 
@@ -301,5 +302,30 @@ Deno.test("k-fold runs pool over their folds", async (t) => {
     assert.match(fold.text, /small-gap \(subject\) 11\/12 \(0\.62–1\.00\)/);
     assert.match(fold.text, /small-gap \(subject\) vs alexnet-gap \(subject\) 4:1 discordant, p = 0\.38/);
     assert.equal(findings.find((f) => f.kind === "best-accuracy"), undefined);
+  });
+
+  await t.step("the accuracy summary pools a seed's folds by test size, and counts seeds, not folds", () => {
+    // Unequal folds: 5, 4 and 4 test subjects of 120, 96 and 96 slices.
+    const sized = results.filter((r) => r.model === "small").map((r, f) => ({
+      ...r,
+      n_test: [120, 96, 96][f],
+      test_subjects: [5, 4, 4][f],
+      subject_accuracy: [4 / 5, 3 / 4, 1][f],
+    }));
+    const [acc] = accuracySummary(tableFromRows(sized)).objects() as Row[];
+    assert.equal(acc.seeds, 1);
+    assert.equal(acc.test_accuracy_sd, null, "one seed: no spread (the folds' spread is not a seed's)");
+    assert.ok(Math.abs(Number(acc.test_accuracy) - (0.5 * 120 + 0.75 * 96 + 96) / 312) < 1e-12);
+    assert.ok(Math.abs(Number(acc.subject_accuracy) - 11 / 13) < 1e-12);
+    assert.ok(Math.abs(Number(acc.test_auc) - (0.6 + 0.8 + 0.9) / 3) < 1e-12);
+    const pooled = poolFolds(sized);
+    assert.deepEqual([pooled.length, pooled[0].fold, pooled[0].folds_run, pooled[0].n_test], [
+      1,
+      null,
+      3,
+      312,
+    ]);
+    const plain = { ...sized[0], fold: undefined };
+    assert.deepEqual(poolFolds([plain]), [plain], "rows without a fold pass through");
   });
 });
