@@ -83,14 +83,15 @@ export interface VolumeData {
   /** 3-D arm: epochs over the training volumes. @default `training.epochs` */
   volumeEpochs?: number;
   /**
-   * Which cells train with `poolNorm`: true for every cell, false for none, or the poolings whose cells do
-   * (`["gap"]`: the GAP cells only). In such a cell every net (both arms' classifiers and regressors) trains
-   * with the study's fit loop, its head on standardised pooled features (batch norm without scale and shift
-   * after GAP/GMP, folded back into the plain head after every epoch), on the training and validation
+   * Which cells train with `poolNorm`: true for every cell, false for none, or a list of the cells that do,
+   * each entry a pooling (`"gap"`: every GAP cell) or a model and pooling (`"small-gmp"`: the `small` GMP
+   * cells), e.g. `["gap", "small-gmp"]`. In such a cell every net (both arms' classifiers and regressors)
+   * trains with the study's fit loop, its head on standardised pooled features (batch norm without scale and
+   * shift after GAP/GMP, folded back into the plain head after every epoch), on the training and validation
    * subjects; {@linkcode cellPoolNorm} says it per cell, and the result row's `pool_norm` records it.
    * @default false
    */
-  poolNorm?: boolean | ("gap" | "gmp")[];
+  poolNorm?: boolean | string[];
   /**
    * 2.5D arm: train on every `sliceStride`-th of each axis's centre slices (the first, then every k-th, of
    * each acquisition's 16 per axis: 3·⌈16/k⌉ slices per acquisition; {@linkcode trainSliceKeep}). Test slices,
@@ -106,16 +107,27 @@ export interface VolumeData {
   layout?: "classic" | "ageing";
 }
 
-/** The checker of `data.poolNorm`: true, false, or a non-empty list of distinct poolings. */
-function poolNormField(value: unknown, path: string): boolean | ("gap" | "gmp")[] {
+/** The checker of `data.poolNorm`: true, false, or a non-empty list of distinct cell kinds. */
+function poolNormField(value: unknown, path: string): boolean | string[] {
   if (typeof value === "boolean") return value;
   if (!Array.isArray(value) || value.length === 0) {
     throw new FieldError(
       path,
-      `expected true, false or a list of poolings ("gap", "gmp"), got ${preview(value)}`,
+      `expected true, false or a list of poolings ("gap", "gmp") or models and poolings ("small-gmp"), got ${
+        preview(value)
+      }`,
     );
   }
-  return fields.arrayOf(fields.oneOf(["gap", "gmp"] as const), { distinct: true })(value, path);
+  const entry = (v: unknown, at: string): string => {
+    if (typeof v !== "string" || !/^([a-z0-9_]+-)?(gap|gmp)$/.test(v)) {
+      throw new FieldError(
+        at,
+        `expected "gap", "gmp" or "<model>-gap|gmp" (e.g. "small-gmp"), got ${preview(v)}`,
+      );
+    }
+    return v;
+  };
+  return fields.arrayOf(entry, { distinct: true })(value, path);
 }
 
 /** The checkers of {@linkcode VolumeData}. */
@@ -152,11 +164,11 @@ export function volumeArm(cell: Pick<VolumeCell, "model" | "pooling">): "2.5d" |
 
 /**
  * Whether the cell's nets train with `poolNorm`: `data.poolNorm` true, or a list that names the cell's
- * pooling (`["gap"]`: GAP cells yes, GMP cells no).
+ * pooling or its model and pooling (`["gap", "small-gmp"]`: every GAP cell and the `small` GMP cells).
  */
-export function cellPoolNorm(cell: Pick<VolumeCell, "pooling" | "data">): boolean {
+export function cellPoolNorm(cell: Pick<VolumeCell, "model" | "pooling" | "data">): boolean {
   const p = cell.data.poolNorm ?? false;
-  return typeof p === "boolean" ? p : (p as readonly string[]).includes(cell.pooling);
+  return typeof p === "boolean" ? p : p.includes(cell.pooling) || p.includes(`${cell.model}-${cell.pooling}`);
 }
 
 /**

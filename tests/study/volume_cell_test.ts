@@ -65,7 +65,7 @@ function volumeGrid(data: Record<string, unknown>, extra: Record<string, unknown
   return expandStudyGrid({
     name: "toy",
     datasets: ["volume"],
-    models: ["small3d"],
+    models: ["small3d", "small"],
     pooling: ["gap", "gmp"],
     data,
     ...extra,
@@ -76,15 +76,20 @@ function isVolume(cell: { dataset: string }): cell is VolumeCell {
   return cell.dataset === "volume";
 }
 
-Deno.test("data.poolNorm: true, false, or the poolings whose cells use it", async (t) => {
-  await t.step("the checker takes a boolean or a list of distinct poolings", () => {
-    for (const ok of [true, false, ["gap"], ["gmp"], ["gap", "gmp"]]) {
+Deno.test("data.poolNorm: true, false, or the poolings (or models and poolings) whose cells use it", async (t) => {
+  await t.step("the checker takes a boolean or a list of distinct entries", () => {
+    for (const ok of [true, false, ["gap"], ["gmp"], ["gap", "gmp"], ["gap", "small-gmp"]]) {
       assert.deepEqual(volumeGrid({ poolNorm: ok })[0].data.poolNorm, ok);
     }
     const bad: [unknown, RegExp][] = [
-      ["yes", /data\.poolNorm: expected true, false or a list of poolings \("gap", "gmp"\), got "yes"/],
+      ["yes", /data\.poolNorm: expected true, false or a list of poolings \("gap", "gmp"\) or models/],
       [[], /data\.poolNorm: expected true, false or a list of poolings/],
-      [["avg"], /data\.poolNorm\[0\]: expected one of "gap", "gmp", got "avg"/],
+      [
+        ["avg"],
+        /data\.poolNorm\[0\]: expected "gap", "gmp" or "<model>-gap\|gmp" \(e\.g\. "small-gmp"\), got "avg"/,
+      ],
+      [["gap", 1], /data\.poolNorm\[1\]: expected "gap", "gmp" or "<model>-gap\|gmp"/],
+      [["small-max"], /data\.poolNorm\[0\]: expected "gap", "gmp" or/],
       [["gap", "gap"], /data\.poolNorm\[1\]: "gap" is listed twice/],
     ];
     for (const [value, message] of bad) {
@@ -95,12 +100,16 @@ Deno.test("data.poolNorm: true, false, or the poolings whose cells use it", asyn
     }
   });
   await t.step("cellPoolNorm says it per cell", () => {
+    // Cells in grid order: small3d-gap, small3d-gmp, small-gap, small-gmp.
     const on = (poolNorm?: unknown) =>
-      volumeGrid(poolNorm === undefined ? {} : { poolNorm }).map((c) => [c.pooling, cellPoolNorm(c)]);
-    assert.deepEqual(on(), [["gap", false], ["gmp", false]]);
-    assert.deepEqual(on(true), [["gap", true], ["gmp", true]]);
-    assert.deepEqual(on(["gap"]), [["gap", true], ["gmp", false]]);
-    assert.deepEqual(on(["gmp"]), [["gap", false], ["gmp", true]]);
+      volumeGrid(poolNorm === undefined ? {} : { poolNorm }).map((c) => cellPoolNorm(c));
+    assert.deepEqual(on(), [false, false, false, false]);
+    assert.deepEqual(on(false), [false, false, false, false]);
+    assert.deepEqual(on(true), [true, true, true, true]);
+    assert.deepEqual(on(["gap"]), [true, false, true, false]);
+    assert.deepEqual(on(["gmp"]), [false, true, false, true]);
+    assert.deepEqual(on(["gap", "small-gmp"]), [true, false, true, true]);
+    assert.deepEqual(on(["small3d-gmp"]), [false, true, false, false]);
   });
   await t.step("the default grid standardises the GAP cells' pooled features only", async () => {
     const { cells } = await loadStudyGrid("experiments/configs/three-d-default.json");
