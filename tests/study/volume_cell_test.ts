@@ -111,10 +111,19 @@ Deno.test("data.poolNorm: true, false, or the poolings (or models and poolings) 
     assert.deepEqual(on(["gap", "small-gmp"]), [true, false, true, true]);
     assert.deepEqual(on(["small3d-gmp"]), [false, true, false, false]);
   });
-  await t.step("the default grid standardises the GAP cells' pooled features only", async () => {
-    const { cells } = await loadStudyGrid("experiments/configs/three-d-default.json");
-    for (const c of cells.filter(isVolume)) assert.equal(cellPoolNorm(c), c.pooling === "gap", c.id);
-  });
+  await t.step(
+    "the default grid standardises the GAP cells' and the 2.5D GMP cells' pooled features",
+    async () => {
+      const { cells } = await loadStudyGrid("experiments/configs/three-d-default.json");
+      for (const c of cells.filter(isVolume)) {
+        assert.equal(
+          cellPoolNorm(c),
+          volumeArm(c) === "2.5d" || c.pooling === "gap",
+          c.id,
+        );
+      }
+    },
+  );
 });
 
 Deno.test("data.sliceStride: the 2.5D arm trains on every k-th slice of each axis", () => {
@@ -223,28 +232,36 @@ Deno.test("the plan counts a 3-D cell's volumes and both trainings, and sizes it
   assert.equal(w25.work.volume, undefined);
   assert.equal(w3.epochs, cell3d.data.volumeEpochs);
   assert.equal(w25.valSamples, 0, "with poolNorm the 2.5D nets train on training and validation subjects");
-  // poolNorm's pass over the training set after every epoch, in the GAP cells only (data.poolNorm ["gap"]).
+  // poolNorm's pass over the training set after every epoch, in its cells only (data.poolNorm
+  // ["gap", "small-gmp"]: not the 3-D GMP cells).
   assert.equal(w3.statsSamples, w3.trainSamples);
   assert.equal(w25.statsSamples, w25.trainSamples);
   const gmp3 = cellWorkload(cells.find((c) => volumeArm(c) === "3d" && c.pooling === "gmp")!, shape);
-  const gmp25 = cellWorkload(cells.find((c) => volumeArm(c) === "2.5d" && c.pooling === "gmp")!, shape);
   assert.equal(gmp3.statsSamples, 0);
-  assert.equal(gmp25.statsSamples, 0);
   assert.equal(gmp3.trainSamples, w3.trainSamples, "the 3-D nets train on training and validation volumes");
-  assert.equal(
-    gmp25.valSamples,
-    (w3.trainSamples - gmp25.trainSamples / kept) * 48,
-    "validated on all slices",
-  );
+  // A 2.5D cell without poolNorm and with sliceStride 3: trained on the training subjects' kept slices (18 of
+  // 48 per acquisition), validated on all the validation subjects' slices, no statistics pass.
+  const [plain25] = expandStudyGrid({
+    name: "toy",
+    datasets: ["volume"],
+    models: ["small"],
+    pooling: ["gap"],
+    scales: ["default"],
+    data: { maxAcquisitions: 2, poolNorm: false, sliceStride: 3 },
+  }).filter(isVolume);
+  const wp = cellWorkload(plain25, shape);
+  assert.equal(wp.statsSamples, 0);
+  assert.equal(wp.trainSamples % 18, 0);
+  assert.equal(wp.valSamples, (w3.trainSamples - wp.trainSamples / 18) * 48, "validated on all slices");
+  assert.equal(wp.testSamples, w25.testSamples, "tested on all slices");
   // Evaluation seconds: ((val + stats) · epochs + test) · nets · s/image.
   const timing = { stepSeconds: 0.5, inferenceSecondsPerImage: 0.01 };
-  const plan = planStudy([w25, gmp25], new Map([[workKey(w25.work), timing]]));
-  const [p25, pgmp] = plan.cells;
+  const plan = planStudy([w25, wp], new Map([[workKey(w25.work), timing], [workKey(wp.work), timing]]));
+  const [p25, pp] = plan.cells;
   assert.ok(Math.abs(p25.evalSeconds - (w25.trainSamples * w25.epochs + w25.testSamples) * 2 * 0.01) < 1e-9);
-  assert.ok(
-    Math.abs(pgmp.evalSeconds - (gmp25.valSamples * gmp25.epochs + gmp25.testSamples) * 2 * 0.01) < 1e-9,
-  );
+  assert.ok(Math.abs(pp.evalSeconds - (wp.valSamples * wp.epochs + wp.testSamples) * 2 * 0.01) < 1e-9);
   assert.equal(p25.steps, Math.ceil(w25.trainSamples / 32) * w25.epochs * 2);
+  assert.equal(pp.steps, Math.ceil(wp.trainSamples / wp.work.batchSize) * wp.epochs * 2);
   const memory = workMemory(w3.work, null);
   assert.ok(memory.plan, memory.error);
   assert.deepEqual(memory.plan.sizes, [4]);
