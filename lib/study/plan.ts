@@ -33,6 +33,7 @@ import { cohortSplit } from "./cohort_cell.ts";
 import { selectSubjects } from "./cohort_slices.ts";
 import { predictVolumes, trainVolumes, type VolumeSample } from "./_volume_training.ts";
 import type { StudyCell } from "./study.ts";
+import { cellPoolNorm, trainSlicesPerAcquisition } from "./volume_cell.ts";
 import { COHORT_PRESETS } from "./study.ts";
 
 /** Slices one acquisition gives: the centre 16 along each of the 3 axes (lib/study's cohort cells). */
@@ -110,6 +111,11 @@ export interface CellWorkload {
   testSamples: number;
   /** Inference-pass equivalents of the CAM phase, in images (a gradient method's map counts 3). */
   camImages: number;
+  /**
+   * Samples of an inference pass over the training set after every epoch of every net (the 3-D study's
+   * `poolNorm` statistics). @default 0
+   */
+  statsSamples?: number;
   /** Early stopping may end the cell before `epochs`. */
   earlyStopping: boolean;
 }
@@ -200,6 +206,9 @@ export function cellWorkload(cell: StudyCell, cohort?: CohortShape): CellWorkloa
         : cohort.subjects;
       const threeD = listModels3d().includes(`${cell.model}-${cell.pooling}`);
       const per = threeD ? 1 : SLICES_PER_ACQUISITION;
+      // The 2.5D arm trains on every sliceStride-th slice of each axis (all slices are tested and mapped).
+      const keep = threeD ? 1 : trainSlicesPerAcquisition(cell.data.sliceStride ?? 1) / per;
+      const poolNorm = cellPoolNorm(cell);
       const metas: { subject: string; group: string }[] = [];
       for (const s of subjects) {
         const n = Math.min(s.acquisitions, cell.data.maxAcquisitions ?? s.acquisitions);
@@ -219,8 +228,10 @@ export function cellWorkload(cell: StudyCell, cohort?: CohortShape): CellWorkloa
         },
         trainings: regression ? 2 : 1,
         // The 3-D nets (and with poolNorm the 2.5D ones) train on train and validation subjects, unvalidated.
-        trainSamples: split.train.length + (threeD || cell.data.poolNorm ? split.val.length : 0),
-        valSamples: threeD || cell.data.poolNorm ? 0 : split.val.length,
+        trainSamples: Math.round(keep * (split.train.length + (threeD || poolNorm ? split.val.length : 0))),
+        valSamples: threeD || poolNorm ? 0 : split.val.length,
+        // poolNorm measures the pooled features over the training set after every epoch.
+        statsSamples: poolNorm ? Math.round(keep * (split.train.length + split.val.length)) : 0,
         testSamples: split.test.length,
         camImages: camSubjects * per * (perMap + (regression ? mapCost("cam", camChannels) : 0)),
       };
@@ -410,7 +421,7 @@ export interface PlannedCell extends CellWorkload {
   steps: number;
   /** steps · stepSeconds. */
   trainSeconds: number;
-  /** (valSamples · epochs + testSamples) · trainings · inference seconds per image. */
+  /** ((valSamples + statsSamples) · epochs + testSamples) · trainings · inference seconds per image. */
   evalSeconds: number;
   /** camImages · inference seconds per image. */
   camSeconds: number;
@@ -460,7 +471,8 @@ export function planStudy(
     const steps = stepsPerEpoch * w.epochs * w.trainings;
     const trainSeconds = steps * (timing?.stepSeconds ?? NaN);
     const perImage = timing?.inferenceSecondsPerImage ?? NaN;
-    const evalSeconds = (w.valSamples * w.epochs + w.testSamples) * w.trainings * perImage;
+    const passes = (w.valSamples + (w.statsSamples ?? 0)) * w.epochs + w.testSamples;
+    const evalSeconds = passes * w.trainings * perImage;
     const camSeconds = w.camImages * perImage;
     return {
       ...w,

@@ -31,8 +31,8 @@ import {
   VOLUME_AUGMENTATION,
 } from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
-import { fields } from "../experiments/fields.ts";
-import type { DataSpec, GridCell } from "../experiments/grid.ts";
+import { FieldError, fields, preview } from "../experiments/fields.ts";
+import { type DataSpec, type GridCell, GridError } from "../experiments/grid.ts";
 import { connectedComponents3d, maskEnergy, max3dBoxAccV2, vxap } from "../localize/mod.ts";
 import {
   createModel3d,
@@ -83,17 +83,51 @@ export interface VolumeData {
   /** 3-D arm: epochs over the training volumes. @default `training.epochs` */
   volumeEpochs?: number;
   /**
-   * Every net of the cell (both arms' classifiers and regressors) trains with the study's fit loop, its head
-   * on standardised pooled features (batch norm without scale and shift after GAP/GMP, folded back into the
-   * plain head after every epoch), on the training and validation subjects. @default false
+   * Which cells train with `poolNorm`: true for every cell, false for none, or a list of the cells that do,
+   * each entry a pooling (`"gap"`: every GAP cell) or a model and pooling (`"small-gmp"`: the `small` GMP
+   * cells), e.g. `["gap", "small-gmp"]`. In such a cell every net (both arms' classifiers and regressors)
+   * trains with the study's fit loop, its head on standardised pooled features (batch norm without scale and
+   * shift after GAP/GMP, folded back into the plain head after every epoch), on the training and validation
+   * subjects; {@linkcode cellPoolNorm} says it per cell, and the result row's `pool_norm` records it.
+   * @default false
    */
-  poolNorm?: boolean;
+  poolNorm?: boolean | string[];
+  /**
+   * 2.5D arm: train on every `sliceStride`-th of each axis's centre slices (the first, then every k-th, of
+   * each acquisition's 16 per axis: 3·⌈16/k⌉ slices per acquisition; {@linkcode trainSliceKeep}). Test slices,
+   * accuracy and the stacked maps use all of them. Neighbouring slices are nearly the same image, so this
+   * cuts the arm's training steps (and `poolNorm`'s pass) by about k at little loss. @default 1 (every slice)
+   */
+  sliceStride?: number;
   /**
    * The simulated cohort's region layout (lib/synth's phantom): "ageing" runs on its own cohort,
    * `data/synth/<scale>-ageing-s0` (genu, fornix and frontal tracts planted), simulated when absent; ignored
    * when the cell names another cohort (`cohort`). @default "classic" (the scale's default cohort)
    */
   layout?: "classic" | "ageing";
+}
+
+/** The checker of `data.poolNorm`: true, false, or a non-empty list of distinct cell kinds. */
+function poolNormField(value: unknown, path: string): boolean | string[] {
+  if (typeof value === "boolean") return value;
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new FieldError(
+      path,
+      `expected true, false or a list of poolings ("gap", "gmp") or models and poolings ("small-gmp"), got ${
+        preview(value)
+      }`,
+    );
+  }
+  const entry = (v: unknown, at: string): string => {
+    if (typeof v !== "string" || !/^([a-z0-9_]+-)?(gap|gmp)$/.test(v)) {
+      throw new FieldError(
+        at,
+        `expected "gap", "gmp" or "<model>-gap|gmp" (e.g. "small-gmp"), got ${preview(v)}`,
+      );
+    }
+    return v;
+  };
+  return fields.arrayOf(entry, { distinct: true })(value, path);
 }
 
 /** The checkers of {@linkcode VolumeData}. */
@@ -105,7 +139,8 @@ export const VOLUME_DATA: DataSpec<VolumeData> = {
   regression: fields.boolean,
   volumeBatchSize: fields.positiveInteger,
   volumeEpochs: fields.positiveInteger,
-  poolNorm: fields.boolean,
+  poolNorm: poolNormField,
+  sliceStride: fields.positiveInteger,
   layout: fields.oneOf(["classic", "ageing"] as const),
 };
 
@@ -125,6 +160,66 @@ export interface VolumeCellOptions {
 /** "3d" when the cell's `<model>-<pooling>` is a 3-D zoo model, else "2.5d". */
 export function volumeArm(cell: Pick<VolumeCell, "model" | "pooling">): "2.5d" | "3d" {
   return listModels3d().includes(`${cell.model}-${cell.pooling}`) ? "3d" : "2.5d";
+}
+
+/**
+ * Whether the cell's nets train with `poolNorm`: `data.poolNorm` true, or a list that names the cell's
+ * pooling or its model and pooling (`["gap", "small-gmp"]`: every GAP cell and the `small` GMP cells).
+ */
+export function cellPoolNorm(cell: Pick<VolumeCell, "model" | "pooling" | "data">): boolean {
+  const p = cell.data.poolNorm ?? false;
+  return typeof p === "boolean" ? p : p.includes(cell.pooling) || p.includes(`${cell.model}-${cell.pooling}`);
+}
+
+/**
+ * Which of a 2.5D training set's slices {@linkcode VolumeData}'s `sliceStride` k keeps: the i-th slice cut
+ * across an axis of an acquisition (in slicing order) is kept when i mod k = 0. `samples` carry lib/slices'
+ * provenance in `meta.provenance` (subject, acquisition, axis); the result is the kept indices of `indices`.
+ */
+export function trainSliceKeep(
+  samples: readonly Sample[],
+  indices: readonly number[],
+  stride = 1,
+): number[] {
+  if (stride === 1) return [...indices];
+  // Each slice's rank among its acquisition's slices across the same axis, in the samples' (slicing) order.
+  const seen = new Map<string, number>();
+  const rank = samples.map((s) => {
+    const p = s.meta?.provenance as { acquisition?: string; axis?: string } | undefined;
+    const key = `${s.subject}|${p?.acquisition}|${p?.axis}`;
+    const r = seen.get(key) ?? 0;
+    seen.set(key, r + 1);
+    return r;
+  });
+  return indices.filter((i) => rank[i] % stride === 0);
+}
+
+/** Training slices {@linkcode trainSliceKeep} keeps per acquisition: 3 axes · ⌈perAxis / stride⌉. */
+export function trainSlicesPerAcquisition(stride = 1, perAxis = 16): number {
+  return 3 * Math.ceil(perAxis / stride);
+}
+
+/** The methods that explain any layer: the grid's `cam.layers` picks theirs (CAM and saliency have their own). */
+const GRADIENT_METHODS = new Set(["grad-cam", "grad-cam++", "score-cam"]);
+
+/**
+ * The layer a volume cell's gradient methods explain in `model` (either arm's classifier): the grid's
+ * `cam.layers[<model family>]` (e.g. `{ "small3d": "conv2" }`), or the model's CAM layer.
+ * @throws {GridError} when the model has no layer of that name (the message lists its layers).
+ */
+export function volumeGradientLayer(
+  cell: Pick<VolumeCell, "id" | "model" | "cam">,
+  model: { readonly layerNames: readonly string[]; readonly camLayer: string },
+): string {
+  const layer = cell.cam.layers?.[cell.model] ?? model.camLayer;
+  if (!model.layerNames.includes(layer)) {
+    throw new GridError(
+      cell.id,
+      `${cell.model} has no layer "${layer}" (layers: ${model.layerNames.join(", ")})`,
+      `cam.layers.${cell.model}`,
+    );
+  }
+  return layer;
 }
 
 /** The map of one test subject and method in its FA grid (x-fastest), with how it was made. */
@@ -197,28 +292,32 @@ async function run25d(
   const model = cellModel(cell, data.groups.length);
   let regressor: ZooModel | null = null;
   try {
+    const layer = volumeGradientLayer(cell, model);
     const t1 = performance.now();
     const valSet = subset(all, split.val);
     // With poolNorm both nets of the arm train with the study's fit loop, as the 3-D arm's do (on the training
     // and validation subjects, no early stopping); otherwise the classifier is a cohort cell's (lib/train).
+    const poolNorm = cellPoolNorm(cell);
+    const stride = cell.data.sliceStride ?? 1;
     const slicesOptions = {
       epochs: cell.training.epochs,
       batchSize: cell.training.batchSize,
       learningRate: cell.training.learningRate,
       seed: cell.seed,
       init: cell.modelOptions?.init,
-      poolNorm: cell.data.poolNorm,
+      poolNorm,
       augment: cell.augmentation === "seed" ? SEED_AUGMENTATION : false as const,
     };
-    const fit = [...split.train, ...split.val];
-    const result = cell.data.poolNorm
+    const fit = trainSliceKeep(data.samples, [...split.train, ...split.val], stride);
+    const trainOnly = trainSliceKeep(data.samples, split.train, stride);
+    const result = poolNorm
       ? await trainSlices(model, subset(all, fit), {
         ...slicesOptions,
         onEpoch: progressLine(cell, options, "classifier"),
       }).then((r) => ({ history: r.history as Record<string, unknown>[], epochs: r.history.length }))
       : await train(
         model,
-        { train: subset(all, split.train), val: valSet.size ? valSet : undefined },
+        { train: subset(all, trainOnly), val: valSet.size ? valSet : undefined },
         cellTrainOptions(cell, ctx, { progress: options.progress }),
       );
     ctx.recordDuration("train", (performance.now() - t1) / 1000);
@@ -275,7 +374,7 @@ async function run25d(
           method === "cam-age" ? "cam" : method,
           net,
           stack,
-          cell.cam,
+          { ...cell.cam, layer: GRADIENT_METHODS.has(method) ? layer : undefined },
           fa,
         );
         maps.push({
@@ -295,7 +394,7 @@ async function run25d(
     return {
       metrics,
       results: {
-        n_train: cell.data.poolNorm ? fit.length : split.train.length,
+        n_train: poolNorm ? fit.length : trainOnly.length,
         n_test: split.test.length,
         test_subjects: votes.subjects,
         epochs_run: result.epochs,
@@ -304,7 +403,8 @@ async function run25d(
         test_mae: brainAge.mae,
         test_r: brainAge.r,
         init: model.config.init ?? "he",
-        pool_norm: cell.data.poolNorm ?? false,
+        pool_norm: poolNorm,
+        slice_stride: stride,
         regressor_init_samples: regressorInit?.samples ?? null,
       },
       maps,
@@ -362,7 +462,7 @@ async function run3d(
     seed: cell.seed,
     augment: cell.augmentation === "seed" ? VOLUME_AUGMENTATION : false as const,
     init: cell.modelOptions?.init,
-    poolNorm: cell.data.poolNorm,
+    poolNorm: cellPoolNorm(cell),
   };
   // The grid's batch norm applies to both arms; its dropout is the 2-D zoo's alone.
   const batchNorm = cell.modelOptions?.batchNorm;
@@ -377,6 +477,7 @@ async function run3d(
       batchNorm,
     });
     models.push(classifier);
+    const layer = volumeGradientLayer(cell, classifier);
     const t1 = performance.now();
     const fitted = await trainVolumes(classifier, trainSet, {
       ...trainOptions,
@@ -444,6 +545,7 @@ async function run3d(
             classIndex: method === "cam-age" ? 0 : sample.label,
             normalize: cell.cam.normalize,
             relu: cell.cam.relu,
+            ...(GRADIENT_METHODS.has(method) ? { layer } : {}),
           });
         } finally {
           x.dispose();
@@ -474,7 +576,8 @@ async function run3d(
         test_mae: mae,
         test_r: r,
         init: trainOptions.init ?? "he",
-        pool_norm: cell.data.poolNorm ?? false,
+        pool_norm: trainOptions.poolNorm,
+        slice_stride: null,
         regressor_init_samples: null,
         cam_grid: classifier.camGrid.join("x"),
       },
