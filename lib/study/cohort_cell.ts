@@ -252,15 +252,23 @@ function subjectOutcomes(
 const GRADIENT_METHODS = new Set(["grad-cam", "grad-cam++", "score-cam"]);
 
 /**
- * The layer the cell's gradient methods explain: `cam.layers[<model family>]`, or the CAM layer.
+ * The layer the cell's gradient methods explain in `model` (a cohort cell's, or either arm's of a volume cell):
+ * `cam.layers[<model family>]` (e.g. `{ "googlenet": "conv2" }`, `{ "small3d": "conv1" }`), or the CAM layer.
  * @throws {GridError} when the model has no layer of that name (the message lists its layers).
  */
-export function gradientLayer(cell: CohortCell, model: ReturnType<typeof createModel>): string {
+export function gradientLayer(
+  cell: Pick<CohortCell, "id" | "model" | "cam">,
+  model: {
+    readonly layerNames: readonly string[];
+    readonly camLayer: string;
+    readonly config?: { readonly name?: string };
+  },
+): string {
   const layer = cell.cam.layers?.[cell.model] ?? model.camLayer;
   if (!model.layerNames.includes(layer)) {
     throw new GridError(
       cell.id,
-      `${model.config.name} has no layer "${layer}" (layers: ${model.layerNames.join(", ")})`,
+      `${model.config?.name ?? cell.model} has no layer "${layer}" (layers: ${model.layerNames.join(", ")})`,
       `cam.layers.${cell.model}`,
     );
   }

@@ -53,7 +53,7 @@ import {
   subjectVotes,
   writeGroupMeans,
 } from "./_cell_scoring.ts";
-import { cohortSlices } from "./cohort_cell.ts";
+import { cohortSlices, gradientLayer } from "./cohort_cell.ts";
 import type { CohortSlices } from "./cohort_slices.ts";
 import { orthoOverlayPng } from "./ortho_overlay.ts";
 import {
@@ -202,26 +202,6 @@ export function trainSlicesPerAcquisition(stride = 1, perAxis = 16): number {
 /** The methods that explain any layer: the grid's `cam.layers` picks theirs (CAM and saliency have their own). */
 const GRADIENT_METHODS = new Set(["grad-cam", "grad-cam++", "score-cam"]);
 
-/**
- * The layer a volume cell's gradient methods explain in `model` (either arm's classifier): the grid's
- * `cam.layers[<model family>]` (e.g. `{ "small3d": "conv2" }`), or the model's CAM layer.
- * @throws {GridError} when the model has no layer of that name (the message lists its layers).
- */
-export function volumeGradientLayer(
-  cell: Pick<VolumeCell, "id" | "model" | "cam">,
-  model: { readonly layerNames: readonly string[]; readonly camLayer: string },
-): string {
-  const layer = cell.cam.layers?.[cell.model] ?? model.camLayer;
-  if (!model.layerNames.includes(layer)) {
-    throw new GridError(
-      cell.id,
-      `${cell.model} has no layer "${layer}" (layers: ${model.layerNames.join(", ")})`,
-      `cam.layers.${cell.model}`,
-    );
-  }
-  return layer;
-}
-
 /** The map of one test subject and method in its FA grid (x-fastest), with how it was made. */
 interface SubjectMap {
   subject: string;
@@ -292,7 +272,7 @@ async function run25d(
   const model = cellModel(cell, data.groups.length);
   let regressor: ZooModel | null = null;
   try {
-    const layer = volumeGradientLayer(cell, model);
+    const layer = gradientLayer(cell, model);
     const t1 = performance.now();
     const valSet = subset(all, split.val);
     // With poolNorm both nets of the arm train with the study's fit loop, as the 3-D arm's do (on the training
@@ -477,7 +457,7 @@ async function run3d(
       batchNorm,
     });
     models.push(classifier);
-    const layer = volumeGradientLayer(cell, classifier);
+    const layer = gradientLayer(cell, classifier);
     const t1 = performance.now();
     const fitted = await trainVolumes(classifier, trainSet, {
       ...trainOptions,

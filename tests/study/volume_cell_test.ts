@@ -27,12 +27,8 @@ import {
   workKey,
   workMemory,
 } from "../../lib/study/mod.ts";
-import {
-  cellPoolNorm,
-  trainSliceKeep,
-  trainSlicesPerAcquisition,
-  volumeGradientLayer,
-} from "../../lib/study/volume_cell.ts";
+import { gradientLayer } from "../../lib/study/cohort_cell.ts";
+import { cellPoolNorm, trainSliceKeep, trainSlicesPerAcquisition } from "../../lib/study/volume_cell.ts";
 import { createModel3d } from "../../lib/models/mod.ts";
 import { simulateCohort } from "../../lib/synth/mod.ts";
 import { pngSize } from "../../lib/viz/mod.ts";
@@ -185,15 +181,15 @@ Deno.test("cam.layers reaches volume cells: the gradient methods' layer, checked
   const [cell] = volumeGrid({}, { cam: { layers: { small3d: "conv2" } } });
   const model = createModel3d("small3d-gap", { inputShape: [8, 8, 8, 1], widthMultiplier: 0.25 });
   try {
-    assert.equal(volumeGradientLayer(cell, model), "conv2");
+    assert.equal(gradientLayer(cell, model), "conv2");
     const [plain] = volumeGrid({});
-    assert.equal(volumeGradientLayer(plain, model), "conv3", "the CAM layer when cam.layers is absent");
+    assert.equal(gradientLayer(plain, model), "conv3", "the CAM layer when cam.layers is absent");
     const [wrong] = volumeGrid({}, { cam: { layers: { small3d: "conv9" } } });
     assert.throws(
-      () => volumeGradientLayer(wrong, model),
+      () => gradientLayer(wrong, model),
       (e) =>
         e instanceof GridError &&
-        /cam\.layers\.small3d: small3d has no layer "conv9" \(layers: conv1, pool1, conv2, pool2, conv3, gap\)/
+        /cam\.layers\.small3d: small3d(-gap)? has no layer "conv9" \(layers: conv1, pool1, conv2, pool2, conv3, gap\)/
           .test(e.message),
     );
   } finally {
