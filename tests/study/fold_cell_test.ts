@@ -4,27 +4,12 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
-import { initBackend } from "../../lib/backend/mod.ts";
 import { expandGrid, rowsOf, runGrid } from "../../lib/experiments/mod.ts";
-import {
-  COHORT_PRESETS,
-  foldComparisons,
-  foldLocalization,
-  foldSummary,
-  studyFindings,
-  studyRunner,
-} from "../../lib/study/mod.ts";
-import { simulateCohort } from "../../lib/synth/mod.ts";
+import { foldComparisons, foldLocalization, foldSummary, studyFindings } from "../../lib/study/mod.ts";
+import { toyStudy } from "./_toy.ts";
 
 Deno.test("k-fold cohort cells end to end at toy scale", async (t) => {
-  await initBackend();
-  const root = await Deno.makeTempDir();
-  const cohort = await simulateCohort(`${root}/cohort`, {
-    ...COHORT_PRESETS.quick,
-    shape: 20,
-    directions: 12,
-  });
-  const runner = studyRunner({ cohortDir: cohort.dir, cacheDir: `${root}/cache`, progress: false });
+  const { root, runner } = await toyStudy();
   const cells = expandGrid({
     name: "toy-kfold",
     datasets: ["cohort"],

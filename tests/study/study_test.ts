@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
-import { initBackend } from "../../lib/backend/mod.ts";
 import { expandGrid, runGrid } from "../../lib/experiments/mod.ts";
 import { readNifti } from "../../lib/nifti/mod.ts";
-import { accuracySummary, localizationSummary, studyRunner, writeStudyReport } from "../../lib/study/mod.ts";
-import { COHORT_PRESETS } from "../../lib/study/mod.ts";
-import { simulateCohort } from "../../lib/synth/mod.ts";
+import { accuracySummary, localizationSummary, writeStudyReport } from "../../lib/study/mod.ts";
+import { toyStudy } from "./_toy.ts";
 
 Deno.test("the study end to end at toy scale", async (t) => {
-  await initBackend();
-  const root = await Deno.makeTempDir();
-  const cohort = await simulateCohort(`${root}/cohort`, {
-    ...COHORT_PRESETS.quick,
-    shape: 20,
-    directions: 12,
-  });
-  const runner = studyRunner({ cohortDir: cohort.dir, cacheDir: `${root}/cache`, progress: false });
+  const { root, runner } = await toyStudy();
 
   await t.step("a cohort cell trains, evaluates and scores 3-D CAMs against the planted masks", async () => {
     const cells = expandGrid({

@@ -1,19 +1,11 @@
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
-import { initBackend } from "../../lib/backend/mod.ts";
 import { expandGrid, runGrid } from "../../lib/experiments/mod.ts";
-import { COHORT_PRESETS, studyRunner } from "../../lib/study/mod.ts";
-import { fashionMnistDir, simulateCohort } from "../../lib/synth/mod.ts";
+import { fashionMnistDir } from "../../lib/synth/mod.ts";
+import { toyStudy } from "./_toy.ts";
 
 Deno.test("a transfer cell runs the Table 4/5 analogues on digits, garments and the cohort", async (t) => {
-  await initBackend();
-  const root = await Deno.makeTempDir();
-  const cohort = await simulateCohort(`${root}/cohort`, {
-    ...COHORT_PRESETS.quick,
-    shape: 20,
-    directions: 12,
-  });
-  const runner = studyRunner({ cohortDir: cohort.dir, cacheDir: `${root}/cache`, progress: false });
+  const { root, runner } = await toyStudy();
   const garments = (await fashionMnistDir()) !== undefined;
   if (!garments) console.log("no Fashion-MNIST on this machine: the garments target is not checked");
   const cells = expandGrid({
