@@ -33,13 +33,20 @@ function logChoose(n: number): Float64Array {
   return out;
 }
 
+/** Options of {@linkcode binomialCdf}. */
+export interface BinomialOptions {
+  /** Success probability of one trial. @default 0.5 (the sign test's) */
+  p?: number;
+}
+
 /**
  * Binomial CDF P(X ≤ k) for X ~ Bin(n, p): Σ_{i=0}^{k} C(n, i) p^i (1 − p)^{n−i}.
  *
  * @example
- * binomialCdf(3, 12, 0.3); // 0.49252
+ * binomialCdf(3, 12, { p: 0.3 }); // 0.49252
  */
-export function binomialCdf(k: number, n: number, p: number): number {
+export function binomialCdf(k: number, n: number, options: BinomialOptions = {}): number {
+  const { p = 0.5 } = options;
   checkCount("binomialCdf", Math.max(0, Math.min(k, n)), n);
   if (!(p >= 0 && p <= 1)) throw new StatsError("binomialCdf", `p must be in [0, 1], got ${p}`);
   if (k < 0) return 0;
@@ -95,8 +102,8 @@ export function clopperPearson(x: number, n: number, options: IntervalOptions = 
   }
   const tail = (1 - level) / 2;
   // P(X ≥ x | p) increases with p; P(X ≤ x | p) decreases.
-  const low = x === 0 ? 0 : solve((p) => -(1 - binomialCdf(x - 1, n, p)), -tail);
-  const high = x === n ? 1 : solve((p) => binomialCdf(x, n, p), tail);
+  const low = x === 0 ? 0 : solve((p) => -(1 - binomialCdf(x - 1, n, { p })), -tail);
+  const high = x === n ? 1 : solve((p) => binomialCdf(x, n, { p }), tail);
   return { low, high };
 }
 
@@ -118,7 +125,7 @@ export function exactMcNemar(onlyA: number, onlyB: number): number {
   checkCount("exactMcNemar", onlyB, onlyA + onlyB);
   const m = onlyA + onlyB;
   if (m === 0) return 1;
-  return Math.min(1, 2 * binomialCdf(Math.min(onlyA, onlyB), m, 0.5));
+  return Math.min(1, 2 * binomialCdf(Math.min(onlyA, onlyB), m));
 }
 
 /** One test set's ROC curve as {@linkcode pooledRocAuc} reads it (lib/train's `rocCurve`, with its counts). */

@@ -248,8 +248,8 @@ function subjectOutcomes(
   return { right: right.sort(), wrong: wrong.sort() };
 }
 
-/** The methods that explain any layer: the grid's `cam.layers` picks theirs. */
-const GRADIENT_METHODS = new Set(["grad-cam", "grad-cam++", "score-cam"]);
+/** The methods that explain any layer (cohort and volume cells): the grid's `cam.layers` picks theirs. */
+export const GRADIENT_METHODS: ReadonlySet<string> = new Set(["grad-cam", "grad-cam++", "score-cam"]);
 
 /**
  * The layer the cell's gradient methods explain in `model` (a cohort cell's, or either arm's of a volume cell):

@@ -60,10 +60,12 @@ const ACCURACY_SETTINGS = ["leaky_split", "normalization", "cam_relu", "cam_norm
 const LOCALIZATION_SETTINGS = ["layer", "relu", "normalize", "threshold"];
 
 /**
- * One row per (dataset, configuration, seed) for the folds of a k-fold cell: accuracies pooled over the folds'
- * test sets, acc = Σ_f acc_f·n_f / Σ_f n_f with n_f the fold's test samples (test subjects for subject
- * accuracy), so every sample counts once; other numbers (AUC, validation accuracy, errors) the mean over folds.
- * Rows without a fold pass through unchanged.
+ * One row per k-fold run (grid, dataset, scale, configuration, seed) for the folds of a k-fold cell: accuracies
+ * pooled over the folds' test sets, acc = Σ_f acc_f·n_f / Σ_f n_f with n_f the fold's test samples (test
+ * subjects for subject accuracy), so every sample counts once; chance the pooled test set's largest class,
+ * max(P, N − P) / N, when the rows count their positives (`test_positives`); other numbers (AUC, validation
+ * accuracy, errors) the mean over folds (lib/study `foldSummary` also gives the pooled AUC). Rows without a fold
+ * pass through unchanged.
  */
 export function poolFolds(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
@@ -73,7 +75,7 @@ export function poolFolds(rows: readonly Record<string, unknown>[]): Record<stri
       out.push(r);
       continue;
     }
-    const key = JSON.stringify([r.dataset, configLabel(r), r.seed, r.folds]);
+    const key = JSON.stringify([r.grid ?? null, r.dataset, r.scale ?? null, configLabel(r), r.seed, r.folds]);
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(r);
   }
@@ -88,7 +90,15 @@ export function poolFolds(rows: readonly Record<string, unknown>[]): Record<stri
   };
   for (const g of groups.values()) {
     const row: Record<string, unknown> = { ...g[0], fold: null, folds_run: g.length };
-    for (const c of ["test_accuracy", "chance_accuracy"]) if (c in row) row[c] = weighted(g, c, "n_test");
+    if ("test_accuracy" in row) row.test_accuracy = weighted(g, "test_accuracy", "n_test");
+    // The pooled test set's largest class (lib/study foldSummary's), when the rows count their positives.
+    const n = g.reduce((a, r) => a + Number(r.n_test), 0),
+      pos = g.reduce((a, r) => a + Number(r.test_positives), 0);
+    if ("chance_accuracy" in row) {
+      row.chance_accuracy = Number.isFinite(pos) && n > 0
+        ? Math.max(pos, n - pos) / n
+        : weighted(g, "chance_accuracy", "n_test");
+    }
     if ("subject_accuracy" in row) row.subject_accuracy = weighted(g, "subject_accuracy", "test_subjects");
     for (const c of ["test_auc", "val_accuracy", "test_mae", "test_r", "top1_cls_error", "top5_cls_error"]) {
       if (c in row) row[c] = mean(g, c);

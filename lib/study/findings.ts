@@ -244,7 +244,10 @@ function idsOf(v: unknown): string[] {
  */
 function foldRun(r: Row): { key: string; config: string } {
   const config = configLabel(r);
-  return { config, key: JSON.stringify([r.grid ?? null, r.dataset, config, r.seed, r.folds]) };
+  return {
+    config,
+    key: JSON.stringify([r.grid ?? null, r.dataset, r.scale ?? null, config, r.seed, r.folds]),
+  };
 }
 
 /** The columns that name a fold row's net in the pooled tables. */
@@ -415,9 +418,9 @@ export function foldComparisons(results: Table): Table {
   for (let i = 0; i < nets.length; i++) {
     for (let j = i + 1; j < nets.length; j++) {
       const a = nets[i], b = nets[j];
-      if (a.row.dataset !== b.row.dataset || a.row.seed !== b.row.seed || a.row.folds !== b.row.folds) {
-        continue;
-      }
+      // One partition: the same cohort (dataset and scale; subject ids repeat across scales), seed and k.
+      const same = (c: string) => (a.row[c] ?? null) === (b.row[c] ?? null);
+      if (!["dataset", "scale", "seed", "folds"].every(same)) continue;
       const shared = [...a.tested].filter((s) => b.tested.has(s));
       const count = (ra: boolean, rb: boolean) =>
         shared.filter((s) => a.right.has(s) === ra && b.right.has(s) === rb).length;

@@ -53,7 +53,7 @@ import {
   subjectVotes,
   writeGroupMeans,
 } from "./_cell_scoring.ts";
-import { cohortSlices, gradientLayer } from "./cohort_cell.ts";
+import { cohortSlices, GRADIENT_METHODS, gradientLayer } from "./cohort_cell.ts";
 import type { CohortSlices } from "./cohort_slices.ts";
 import { orthoOverlayPng } from "./ortho_overlay.ts";
 import {
@@ -179,8 +179,9 @@ export function cellPoolNorm(cell: Pick<VolumeCell, "model" | "pooling" | "data"
 export function trainSliceKeep(
   samples: readonly Sample[],
   indices: readonly number[],
-  stride = 1,
+  options: { /** Keep every stride-th slice of each axis. @default 1 (all) */ stride?: number } = {},
 ): number[] {
+  const { stride = 1 } = options;
   if (stride === 1) return [...indices];
   // Each slice's rank among its acquisition's slices across the same axis, in the samples' (slicing) order.
   const seen = new Map<string, number>();
@@ -200,7 +201,6 @@ export function trainSlicesPerAcquisition(stride = 1, perAxis = 16): number {
 }
 
 /** The methods that explain any layer: the grid's `cam.layers` picks theirs (CAM and saliency have their own). */
-const GRADIENT_METHODS = new Set(["grad-cam", "grad-cam++", "score-cam"]);
 
 /** The map of one test subject and method in its FA grid (x-fastest), with how it was made. */
 interface SubjectMap {
@@ -288,8 +288,8 @@ async function run25d(
       poolNorm,
       augment: cell.augmentation === "seed" ? SEED_AUGMENTATION : false as const,
     };
-    const fit = trainSliceKeep(data.samples, [...split.train, ...split.val], stride);
-    const trainOnly = trainSliceKeep(data.samples, split.train, stride);
+    const fit = trainSliceKeep(data.samples, [...split.train, ...split.val], { stride });
+    const trainOnly = trainSliceKeep(data.samples, split.train, { stride });
     const result = poolNorm
       ? await trainSlices(model, subset(all, fit), {
         ...slicesOptions,

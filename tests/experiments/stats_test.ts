@@ -24,16 +24,16 @@ function halfCdf(k: number, n: number): number {
 Deno.test("binomial CDF", async (t) => {
   await t.step("closed forms: P(X ≤ 0) = (1 − p)^n, P(X ≤ n − 1) = 1 − p^n, fair coin by counting", () => {
     for (const [n, p] of [[12, 0.3], [26, 0.9], [1, 0.5], [40, 0.01]]) {
-      close(binomialCdf(0, n, p), (1 - p) ** n, 1e-12);
-      close(binomialCdf(n - 1, n, p), 1 - p ** n, 1e-12);
+      close(binomialCdf(0, n, { p }), (1 - p) ** n, 1e-12);
+      close(binomialCdf(n - 1, n, { p }), 1 - p ** n, 1e-12);
     }
     for (const n of [5, 12, 26, 50]) {
-      for (let k = 0; k <= n; k++) close(binomialCdf(k, n, 0.5), halfCdf(k, n), 1e-12);
+      for (let k = 0; k <= n; k++) close(binomialCdf(k, n, { p: 0.5 }), halfCdf(k, n), 1e-12);
     }
-    assert.equal(binomialCdf(-1, 5, 0.5), 0);
-    assert.equal(binomialCdf(5, 5, 0.5), 1);
-    assert.equal(binomialCdf(2, 5, 0), 1);
-    assert.equal(binomialCdf(2, 5, 1), 0);
+    assert.equal(binomialCdf(-1, 5, { p: 0.5 }), 0);
+    assert.equal(binomialCdf(5, 5, { p: 0.5 }), 1);
+    assert.equal(binomialCdf(2, 5, { p: 0 }), 1);
+    assert.equal(binomialCdf(2, 5, { p: 1 }), 0);
   });
 });
 
@@ -53,8 +53,8 @@ Deno.test("Clopper–Pearson interval", async (t) => {
   await t.step("inside: the ends solve the binomial tails P(X ≥ x | low) = P(X ≤ x | high) = α/2", () => {
     for (const [x, n] of [[11, 12], [9, 12], [24, 26], [20, 26], [1, 2]]) {
       const { low, high } = clopperPearson(x, n);
-      close(1 - binomialCdf(x - 1, n, low), 0.025, 1e-12);
-      close(binomialCdf(x, n, high), 0.025, 1e-12);
+      close(1 - binomialCdf(x - 1, n, { p: low }), 0.025, 1e-12);
+      close(binomialCdf(x, n, { p: high }), 0.025, 1e-12);
       assert.ok(low < x / n && x / n < high);
     }
     // x = 1 of n = 2: P(X ≥ 1 | p) = 1 − (1 − p)² = α/2 and P(X ≤ 1 | p) = 1 − p² = α/2.

@@ -311,6 +311,7 @@ Deno.test("k-fold runs pool over their folds", async (t) => {
       n_test: [120, 96, 96][f],
       test_subjects: [5, 4, 4][f],
       subject_accuracy: [4 / 5, 3 / 4, 1][f],
+      chance_accuracy: 0.5,
     }));
     const [acc] = accuracySummary(tableFromRows(sized)).objects() as Row[];
     assert.equal(acc.seeds, 1);
@@ -318,6 +319,8 @@ Deno.test("k-fold runs pool over their folds", async (t) => {
     assert.ok(Math.abs(Number(acc.test_accuracy) - (0.5 * 120 + 0.75 * 96 + 96) / 312) < 1e-12);
     assert.ok(Math.abs(Number(acc.subject_accuracy) - 11 / 13) < 1e-12);
     assert.ok(Math.abs(Number(acc.test_auc) - (0.6 + 0.8 + 0.9) / 3) < 1e-12);
+    // 48 positives a fold: the pooled test set's largest class is its 312 − 144 negatives.
+    assert.ok(Math.abs(Number(acc.chance_accuracy) - 168 / 312) < 1e-12);
     const pooled = poolFolds(sized);
     assert.deepEqual([pooled.length, pooled[0].fold, pooled[0].folds_run, pooled[0].n_test], [
       1,
@@ -327,5 +330,19 @@ Deno.test("k-fold runs pool over their folds", async (t) => {
     ]);
     const plain = { ...sized[0], fold: undefined };
     assert.deepEqual(poolFolds([plain]), [plain], "rows without a fold pass through");
+  });
+
+  await t.step("runs on other scales pool and pair apart (subject ids repeat across cohorts)", () => {
+    const scaled = [
+      ...results.map((r) => ({ ...r, scale: "default" })),
+      ...results.filter((r) => r.model === "alexnet").map((r) => ({ ...r, scale: "quick" })),
+    ];
+    assert.equal(
+      foldSummary({ results: tableFromRows(scaled) }).numRows(),
+      3,
+    );
+    const pairs = foldComparisons(tableFromRows(scaled)).objects() as Row[];
+    assert.equal(pairs.length, 1, "only the two default-scale nets pair");
+    assert.equal(pairs[0].scale ?? "default", "default");
   });
 });

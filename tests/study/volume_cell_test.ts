@@ -141,9 +141,9 @@ Deno.test("data.sliceStride: the 2.5D arm trains on every k-th slice of each axi
     }
   }
   const all = samples.map((_, i) => i);
-  assert.deepEqual(trainSliceKeep(samples, all, 1), all);
+  assert.deepEqual(trainSliceKeep(samples, all, { stride: 1 }), all);
   // k = 2 keeps slices 0, 2, 4 of each (acquisition, axis); k = 3 keeps 0 and 3.
-  const kept2 = trainSliceKeep(samples, all, 2);
+  const kept2 = trainSliceKeep(samples, all, { stride: 2 });
   assert.deepEqual(kept2.map((i) => samples[i].meta!.k), [
     0,
     2,
@@ -164,9 +164,9 @@ Deno.test("data.sliceStride: the 2.5D arm trains on every k-th slice of each axi
     2,
     4,
   ]);
-  assert.deepEqual(trainSliceKeep(samples, all, 3).length, 2 * 3 * 2);
+  assert.deepEqual(trainSliceKeep(samples, all, { stride: 3 }).length, 2 * 3 * 2);
   // The rank is the slice's place in its acquisition's axis, whatever part of the set is asked for.
-  assert.deepEqual(trainSliceKeep(samples, [16, 17, 18, 19], 2), [17, 19]);
+  assert.deepEqual(trainSliceKeep(samples, [16, 17, 18, 19], { stride: 2 }), [17, 19]);
   assert.equal(trainSlicesPerAcquisition(1), 48);
   assert.equal(trainSlicesPerAcquisition(2), 24);
   assert.equal(trainSlicesPerAcquisition(3), 18);
