@@ -12,14 +12,14 @@ import type { CohortSlices } from "./cohort_slices.ts";
 
 /**
  * Subject-level accuracy by majority vote over each test subject's slices: `subjects` voted, `right` of them
- * whose most-predicted class (the first on a tie) is their label.
+ * whose most-predicted class (the first on a tie) is their label; `rightIds` / `wrongIds` name them (sorted).
  */
 export function subjectVotes(
   samples: readonly { subject?: string | number; label: number }[],
   testIndices: readonly number[],
   predictions: ArrayLike<number>,
   numClasses: number,
-): { subjects: number; right: number } {
+): { subjects: number; right: number; rightIds: string[]; wrongIds: string[] } {
   const votes = new Map<string, { label: number; counts: number[] }>();
   testIndices.forEach((idx, k) => {
     const s = samples[idx];
@@ -27,9 +27,16 @@ export function subjectVotes(
     v.counts[predictions[k]]++;
     votes.set(String(s.subject), v);
   });
-  let right = 0;
-  for (const v of votes.values()) if (v.counts.indexOf(Math.max(...v.counts)) === v.label) right++;
-  return { subjects: votes.size, right };
+  const rightIds: string[] = [], wrongIds: string[] = [];
+  for (const [subject, v] of votes) {
+    (v.counts.indexOf(Math.max(...v.counts)) === v.label ? rightIds : wrongIds).push(subject);
+  }
+  return {
+    subjects: votes.size,
+    right: rightIds.length,
+    rightIds: rightIds.sort(),
+    wrongIds: wrongIds.sort(),
+  };
 }
 
 /** A test subject's slices of its first acquisition, or null where it has no FA map. */

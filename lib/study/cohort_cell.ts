@@ -140,7 +140,6 @@ export async function runCohortCell(
     const test = await evaluate(model, testSet);
     // Subject-level accuracy: majority vote of a subject's slices.
     const votes = subjectVotes(data.samples, split.test, test.predictions, data.groups.length);
-    const outcomes = subjectOutcomes(data.samples, split.test, test.predictions, data.groups.length);
     ctx.recordDuration("evaluate", (performance.now() - t2) / 1000);
 
     const last = result.history.at(-1);
@@ -163,8 +162,8 @@ export async function runCohortCell(
       subject_accuracy: votes.subjects ? votes.right / votes.subjects : null,
       // Which test subjects the vote got right and wrong (ids, space-separated): k-fold pooling and paired
       // tests between nets read them.
-      subjects_right: outcomes.right.join(" "),
-      subjects_wrong: outcomes.wrong.join(" "),
+      subjects_right: votes.rightIds.join(" "),
+      subjects_wrong: votes.wrongIds.join(" "),
       // Test slices of class 1 (AP and AUC's positive class): with the ROC curve's thresholds, the folds'
       // curves pool into one (foldSummary's pooled AUC).
       test_positives: split.test.filter((i) => data.samples[i].label === 1).length,
@@ -221,31 +220,6 @@ export function cohortSplit(
   return cell.split === "subject"
     ? splitBySubject(metas, { seed: cell.seed })
     : splitBySlice(metas, { seed: cell.seed });
-}
-
-/**
- * The test subjects whose majority vote ({@linkcode subjectVotes}, one subject at a time) is right and those
- * whose vote is wrong, each sorted.
- */
-function subjectOutcomes(
-  samples: readonly { subject?: string | number; label: number }[],
-  testIndices: readonly number[],
-  predictions: ArrayLike<number>,
-  numClasses: number,
-): { right: string[]; wrong: string[] } {
-  const bySubject = new Map<string, { indices: number[]; predictions: number[] }>();
-  testIndices.forEach((idx, k) => {
-    const key = String(samples[idx].subject);
-    const own = bySubject.get(key) ?? { indices: [], predictions: [] };
-    own.indices.push(idx);
-    own.predictions.push(predictions[k]);
-    bySubject.set(key, own);
-  });
-  const right: string[] = [], wrong: string[] = [];
-  for (const [subject, own] of bySubject) {
-    (subjectVotes(samples, own.indices, own.predictions, numClasses).right ? right : wrong).push(subject);
-  }
-  return { right: right.sort(), wrong: wrong.sort() };
 }
 
 /** The methods that explain any layer (cohort and volume cells): the grid's `cam.layers` picks theirs. */
