@@ -491,7 +491,16 @@ export function checkCell<Cell extends AnyGridCell>(
     knownName("dataset", cell.dataset, Object.keys(specs), "dataset");
     knownName("augmentation", cell.augmentation, schema.augmentations, "augmentation");
     cell.cam.methods.forEach((m, i) => knownName(`cam.methods[${i}]`, m, schema.camMethods, "CAM method"));
-    if (cell.folds !== undefined) foldable("dataset", cell.dataset, schema);
+    if (cell.folds !== undefined) {
+      foldable("dataset", cell.dataset, schema);
+      if (cell.split !== "subject") {
+        throw new FieldError("split", `folds need the subject split, got "${cell.split}"`);
+      }
+      const { fold, folds } = cell;
+      if (!Number.isInteger(fold) || fold! < 0 || fold! >= folds) {
+        throw new FieldError("fold", `a fold cell's fold must be an integer in [0, ${folds}), got ${fold}`);
+      }
+    }
     const data = fields.anyObject(cell.data, "data");
     // Checked cells are what a schema's runner is given: the one place a cell's type is asserted.
     return { ...cell, data: datasetData(data, cell.dataset, specs, Object.keys(specs)) } as unknown as Cell;

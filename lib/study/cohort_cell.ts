@@ -215,7 +215,7 @@ export function cohortSplit(
   metas: ArrayLike<SplitMeta>,
 ): Split {
   if (cell.folds !== undefined) {
-    return splitByFold(metas, { folds: cell.folds, fold: cell.fold ?? 0, seed: cell.seed });
+    return splitByFold(metas, { folds: cell.folds, fold: cell.fold!, seed: cell.seed });
   }
   return cell.split === "subject"
     ? splitBySubject(metas, { seed: cell.seed })

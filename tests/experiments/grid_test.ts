@@ -86,6 +86,17 @@ Deno.test("expandGrid", async (t) => {
       gridError(() => checkCell(cell, FOLDING)),
       `cell ${cell.id}: dataset: "balls" cells cannot run as folds (folds: k-fold over subjects is for "boxes" cells)`,
     );
+    // A fold cell whose fold is missing or out of range, or whose split is not by subject, is refused too.
+    const [boxes] = expandGrid({ ...base, folds: 2 }, { schema: FOLDING });
+    assert.equal(
+      gridError(() => checkCell({ ...boxes, fold: 2 }, FOLDING)),
+      `cell ${boxes.id}: fold: a fold cell's fold must be an integer in [0, 2), got 2`,
+    );
+    assert.match(gridError(() => checkCell({ ...boxes, fold: undefined }, FOLDING)), /got undefined/);
+    assert.equal(
+      gridError(() => checkCell({ ...boxes, split: "slice" }, FOLDING)),
+      `cell ${boxes.id}: split: folds need the subject split, got "slice"`,
+    );
   });
   await t.step("defaults are documented values", () => {
     const [cell] = expandGrid({ name: "g", datasets: ["d"], models: ["m"] });
