@@ -32,7 +32,7 @@ import {
 } from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
 import { FieldError, fields, preview } from "../experiments/fields.ts";
-import { type DataSpec, type GridCell, GridError } from "../experiments/grid.ts";
+import type { DataSpec, GridCell } from "../experiments/grid.ts";
 import { connectedComponents3d, maskEnergy, max3dBoxAccV2, vxap } from "../localize/mod.ts";
 import {
   createModel3d,
