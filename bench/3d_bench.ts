@@ -22,6 +22,7 @@
 import * as tf from "../lib/tf.ts";
 import { describeBackend, fusedConv3d, initBackend, nativeKernelCounts } from "../lib/backend/mod.ts";
 import { cpuModel, loadAverage } from "./main.ts";
+import { profileKernels } from "./_profile.ts";
 
 const arg = (name: string, fallback: number) => {
   const at = Deno.args.indexOf(`--${name}`);
@@ -132,35 +133,7 @@ t = performance.now();
 for (let i = 0; i < N; i++) await forward();
 line(B * N / ((performance.now() - t) / 1000), "forward samples/s", macs.forward);
 
-/** Kernel time of `f` by kernel name and input shapes (tf.profile), the top 25 on stderr. */
-async function profile(label: string, f: () => Promise<unknown>): Promise<void> {
-  const t0 = performance.now();
-  const info = await tf.profile(async () => {
-    await f();
-  });
-  const wall = performance.now() - t0;
-  const byName = new Map<string, { ms: number; n: number }>();
-  for (const k of info.kernels) {
-    const ms = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
-    const key = `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join(" ")}`;
-    const e = byName.get(key) ?? { ms: 0, n: 0 };
-    byName.set(key, { ms: e.ms + ms, n: e.n + 1 });
-  }
-  const total = [...byName.values()].reduce((a, b) => a + b.ms, 0);
-  console.error(
-    `[profile ${label}] ${wall.toFixed(1)} ms wall, ${
-      total.toFixed(1)
-    } ms in ${info.kernels.length} kernel calls; ` +
-      "top 25 by time:",
-  );
-  for (const [name, { ms, n }] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
-    console.error(
-      `  ${ms.toFixed(1).padStart(8)} ms ${(100 * ms / total).toFixed(1).padStart(5)}%  x${n}  ${name}`,
-    );
-  }
-}
-
 if (Deno.args.includes("--profile")) {
-  await profile(`train step, batch ${B}`, () => Promise.resolve(step()));
-  await profile(`forward, batch ${B}`, forward);
+  await profileKernels(`train step, batch ${B}`, () => Promise.resolve(step()), { top: 25, byShape: true });
+  await profileKernels(`forward, batch ${B}`, forward, { top: 25, byShape: true });
 }

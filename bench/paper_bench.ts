@@ -37,6 +37,7 @@ import { createModel, type ModelOptions, walkLayers } from "../lib/models/mod.ts
 import { resolve } from "../lib/models/registry.ts";
 import { train } from "../lib/train/mod.ts";
 import { cpuModel, loadAverage } from "./main.ts";
+import { profileKernels } from "./_profile.ts";
 
 /** The two workloads as WORKLOADS.md defines them. */
 export const PAPER_WORKLOADS = {
@@ -121,33 +122,6 @@ function randomSamples(n: number, size: number, seed: number): Sample[] {
   return samples;
 }
 
-/** Kernel time of `f` by kernel name (tf.profile), the top 20 on stderr, with the wall time beside it. */
-async function profile(label: string, f: () => Promise<unknown>): Promise<void> {
-  const t0 = performance.now();
-  const info = await tf.profile(async () => {
-    await f();
-  });
-  const wall = performance.now() - t0;
-  const byName = new Map<string, { ms: number; n: number }>();
-  for (const k of info.kernels) {
-    const ms = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
-    const e = byName.get(k.name) ?? { ms: 0, n: 0 };
-    byName.set(k.name, { ms: e.ms + ms, n: e.n + 1 });
-  }
-  const total = [...byName.values()].reduce((a, b) => a + b.ms, 0);
-  console.error(
-    `[profile ${label}] ${(wall / 1000).toFixed(2)} s wall, ${(total / 1000).toFixed(2)} s in ` +
-      `${info.kernels.length} kernel calls (${byName.size} kernels); top 20 by time:`,
-  );
-  for (const [name, { ms, n }] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
-    console.error(
-      `  ${name.padEnd(28)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${
-        (100 * ms / total).toFixed(1).padStart(5)
-      }%  x${n}`,
-    );
-  }
-}
-
 async function benchModel(
   key: keyof typeof PAPER_WORKLOADS,
   options: { size: number; width: number; batch?: number; batches?: number; profile: boolean },
@@ -209,7 +183,7 @@ async function benchModel(
       warmupSeconds: Math.round(seconds[0] * 100) / 100,
     });
     if (options.profile) {
-      await profile(
+      await profileKernels(
         `${w.model} train step, batch ${batch}`,
         () =>
           train(model, { train: arrayDataset(samples.slice(0, batch)) }, {
@@ -231,7 +205,7 @@ async function benchModel(
       for (let i = 0; i < batches; i++) await camBatch();
       const s = (performance.now() - t0) / 1000;
       line(batch * batches / s, "forward+CAM images/s", 2 * macs.forward / 1e9, {});
-      if (options.profile) await profile(`${w.model} forward+CAM, batch ${batch}`, camBatch);
+      if (options.profile) await profileKernels(`${w.model} forward+CAM, batch ${batch}`, camBatch);
     } finally {
       x.dispose();
     }
