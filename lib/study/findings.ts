@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { clopperPearson, exactMcNemar, pooledRocAuc } from "../experiments/stats.ts";
+import { clopperPearson, exactMcNemar } from "../experiments/stats.ts";
+import { pooledRocAuc } from "../train/mod.ts";
 import type { Table } from "../experiments/tables.ts";
 import { rowsOf, tableFromRows } from "../experiments/tables.ts";
 import { accuracySummary, configLabel, localizationSummary } from "./figures.ts";
@@ -292,7 +293,7 @@ export interface FoldSummaryOptions {
  * `subject_ci_high`; `test_slices` and the pooled slice accuracy Σ_f acc_f·n_f / Σ_f n_f (`test_accuracy`);
  * `chance_accuracy` (the larger class's share of the pooled test slices, where the rows carry
  * `test_positives`); `test_auc_mean` (± `test_auc_sd`) over folds and `test_auc_pooled`, the AUC of every
- * fold's test slices together (lib/experiments' `pooledRocAuc`, from the `curves` table's ROC points; null
+ * fold's test slices together (lib/train's `pooledRocAuc`, from the `curves` table's ROC points; null
  * without them).
  *
  * @example

@@ -256,6 +256,54 @@ export function rocAuc(scores: ArrayLike<number>, targets: BinaryTargets): numbe
   return auc(fpr, tpr);
 }
 
+/** One test set's ROC curve as {@linkcode pooledRocAuc} reads it ({@linkcode rocCurve}'s, with its counts). */
+export interface RocPoints {
+  /** False-positive rate of each point, from 0 to 1, by decreasing threshold. */
+  fpr: ArrayLike<number>;
+  /** True-positive rate of each point. */
+  tpr: ArrayLike<number>;
+  /** Score threshold of each point (a point with a non-finite or null threshold adds no sample). */
+  thresholds: ArrayLike<number | null>;
+  /** Positive samples of the test set. */
+  positives: number;
+  /** Negative samples of the test set. */
+  negatives: number;
+}
+
+/**
+ * ROC AUC of the union of disjoint test sets (the folds of a cross-validation), from each set's ROC curve
+ * with every distinct threshold kept ({@linkcode rocCurve} keeps them): each step of a curve is
+ * ΔTP = Δtpr · P positives and ΔFP = Δfpr · N negatives scored exactly at its threshold, so the curves
+ * together give back every sample's score, and the AUC is {@linkcode rocAuc} of those samples (the
+ * Mann–Whitney statistic, ties one half). Pooling scores across folds rewards models whose scores are
+ * comparable between folds; the mean of the folds' own AUCs does not (Forman & Scholz, 2010).
+ *
+ * @returns the pooled AUC, or null when a curve does not resolve into whole counts (a curve without its
+ *   thresholds, or counts that do not match it) or the union lacks positives or negatives.
+ */
+export function pooledRocAuc(curves: readonly RocPoints[]): number | null {
+  const scores: number[] = [], targets: number[] = [];
+  for (const c of curves) {
+    let tpSum = 0, fpSum = 0;
+    for (let i = 1; i < c.fpr.length; i++) {
+      const t = c.thresholds[i];
+      const dtp = (c.tpr[i] - c.tpr[i - 1]) * c.positives, dfp = (c.fpr[i] - c.fpr[i - 1]) * c.negatives;
+      const tp = Math.round(dtp), fp = Math.round(dfp);
+      if (Math.abs(dtp - tp) > 1e-6 || Math.abs(dfp - fp) > 1e-6 || tp < 0 || fp < 0) return null;
+      if (tp === 0 && fp === 0) continue;
+      if (t === null || !Number.isFinite(t)) return null;
+      for (let k = 0; k < tp; k++) scores.push(t), targets.push(1);
+      for (let k = 0; k < fp; k++) scores.push(t), targets.push(0);
+      tpSum += tp;
+      fpSum += fp;
+    }
+    if (tpSum !== c.positives || fpSum !== c.negatives) return null;
+  }
+  const positives = targets.reduce((a, y) => a + y, 0);
+  if (positives === 0 || positives === targets.length) return null;
+  return rocAuc(scores, targets);
+}
+
 /**
  * Summed and mean softmax cross-entropy of `[n, numClasses]` logits, ℓ_i = logsumexp(z_i) − z_{i,y_i}, in
  * float64; with class weights the mean is Σ w_{y_i} ℓ_i / Σ w_{y_i}, the training loss's definition.

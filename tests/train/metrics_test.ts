@@ -4,6 +4,7 @@ import {
   auc,
   averagePrecision,
   confusionMatrix,
+  pooledRocAuc,
   precisionRecall,
   precisionRecallCurve,
   rocAuc,
@@ -11,6 +12,7 @@ import {
   softmax,
   topKError,
 } from "../../lib/train/metrics.ts";
+import { Rng } from "../../lib/rng.ts";
 
 function close(a: number[], b: number[], eps = 1e-9) {
   assert.equal(a.length, b.length, `${a} vs ${b}`);
@@ -91,4 +93,33 @@ Deno.test("metrics", async (t) => {
       message: "rocCurve: 1 scores but 2 targets",
     });
   });
+});
+
+const closeTo = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
+
+Deno.test("pooled ROC AUC of disjoint test sets equals rocAuc of their union", () => {
+  const rng = new Rng(7);
+  const folds: { scores: number[]; targets: number[] }[] = [];
+  for (let f = 0; f < 5; f++) {
+    const scores: number[] = [], targets: number[] = [];
+    for (let i = 0; i < 40 + f; i++) {
+      const y = i % 3 === 0 ? 1 : 0;
+      // Rounded to 0.05 so that scores tie within and across folds.
+      scores.push(Math.round((rng.float() + 0.4 * y) * 20) / 20);
+      targets.push(y);
+    }
+    folds.push({ scores, targets });
+  }
+  const curves = folds.map(({ scores, targets }) => {
+    const c = rocCurve(scores, targets);
+    const positives = targets.filter((y) => y === 1).length;
+    return { ...c, positives, negatives: targets.length - positives };
+  });
+  const union = rocAuc(folds.flatMap((f) => f.scores), folds.flatMap((f) => f.targets));
+  closeTo(pooledRocAuc(curves)!, union, 1e-12);
+  // One fold alone is its own AUC.
+  closeTo(pooledRocAuc([curves[0]])!, rocAuc(folds[0].scores, folds[0].targets), 1e-12);
+  // A curve without its thresholds, or with counts that do not match it, cannot be pooled.
+  assert.equal(pooledRocAuc([{ ...curves[0], thresholds: curves[0].thresholds.map(() => null) }]), null);
+  assert.equal(pooledRocAuc([{ ...curves[0], positives: curves[0].positives + 1 }]), null);
 });
