@@ -67,6 +67,7 @@ import {
   ensureSimulatedCohort,
   estimateRemaining,
   expandStudyGrid,
+  foldBaselineRows,
   foldComparisons,
   foldLocalization,
   foldSummary,
@@ -379,7 +380,8 @@ async function printPlan(
 
 /**
  * A k-fold grid's pooled tables (lib/study's foldSummary, foldLocalization, foldComparisons) saved as
- * `<dir>/summary_folds*.{csv,arrow}`; nothing for a grid without fold cells. Returns the CSV files written.
+ * `<dir>/summary_folds*.{csv,arrow}`; nothing for a grid without fold cells. `tables.results` may carry the
+ * region-FA baseline's rows ({@linkcode withBaseline}). Returns the CSV files written.
  */
 async function writeFoldReport(tables: GridTables, dir: string): Promise<string[]> {
   const written: string[] = [];
@@ -394,6 +396,24 @@ async function writeFoldReport(tables: GridTables, dir: string): Promise<string[
     written.push(`${dir}/${name}.csv`);
   }
   return written;
+}
+
+/**
+ * `tables` with the region-FA baseline (lib/study's foldBaselineRows) of the cohort fold cells among `cells`
+ * appended to its results, for the k-fold tables only (a grid's results.csv keeps the cells' own rows).
+ */
+async function withBaseline(
+  tables: GridTables,
+  cells: readonly StudyCell[],
+  cohortDirOf: (scale: string) => string | undefined,
+): Promise<GridTables> {
+  const rows: Record<string, unknown>[] = [];
+  for (const scale of new Set(cells.map((c) => c.scale))) {
+    const dir = cohortDirOf(scale);
+    if (dir) rows.push(...await foldBaselineRows(cells.filter((c) => c.scale === scale), dir));
+  }
+  if (!rows.length) return tables;
+  return { ...tables, results: concatTables([tables.results, tableFromRows(rows)]) };
 }
 
 /** Print a k-fold run's pooled tables (nothing without fold cells). */
@@ -450,11 +470,21 @@ function printFoldTables(tables: GridTables): void {
  */
 async function collectGrids(args: Args, grids: { config: GridConfig; cells: StudyCell[] }[]): Promise<void> {
   let missing = 0;
+  // The cohort the cells read, where it is on this machine (the baseline needs its FA maps): --data, else
+  // the scale's simulated cohort of --seed.
+  const cohortDirOf = (scale: string) => {
+    const dir = args.data ?? `data/synth/${scale}-s${args.seed}`;
+    try {
+      return Deno.statSync(`${dir}/participants.tsv`).isFile ? dir : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   for (const { config, cells } of grids) {
     const tables = await collectGrid(cells, { root: args.root });
     const written = [
       ...await writeStudyReport(tables, `${args.root}/${config.name}`),
-      ...await writeFoldReport(tables, `${args.root}/${config.name}`),
+      ...await writeFoldReport(await withBaseline(tables, cells, cohortDirOf), `${args.root}/${config.name}`),
     ];
     const open = await unfinishedCells(cells, { root: args.root });
     missing += open.length;
@@ -561,6 +591,7 @@ async function main(): Promise<void> {
   // (a grid's `scales`, e.g. transfer-quick's "quick" whatever --scale says); none for grids that never read
   // it (digits, transfer on digits and garments only).
   const runners = new Map<string, CellRunner<AnyGridCell>>();
+  const cohortDirs = new Map<string, string>();
   // (Volume cells of the "ageing" layout simulate their own cohort: lib/study's simulatesOwnCohort.)
   const readsRunCohort = (c: StudyCell) =>
     needsCohort(c) && (args.data !== undefined || !simulatesOwnCohort(c));
@@ -573,12 +604,11 @@ async function main(): Promise<void> {
     );
   } else if (args.data) {
     console.log(`[reproduce] using the cohort at ${args.data}`);
-    for (const scale of cohortScales) runners.set(scale, studyRunner({ cohortDir: args.data }));
+    for (const scale of cohortScales) cohortDirs.set(scale, args.data);
   } else {
-    for (const scale of cohortScales) {
-      runners.set(scale, studyRunner({ cohortDir: await prepareCohort(scale, args.seed) }));
-    }
+    for (const scale of cohortScales) cohortDirs.set(scale, await prepareCohort(scale, args.seed));
   }
+  for (const [scale, cohortDir] of cohortDirs) runners.set(scale, studyRunner({ cohortDir }));
   const noCohort = studyRunner({});
   const runner: CellRunner<AnyGridCell> = (cell, ctx) => (runners.get(cell.scale) ?? noCohort)(cell, ctx);
 
@@ -619,7 +649,8 @@ async function main(): Promise<void> {
     closeCurrent();
     if (!args.shard) {
       writtenCount += (await writeStudyReport(tables, `${args.root}/${config.name}`)).length;
-      writtenCount += (await writeFoldReport(tables, `${args.root}/${config.name}`)).length;
+      const folded = await withBaseline(tables, cells, (scale) => cohortDirs.get(scale));
+      writtenCount += (await writeFoldReport(folded, `${args.root}/${config.name}`)).length;
     }
     ranCount += ran.length;
     skippedCount += skipped.length;
@@ -666,8 +697,10 @@ async function main(): Promise<void> {
     "gt_crop_accuracy",
     "cam_box_iou50",
   ]);
-  printFoldTables(tables);
-  const findings = studyFindings(tables);
+  // The k-fold tables and findings carry the region-FA baseline of every partition the run tested.
+  const folded = await withBaseline(tables, grids.flatMap((g) => g.cells), (scale) => cohortDirs.get(scale));
+  printFoldTables(folded);
+  const findings = studyFindings(folded);
   if (findings.length) console.log(`\nFindings\n${findings.map((f, i) => `${i + 1}. ${f.text}`).join("\n")}`);
   console.log(
     `\n[reproduce] ran ${ranCount} cells, ${skippedCount} finished earlier; ${writtenCount} files under ` +

@@ -55,6 +55,15 @@ export {
 } from "./preprocess.ts";
 export { CAM_METHODS, type CamMethod, runCamMethod } from "./cam_methods.ts";
 export {
+  type FoldBaselineOptions,
+  foldBaselineRows,
+  type RegionBaselineOptions,
+  regionBaselineRows,
+  type RegionFeatureOptions,
+  type RegionFeatures,
+  regionFaFeatures,
+} from "./region_baseline.ts";
+export {
   pearson,
   runVolumeCell,
   VOLUME_DATA,
