@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { loadCohort } from "../../lib/data/mod.ts";
+
+const SCRIPT = new URL("../../lib/cli/simulate.ts", import.meta.url).pathname;
+
+async function simulate(...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", SCRIPT, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
+
+Deno.test("deno task simulate: the preset with other group sizes, resumable; bad flags are usage errors", async (t) => {
+  const root = await Deno.makeTempDir({ prefix: "cam-simulate-cli-" });
+  const dir = `${root}/cohort`;
+  const flags = [
+    "--out",
+    dir,
+    "--scale",
+    "quick",
+    "--young",
+    "3",
+    "--old",
+    "4",
+    "--acquisitions",
+    "1",
+    "--shape",
+    "16",
+  ];
+  try {
+    await t.step("3 young and 4 old subjects, one acquisition, the preset's age ranges", async () => {
+      const r = await simulate(...flags);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /7 subjects x 1 acquisitions under .*: \d+ files written, 0 kept/);
+      const cohort = await loadCohort(dir);
+      const young = cohort.subjects.filter((s) => s.group === "young");
+      const old = cohort.subjects.filter((s) => s.group === "old");
+      assert.equal(young.length, 3);
+      assert.equal(old.length, 4);
+      assert.ok(
+        young.every((s) => s.age >= 8 && s.age <= 15) && old.every((s) => s.age >= 25 && s.age <= 75),
+      );
+      assert.ok(cohort.subjects.every((s) => s.acquisitions.length === 1 && s.truth?.callosum));
+    });
+    await t.step("a rerun keeps every file; other options on that folder are refused", async () => {
+      const again = await simulate(...flags);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /: 0 files written, \d+ kept/);
+      const other = await simulate(...flags.slice(0, -2), "--shape", "20");
+      assert.equal(other.code, 1);
+      assert.match(other.stderr, /SynthError|other options|made with/);
+    });
+    await t.step("usage errors exit 2", async () => {
+      for (
+        const [args, message] of [
+          [["--young", "3"], /--out DIR is required/],
+          [["--out", dir, "--old", "0"], /--old must be a positive integer/],
+          [["--out", dir, "--acquisitions", "9"], /--acquisitions is 1 to 8/],
+          [["--out", dir, "--layout", "round"], /--layout must be classic or ageing/],
+        ] as const
+      ) {
+        const r = await simulate(...args);
+        assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+        assert.match(r.stderr, message);
+      }
+    });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
