@@ -43,18 +43,24 @@ Deno.test("paper-cell: GoogLeNet-GAP at full width and 224 px beside default-bac
     assert.deepEqual(paper.cam.methods, ["cam", "grad-cam", "grad-cam++", "saliency"]);
   });
 
-  await t.step("only width, input size and learning rate differ from the 1/16-width cell", () => {
-    const rest = (c: StudyCell) => {
-      const { id: _id, grid: _grid, widthMultiplier: _w, imageSize: _s, training, ...other } = c;
-      const { learningRate: _lr, ...settings } = training;
-      return { ...other, settings };
-    };
-    assert.equal(small.widthMultiplier, 0.0625);
-    assert.equal(small.imageSize, 96);
-    // 2e-3 made the full-width net diverge in its first epoch, 5e-4 kept it at the prior (README, "One paper-size cell, run here").
-    assert.deepEqual([paper.training.learningRate, small.training.learningRate], [1e-4, 2e-3]);
-    assert.deepEqual(rest(paper), rest(small));
-  });
+  await t.step(
+    "only width, input size, learning rate and the Grad-CAM layer differ from the 1/16-width cell",
+    () => {
+      const rest = (c: StudyCell) => {
+        const { id: _id, grid: _grid, widthMultiplier: _w, imageSize: _s, training, cam, ...other } = c;
+        const { learningRate: _lr, ...settings } = training;
+        const { layers: _layers, ...camSettings } = cam;
+        return { ...other, settings, camSettings };
+      };
+      assert.equal(small.widthMultiplier, 0.0625);
+      assert.equal(small.imageSize, 96);
+      // 2e-3 made the full-width net diverge in its first epoch, 5e-4 kept it at the prior (README, "One paper-size cell, run here").
+      assert.deepEqual([paper.training.learningRate, small.training.learningRate], [1e-4, 2e-3]);
+      assert.deepEqual(rest(paper), rest(small));
+      // And the layer Grad-CAM explains: conv2 at 1/16 width (README, "Held-out subjects"), the CAM layer at full width.
+      assert.deepEqual([paper.cam.layers, small.cam.layers], [undefined, { googlenet: "conv2" }]);
+    },
+  );
 
   await t.step("the same held-out subjects: 18 train / 4 val / 4 test, 2 acquisitions of 48 slices", () => {
     const shape = simulatedCohortShape("default");

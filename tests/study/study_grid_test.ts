@@ -15,11 +15,12 @@ import {
  * (commit 4436598): results of earlier runs are found by these ids, so checking must not change one.
  */
 const IDS: Record<string, string[]> = {
-  // New settings since (data-dependent init, Adam 2e-3: README, "The backbones at the default scale"), so new
-  // cells: results made with the old settings must not be taken for these.
+  // New settings since (data-dependent init, Adam 2e-3: README, "The backbones at the default scale"; then
+  // Grad-CAM at GoogLeNet's conv2, which hashes into both cells), so new cells: results made with the old
+  // settings must not be taken for these (at the CAM layer they were ...-da71f4 and ...-381c8c).
   "default-backbones": [
-    "cohort-alexnet-gap-subject-seed-default-s0-da71f4",
-    "cohort-googlenet-gap-subject-seed-default-s0-381c8c",
+    "cohort-alexnet-gap-subject-seed-default-s0-30025e",
+    "cohort-googlenet-gap-subject-seed-default-s0-18f9d3",
   ],
   // k-fold over subjects (6 folds: every subject tested once), run only by name.
   "default-kfold": [
@@ -125,8 +126,8 @@ const IDS: Record<string, string[]> = {
 /** The same with the cohort's identity in `data` (`deno task reproduce --data PATH`: `cohort` = its path). */
 const TAGGED_IDS: Record<string, string[]> = {
   "default-backbones": [
-    "cohort-alexnet-gap-subject-seed-default-s0-97fd32",
-    "cohort-googlenet-gap-subject-seed-default-s0-f880f1",
+    "cohort-alexnet-gap-subject-seed-default-s0-959e7c",
+    "cohort-googlenet-gap-subject-seed-default-s0-83f9c2",
   ],
   "default": [
     "cohort-small-gap-subject-seed-default-s0-8495e0",
