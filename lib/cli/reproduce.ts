@@ -64,6 +64,7 @@ import {
   cellWorkload,
   type CohortShape,
   type CohortSource,
+  defaultFaCacheDir,
   ensureSimulatedCohort,
   estimateRemaining,
   expandStudyGrid,
@@ -408,9 +409,17 @@ async function withBaseline(
   cohortDirOf: (scale: string) => string | undefined,
 ): Promise<GridTables> {
   const rows: Record<string, unknown>[] = [];
-  for (const scale of new Set(cells.map((c) => c.scale))) {
+  const foldCells = cells.filter((c) => c.dataset === "cohort" && c.folds !== undefined);
+  for (const scale of new Set(foldCells.map((c) => c.scale))) {
     const dir = cohortDirOf(scale);
-    if (dir) rows.push(...await foldBaselineRows(cells.filter((c) => c.scale === scale), dir));
+    if (!dir) continue;
+    try {
+      rows.push(...await foldBaselineRows(foldCells.filter((c) => c.scale === scale), dir));
+    } catch (e) {
+      // A cohort without truth masks (most real ones) has no baseline; the nets' tables stand without it.
+      if (!isTypedError(e)) throw e;
+      console.log(`[reproduce] no region-FA baseline for the ${scale} cells: ${e.message}`);
+    }
   }
   if (!rows.length) return tables;
   return { ...tables, results: concatTables([tables.results, tableFromRows(rows)]) };
@@ -472,11 +481,17 @@ async function collectGrids(args: Args, grids: { config: GridConfig; cells: Stud
   let missing = 0;
   // The cohort the cells read, where it is on this machine (the baseline needs its FA maps): --data, else
   // the scale's simulated cohort of --seed.
+  // Only where its FA maps are cached: --collect fits nothing.
   const cohortDirOf = (scale: string) => {
     const dir = args.data ?? `data/synth/${scale}-s${args.seed}`;
     try {
-      return Deno.statSync(`${dir}/participants.tsv`).isFile ? dir : undefined;
+      Deno.statSync(`${dir}/participants.tsv`);
+      Deno.statSync(defaultFaCacheDir(dir));
+      return dir;
     } catch {
+      console.log(
+        `[reproduce] --collect: no region-FA baseline for the ${scale} cells (no cohort or FA cache at ${dir})`,
+      );
       return undefined;
     }
   };

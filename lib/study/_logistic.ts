@@ -1,4 +1,5 @@
 // L2-penalised logistic regression fitted by Newton's method (IRLS), for lib/study's region-FA baseline.
+import { StatsError } from "../experiments/mod.ts";
 
 /** A fitted logistic model: P(y = 1 | x) = σ(b + w·x). */
 export interface LogisticModel {
@@ -19,6 +20,8 @@ export function sigmoid(z: number): number {
  * Minimise Σ_i [log(1 + e^{z_i}) − y_i z_i] + (λ/2)‖w‖², z_i = b + w·x_i (scikit-learn's
  * `LogisticRegression(C = 1/λ)` objective), by Newton steps on (b, w) until the largest gradient entry is
  * below `tol`. The objective is strictly convex for λ > 0, so the minimiser is unique.
+ *
+ * @throws {StatsError} for λ ≤ 0, mismatched rows and labels, one class only, or no convergence.
  */
 export function fitLogistic(
   x: readonly number[][],
@@ -26,6 +29,15 @@ export function fitLogistic(
   options: { lambda?: number; tol?: number; maxIterations?: number } = {},
 ): LogisticModel {
   const { lambda = 1, tol = 1e-10, maxIterations = 100 } = options;
+  if (!(lambda > 0) || !Number.isFinite(lambda)) {
+    throw new StatsError("fitLogistic", `λ must be a positive number, got ${lambda}`);
+  }
+  if (!x.length || x.length !== y.length) {
+    throw new StatsError("fitLogistic", `${x.length} feature rows for ${y.length} labels`);
+  }
+  if (!y.includes(0) || !y.includes(1)) {
+    throw new StatsError("fitLogistic", "the training labels hold one class only: nothing to separate");
+  }
   const d = x[0]?.length ?? 0, p = d + 1;
   const beta = new Array(p).fill(0); // [b, w...]
   let it = 0;
@@ -45,6 +57,9 @@ export function fitLogistic(
     if (Math.max(...grad.map(Math.abs)) < tol) break;
     const step = solve(hess, grad);
     for (let j = 0; j < p; j++) beta[j] -= step[j];
+  }
+  if (it === maxIterations || !beta.every(Number.isFinite)) {
+    throw new StatsError("fitLogistic", `no convergence in ${maxIterations} Newton steps`);
   }
   return { intercept: beta[0], weights: beta.slice(1), iterations: it };
 }

@@ -24,7 +24,9 @@ const NOT_REGIONS = ["fa", "md", "brain_mask"];
 
 /** One subject's region-FA features. */
 export interface RegionFeatures {
+  /** Subject id (its folder name). */
   subject: string;
+  /** Age group name. */
   group: string;
   /** Index of the group in the cohort's group order (the nets' label). */
   label: number;
@@ -104,20 +106,27 @@ export interface RegionBaselineOptions {
   seed?: number;
   /** Ridge penalty λ of the logistic regression on z-scored features. @default 1 */
   lambda?: number;
-  /** Columns copied into every row (e.g. `dataset`, `scale`, `grid`) so they pair with the nets' rows. */
+  /** Columns copied into every row (e.g. `dataset`, `scale`, `grid`) so they pair with the nets' rows. @default {} */
   columns?: Record<string, unknown>;
+  /** The `model` column (its run's name in the pooled tables). @default "region-fa" */
+  model?: string;
 }
 
 /**
  * The region-FA baseline over a k-fold partition: for fold f, z-score the features with the mean and SD of
- * the subjects outside fold f (lib/data's `splitByFold` training and validation subjects together), fit
+ * the subjects outside fold f (lib/data's `splitByFold` training and validation subjects together; an SD of 0
+ * counts as 1), fit
  * P(old | x) = σ(b + w·z) by L2-penalised logistic regression (λ/2 ‖w‖², scikit-learn's objective with
  * C = 1/λ), and call a test subject the second group when P ≥ 0.5. One row per fold, in the nets' fold-row
  * shape: `model` "region-fa", `pooling` "logistic", `split` "subject", `augmentation` "seed" (so that its
  * label is `region-fa-logistic (subject)`), `seed`, `folds`, `fold`, `subjects_right` / `subjects_wrong`
- * (ids), `n_test` and `test_positives` counting subjects (its unit, `unit: "subject"`), `test_accuracy` =
- * `subject_accuracy`, `test_auc` over the fold's subjects, the fitted `weights` (JSON, per z-scored region)
- * and `regions`.
+ * (ids), `test_subjects`, `subject_accuracy`, `subject_chance_accuracy` (the fold's larger group),
+ * `subject_auc` (over the fold's subjects), the fitted `weights`
+ * (JSON, per z-scored region), `regions` and `lambda`. It has no slices: `n_test`, `test_accuracy`,
+ * `test_positives` and `test_auc` are null, so the pooled slice columns of `foldSummary` stay empty for it.
+ *
+ * @throws {CohortError} unless there are exactly two groups (labels 0 and 1).
+ * @throws {StatsError} for λ that is not a positive number, or a fit that does not converge.
  *
  * @example
  * const rows = regionBaselineRows(await regionFaFeatures(data), { folds: 6, seed: 0 });
@@ -126,8 +135,15 @@ export function regionBaselineRows(
   features: { regions: string[]; subjects: RegionFeatures[] },
   options: RegionBaselineOptions,
 ): Record<string, unknown>[] {
-  const { folds, seed = 0, lambda = 1, columns = {} } = options;
+  const { folds, seed = 0, lambda = 1, columns = {}, model: name = "region-fa" } = options;
   const subjects = features.subjects;
+  const labels = new Set(subjects.map((s) => s.label));
+  if (labels.size !== 2 || !labels.has(0) || !labels.has(1)) {
+    throw new CohortError(
+      "regionBaselineRows",
+      `the baseline separates two groups (labels 0 and 1), got labels ${[...labels].sort().join(", ")}`,
+    );
+  }
   const metas = subjects.map((s) => ({ subject: s.subject, group: s.group }));
   const rows: Record<string, unknown>[] = [];
   for (let fold = 0; fold < folds; fold++) {
@@ -151,7 +167,7 @@ export function regionBaselineRows(
     const positives = test.filter((s) => s.label === 1).length;
     rows.push({
       ...columns,
-      model: "region-fa",
+      model: name,
       pooling: "logistic",
       split: "subject",
       augmentation: "seed",
@@ -163,13 +179,16 @@ export function regionBaselineRows(
       lambda,
       weights: JSON.stringify(model.weights.map((w) => Number(w.toPrecision(6)))),
       n_train: fit.length,
-      n_test: test.length,
+      n_test: null,
       test_subjects: test.length,
-      test_positives: positives,
-      test_accuracy: test.length ? right.length / test.length : null,
+      test_positives: null,
+      test_accuracy: null,
       subject_accuracy: test.length ? right.length / test.length : null,
-      chance_accuracy: test.length ? Math.max(positives, test.length - positives) / test.length : null,
-      test_auc: positives && positives < test.length
+      subject_chance_accuracy: test.length
+        ? Math.max(positives, test.length - positives) / test.length
+        : null,
+      test_auc: null,
+      subject_auc: positives && positives < test.length
         ? rocAuc(p, test.map((s) => (s.label === 1 ? 1 : 0)))
         : null,
       subjects_right: right.map((s) => s.subject).sort().join(" "),
@@ -192,7 +211,11 @@ export interface FoldBaselineOptions {
  * run per distinct (scale, seed, k, acquisitions, subjects, cohort) among the cohort fold cells, on the FA
  * maps those cells read (prepared once per process, as lib/study's `cohortSlices` caches them). Its rows carry
  * the cells' `dataset` and `scale` and `grid: null`, so that the nets of every grid on that partition pair
- * with one baseline. Cells that are not cohort fold cells are ignored; none gives no rows.
+ * with one baseline; its `model` is `region-fa`, with `-<n>acq` for the cells' `maxAcquisitions` and
+ * `-<n>subj` for their `maxSubjects` (label e.g. `region-fa-2acq-logistic (subject)`). Cells that are not
+ * cohort fold cells are ignored; none gives no rows.
+ *
+ * @throws {CohortError} as {@linkcode regionFaFeatures} (no truth masks: a real cohort without them).
  *
  * @example
  * const baseline = await foldBaselineRows(cells, "data/synth/default-s0");
@@ -219,10 +242,13 @@ export async function foldBaselineRows(
       maxSubjects: cell.data.maxSubjects,
       cacheDir: options.cacheDir,
     });
+    const { maxAcquisitions: acquisitions, maxSubjects: subjectCap } = cell.data;
     rows.push(...regionBaselineRows(await regionFaFeatures(data), {
       folds: cell.folds!,
       seed: cell.seed,
       lambda: options.lambda,
+      // Runs on other acquisitions or subjects are other baselines: their names keep them apart.
+      model: `region-fa${acquisitions ? `-${acquisitions}acq` : ""}${subjectCap ? `-${subjectCap}subj` : ""}`,
       columns: { grid: null, dataset: cell.dataset, scale: cell.scale },
     }));
   }

@@ -353,7 +353,11 @@ Deno.test("deno task reproduce, run for real on tiny grids: which cohort, where 
           summary,
           /^grid,dataset,config,model,pooling,seed,folds,folds_run,subjects,subjects_right,/,
         );
-        assert.equal(summary.trim().split("\n").length, 3, summary);
+        // The two nets and the region-FA baseline on the same partition (lib/study's foldBaselineRows).
+        assert.equal(summary.trim().split("\n").length, 4, summary);
+        assert.match(summary, /\n,cohort,region-fa-logistic \(subject\),region-fa,logistic,0,3,3,12,\d+,/);
+        const pairs = await Deno.readTextFile(`${root}/tinyk.seed91/summary_folds_pairs.csv`);
+        assert.equal(pairs.trim().split("\n").length, 4, pairs);
       },
     );
     await t.step("a digits-only grid: no cohort simulated", async () => {

@@ -11,7 +11,8 @@ import {
   type RegionFeatures,
 } from "../../lib/study/mod.ts";
 import { fitLogistic, sigmoid } from "../../lib/study/_logistic.ts";
-import { tableFromRows } from "../../lib/experiments/mod.ts";
+import { StatsError, tableFromRows } from "../../lib/experiments/mod.ts";
+import { cohortSplit } from "../../lib/study/cohort_cell.ts";
 import { toyStudy } from "./_toy.ts";
 
 Deno.test("fitLogistic: the penalised gradient vanishes at its fit (KKT), on data that does not separate", () => {
@@ -46,6 +47,15 @@ Deno.test("fitLogistic: two points at ±1, λ = 1: b = 0 and w solves λw = 2σ(
   assert.ok(Number.isFinite(m.weights[0]) && m.iterations < 100);
 });
 
+Deno.test("fitLogistic: λ ≤ 0, one class and mismatched rows are StatsErrors, not NaN", () => {
+  const x = [[0], [1], [2]];
+  for (const lambda of [0, -1, Number.NaN]) {
+    assert.throws(() => fitLogistic(x, [0, 1, 1], { lambda }), StatsError);
+  }
+  assert.throws(() => fitLogistic(x, [1, 1, 1]), /one class only/);
+  assert.throws(() => fitLogistic(x, [0, 1]), /3 feature rows for 2 labels/);
+});
+
 /** 12 subjects, 6 per group, one feature that separates them but for subject "s05" (young, with an old value). */
 function toyFeatures(): { regions: string[]; subjects: RegionFeatures[] } {
   const subjects: RegionFeatures[] = [];
@@ -75,7 +85,10 @@ Deno.test("regionBaselineRows: the partition of subjectFolds, each subject teste
   rows.forEach((r, f) => {
     const tested = `${r.subjects_right} ${r.subjects_wrong}`.split(" ").filter(Boolean).sort();
     assert.deepEqual(tested, folds[f]);
-    assert.equal(r.n_test, folds[f].length);
+    assert.equal(r.test_subjects, folds[f].length);
+    // No slices: the pooled slice columns stay empty for it.
+    assert.equal(r.n_test, null);
+    assert.equal(r.test_accuracy, null);
     assert.equal(r.dataset, "cohort");
     assert.equal(r.fold, f);
   });
@@ -83,6 +96,14 @@ Deno.test("regionBaselineRows: the partition of subjectFolds, each subject teste
   assert.deepEqual(wrong, ["s05"]);
   // Lower value, older: the fitted weight on the z-scored feature is negative in every fold.
   for (const r of rows) assert.ok(JSON.parse(String(r.weights))[0] < 0);
+});
+
+Deno.test("regionBaselineRows: refuses anything but two groups (labels 0 and 1)", () => {
+  const { regions, subjects } = toyFeatures();
+  const three = subjects.map((s, i) => (i < 3 ? { ...s, group: "middle", label: 2 } : s));
+  assert.throws(() => regionBaselineRows({ regions, subjects: three }, { folds: 3 }), CohortError);
+  const one = subjects.map((s) => ({ ...s, group: "old", label: 1 }));
+  assert.throws(() => regionBaselineRows({ regions, subjects: one }, { folds: 3 }), /labels 1/);
 });
 
 Deno.test("regionBaselineRows: pools and pairs with a net's fold rows (foldSummary, exact McNemar)", () => {
@@ -106,7 +127,7 @@ Deno.test("regionBaselineRows: pools and pairs with a net's fold rows (foldSumma
       seed: 0,
       folds: 3,
       fold: f,
-      n_test: r.n_test,
+      n_test: 96 * Number(r.test_subjects),
       test_accuracy: f === 0 ? 0 : 1,
       subjects_right: f === 0 ? "" : ids,
       subjects_wrong: f === 0 ? ids : "",
@@ -117,6 +138,8 @@ Deno.test("regionBaselineRows: pools and pairs with a net's fold rows (foldSumma
   const baseline = summary.find((r) => r.config === "region-fa-logistic (subject)")!;
   assert.equal(baseline.subjects, 12);
   assert.equal(baseline.subjects_right, 11);
+  assert.equal(baseline.test_accuracy, null);
+  assert.equal(baseline.test_slices, 0);
   const pair = (foldComparisons(results).objects() as Record<string, unknown>[])[0];
   const fold0 = `${base[0].subjects_right} ${base[0].subjects_wrong}`.split(" ").filter(Boolean);
   const outlierInFold0 = fold0.includes("s05");
@@ -156,6 +179,25 @@ Deno.test("regionFaFeatures: fitted FA in the planted regions tracks the planted
     const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
     assert.ok(mean(oldCallosum) < mean(youngCallosum), "planted ΔFA −0.1 in the callosum");
 
+    // The nets' partition: a fold cell's test subjects (cohortSplit over the per-slice metas) are the
+    // baseline's, for several seeds and k.
+    const metas = data.samples.map((x) => ({ subject: x.subject, group: x.group }));
+    for (const seed of [0, 1, 7]) {
+      for (const folds of [2, 3]) {
+        const rows = regionBaselineRows({ regions, subjects }, { folds, seed });
+        for (let fold = 0; fold < folds; fold++) {
+          const split = cohortSplit({ split: "subject", seed, fold, folds }, metas);
+          const nets = [...new Set(split.test.map((i) => String(data.samples[i].subject)))].sort();
+          const tested = `${rows[fold].subjects_right} ${rows[fold].subjects_wrong}`.split(" ").filter(
+            Boolean,
+          );
+          assert.deepEqual(tested.sort(), nets, `seed ${seed}, fold ${fold} of ${folds}`);
+          const trained = new Set([...split.train, ...split.val].map((i) => String(data.samples[i].subject)));
+          assert.equal(rows[fold].n_train, trained.size);
+        }
+      }
+    }
+
     // foldBaselineRows: one run per partition, whatever the grids or image sizes of its cells.
     const cell = (seed: number, imageSize: number) => ({
       dataset: "cohort",
@@ -170,7 +212,13 @@ Deno.test("regionFaFeatures: fitted FA in the planted regions tracks the planted
     });
     assert.equal(rows.length, 6);
     assert.deepEqual(rows.map((r) => r.seed), [0, 0, 0, 1, 1, 1]);
-    assert.ok(rows.every((r) => r.grid === null && r.scale === "quick"));
+    assert.ok(rows.every((r) => r.grid === null && r.scale === "quick" && r.model === "region-fa"));
+    // Other acquisitions: another baseline, named apart.
+    const oneAcquisition = { ...cell(0, 32), data: { maxAcquisitions: 1 } };
+    const two = await foldBaselineRows([oneAcquisition], cohort.dir, {
+      cacheDir: `${root}/cache`,
+    });
+    assert.ok(two.every((r) => r.model === "region-fa-1acq"));
 
     // A subject without a region's mask is a CohortError naming the truth folder.
     const broken = {

@@ -51,6 +51,23 @@ const IDS: Record<string, string[]> = {
     "cohort-googlenet-gap-subject-seed-default-s0-f4of6-174a72",
     "cohort-googlenet-gap-subject-seed-default-s0-f5of6-ddf60e",
   ],
+  // 3-fold on the 78-subject cohort (meant for --data data/synth/large78-s0, which tags them; untagged here).
+  "cohort78-kfold": [
+    "cohort-small-gap-subject-seed-default-s0-f0of3-ad206b",
+    "cohort-small-gap-subject-seed-default-s0-f1of3-083165",
+    "cohort-small-gap-subject-seed-default-s0-f2of3-0ee47e",
+    "cohort-small-gmp-subject-seed-default-s0-f0of3-d1f21e",
+    "cohort-small-gmp-subject-seed-default-s0-f1of3-ab7836",
+    "cohort-small-gmp-subject-seed-default-s0-f2of3-e62a73",
+  ],
+  "cohort78-backbones-kfold": [
+    "cohort-alexnet-gap-subject-seed-default-s0-f0of3-136b53",
+    "cohort-alexnet-gap-subject-seed-default-s0-f1of3-cc7b3c",
+    "cohort-alexnet-gap-subject-seed-default-s0-f2of3-e9ba52",
+    "cohort-googlenet-gap-subject-seed-default-s0-f0of3-afadfc",
+    "cohort-googlenet-gap-subject-seed-default-s0-f1of3-089bf8",
+    "cohort-googlenet-gap-subject-seed-default-s0-f2of3-e6be5c",
+  ],
   "default": [
     "cohort-small-gap-subject-seed-default-s0-fcc3c7",
     "cohort-small-gap-slice-seed-default-s0-e622a6",
