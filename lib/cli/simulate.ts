@@ -83,7 +83,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** The simulator's options for parsed arguments: the scale's preset (as `reproduce` uses it), then the flags. */
-export function simulateOptions(args: Omit<Args, "out">): SimulateCohortOptions {
+function simulateOptions(args: Omit<Args, "out">): SimulateCohortOptions {
   const preset = COHORT_PRESETS[args.scale];
   const groups = preset.groups ?? DEFAULT_GROUPS;
   return {
