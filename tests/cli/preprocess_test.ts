@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
+import { runTool } from "./_tool.ts";
 import { simulateCohort } from "../../lib/synth/mod.ts";
 
-const SCRIPT = new URL("../../lib/cli/preprocess.ts", import.meta.url).pathname;
-
-async function preprocess(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", SCRIPT, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
-}
+const preprocess = (...args: string[]) => runTool("preprocess", args);
 
 Deno.test("deno task preprocess: a shard of the subjects into the cache; bad flags are usage errors", async (t) => {
   const root = await Deno.makeTempDir({ prefix: "cam-preprocess-cli-" });

@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
+import { runTool } from "./_tool.ts";
 import { loadCohort } from "../../lib/data/mod.ts";
 
-const SCRIPT = new URL("../../lib/cli/simulate.ts", import.meta.url).pathname;
-
-async function simulate(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", SCRIPT, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
-}
+const simulate = (...args: string[]) => runTool("simulate", args);
 
 Deno.test("deno task simulate: the preset with other group sizes, resumable; bad flags are usage errors", async (t) => {
   const root = await Deno.makeTempDir({ prefix: "cam-simulate-cli-" });
