@@ -64,6 +64,19 @@ export function parseSeed(text: string, usage: Usage): number {
   return seed;
 }
 
+/**
+ * An integer flag value ≥ `min` (default 1): usage error `<flag> must be a positive integer, got "<text>"`
+ * (or `an integer ≥ <min>` for another minimum).
+ */
+export function parseCount(flag: string, text: string, usage: Usage, options: { min?: number } = {}): number {
+  const { min = 1 } = options;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    usage(`${flag} must be ${min === 1 ? "a positive integer" : `an integer ≥ ${min}`}, got "${text}"`);
+  }
+  return n;
+}
+
 /** `--shard i/n` (lib/cluster's `parseShard`); its ClusterError becomes a usage error. */
 export function parseShardFlag(text: string, usage: Usage): Shard {
   try {

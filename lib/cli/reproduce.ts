@@ -98,6 +98,7 @@ import { formatDuration } from "../train/mod.ts";
 import {
   eachFlag,
   isTypedError,
+  parseCount,
   parseScale,
   parseSeed,
   parseShardFlag,
@@ -125,12 +126,6 @@ const usage: Usage = usageOf(
     "                           [--shard i/n | --collect]",
 );
 
-function positiveInteger(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) usage(`${flag} must be a positive integer, got "${text}"`);
-  return n;
-}
-
 /** Parse reproduce's arguments; a bad one prints the usage and exits with 2. */
 function parseArgs(argv: string[]): Args {
   const args: Args = { scale: "default", seed: 0, root: "experiments", dryRun: false, overrides: {} };
@@ -155,10 +150,10 @@ function parseArgs(argv: string[]): Args {
         args.dryRun = true;
         break;
       case "--epochs":
-        args.overrides.epochs = positiveInteger(flag, value());
+        args.overrides.epochs = parseCount(flag, value(), usage);
         break;
       case "--max-subjects":
-        args.overrides.maxSubjects = positiveInteger(flag, value());
+        args.overrides.maxSubjects = parseCount(flag, value(), usage);
         break;
       case "--shard":
         args.shard = parseShardFlag(value(), usage);

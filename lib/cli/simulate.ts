@@ -13,7 +13,16 @@
 import { DEFAULT_GROUPS, simulateCohort, type SimulateCohortOptions } from "../synth/mod.ts";
 import { COHORT_PRESETS } from "../study/mod.ts";
 import { formatDuration } from "../train/mod.ts";
-import { eachFlag, parseScale, parseSeed, runTool, type Scale, type Usage, usageOf } from "./_args.ts";
+import {
+  eachFlag,
+  parseCount,
+  parseScale,
+  parseSeed,
+  runTool,
+  type Scale,
+  type Usage,
+  usageOf,
+} from "./_args.ts";
 
 interface Args {
   out?: string;
@@ -32,12 +41,6 @@ const usage: Usage = usageOf(
     "                          [--acquisitions N] [--layout classic|ageing] [--shape N]",
 );
 
-function positive(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) usage(`${flag} must be a positive integer, got "${text}"`);
-  return n;
-}
-
 /** Parse simulate's arguments; a bad one prints the usage and exits with 2. */
 function parseArgs(argv: string[]): Args {
   const args: Args = { scale: "default", seed: 0 };
@@ -53,13 +56,13 @@ function parseArgs(argv: string[]): Args {
         args.seed = parseSeed(value(), usage);
         break;
       case "--young":
-        args.young = positive(flag, value());
+        args.young = parseCount(flag, value(), usage);
         break;
       case "--old":
-        args.old = positive(flag, value());
+        args.old = parseCount(flag, value(), usage);
         break;
       case "--acquisitions": {
-        const n = positive(flag, value());
+        const n = parseCount(flag, value(), usage);
         if (n > 8) usage(`--acquisitions is 1 to 8, got ${n}`);
         args.acquisitions = n;
         break;
@@ -71,7 +74,7 @@ function parseArgs(argv: string[]): Args {
         break;
       }
       case "--shape":
-        args.shape = positive(flag, value());
+        args.shape = parseCount(flag, value(), usage);
         break;
       default:
         return false;

@@ -15,7 +15,7 @@
 import { slurmPipeline, submitPipeline } from "../cluster/mod.ts";
 import { CohortError, loadCohort } from "../data/mod.ts";
 import { loadStudyGrid, simulatedCohortShape } from "../study/mod.ts";
-import { eachFlag, parseScale, runTool, type Scale, type Usage, usageOf } from "./_args.ts";
+import { eachFlag, parseCount, parseScale, runTool, type Scale, type Usage, usageOf } from "./_args.ts";
 
 interface Args {
   grid?: string;
@@ -49,12 +49,6 @@ const usage: Usage = usageOf(
     "                       [--maps md,ad,rd] [--submit] [--out DIR] [-- REPRODUCE FLAGS]",
 );
 
-function count(flag: string, text: string, min: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) usage(`${flag} must be an integer ≥ ${min}, got "${text}"`);
-  return n;
-}
-
 /** Parse slurm's arguments; a bad one prints the usage and exits with 2. */
 function parseArgs(argv: string[]): Args {
   const args: Args = { scale: "default", gpus: 0, modules: [], sbatch: [], submit: false, reproduce: [] };
@@ -70,7 +64,7 @@ function parseArgs(argv: string[]): Args {
         args.scale = parseScale(value(), usage);
         break;
       case "--seed":
-        args.seed = count(flag, value(), 0);
+        args.seed = parseCount(flag, value(), usage, { min: 0 });
         break;
       case "--partition":
         args.partition = value();
@@ -79,16 +73,16 @@ function parseArgs(argv: string[]): Args {
         args.time = value();
         break;
       case "--gpus":
-        args.gpus = count(flag, value(), 0);
+        args.gpus = parseCount(flag, value(), usage, { min: 0 });
         break;
       case "--tasks":
-        args.tasks = count(flag, value(), 1);
+        args.tasks = parseCount(flag, value(), usage);
         break;
       case "--preprocess-tasks":
-        args.preprocessTasks = count(flag, value(), 1);
+        args.preprocessTasks = parseCount(flag, value(), usage);
         break;
       case "--cpus":
-        args.cpus = count(flag, value(), 1);
+        args.cpus = parseCount(flag, value(), usage);
         break;
       case "--mem":
         args.mem = value();
