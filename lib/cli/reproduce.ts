@@ -377,7 +377,7 @@ async function printPlan(
 /**
  * A k-fold grid's pooled tables (lib/study's foldSummary, foldLocalization, foldComparisons) saved as
  * `<dir>/summary_folds*.{csv,arrow}`; nothing for a grid without fold cells. `tables.results` may carry the
- * region-FA baseline's rows ({@linkcode withBaseline}). Returns the CSV files written.
+ * region-FA baseline's rows ({@linkcode baselineRows}). Returns the CSV files written.
  */
 async function writeFoldReport(tables: GridTables, dir: string): Promise<string[]> {
   const written: string[] = [];
@@ -395,14 +395,14 @@ async function writeFoldReport(tables: GridTables, dir: string): Promise<string[
 }
 
 /**
- * `tables` with the region-FA baseline (lib/study's foldBaselineRows) of the cohort fold cells among `cells`
- * appended to its results, for the k-fold tables only (a grid's results.csv keeps the cells' own rows).
+ * The region-FA baseline's rows (lib/study's foldBaselineRows) for the cohort fold cells among `cells`, per
+ * scale on the cohort `cohortDirOf` names; none where it names none, or where the cohort has no truth masks
+ * (said on one line: the nets' tables stand without it).
  */
-async function withBaseline(
-  tables: GridTables,
+async function baselineRows(
   cells: readonly StudyCell[],
   cohortDirOf: (scale: string) => string | undefined,
-): Promise<GridTables> {
+): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   const foldCells = cells.filter((c) => c.dataset === "cohort" && c.folds !== undefined);
   for (const scale of new Set(foldCells.map((c) => c.scale))) {
@@ -411,13 +411,16 @@ async function withBaseline(
     try {
       rows.push(...await foldBaselineRows(foldCells.filter((c) => c.scale === scale), dir));
     } catch (e) {
-      // A cohort without truth masks (most real ones) has no baseline; the nets' tables stand without it.
       if (!isTypedError(e)) throw e;
       console.log(`[reproduce] no region-FA baseline for the ${scale} cells: ${e.message}`);
     }
   }
-  if (!rows.length) return tables;
-  return { ...tables, results: concatTables([tables.results, tableFromRows(rows)]) };
+  return rows;
+}
+
+/** `tables` with `rows` appended to its results: for the k-fold tables only (results.csv keeps the cells'). */
+function withRows(tables: GridTables, rows: Record<string, unknown>[]): GridTables {
+  return rows.length ? { ...tables, results: concatTables([tables.results, tableFromRows(rows)]) } : tables;
 }
 
 /** Print a k-fold run's pooled tables (nothing without fold cells). */
@@ -494,7 +497,10 @@ async function collectGrids(args: Args, grids: { config: GridConfig; cells: Stud
     const tables = await collectGrid(cells, { root: args.root });
     const written = [
       ...await writeStudyReport(tables, `${args.root}/${config.name}`),
-      ...await writeFoldReport(await withBaseline(tables, cells, cohortDirOf), `${args.root}/${config.name}`),
+      ...await writeFoldReport(
+        withRows(tables, await baselineRows(cells, cohortDirOf)),
+        `${args.root}/${config.name}`,
+      ),
     ];
     const open = await unfinishedCells(cells, { root: args.root });
     missing += open.length;
@@ -631,6 +637,7 @@ async function main(): Promise<void> {
     current = undefined;
   };
   const allTables: GridTables[] = [];
+  const baseline: Record<string, unknown>[] = [];
   let ranCount = 0, skippedCount = 0, writtenCount = 0;
   for (const { config, cells } of grids) {
     console.log(`[reproduce] grid ${config.name}: ${cells.length} cells`);
@@ -659,8 +666,9 @@ async function main(): Promise<void> {
     closeCurrent();
     if (!args.shard) {
       writtenCount += (await writeStudyReport(tables, `${args.root}/${config.name}`)).length;
-      const folded = await withBaseline(tables, cells, (scale) => cohortDirs.get(scale));
-      writtenCount += (await writeFoldReport(folded, `${args.root}/${config.name}`)).length;
+      const rows = await baselineRows(cells, (scale) => cohortDirs.get(scale));
+      baseline.push(...rows);
+      writtenCount += (await writeFoldReport(withRows(tables, rows), `${args.root}/${config.name}`)).length;
     }
     ranCount += ran.length;
     skippedCount += skipped.length;
@@ -707,8 +715,10 @@ async function main(): Promise<void> {
     "gt_crop_accuracy",
     "cam_box_iou50",
   ]);
-  // The k-fold tables and findings carry the region-FA baseline of every partition the run tested.
-  const folded = await withBaseline(tables, grids.flatMap((g) => g.cells), (scale) => cohortDirs.get(scale));
+  // The k-fold tables and findings carry the region-FA baseline of every partition the run tested, once
+  // (grids on one partition each got the same rows).
+  const once = new Map(baseline.map((r) => [JSON.stringify([r.model, r.scale, r.seed, r.folds, r.fold]), r]));
+  const folded = withRows(tables, [...once.values()]);
   printFoldTables(folded);
   const findings = studyFindings(folded);
   if (findings.length) console.log(`\nFindings\n${findings.map((f, i) => `${i + 1}. ${f.text}`).join("\n")}`);
