@@ -7,6 +7,7 @@ import type { Sample } from "../data/mod.ts";
 import type { CamSettings } from "../experiments/grid.ts";
 import { readNifti, type Volume, volumeFrom, writeNifti } from "../nifti/mod.ts";
 import { type SliceProvenance, slicesToVolume } from "../slices/mod.ts";
+import { rocAuc } from "../train/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
 import type { CohortSlices } from "./cohort_slices.ts";
 
@@ -37,6 +38,30 @@ export function subjectVotes(
     rightIds: rightIds.sort(),
     wrongIds: wrongIds.sort(),
   };
+}
+
+/**
+ * Threshold-free subject ranking of a two-class test set: each subject's score is the mean of its slices'
+ * class-1 probability, and the result is the ROC AUC of those scores against the subjects' labels (lib/train's
+ * `rocAuc`). Null unless both classes have a test subject. A subject vote can be wrong while this is 1: the
+ * net then ranks the subjects right but its 0.5 threshold sits off them (calibration, not discrimination).
+ */
+export function subjectAuc(
+  samples: readonly { subject?: string | number; label: number }[],
+  testIndices: readonly number[],
+  probabilities: ArrayLike<number>,
+): number | null {
+  const subjects = new Map<string, { label: number; sum: number; n: number }>();
+  testIndices.forEach((idx, k) => {
+    const s = samples[idx];
+    const v = subjects.get(String(s.subject)) ?? { label: s.label, sum: 0, n: 0 };
+    v.sum += probabilities[2 * k + 1];
+    v.n++;
+    subjects.set(String(s.subject), v);
+  });
+  const list = [...subjects.values()];
+  if (!list.some((v) => v.label === 1) || !list.some((v) => v.label === 0)) return null;
+  return rocAuc(list.map((v) => v.sum / v.n), list.map((v) => v.label === 1));
 }
 
 /** A test subject's slices of its first acquisition, or null where it has no FA map. */

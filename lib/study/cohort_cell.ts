@@ -32,6 +32,7 @@ import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 import {
   type GroupSums,
   sliceStackCam,
+  subjectAuc,
   subjectSlices,
   subjectTruth,
   subjectVotes,
@@ -160,6 +161,8 @@ export async function runCohortCell(
       test_ap: test.binary?.averagePrecision ?? test.meanAveragePrecision,
       test_auc: test.binary?.rocAuc ?? test.meanRocAuc,
       subject_accuracy: votes.subjects ? votes.right / votes.subjects : null,
+      // The test subjects ranked by their slices' mean probability: threshold-free (the vote is not).
+      subject_auc: data.groups.length === 2 ? subjectAuc(data.samples, split.test, test.probabilities) : null,
       // Which test subjects the vote got right and wrong (ids, space-separated): k-fold pooling and paired
       // tests between nets read them.
       subjects_right: votes.rightIds.join(" "),

@@ -294,7 +294,8 @@ export interface FoldSummaryOptions {
  * `chance_accuracy` (the larger class's share of the pooled test slices, where the rows carry
  * `test_positives`); `test_auc_mean` (± `test_auc_sd`) over folds and `test_auc_pooled`, the AUC of every
  * fold's test slices together (lib/train's `pooledRocAuc`, from the `curves` table's ROC points; null
- * without them).
+ * without them); `subject_auc_mean`, the folds' mean `subject_auc` (each fold's test subjects ranked by their
+ * slices' mean probability: threshold-free, where `subjects_right` depends on the 0.5 threshold).
  *
  * @example
  * printTable(foldSummary({ results, curves }));
@@ -323,6 +324,7 @@ export function foldSummary(
       ? rows.reduce((a, r) => a + num(r.test_positives)!, 0)
       : null;
     const aucs = rows.map((r) => num(r.test_auc)).filter((v): v is number => v !== null);
+    const subjectAucs = rows.map((r) => num(r.subject_auc)).filter((v): v is number => v !== null);
     const aucMean = aucs.length ? mean(aucs) : null;
     const aucSd = sampleSd(aucs);
     let pooled: number | null = null;
@@ -354,6 +356,7 @@ export function foldSummary(
       test_auc_mean: aucMean,
       test_auc_sd: aucSd,
       test_auc_pooled: pooled,
+      subject_auc_mean: subjectAucs.length ? mean(subjectAucs) : null,
     });
   }
   return tableFromRows(out);

@@ -59,9 +59,9 @@ export {
   foldBaselineRows,
   type RegionBaselineOptions,
   regionBaselineRows,
+  regionFaFeatures,
   type RegionFeatureOptions,
   type RegionFeatures,
-  regionFaFeatures,
 } from "./region_baseline.ts";
 export {
   pearson,

@@ -62,6 +62,10 @@ Deno.test("k-fold cohort cells end to end at toy scale", async (t) => {
       // The folds' ROC curves (thresholds kept in the curves table) pool into the AUC of all 576 slices.
       assert.equal(typeof s.test_auc_pooled, "number");
       assert.ok(Number(s.test_auc_pooled) >= 0 && Number(s.test_auc_pooled) <= 1);
+      // Each fold ranks its 4 test subjects (2 per group) by their slices' mean probability; the mean over folds.
+      for (const r of own) assert.ok(Number(r.subject_auc) >= 0 && Number(r.subject_auc) <= 1);
+      const subjectAuc = own.reduce((a, r) => a + Number(r.subject_auc), 0) / 3;
+      assert.ok(Math.abs(Number(s.subject_auc_mean) - subjectAuc) < 1e-12);
     }
     const loc = rowsOf(foldLocalization(tables.localization));
     assert.deepEqual(loc.map((r) => `${r.pooling} ${r.method} ${r.subjects}`).sort(), [
