@@ -40,28 +40,73 @@ export function subjectVotes(
   };
 }
 
+/** Each subject's label and the mean class-1 probability of its slices (`probabilities` rows of two, in `indices` order). */
+export function subjectMeans(
+  samples: readonly { subject?: string | number; label: number }[],
+  indices: readonly number[],
+  probabilities: ArrayLike<number>,
+): Map<string, { label: number; mean: number }> {
+  const sums = new Map<string, { label: number; sum: number; n: number }>();
+  indices.forEach((idx, k) => {
+    const s = samples[idx];
+    const v = sums.get(String(s.subject)) ?? { label: s.label, sum: 0, n: 0 };
+    v.sum += probabilities[2 * k + 1];
+    v.n++;
+    sums.set(String(s.subject), v);
+  });
+  return new Map([...sums].map(([id, v]) => [id, { label: v.label, mean: v.sum / v.n }]));
+}
+
 /**
- * Threshold-free subject ranking of a two-class test set: each subject's score is the mean of its slices'
- * class-1 probability, and the result is the ROC AUC of those scores against the subjects' labels (lib/train's
- * `rocAuc`). Null unless both classes have a test subject. A subject vote can be wrong while this is 1: the
- * net then ranks the subjects right but its 0.5 threshold sits off them (calibration, not discrimination).
+ * Threshold-free subject ranking of a two-class test set: the ROC AUC (lib/train's `rocAuc`) of the subjects'
+ * mean class-1 probability ({@linkcode subjectMeans}) against their labels. Null unless both classes have a
+ * test subject. A subject vote can be wrong while this is 1: the net then ranks the subjects right but its 0.5
+ * threshold sits off them (calibration, not discrimination).
  */
 export function subjectAuc(
   samples: readonly { subject?: string | number; label: number }[],
   testIndices: readonly number[],
   probabilities: ArrayLike<number>,
 ): number | null {
-  const subjects = new Map<string, { label: number; sum: number; n: number }>();
-  testIndices.forEach((idx, k) => {
-    const s = samples[idx];
-    const v = subjects.get(String(s.subject)) ?? { label: s.label, sum: 0, n: 0 };
-    v.sum += probabilities[2 * k + 1];
-    v.n++;
-    subjects.set(String(s.subject), v);
-  });
-  const list = [...subjects.values()];
+  const list = [...subjectMeans(samples, testIndices, probabilities).values()];
   if (!list.some((v) => v.label === 1) || !list.some((v) => v.label === 0)) return null;
-  return rocAuc(list.map((v) => v.sum / v.n), list.map((v) => v.label === 1));
+  return rocAuc(list.map((v) => v.mean), list.map((v) => v.label === 1));
+}
+
+/**
+ * The subject threshold chosen on validation subjects: of the midpoints between consecutive distinct sorted
+ * subject means, the one whose rule "class 1 when mean ≥ t" gets the most validation subjects right (ties:
+ * the one nearest 0.5). 0.5 where the subjects hold one class or one distinct mean.
+ */
+export function validationThreshold(subjects: readonly { label: number; mean: number }[]): number {
+  const means = [...new Set(subjects.map((s) => s.mean))].sort((a, b) => a - b);
+  if (means.length < 2 || new Set(subjects.map((s) => s.label)).size < 2) return 0.5;
+  let best = 0.5, bestRight = -1;
+  for (let i = 0; i + 1 < means.length; i++) {
+    const t = (means[i] + means[i + 1]) / 2;
+    const right = subjects.filter((s) => (s.mean >= t ? 1 : 0) === (s.label === 1 ? 1 : 0)).length;
+    if (right > bestRight || (right === bestRight && Math.abs(t - 0.5) < Math.abs(best - 0.5))) {
+      best = t, bestRight = right;
+    }
+  }
+  return best;
+}
+
+/** Subjects called class 1 when their mean ≥ `threshold`: right and wrong ids (sorted), as {@linkcode subjectVotes}. */
+export function thresholdCalls(
+  means: Map<string, { label: number; mean: number }>,
+  threshold: number,
+): { subjects: number; right: number; rightIds: string[]; wrongIds: string[] } {
+  const rightIds: string[] = [], wrongIds: string[] = [];
+  for (const [id, v] of means) {
+    ((v.mean >= threshold ? 1 : 0) === (v.label === 1 ? 1 : 0) ? rightIds : wrongIds).push(id);
+  }
+  return {
+    subjects: means.size,
+    right: rightIds.length,
+    rightIds: rightIds.sort(),
+    wrongIds: wrongIds.sort(),
+  };
 }
 
 /** A test subject's slices of its first acquisition, or null where it has no FA map. */

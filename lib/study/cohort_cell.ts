@@ -33,9 +33,12 @@ import {
   type GroupSums,
   sliceStackCam,
   subjectAuc,
+  subjectMeans,
   subjectSlices,
   subjectTruth,
   subjectVotes,
+  thresholdCalls,
+  validationThreshold,
   writeGroupMeans,
 } from "./_cell_scoring.ts";
 import { type CohortSlices, faInputsRecord, prepareCohortSlices } from "./cohort_slices.ts";
@@ -52,6 +55,14 @@ export interface CohortData {
    */
   maxSubjects?: number;
   /**
+   * How a test subject is called from its slices: `"vote"`, the majority of its slices' predicted classes (the
+   * first class on a tie); `"validation-threshold"` (two groups), its slices' mean class-1 probability against
+   * a threshold chosen on the validation subjects (lib/study's `validationThreshold`: the midpoint between
+   * subject means that gets most validation subjects right), which corrects a net whose scores rank the
+   * subjects but sit off 0.5. Rows record `subject_rule` and `subject_threshold`. @default "vote"
+   */
+  subjectRule?: "vote" | "validation-threshold";
+  /**
    * Which cohort the cell runs on when it is not the scale's default simulated one: `deno task reproduce`
    * sets it (the real path of `--data`, or `synth-<scale>-s<seed>` for `--seed`), so results made on one
    * cohort are never reused for another. Only part of the cell id; the cell does not read it.
@@ -65,6 +76,7 @@ export const COHORT_DATA: DataSpec<CohortData> = {
   maxAcquisitions: fields.positiveInteger,
   camSubjects: fields.nonNegativeInteger,
   maxSubjects: fields.positiveInteger,
+  subjectRule: fields.oneOf(["vote", "validation-threshold"] as const),
   cohort: fields.name,
 };
 
@@ -140,7 +152,23 @@ export async function runCohortCell(
     const t2 = performance.now();
     const test = await evaluate(model, testSet);
     // Subject-level accuracy: majority vote of a subject's slices.
-    const votes = subjectVotes(data.samples, split.test, test.predictions, data.groups.length);
+    const rule = cell.data.subjectRule ?? "vote";
+    let votes = subjectVotes(data.samples, split.test, test.predictions, data.groups.length);
+    let subjectThreshold: number | null = null;
+    if (rule === "validation-threshold") {
+      if (data.groups.length !== 2 || !split.val.length) {
+        throw new GridError(
+          `cell ${cell.id}`,
+          'subjectRule "validation-threshold" needs two groups and validation subjects',
+          "data.subjectRule",
+        );
+      }
+      const val = await evaluate(model, valSet);
+      subjectThreshold = validationThreshold([
+        ...subjectMeans(data.samples, split.val, val.probabilities).values(),
+      ]);
+      votes = thresholdCalls(subjectMeans(data.samples, split.test, test.probabilities), subjectThreshold);
+    }
     ctx.recordDuration("evaluate", (performance.now() - t2) / 1000);
 
     const last = result.history.at(-1);
@@ -161,9 +189,11 @@ export async function runCohortCell(
       test_ap: test.binary?.averagePrecision ?? test.meanAveragePrecision,
       test_auc: test.binary?.rocAuc ?? test.meanRocAuc,
       subject_accuracy: votes.subjects ? votes.right / votes.subjects : null,
+      subject_rule: rule,
+      subject_threshold: subjectThreshold,
       // The test subjects ranked by their slices' mean probability: threshold-free (the vote is not).
       subject_auc: data.groups.length === 2 ? subjectAuc(data.samples, split.test, test.probabilities) : null,
-      // Which test subjects the vote got right and wrong (ids, space-separated): k-fold pooling and paired
+      // Which test subjects the subject rule got right and wrong (ids, space-separated): k-fold pooling and paired
       // tests between nets read them.
       subjects_right: votes.rightIds.join(" "),
       subjects_wrong: votes.wrongIds.join(" "),

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { subjectAuc, subjectVotes } from "../../lib/study/_cell_scoring.ts";
+import {
+  subjectAuc,
+  subjectMeans,
+  subjectVotes,
+  thresholdCalls,
+  validationThreshold,
+} from "../../lib/study/_cell_scoring.ts";
 
 // Three slices per subject; class-1 probabilities (rows of [p0, p1]).
 const samples = [
@@ -20,4 +26,43 @@ Deno.test("subjectAuc: the subjects ranked by mean probability, where the 0.5 vo
   assert.equal(subjectAuc(samples, indices, swapped.flatMap((p) => [1 - p, p])), 0.75);
   // One class only: no AUC.
   assert.equal(subjectAuc(samples, indices.slice(0, 6), probabilities), null);
+});
+
+Deno.test("validationThreshold: the midpoint that gets most validation subjects right; thresholdCalls", () => {
+  // Young means 0.55 and 0.6 sit above 0.5 (a net shifted toward class 1); 0.7 separates them from 0.8, 0.9.
+  const val = [
+    { label: 0, mean: 0.55 },
+    { label: 0, mean: 0.6 },
+    { label: 1, mean: 0.8 },
+    { label: 1, mean: 0.9 },
+  ];
+  assert.equal(validationThreshold(val), 0.7);
+  const test = new Map([
+    ["y", { label: 0, mean: 0.65 }],
+    ["o", { label: 1, mean: 0.75 }],
+    ["late", { label: 1, mean: 0.52 }],
+  ]);
+  assert.deepEqual(thresholdCalls(test, 0.7), {
+    subjects: 3,
+    right: 2,
+    rightIds: ["o", "y"],
+    wrongIds: ["late"],
+  });
+  // The 0.5 vote would call y old: the threshold is what corrects it.
+  assert.deepEqual(thresholdCalls(test, 0.5).wrongIds, ["y"]);
+  // Ties: of the best midpoints, the one nearest 0.5 (0.35 and 0.7 each get 3 of 4 here, 0.45 gets 2).
+  const tied = [
+    { label: 1, mean: 0.4 },
+    { label: 0, mean: 0.3 },
+    { label: 1, mean: 0.9 },
+    { label: 0, mean: 0.5 },
+  ];
+  assert.ok(Math.abs(validationThreshold(tied) - 0.35) < 1e-12);
+  // One class, or one distinct mean: 0.5.
+  assert.equal(validationThreshold([{ label: 1, mean: 0.2 }, { label: 1, mean: 0.9 }]), 0.5);
+  assert.equal(validationThreshold([{ label: 0, mean: 0.3 }, { label: 1, mean: 0.3 }]), 0.5);
+  // subjectMeans: the mean class-1 probability of each subject's slices.
+  const y2 = subjectMeans(samples, indices, probabilities).get("y2")!;
+  assert.equal(y2.label, 0);
+  assert.ok(Math.abs(y2.mean - 0.4) < 1e-12);
 });

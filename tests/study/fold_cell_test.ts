@@ -5,7 +5,13 @@
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
 import { expandGrid, rowsOf, runGrid } from "../../lib/experiments/mod.ts";
-import { foldComparisons, foldLocalization, foldSummary, studyFindings } from "../../lib/study/mod.ts";
+import {
+  foldComparisons,
+  foldLocalization,
+  foldSummary,
+  studyCell,
+  studyFindings,
+} from "../../lib/study/mod.ts";
 import { toyStudy } from "./_toy.ts";
 
 Deno.test("k-fold cohort cells end to end at toy scale", async (t) => {
@@ -91,5 +97,38 @@ Deno.test("k-fold cohort cells end to end at toy scale", async (t) => {
       "fold rows are not averaged as seeds",
     );
   });
+
+  await t.step(
+    "subjectRule validation-threshold: the mean probability against a threshold from validation",
+    async () => {
+      for (const r of results) assert.deepEqual([r.subject_rule, r.subject_threshold], ["vote", null]);
+      const calibrated = expandGrid({
+        name: "toy-kfold-threshold",
+        datasets: ["cohort"],
+        models: ["small"],
+        pooling: ["gap"],
+        splits: ["subject"],
+        folds: 3,
+        imageSize: 24,
+        widthMultiplier: 0.25,
+        training: { epochs: 1, batchSize: 32 },
+        cam: { methods: ["cam"] },
+        data: { subjectRule: "validation-threshold", camSubjects: 0 },
+      });
+      const rows = rowsOf((await runGrid(calibrated, runner, { root: `${root}/exp` })).tables.results);
+      assert.equal(rows.length, 3);
+      const tested = rows.flatMap((r) =>
+        [r.subjects_right, r.subjects_wrong].flatMap((v) => String(v ?? "").split(" ").filter(Boolean))
+      );
+      assert.equal(new Set(tested).size, 12);
+      for (const r of rows) {
+        assert.equal(r.subject_rule, "validation-threshold");
+        const t = Number(r.subject_threshold);
+        assert.ok(t > 0 && t < 1, `threshold ${r.subject_threshold}`);
+      }
+      // A rule the cell does not know is refused when the grid is checked.
+      assert.throws(() => studyCell({ ...calibrated[0], data: { subjectRule: "median" } }), /subjectRule/);
+    },
+  );
   await Deno.remove(root, { recursive: true });
 });
