@@ -242,7 +242,7 @@ Deno.test("study grids: a bad config is a GridError naming the file and the fiel
       "a misspelt cohort option",
       { ...quick, data: { maxAcquisition: 2 } },
       'data.maxAcquisition: unknown field for "cohort" cells (did you mean "maxAcquisitions"?); known: ' +
-      "camSubjects, cohort, maxAcquisitions, maxSubjects",
+      "camSubjects, cohort, maxAcquisitions, maxSubjects, subjectRule",
     ],
     [
       "a cohort option in a digits grid",
