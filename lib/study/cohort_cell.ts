@@ -151,7 +151,7 @@ export async function runCohortCell(
 
     const t2 = performance.now();
     const test = await evaluate(model, testSet);
-    // Subject-level accuracy: majority vote of a subject's slices.
+    // Subject-level accuracy: majority vote of a subject's slices, or their mean against a validation threshold.
     const rule = cell.data.subjectRule ?? "vote";
     let votes = subjectVotes(data.samples, split.test, test.predictions, data.groups.length);
     let subjectThreshold: number | null = null;
