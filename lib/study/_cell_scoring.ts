@@ -58,17 +58,13 @@ export function subjectMeans(
 }
 
 /**
- * Threshold-free subject ranking of a two-class test set: the ROC AUC (lib/train's `rocAuc`) of the subjects'
- * mean class-1 probability ({@linkcode subjectMeans}) against their labels. Null unless both classes have a
- * test subject. A subject vote can be wrong while this is 1: the net then ranks the subjects right but its 0.5
+ * Threshold-free subject ranking of a two-class set: the ROC AUC (lib/train's `rocAuc`) of the subjects' mean
+ * class-1 probability ({@linkcode subjectMeans}) against their labels. Null unless both classes have a
+ * subject. A subject vote can be wrong while this is 1: the net then ranks the subjects right but its 0.5
  * threshold sits off them (calibration, not discrimination).
  */
-export function subjectAuc(
-  samples: readonly { subject?: string | number; label: number }[],
-  testIndices: readonly number[],
-  probabilities: ArrayLike<number>,
-): number | null {
-  const list = [...subjectMeans(samples, testIndices, probabilities).values()];
+export function subjectAuc(means: Map<string, { label: number; mean: number }>): number | null {
+  const list = [...means.values()];
   if (!list.some((v) => v.label === 1) || !list.some((v) => v.label === 0)) return null;
   return rocAuc(list.map((v) => v.mean), list.map((v) => v.label === 1));
 }

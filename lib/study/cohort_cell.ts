@@ -153,6 +153,9 @@ export async function runCohortCell(
     const test = await evaluate(model, testSet);
     // Subject-level accuracy: majority vote of a subject's slices, or their mean against a validation threshold.
     const rule = cell.data.subjectRule ?? "vote";
+    const testMeans = data.groups.length === 2
+      ? subjectMeans(data.samples, split.test, test.probabilities)
+      : null;
     let votes = subjectVotes(data.samples, split.test, test.predictions, data.groups.length);
     let subjectThreshold: number | null = null;
     if (rule === "validation-threshold") {
@@ -167,7 +170,7 @@ export async function runCohortCell(
       subjectThreshold = validationThreshold([
         ...subjectMeans(data.samples, split.val, val.probabilities).values(),
       ]);
-      votes = thresholdCalls(subjectMeans(data.samples, split.test, test.probabilities), subjectThreshold);
+      votes = thresholdCalls(testMeans!, subjectThreshold);
     }
     ctx.recordDuration("evaluate", (performance.now() - t2) / 1000);
 
@@ -192,7 +195,7 @@ export async function runCohortCell(
       subject_rule: rule,
       subject_threshold: subjectThreshold,
       // The test subjects ranked by their slices' mean probability: threshold-free (the vote is not).
-      subject_auc: data.groups.length === 2 ? subjectAuc(data.samples, split.test, test.probabilities) : null,
+      subject_auc: testMeans ? subjectAuc(testMeans) : null,
       // Which test subjects the subject rule got right and wrong (ids, space-separated): k-fold pooling and paired
       // tests between nets read them.
       subjects_right: votes.rightIds.join(" "),

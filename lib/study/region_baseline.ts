@@ -14,13 +14,10 @@
  */
 import { CohortError, splitByFold } from "../data/mod.ts";
 import { readNifti } from "../nifti/mod.ts";
-import { rocAuc } from "../train/mod.ts";
 import type { CohortSlices } from "./cohort_slices.ts";
 import { type CohortCell, cohortSlices } from "./cohort_cell.ts";
 import { fitLogistic, sigmoid } from "./_logistic.ts";
-
-/** Truth files that are maps, not regions. */
-const NOT_REGIONS = ["fa", "md", "brain_mask"];
+import { subjectAuc, thresholdCalls } from "./_cell_scoring.ts";
 
 /** One subject's region-FA features. */
 export interface RegionFeatures {
@@ -56,8 +53,8 @@ export async function regionFaFeatures(
 ): Promise<{ regions: string[]; subjects: RegionFeatures[] }> {
   const subjects = data.cohort.subjects.filter((s) => data.faPaths[s.id]);
   const regions = [
-    ...(options.regions ??
-      Object.keys(subjects[0]?.truth ?? {}).filter((n) => !NOT_REGIONS.includes(n)).sort()),
+    // loadCohort keeps the truth maps (fa, md, brain_mask) in `maps`: `truth` holds only region masks.
+    ...(options.regions ?? Object.keys(subjects[0]?.truth ?? {}).sort()),
   ];
   if (!regions.length) {
     throw new CohortError(data.cohort.root, "regionFaFeatures: its subjects have no truth region masks");
@@ -162,8 +159,9 @@ export function regionBaselineRows(
     const z = (s: RegionFeatures) => s.features.map((v, r) => (v - mean[r]) / sd[r]);
     const model = fitLogistic(fit.map(z), fit.map((s) => (s.label === 1 ? 1 : 0)), { lambda });
     const p = test.map((s) => sigmoid(z(s).reduce((a, v, r) => a + v * model.weights[r], model.intercept)));
-    const right = test.filter((s, k) => (p[k] >= 0.5 ? 1 : 0) === (s.label === 1 ? 1 : 0));
-    const wrong = test.filter((s) => !right.includes(s));
+    // P is each test subject's score: the nets' subject helpers call and rank it as a mean probability.
+    const scores = new Map(test.map((s, k) => [s.subject, { label: s.label, mean: p[k] }]));
+    const calls = thresholdCalls(scores, 0.5);
     const positives = test.filter((s) => s.label === 1).length;
     rows.push({
       ...columns,
@@ -183,16 +181,14 @@ export function regionBaselineRows(
       test_subjects: test.length,
       test_positives: null,
       test_accuracy: null,
-      subject_accuracy: test.length ? right.length / test.length : null,
+      subject_accuracy: test.length ? calls.right / test.length : null,
       subject_chance_accuracy: test.length
         ? Math.max(positives, test.length - positives) / test.length
         : null,
       test_auc: null,
-      subject_auc: positives && positives < test.length
-        ? rocAuc(p, test.map((s) => (s.label === 1 ? 1 : 0)))
-        : null,
-      subjects_right: right.map((s) => s.subject).sort().join(" "),
-      subjects_wrong: wrong.map((s) => s.subject).sort().join(" "),
+      subject_auc: subjectAuc(scores),
+      subjects_right: calls.rightIds.join(" "),
+      subjects_wrong: calls.wrongIds.join(" "),
     });
   }
   return rows;

@@ -18,14 +18,14 @@ const indices = samples.map((_, i) => i);
 
 Deno.test("subjectAuc: the subjects ranked by mean probability, where the 0.5 vote misses one", () => {
   // Means: y1 0.2, y2 0.4, o1 0.44, o2 0.8: every old subject above every young one.
-  assert.equal(subjectAuc(samples, indices, probabilities), 1);
+  assert.equal(subjectAuc(subjectMeans(samples, indices, probabilities)), 1);
   const votes = subjectVotes(samples, indices, p1.map((p) => (p >= 0.5 ? 1 : 0)), 2);
   assert.deepEqual(votes.wrongIds, ["o1"]);
   // o1 below y2: one of the four (old, young) pairs out of order.
   const swapped = p1.map((p, i) => (i >= 6 && i < 9 ? 0.3 : p));
-  assert.equal(subjectAuc(samples, indices, swapped.flatMap((p) => [1 - p, p])), 0.75);
+  assert.equal(subjectAuc(subjectMeans(samples, indices, swapped.flatMap((p) => [1 - p, p]))), 0.75);
   // One class only: no AUC.
-  assert.equal(subjectAuc(samples, indices.slice(0, 6), probabilities), null);
+  assert.equal(subjectAuc(subjectMeans(samples, indices.slice(0, 6), probabilities)), null);
 });
 
 Deno.test("validationThreshold: the midpoint that gets most validation subjects right; thresholdCalls", () => {
