@@ -1,6 +1,6 @@
 /**
  * `deno task simulate --out DIR [--scale quick|default|paper] [--seed N] [--young N] [--old N] [--acquisitions N]
- * [--layout classic|ageing] [--shape N]`
+ * [--layout classic|ageing] [--shape N] [--effect-scale X] [--fa-jitter SD]`
  *
  * Writes a simulated HCP-style cohort (lib/synth's `simulateCohort`) to the folder DIR, for
  * `deno task reproduce --data DIR`: a scale's preset with more or fewer subjects per age group (young 8–15,
@@ -8,9 +8,19 @@
  * study: `deno task simulate --out data/synth/large78-s0 --young 36 --old 42 --acquisitions 2`. Resumable (files
  * already written are kept); a folder made with other options is refused (lib/synth's SynthError).
  *
+ * `--effect-scale X` multiplies every planted age effect (the layout's DEFAULT_EFFECTS or AGEING_EFFECTS) by X,
+ * and `--fa-jitter SD` sets the subjects' own FA offset per region (default 0.01): a harder cohort, where the
+ * youngest old and the oldest young subjects overlap, e.g. `--effect-scale 0.5` halves ΔFA_r(age).
+ *
  * @module
  */
-import { DEFAULT_GROUPS, simulateCohort, type SimulateCohortOptions } from "../synth/mod.ts";
+import {
+  AGEING_EFFECTS,
+  DEFAULT_EFFECTS,
+  DEFAULT_GROUPS,
+  simulateCohort,
+  type SimulateCohortOptions,
+} from "../synth/mod.ts";
 import { COHORT_PRESETS } from "../study/mod.ts";
 import { formatDuration } from "../train/mod.ts";
 import {
@@ -33,12 +43,15 @@ interface Args {
   acquisitions?: number;
   layout?: "classic" | "ageing";
   shape?: number;
+  effectScale?: number;
+  faJitter?: number;
 }
 
 const usage: Usage = usageOf(
   "simulate",
   "usage: deno task simulate --out DIR [--scale quick|default|paper] [--seed N] [--young N] [--old N]\n" +
-    "                          [--acquisitions N] [--layout classic|ageing] [--shape N]",
+    "                          [--acquisitions N] [--layout classic|ageing] [--shape N]\n" +
+    "                          [--effect-scale X] [--fa-jitter SD]",
 );
 
 /** Parse simulate's arguments; a bad one prints the usage and exits with 2. */
@@ -76,6 +89,12 @@ function parseArgs(argv: string[]): Args {
       case "--shape":
         args.shape = parseCount(flag, value(), usage);
         break;
+      case "--effect-scale":
+        args.effectScale = parseNonNegative(flag, value(), usage);
+        break;
+      case "--fa-jitter":
+        args.faJitter = parseNonNegative(flag, value(), usage);
+        break;
       default:
         return false;
     }
@@ -83,6 +102,15 @@ function parseArgs(argv: string[]): Args {
   });
   if (!args.out) usage("--out DIR is required");
   return args;
+}
+
+/** A finite number ≥ 0, or the usage error. */
+function parseNonNegative(flag: string, text: string, usage: Usage): number {
+  const x = Number(text);
+  if (text.trim() === "" || !Number.isFinite(x) || x < 0) {
+    usage(`${flag} must be a number >= 0, got "${text}"`);
+  }
+  return x;
 }
 
 /** The simulator's options for parsed arguments: the scale's preset (as `reproduce` uses it), then the flags. */
@@ -99,6 +127,17 @@ function simulateOptions(args: Omit<Args, "out">): SimulateCohortOptions {
     ...(args.acquisitions ? { acquisitions: args.acquisitions } : {}),
     ...(args.layout ? { layout: args.layout } : {}),
     ...(args.shape ? { shape: args.shape } : {}),
+    ...(args.effectScale !== undefined
+      ? {
+        effects: ((args.layout ?? preset.layout) === "ageing" ? AGEING_EFFECTS : DEFAULT_EFFECTS).map((
+          e,
+        ) => ({
+          ...e,
+          deltaFA: e.deltaFA * args.effectScale!,
+        })),
+      }
+      : {}),
+    ...(args.faJitter !== undefined ? { faJitter: args.faJitter } : {}),
   };
 }
 
@@ -106,7 +145,15 @@ async function main(): Promise<void> {
   const args = parseArgs(Deno.args);
   const options = simulateOptions(args);
   const counts = options.groups!.map((g) => `${g.count} ${g.name}`).join(", ");
-  console.log(`[simulate] ${args.out}: ${args.scale} preset, seed ${args.seed}, ${counts}`);
+  const harder = [
+    args.effectScale !== undefined ? `age effects x${args.effectScale}` : "",
+    args.faJitter !== undefined ? `FA jitter ${args.faJitter}` : "",
+  ].filter(Boolean).join(", ");
+  console.log(
+    `[simulate] ${args.out}: ${args.scale} preset, seed ${args.seed}, ${counts}${
+      harder ? `, ${harder}` : ""
+    }`,
+  );
   let last = -1;
   const r = await simulateCohort(args.out!, {
     ...options,

@@ -166,12 +166,25 @@ export function unionMask(masks: Volume[]): Uint8Array {
   return out;
 }
 
-/** The union of a subject's truth masks (every truth file but fa, md and brain_mask), or null if it has none. */
+/**
+ * The union of a subject's planted-region masks, or null if it has none. loadCohort files only region masks
+ * under `truth` (the truth maps fa, md and brain_mask go to `maps`).
+ */
 export async function subjectTruth(subject: { truth?: Record<string, string> }): Promise<Uint8Array | null> {
-  const truthPaths = Object.entries(subject.truth ?? {}).filter(([name]) =>
-    !["fa", "md", "brain_mask"].includes(name)
-  );
-  return truthPaths.length ? unionMask(await Promise.all(truthPaths.map(([, p]) => readNifti(p)))) : null;
+  return (await subjectTruthVolume(subject))?.data as Uint8Array ?? null;
+}
+
+/** {@link subjectTruth} as a volume on the masks' grid (their affine and voxel sizes), or null. */
+export async function subjectTruthVolume(
+  subject: { truth?: Record<string, string> },
+): Promise<Volume | null> {
+  const truthPaths = Object.values(subject.truth ?? {});
+  if (!truthPaths.length) return null;
+  const masks = await Promise.all(truthPaths.map((p) => readNifti(p)));
+  return volumeFrom(unionMask(masks), masks[0].shape.slice(0, 3), {
+    affine: masks[0].affine,
+    pixdim: masks[0].pixdim,
+  });
 }
 
 /** Summed CAM volumes per `group|method` key, with the volume whose grid they share. */

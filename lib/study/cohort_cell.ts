@@ -335,7 +335,7 @@ async function cohortCams(
     const { acquisition, samples } = slices;
     const fa = await readNifti(data.faPaths[subjectId][acquisition]);
     const truth = await subjectTruth(subject);
-    const brain = subject.truth?.brain_mask ? (await readNifti(subject.truth.brain_mask)).data : null;
+    const brain = subject.maps?.brain_mask ? (await readNifti(subject.maps.brain_mask)).data : null;
     const label = samples[0].label;
     for (const method of cell.cam.methods) {
       const layer = GRADIENT_METHODS.has(method) ? gradientLayer(cell, model) : undefined;

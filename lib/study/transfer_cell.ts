@@ -18,7 +18,6 @@ import { arrayDataset, type Dataset, type Sample, splitBySubject, subset } from 
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
 import { fields } from "../experiments/fields.ts";
 import type { DataSpec, GridCell } from "../experiments/grid.ts";
-import { readNifti, volumeFrom } from "../nifti/mod.ts";
 import { type SliceProvenance, sliceVolume } from "../slices/mod.ts";
 import { type ClutteredDigits, fashionMnistDir, loadClutteredGarments } from "../synth/mod.ts";
 import { evaluate, train } from "../train/mod.ts";
@@ -34,6 +33,7 @@ import {
 import type { CamModel } from "../models/model.ts";
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 import { cohortSlices } from "./cohort_cell.ts";
+import { subjectTruthVolume } from "./_cell_scoring.ts";
 import { faInputsRecord } from "./cohort_slices.ts";
 import { DIGITS_DATA, type DigitsData, digitsData, SPLIT_COUNTS, type SplitCounts } from "./digits_cell.ts";
 import { cropAccuracy } from "./transfer/mod.ts";
@@ -138,20 +138,11 @@ async function brainTarget(cell: TransferCell, options: TransferCellOptions): Pr
   const boxes = new Map<string, [number, number, number, number] | null>();
   let anyTruth = false;
   for (const subject of data.cohort.subjects) {
-    const regions = Object.entries(subject.truth ?? {}).filter(([n]) =>
-      !["fa", "md", "brain_mask"].includes(n)
-    );
-    if (!regions.length) continue;
     const acquisition = Object.keys(data.faPaths[subject.id] ?? {})[0];
     if (!acquisition) continue;
+    const volume = await subjectTruthVolume(subject);
+    if (!volume) continue;
     anyTruth = true;
-    const masks = await Promise.all(regions.map(([, p]) => readNifti(p)));
-    const union = new Uint8Array(masks[0].data.length);
-    for (const m of masks) for (let i = 0; i < union.length; i++) if (Number(m.data[i]) > 0) union[i] = 1;
-    const volume = volumeFrom(union, masks[0].shape.slice(0, 3), {
-      affine: masks[0].affine,
-      pixdim: masks[0].pixdim,
-    });
     const slices = sliceVolume(volume, {
       count: data.settings.slicesPerAxis,
       size: cell.imageSize,

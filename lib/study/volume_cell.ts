@@ -637,8 +637,8 @@ async function scoreAndWrite(
     groups.set(key, g);
 
     const truth = await subjectTruth(subject);
-    const brain = subject.truth?.brain_mask
-      ? (await readNifti(subject.truth.brain_mask)).data
+    const brain = subject.maps?.brain_mask
+      ? (await readNifti(subject.maps.brain_mask)).data
       : Uint8Array.from(fa.data as ArrayLike<number>, (v) => (v > 0 ? 1 : 0));
     let energy = null, ap = null, boxAcc = null, chance = null;
     if (truth) {

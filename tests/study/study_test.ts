@@ -4,6 +4,7 @@ import { expandGrid, runGrid } from "../../lib/experiments/mod.ts";
 import { readNifti } from "../../lib/nifti/mod.ts";
 import { accuracySummary, localizationSummary, writeStudyReport } from "../../lib/study/mod.ts";
 import { toyStudy } from "./_toy.ts";
+import { brainChance } from "./_brain_chance.ts";
 
 Deno.test("the study end to end at toy scale", async (t) => {
   const { root, runner } = await toyStudy();
@@ -49,6 +50,13 @@ Deno.test("the study end to end at toy scale", async (t) => {
       assert.deepEqual(
         [row.layer, row.layer_grid],
         row.method === "cam" ? ["conv3", "6x6"] : ["conv2", "12x12"],
+      );
+    }
+    // Chance = the planted regions' share of the subject's truth brain mask (not of the fitted FA's support).
+    for (const row of loc) {
+      assert.ok(
+        Math.abs((row.chance_energy as number) - await brainChance(`${root}/cohort`, row.subject as string)) <
+          1e-12,
       );
     }
     // The 3-D CAM volume is on the FA grid and opens as NIfTI.

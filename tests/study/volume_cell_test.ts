@@ -32,6 +32,7 @@ import { cellPoolNorm, trainSliceKeep, trainSlicesPerAcquisition } from "../../l
 import { createModel3d } from "../../lib/models/mod.ts";
 import { simulateCohort } from "../../lib/synth/mod.ts";
 import { pngSize } from "../../lib/viz/mod.ts";
+import { brainChance } from "./_brain_chance.ts";
 
 Deno.test("pearson: closed forms", () => {
   assert.equal(pearson([1, 2, 3], [2, 4, 6]), 1);
@@ -350,6 +351,10 @@ Deno.test("a volume cell: 2.5D vs 3-D on the same held-out subjects, scored and 
     const box = row.max3d_box_acc_v2 as number | null;
     assert.ok(box === null || (box >= 0 && box <= 1), `box ${box}`);
     assert.ok((row.chance_energy as number) > 0 && (row.chance_energy as number) < 0.5);
+    // Scored inside the subject's truth brain mask.
+    assert.ok(
+      Math.abs((row.chance_energy as number) - await brainChance(cohort.dir, row.subject as string)) < 1e-12,
+    );
   }
   // NIfTI maps in the subject's FA space, group means, an orthogonal-slice overlay.
   const cell3d = cells.find((c) => c.model === "small3d")!;
