@@ -64,6 +64,36 @@ export function parseSeed(text: string, usage: Usage): number {
   return seed;
 }
 
+/** The flags that pick a cohort, as the tools share them. */
+export interface CohortFlags {
+  /** `--data DIR`: a cohort folder instead of the scale's simulated one. */
+  data?: string;
+  /** `--scale quick|default|paper`. */
+  scale: Scale;
+  /** `--seed N`: the simulated cohort's seed. */
+  seed?: number;
+}
+
+/**
+ * A handler for {@link eachFlag} that takes `--scale` and `--seed` (and `--data` unless `data: false`) into
+ * `args`, and returns false for every other flag, so a tool's own switch goes on:
+ * `eachFlag(argv, usage, (f, v) => cohort(f, v) || own(f, v))`.
+ */
+export function cohortFlags(
+  args: CohortFlags,
+  usage: Usage,
+  options: { data?: boolean } = {},
+): (flag: string, value: () => string) => boolean {
+  const { data = true } = options;
+  return (flag, value) => {
+    if (flag === "--scale") args.scale = parseScale(value(), usage);
+    else if (flag === "--seed") args.seed = parseSeed(value(), usage);
+    else if (flag === "--data" && data) args.data = value();
+    else return false;
+    return true;
+  };
+}
+
 /**
  * An integer flag value ≥ `min` (default 1): usage error `<flag> must be a positive integer, got "<text>"`
  * (or `an integer ≥ <min>` for another minimum).

@@ -14,16 +14,7 @@
 import type { Shard } from "../cluster/mod.ts";
 import { ensureSimulatedCohort, preprocessCohort, type TensorMapName } from "../study/mod.ts";
 import { formatDuration } from "../train/mod.ts";
-import {
-  eachFlag,
-  parseScale,
-  parseSeed,
-  parseShardFlag,
-  runTool,
-  type Scale,
-  type Usage,
-  usageOf,
-} from "./_args.ts";
+import { cohortFlags, eachFlag, parseShardFlag, runTool, type Scale, type Usage, usageOf } from "./_args.ts";
 
 interface Args {
   data?: string;
@@ -44,17 +35,10 @@ const usage: Usage = usageOf(
 /** Parse preprocess's arguments; a bad one prints the usage and exits with 2. */
 function parseArgs(argv: string[]): Args {
   const args: Args = { scale: "default", seed: 0, fitMethod: "wls", maps: [] };
+  const cohort = cohortFlags(args, usage);
   eachFlag(argv, usage, (flag, value) => {
+    if (cohort(flag, value)) return true;
     switch (flag) {
-      case "--data":
-        args.data = value();
-        break;
-      case "--scale":
-        args.scale = parseScale(value(), usage);
-        break;
-      case "--seed":
-        args.seed = parseSeed(value(), usage);
-        break;
       case "--shard":
         args.shard = parseShardFlag(value(), usage);
         break;

@@ -96,11 +96,10 @@ import {
 } from "../study/mod.ts";
 import { formatDuration } from "../train/mod.ts";
 import {
+  cohortFlags,
   eachFlag,
   isTypedError,
   parseCount,
-  parseScale,
-  parseSeed,
   parseShardFlag,
   type Scale,
   type Usage,
@@ -129,19 +128,12 @@ const usage: Usage = usageOf(
 /** Parse reproduce's arguments; a bad one prints the usage and exits with 2. */
 function parseArgs(argv: string[]): Args {
   const args: Args = { scale: "default", seed: 0, root: "experiments", dryRun: false, overrides: {} };
+  const cohort = cohortFlags(args, usage);
   eachFlag(argv, usage, (flag, value) => {
+    if (cohort(flag, value)) return true;
     switch (flag) {
-      case "--data":
-        args.data = value();
-        break;
-      case "--scale":
-        args.scale = parseScale(value(), usage);
-        break;
       case "--grid":
         args.grid = value();
-        break;
-      case "--seed":
-        args.seed = parseSeed(value(), usage);
         break;
       case "--root":
         args.root = value();

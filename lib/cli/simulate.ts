@@ -23,16 +23,7 @@ import {
 } from "../synth/mod.ts";
 import { COHORT_PRESETS } from "../study/mod.ts";
 import { formatDuration } from "../train/mod.ts";
-import {
-  eachFlag,
-  parseCount,
-  parseScale,
-  parseSeed,
-  runTool,
-  type Scale,
-  type Usage,
-  usageOf,
-} from "./_args.ts";
+import { cohortFlags, eachFlag, parseCount, runTool, type Scale, type Usage, usageOf } from "./_args.ts";
 
 interface Args {
   out?: string;
@@ -57,16 +48,12 @@ const usage: Usage = usageOf(
 /** Parse simulate's arguments; a bad one prints the usage and exits with 2. */
 function parseArgs(argv: string[]): Args {
   const args: Args = { scale: "default", seed: 0 };
+  const cohort = cohortFlags(args, usage, { data: false });
   eachFlag(argv, usage, (flag, value) => {
+    if (cohort(flag, value)) return true;
     switch (flag) {
       case "--out":
         args.out = value();
-        break;
-      case "--scale":
-        args.scale = parseScale(value(), usage);
-        break;
-      case "--seed":
-        args.seed = parseSeed(value(), usage);
         break;
       case "--young":
         args.young = parseCount(flag, value(), usage);

@@ -15,7 +15,7 @@
 import { slurmPipeline, submitPipeline } from "../cluster/mod.ts";
 import { CohortError, loadCohort } from "../data/mod.ts";
 import { loadStudyGrid, simulatedCohortShape } from "../study/mod.ts";
-import { eachFlag, parseCount, parseScale, runTool, type Scale, type Usage, usageOf } from "./_args.ts";
+import { cohortFlags, eachFlag, parseCount, runTool, type Scale, type Usage, usageOf } from "./_args.ts";
 
 interface Args {
   grid?: string;
@@ -52,19 +52,12 @@ const usage: Usage = usageOf(
 /** Parse slurm's arguments; a bad one prints the usage and exits with 2. */
 function parseArgs(argv: string[]): Args {
   const args: Args = { scale: "default", gpus: 0, modules: [], sbatch: [], submit: false, reproduce: [] };
+  const cohort = cohortFlags(args, usage);
   args.reproduce = eachFlag(argv, usage, (flag, value) => {
+    if (cohort(flag, value)) return true;
     switch (flag) {
       case "--grid":
         args.grid = value();
-        break;
-      case "--data":
-        args.data = value();
-        break;
-      case "--scale":
-        args.scale = parseScale(value(), usage);
-        break;
-      case "--seed":
-        args.seed = parseCount(flag, value(), usage, { min: 0 });
         break;
       case "--partition":
         args.partition = value();
