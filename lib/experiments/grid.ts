@@ -57,7 +57,21 @@ export interface TrainingSettings {
   optimizer?: "adam" | "sgd";
   /** Early-stopping patience in epochs (0 = off). @default 0 */
   patience?: number;
+  /**
+   * Learning-rate schedule after the warm-up (lib/train `learningRateAt`): "constant" (η₀), or "cosine"
+   * (η = η₀ (1 + cos πτ) / 2, τ the fraction of the post-warm-up steps done). A grid without it keeps its
+   * cell ids. 2-D cells only. @default "constant"
+   */
+  schedule?: "constant" | "cosine";
+  /** Linear warm-up epochs: η = η₀ (s + 1) / S over the first S steps. A grid without it keeps its ids. @default 0 */
+  warmupEpochs?: number;
 }
+
+/** A cell's training settings: every field of {@linkcode TrainingSettings}, the defaults filled in. */
+export type CellTraining = Required<Omit<TrainingSettings, "schedule" | "warmupEpochs">> & {
+  schedule: "constant" | "cosine";
+  warmupEpochs: number;
+};
 
 /**
  * Options of every cell's backbone beyond width and input size (lib/models `ModelOptions`); absent ones take
@@ -156,7 +170,7 @@ export interface GridCell<Dataset extends string = string, Data extends object =
   folds?: number;
   widthMultiplier: number;
   imageSize: number;
-  training: Required<TrainingSettings>;
+  training: CellTraining;
   /** Backbone options, when the grid gives any. */
   modelOptions?: ModelSettings;
   cam: Required<Pick<CamSettings, "methods" | "threshold" | "normalize">> & CamSettings;
@@ -217,6 +231,8 @@ const TRAINING_SPEC: FieldSpec<TrainingSettings> = {
   learningRate: fields.positiveNumber,
   optimizer: fields.oneOf(["adam", "sgd"] as const),
   patience: fields.nonNegativeInteger,
+  schedule: fields.oneOf(["constant", "cosine"] as const),
+  warmupEpochs: fields.nonNegativeInteger,
 };
 
 const MODEL_SPEC: FieldSpec<ModelSettings> = {
@@ -327,13 +343,15 @@ export function fnv1a(text: string): string {
   return fnv1a32(text).toString(16).padStart(8, "0");
 }
 
-const TRAINING_DEFAULTS: Required<TrainingSettings> = {
+const TRAINING_DEFAULTS: Required<Omit<TrainingSettings, "schedule" | "warmupEpochs">> = {
   epochs: 10,
   batchSize: 32,
   learningRate: 1e-3,
   optimizer: "adam",
   patience: 0,
 };
+/** Defaults outside the hash (fields added later: grids that do not write them keep their cell ids). */
+const TRAINING_UNHASHED_DEFAULTS = { schedule: "constant", warmupEpochs: 0 } as const;
 
 /** Fresh each time: cells of one grid share their settings, grids never do. */
 function camDefaults(): GridCell["cam"] {
@@ -341,7 +359,12 @@ function camDefaults(): GridCell["cam"] {
 }
 
 /** A cell's settings, as hashed into its id: everything but the id, `data` as the grid wrote it. */
-export type CellSettings = Omit<GridCell, "id">;
+export type CellSettings = Omit<GridCell, "id" | "training"> & {
+  /** As the config wrote it over the defaults: the fields added later (schedule, warm-up) only when written. */
+  training:
+    & Omit<CellTraining, "schedule" | "warmupEpochs">
+    & Pick<TrainingSettings, "schedule" | "warmupEpochs">;
+};
 
 /**
  * The hash that ends a cell id: the first 6 hex digits of {@linkcode fnv1a} of the settings' JSON. The
@@ -391,7 +414,7 @@ export function expandGrid(
   const splits = checked.splits ?? ["subject"];
   const augmentations = checked.augmentations ?? ["seed"];
   const scales = checked.scales ?? ["quick"];
-  const training = { ...TRAINING_DEFAULTS, ...checked.training };
+  const training: CellTraining = { ...TRAINING_DEFAULTS, ...TRAINING_UNHASHED_DEFAULTS, ...checked.training };
   const cam = { ...camDefaults(), ...checked.cam };
   const rawData = config.data ?? {};
   // Each dataset's options, checked once for all its cells.

@@ -30,6 +30,8 @@ export function cellTrainOptions(
     epochs: cell.training.epochs,
     batchSize: cell.training.batchSize,
     learningRate: cell.training.learningRate,
+    schedule: { kind: cell.training.schedule },
+    warmupEpochs: cell.training.warmupEpochs,
     optimizer: cell.training.optimizer,
     augment: cell.augmentation === "seed"
       ? { ...SEED_AUGMENTATION, ...options.augmentOverrides }

@@ -32,7 +32,7 @@ import {
 } from "../data/mod.ts";
 import type { CellContext, CellOutput } from "../experiments/runner.ts";
 import { FieldError, fields, preview } from "../experiments/fields.ts";
-import type { DataSpec, GridCell } from "../experiments/grid.ts";
+import { type DataSpec, type GridCell, GridError } from "../experiments/grid.ts";
 import { connectedComponents3d, maskEnergy, max3dBoxAccV2, vxap } from "../localize/mod.ts";
 import {
   createModel3d,
@@ -222,6 +222,14 @@ export async function runVolumeCell(
   options: VolumeCellOptions,
 ): Promise<CellOutput> {
   const backend = await initBackend();
+  if (cell.training.schedule !== "constant" || cell.training.warmupEpochs !== 0) {
+    // The 2.5D and 3-D fit loops step at one learning rate: a schedule would be recorded and not applied.
+    throw new GridError(
+      `grid ${cell.grid}`,
+      "volume cells train at a constant learning rate (no schedule, no warm-up)",
+      cell.training.schedule !== "constant" ? "training.schedule" : "training.warmupEpochs",
+    );
+  }
   const arm = volumeArm(cell);
   if (arm === "3d") await checkConv3dKernels(`${cell.model}-${cell.pooling}`);
   const t0 = performance.now();

@@ -37,3 +37,38 @@ Deno.test("augmentation presets of a study cell", async (t) => {
     );
   });
 });
+
+Deno.test("training.schedule and warmupEpochs: passed to lib/train, hashed only when written", async (t) => {
+  const [plain] = expandStudyGrid(base);
+  const [cosine] = expandStudyGrid({ ...base, training: { schedule: "cosine", warmupEpochs: 2 } });
+  const [constant] = expandStudyGrid({ ...base, training: { schedule: "constant" } });
+  await t.step("defaults: constant, no warm-up, and the id of a grid that never wrote them", () => {
+    assert.equal(plain.training.schedule, "constant");
+    assert.equal(plain.training.warmupEpochs, 0);
+    const options = cellTrainOptions(plain, ctx);
+    assert.deepEqual(options.schedule, { kind: "constant" });
+    assert.equal(options.warmupEpochs, 0);
+  });
+  await t.step("written: lib/train's schedule and warm-up, and new cells", () => {
+    const options = cellTrainOptions(cosine, ctx);
+    assert.deepEqual(options.schedule, { kind: "cosine" });
+    assert.equal(options.warmupEpochs, 2);
+    assert.notEqual(cosine.id, plain.id);
+    // Writing the default is still writing: a new id, so that no earlier cell is taken for it.
+    assert.notEqual(constant.id, plain.id);
+  });
+  await t.step("bad values are GridErrors naming the field", () => {
+    for (
+      const [training, field] of [
+        [{ schedule: "step" }, /training\.schedule/],
+        [{ warmupEpochs: -1 }, /training\.warmupEpochs/],
+        [{ warmupEpochs: 0.5 }, /training\.warmupEpochs/],
+      ] as const
+    ) {
+      assert.throws(
+        () => expandStudyGrid({ ...base, training: training as never }),
+        (e) => e instanceof GridError && field.test(e.message),
+      );
+    }
+  });
+});

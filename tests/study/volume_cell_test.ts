@@ -28,7 +28,14 @@ import {
   workMemory,
 } from "../../lib/study/mod.ts";
 import { gradientLayer } from "../../lib/study/cohort_cell.ts";
-import { cellPoolNorm, trainSliceKeep, trainSlicesPerAcquisition } from "../../lib/study/volume_cell.ts";
+import {
+  cellPoolNorm,
+  runVolumeCell,
+  trainSliceKeep,
+  trainSlicesPerAcquisition,
+  type VolumeCellOptions,
+} from "../../lib/study/volume_cell.ts";
+import type { CellContext } from "../../lib/experiments/runner.ts";
 import { createModel3d } from "../../lib/models/mod.ts";
 import { simulateCohort } from "../../lib/synth/mod.ts";
 import { pngSize } from "../../lib/viz/mod.ts";
@@ -378,3 +385,19 @@ async function faName(dir: string): Promise<string> {
   }
   throw new Error(`no FA map in ${dir}`);
 }
+
+Deno.test("a volume cell with a learning-rate schedule or warm-up is a GridError, before any data is read", async () => {
+  const ctx = { checkpointDir: "/nonexistent", dir: "/nonexistent" } as unknown as CellContext;
+  const options = { cohortDir: "/nonexistent", cacheDir: "/nonexistent" } as VolumeCellOptions;
+  for (
+    const [training, field] of [[{ schedule: "cosine" }, "schedule"], [{ warmupEpochs: 1 }, "warmupEpochs"]]
+  ) {
+    const [cell] = volumeGrid({}, { training });
+    await assert.rejects(
+      () => runVolumeCell(cell, ctx, options),
+      (e) =>
+        e instanceof GridError && e.message.includes(`training.${field}`) &&
+        /constant learning rate/.test(e.message),
+    );
+  }
+});
