@@ -15,6 +15,7 @@
  * @module
  */
 import {
+  type AgeEffect,
   AGEING_EFFECTS,
   DEFAULT_EFFECTS,
   DEFAULT_GROUPS,
@@ -100,6 +101,14 @@ function parseNonNegative(flag: string, text: string, usage: Usage): number {
   return x;
 }
 
+/** The layout's planted effects (lib/synth's DEFAULT_EFFECTS, or AGEING_EFFECTS) with every ΔFA times `scale`. */
+function scaledEffects(layout: "classic" | "ageing" | undefined, scale: number): AgeEffect[] {
+  return (layout === "ageing" ? AGEING_EFFECTS : DEFAULT_EFFECTS).map((e) => ({
+    ...e,
+    deltaFA: e.deltaFA * scale,
+  }));
+}
+
 /** The simulator's options for parsed arguments: the scale's preset (as `reproduce` uses it), then the flags. */
 function simulateOptions(args: Omit<Args, "out">): SimulateCohortOptions {
   const preset = COHORT_PRESETS[args.scale];
@@ -115,14 +124,7 @@ function simulateOptions(args: Omit<Args, "out">): SimulateCohortOptions {
     ...(args.layout ? { layout: args.layout } : {}),
     ...(args.shape ? { shape: args.shape } : {}),
     ...(args.effectScale !== undefined
-      ? {
-        effects: ((args.layout ?? preset.layout) === "ageing" ? AGEING_EFFECTS : DEFAULT_EFFECTS).map((
-          e,
-        ) => ({
-          ...e,
-          deltaFA: e.deltaFA * args.effectScale!,
-        })),
-      }
+      ? { effects: scaledEffects(args.layout ?? preset.layout, args.effectScale) }
       : {}),
     ...(args.faJitter !== undefined ? { faJitter: args.faJitter } : {}),
   };
