@@ -5,9 +5,10 @@
  * The main job: from nothing to tables, charts and CAM overlays under `experiments/<grid>/`.
  * 1. picks the TensorFlow.js backend (`CAM_BACKEND` overrides);
  * 2. prints the plan (lib/study/plan.ts): the grids' cells, each distinct model's micro-batches and memory per
- *    step, its seconds per training step and per inference image measured here (1 warm-up and 1 timed step
- *    at its size and batch), the samples and steps of each cell, and the estimated total. `--dry-run` stops
- *    there (exit 0; nothing is simulated or written);
+ *    step, its seconds per training step and per inference image measured here (1 warm-up step, then the
+ *    median of 3 timed steps at its size and batch), the samples and steps of each cell, and the estimated
+ *    total of the cells left to run (cells finished in an earlier run are counted apart, and their models
+ *    not timed). `--dry-run` stops there (exit 0; nothing is simulated or written);
  * 3. simulates the cohort under `data/synth/<scale>-s<seed>/` of each scale whose cells read it (a grid's
  *    `scales`: `--grid transfer-quick` reads the quick cohort whatever `--scale` says; digits grids none), or
  *    uses `--data PATH`, a real HCP-style folder. Grids on `--data` or another `--seed` run under their own
@@ -48,6 +49,7 @@ import {
   collectGrid,
   concatTables,
   describeHolder,
+  gitCommit,
   type GridConfig,
   type GridTables,
   rowsOf,
@@ -342,8 +344,16 @@ async function printPlan(
   const { shapeOf, note } = await planCohortShape(args);
   if (note) notes.push(note);
   const workloads = grids.flatMap((g) => g.cells.map((c) => cellWorkload(c, shapeOf(c.scale))));
+  // Cells finished in an earlier run are skipped: the plan counts them apart, and times only the models of
+  // the cells left to run.
+  const finished = new Set<string>();
+  for (const g of grids) {
+    const open = new Set((await unfinishedCells(g.cells, { root: args.root })).map((c) => c.id));
+    for (const c of g.cells) if (!open.has(c.id)) finished.add(c.id);
+  }
   const models = new Map<string, { work: ModelWork; memory: WorkMemory; timing?: StepTiming }>();
   for (const w of workloads) {
+    if (finished.has(w.id)) continue;
     const key = workKey(w.work);
     if (!models.has(key)) models.set(key, { work: w.work, memory: workMemory(w.work) });
   }
@@ -352,14 +362,17 @@ async function printPlan(
   for (const [key, m] of models) {
     if (!m.memory.plan) continue;
     const t0 = performance.now();
-    console.log(`[plan] timing ${key}: 1 warm-up and 1 timed training step, 1 inference batch ...`);
-    m.timing = await measureStep(m.work);
+    console.log(
+      `[plan] timing ${key}: 1 warm-up and 3 timed training steps (the median), 1 inference batch ...`,
+    );
+    m.timing = await measureStep(m.work, { warmup: 1, steps: 3 });
     timings.set(key, m.timing);
     console.log(`[plan] timed ${key} in ${formatDuration((performance.now() - t0) / 1000)}`);
     loads.push(loadAverage());
   }
   if (timings.size) notes.unshift(timingConditions(loads));
-  const plan = planStudy(workloads, timings);
+  const plan = planStudy(workloads, timings, { finished });
+  if (!models.size && finished.size) notes.push("every cell finished earlier: nothing to train");
   for (const line of formatPlan(plan, models, { heapLimitBytes: backendHeapLimit(), notes })) {
     console.log(line);
   }
@@ -509,6 +522,9 @@ async function collectGrids(args: Args, grids: { config: GridConfig; cells: Stud
 }
 
 async function main(): Promise<void> {
+  // The commit of the code this process loads: every cell's manifest records it, even if the checkout moves
+  // on during the run.
+  const commit = await gitCommit();
   const args = parseArgs(Deno.args);
   await checkRoot(args.root);
   const t0 = performance.now();
@@ -635,6 +651,7 @@ async function main(): Promise<void> {
     console.log(`[reproduce] grid ${config.name}: ${cells.length} cells`);
     const { ran, skipped, tables } = await runGrid(cells, runner, {
       root: args.root,
+      commit,
       shard: args.shard,
       onCell: (cell, index, total, isSkipped) => {
         closeCurrent();

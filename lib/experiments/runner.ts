@@ -77,6 +77,12 @@ export interface RunGridOptions<Cell extends AnyGridCell = GridCell> {
   shard?: { index: number; count: number };
   /** Heartbeat and staleness of the cell locks (see lock.ts). @default lock.ts's defaults */
   lock?: LockOptions;
+  /**
+   * The git commit every manifest records as `gitCommit`: pass the one read when the process started (a
+   * checkout that moves on during a long run would otherwise be recorded for code the process never
+   * loaded). @default {@linkcode gitCommit} when the grid starts
+   */
+  commit?: string;
 }
 
 /** What {@linkcode runGrid} did. */
@@ -220,7 +226,7 @@ export async function runGrid<Cell extends AnyGridCell>(
   const done: Record<"ran" | "skipped", string[]> = { ran: [], skipped: [] };
   let held: string[] = [];
   const versions = await packageVersions();
-  const commit = await gitCommit();
+  const commit = options.commit ?? await gitCommit();
   const told = new Set<string>();
 
   const attempt = async (cell: Cell, index: number): Promise<"ran" | "skipped" | "held"> => {

@@ -253,8 +253,18 @@ export function cellWorkload(cell: StudyCell, cohort?: CohortShape): CellWorkloa
 
 /** Seconds of one training step (a whole batch, micro-batched) and of one image's inference pass. */
 export interface StepTiming {
+  /** Seconds of one training step: the median of the timed steps ({@linkcode measureStep}). */
   stepSeconds: number;
   inferenceSecondsPerImage: number;
+  /** Each timed step's seconds, in order, where they were measured. */
+  stepTimes?: number[];
+}
+
+/** The median of a non-empty list (the mean of the middle two for an even count); NaN when empty. */
+function median(xs: readonly number[]): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** The memory side of a {@linkcode ModelWork}: how a step is split and what it needs. */
@@ -333,13 +343,16 @@ export function workMemory(w: ModelWork, heapLimitBytes?: number | null): WorkMe
 /**
  * Time a {@linkcode ModelWork} in this process on the current backend: `warmup` + `steps` real training steps
  * of the model at its size and batch (lib/train's `train()`, micro-batched as a run would be; random images),
- * the mean of the timed steps, then one inference pass over a batch (lib/train's `evaluate`).
+ * the **median** of the timed steps (one step slowed by another process's burst on the cores does not set the
+ * plan), then one inference pass over a batch (lib/train's `evaluate`).
+ *
+ * Options: `warmup` (default 1) untimed steps first; `steps` (default 3) timed steps.
  */
 export async function measureStep(
   w: ModelWork,
   options: { warmup?: number; steps?: number } = {},
 ): Promise<StepTiming> {
-  const { warmup = 1, steps = 1 } = options;
+  const { warmup = 1, steps = 3 } = options;
   const [h, wd, c] = w.inputShape;
   let seed = 12345;
   const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
@@ -365,11 +378,10 @@ export async function measureStep(
       }],
     });
     const timed = seconds.slice(warmup);
-    const stepSeconds = timed.reduce((a, b) => a + b, 0) / Math.max(1, timed.length);
     const t0 = performance.now();
     await evaluate(model, arrayDataset(samples.slice(0, w.batchSize)));
     const inferenceSecondsPerImage = (performance.now() - t0) / 1000 / w.batchSize;
-    return { stepSeconds, inferenceSecondsPerImage };
+    return { stepSeconds: median(timed), inferenceSecondsPerImage, stepTimes: timed };
   } finally {
     model.dispose();
   }
@@ -377,7 +389,7 @@ export async function measureStep(
 
 /**
  * {@linkcode measureStep} of a 3-D model: `warmup` + `steps` epochs of one batch each of the study's 3-D fit
- * loop (no augmentation; random volumes), the mean of the timed ones, then one inference batch.
+ * loop (no augmentation; random volumes), the median of the timed ones, then one inference batch.
  */
 async function measureStep3d(
   w: ModelWork,
@@ -404,10 +416,13 @@ async function measureStep3d(
       augment: false,
     });
     const timed = history.slice(warmup).map((e) => e.seconds);
-    const stepSeconds = timed.reduce((a, b) => a + b, 0) / Math.max(1, timed.length);
     const t0 = performance.now();
     await predictVolumes(model, samples, w.batchSize);
-    return { stepSeconds, inferenceSecondsPerImage: (performance.now() - t0) / 1000 / w.batchSize };
+    return {
+      stepSeconds: median(timed),
+      inferenceSecondsPerImage: (performance.now() - t0) / 1000 / w.batchSize,
+      stepTimes: timed,
+    };
   } finally {
     model.dispose();
   }
@@ -427,13 +442,20 @@ export interface PlannedCell extends CellWorkload {
   camSeconds: number;
   /** The sum of the three (NaN when the cell's model was not timed). */
   seconds: number;
+  /** Whether the cell finished in an earlier run (it will be skipped; not in the totals). */
+  finished: boolean;
 }
 
 /** One grid's share of a {@linkcode StudyPlan}. */
 export interface PlannedGrid {
   name: string;
+  /** Every cell of the grid. */
   cells: number;
+  /** Cells finished in an earlier run. */
+  finished: number;
+  /** Training steps of the cells to run. */
   steps: number;
+  /** Estimated seconds of the cells to run. */
   seconds: number;
 }
 
@@ -441,11 +463,13 @@ export interface PlannedGrid {
 export interface StudyPlan {
   cells: PlannedCell[];
   grids: PlannedGrid[];
-  /** Training steps of every cell. */
+  /** Cells finished in an earlier run (skipped by the run; not in `steps` or `seconds`). */
+  finished: number;
+  /** Training steps of every cell to run. */
   steps: number;
-  /** Estimated seconds of every cell (an upper bound where early stopping may end cells sooner). */
+  /** Estimated seconds of every cell to run (an upper bound where early stopping may end cells sooner). */
   seconds: number;
-  /** Keys of models no timing was given for (their cells' seconds are NaN). */
+  /** Keys of models no timing was given for, among the cells to run (their cells' seconds are NaN). */
   untimed: string[];
   /** Cells that would run without a test sample (e.g. too few subjects), by id. */
   empty: string[];
@@ -454,7 +478,11 @@ export interface StudyPlan {
 /**
  * The plan's arithmetic: per cell, ⌈train/batch⌉ steps per epoch × epochs × trainings at its model's
  * measured seconds per step, plus the validation passes of every epoch, the test pass and the CAM phase at
- * its inference seconds per image; per grid and in total, the sums. `timings` is keyed by {@linkcode workKey}.
+ * its inference seconds per image; per grid and in total, the sums over the cells to run. `timings` is keyed
+ * by {@linkcode workKey}.
+ *
+ * Options: `finished` (default none), the ids of cells finished in an earlier run: a resumed run skips them,
+ * so they are counted apart and left out of the steps and seconds (their models need no timing).
  *
  * @example
  * const plan = planStudy(cells.map((c) => cellWorkload(c, shape)), new Map([[key, { stepSeconds: 2, inferenceSecondsPerImage: 0.01 }]]));
@@ -462,11 +490,14 @@ export interface StudyPlan {
 export function planStudy(
   workloads: readonly CellWorkload[],
   timings: ReadonlyMap<string, StepTiming>,
+  options: { finished?: ReadonlySet<string> } = {},
 ): StudyPlan {
+  const done = options.finished ?? new Set<string>();
   const untimed = new Set<string>();
   const cells = workloads.map((w): PlannedCell => {
     const timing = timings.get(workKey(w.work));
-    if (!timing) untimed.add(workKey(w.work));
+    const finished = done.has(w.id);
+    if (!timing && !finished) untimed.add(workKey(w.work));
     const stepsPerEpoch = Math.ceil(w.trainSamples / w.work.batchSize);
     const steps = stepsPerEpoch * w.epochs * w.trainings;
     const trainSeconds = steps * (timing?.stepSeconds ?? NaN);
@@ -482,21 +513,28 @@ export function planStudy(
       evalSeconds,
       camSeconds,
       seconds: trainSeconds + evalSeconds + camSeconds,
+      finished,
     };
   });
   const grids: PlannedGrid[] = [];
   for (const c of cells) {
     let g = grids.find((x) => x.name === c.grid);
-    if (!g) grids.push(g = { name: c.grid, cells: 0, steps: 0, seconds: 0 });
+    if (!g) grids.push(g = { name: c.grid, cells: 0, finished: 0, steps: 0, seconds: 0 });
     g.cells++;
+    if (c.finished) {
+      g.finished++;
+      continue;
+    }
     g.steps += c.steps;
     g.seconds += c.seconds;
   }
+  const left = cells.filter((c) => !c.finished);
   return {
     cells,
     grids,
-    steps: cells.reduce((s, c) => s + c.steps, 0),
-    seconds: cells.reduce((s, c) => s + c.seconds, 0),
+    finished: cells.length - left.length,
+    steps: left.reduce((s, c) => s + c.steps, 0),
+    seconds: left.reduce((s, c) => s + c.seconds, 0),
     untimed: [...untimed],
     empty: cells.filter((c) => c.testSamples === 0).map((c) => c.id),
   };
@@ -509,8 +547,9 @@ export function planStudy(
  *   ETA = Σ_{c left} planned(c) · (Σ_{c timed} measured(c) / Σ_{c timed} planned(c)),
  *
  * the ratio being 1 until a cell has been timed. `finished` maps a cell id to its measured seconds, or to
- * null for a cell finished earlier (skipped: neither left nor timed). The cell now running counts as left.
- * NaN when a cell left has no planned time (its model was not timed).
+ * null for a cell finished earlier (skipped: neither left nor timed); cells the plan marks `finished` count as
+ * skipped too. The cell now running counts as left. NaN when a cell left has no planned time (its model was
+ * not timed).
  *
  * @example
  * estimateRemaining(plan, new Map([["digits-small-...", 41.2], ["cohort-small-...", null]]));
@@ -521,6 +560,7 @@ export function estimateRemaining(
 ): number {
   let left = 0, planned = 0, measured = 0;
   for (const c of plan.cells) {
+    if (c.finished && !finished.has(c.id)) continue;
     if (!finished.has(c.id)) {
       left += c.seconds;
       continue;
@@ -591,8 +631,11 @@ export function formatPlan(
     void work;
   }
   for (const g of plan.grids) {
-    const cells = plan.cells.filter((c) => c.grid === g.name);
-    out.push(`[plan] grid ${g.name}: ${g.cells} cell${g.cells === 1 ? "" : "s"}`);
+    const cells = plan.cells.filter((c) => c.grid === g.name && !c.finished);
+    out.push(
+      `[plan] grid ${g.name}: ${g.cells} cell${g.cells === 1 ? "" : "s"}` +
+        (g.finished ? `, ${g.finished} finished earlier, ${cells.length} to run` : ""),
+    );
     // Cells that share model, split sizes and epochs: one line with their count.
     const groups = new Map<string, PlannedCell[]>();
     for (const c of cells) {
@@ -626,9 +669,13 @@ export function formatPlan(
     }
     out.push(`[plan]   grid total: ${g.steps} steps, ≈ ${formatSpan(g.seconds)}`);
   }
-  const early = plan.cells.some((c) => c.earlyStopping);
+  const early = plan.cells.some((c) => c.earlyStopping && !c.finished);
   out.push(
-    `[plan] total: ${plan.cells.length} cells, ${plan.steps} training steps, ≈ ${formatSpan(plan.seconds)}` +
+    `[plan] total: ${plan.cells.length} cells` +
+      (plan.finished
+        ? ` (${plan.finished} finished earlier, ${plan.cells.length - plan.finished} to run)`
+        : "") +
+      `, ${plan.steps} training steps, ≈ ${formatSpan(plan.seconds)}` +
       (early ? " (an upper bound: early stopping may end cells sooner)" : ""),
   );
   for (const key of plan.untimed) out.push(`[plan] not timed: ${key}`);

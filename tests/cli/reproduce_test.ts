@@ -310,6 +310,14 @@ Deno.test("deno task reproduce, run for real on tiny grids: which cohort, where 
       assert.match(stdout, new RegExp(`using the simulated quick cohort at ${synth} \\(already there\\)`));
       assert.doesNotMatch(stdout, /simulating/);
       assert.equal(stdout.match(/\(finished earlier\)/g)?.length, 2);
+      // The plan knows: nothing timed, nothing to run.
+      assert.match(stdout, /\[plan\] grid tinyc\.seed91: 1 cell, 1 finished earlier, 0 to run/);
+      assert.match(
+        stdout,
+        /\[plan\] total: 2 cells \(2 finished earlier, 0 to run\), 0 training steps, ≈ 0 s/,
+      );
+      assert.match(stdout, /\[plan\] every cell finished earlier: nothing to train/);
+      assert.doesNotMatch(stdout, /\[plan\] timing /);
     });
     await t.step("--data: its own folder; the simulated run's tables untouched", async () => {
       const before = await Deno.readFile(`${root}/tinyc.seed91/results.csv`);

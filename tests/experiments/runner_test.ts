@@ -79,6 +79,16 @@ Deno.test("runGrid", async (t) => {
     await Deno.remove(root, { recursive: true });
   });
 
+  await t.step("manifests record the commit the caller read at process start", async () => {
+    const root = await Deno.makeTempDir();
+    const cells = expandGrid({ name: "g", datasets: ["d"], models: ["m1"] });
+    const commit = "0123456789abcdef0123456789abcdef01234567";
+    await runGrid(cells, () => Promise.resolve({ results: [{ ok: 1 }] }), { root, commit });
+    const manifest = JSON.parse(await Deno.readTextFile(`${root}/g/${cells[0].id}/manifest.json`));
+    assert.equal(manifest.gitCommit, commit);
+    await Deno.remove(root, { recursive: true });
+  });
+
   await t.step("a cell that throws leaves no result and runs again next time", async () => {
     const root = await Deno.makeTempDir();
     const cells = expandGrid({ name: "g", datasets: ["d"], models: ["m1"] });

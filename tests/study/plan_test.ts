@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { GridConfig } from "../../lib/experiments/mod.ts";
 import { runGrid } from "../../lib/experiments/mod.ts";
-import { WASM_HEAP_LIMIT } from "../../lib/backend/mod.ts";
+import { initBackend, WASM_HEAP_LIMIT } from "../../lib/backend/mod.ts";
 import {
   cellWorkload,
   estimateRemaining,
@@ -9,6 +9,7 @@ import {
   formatPlan,
   formatSpan,
   loadStudyGrid,
+  measureStep,
   type PlannedCell,
   planStudy,
   prepareCohortSlices,
@@ -126,6 +127,54 @@ Deno.test("plan: the arithmetic on a tiny grid with stubbed step times", async (
     );
     assert.match(text, /\[plan\] a note$/m);
   });
+});
+
+Deno.test("plan: cells finished earlier are counted apart, untimed and out of the totals and the ETA", () => {
+  const cells = expandStudyGrid(TINY);
+  const workloads = cells.map((c) => cellWorkload(c, simulatedCohortShape("quick")));
+  const cohortKey = "small 16x16x1 w0.25 c2 b10 adam", digitsKey = "small 16x16x1 w0.25 c10 b10 adam";
+  const timing = { stepSeconds: 2, inferenceSecondsPerImage: 0.01 };
+  const full = planStudy(workloads, new Map([[cohortKey, timing], [digitsKey, timing]]));
+  // Every digits cell finished: the digits model needs no timing.
+  const done = new Set(cells.filter((c) => c.dataset === "digits").map((c) => c.id));
+  const plan = planStudy(workloads, new Map([[cohortKey, timing]]), { finished: done });
+  const left = full.cells.filter((c) => !done.has(c.id));
+  assert.deepEqual(plan.untimed, []);
+  assert.equal(plan.finished, 4);
+  assert.deepEqual(plan.cells.filter((c) => c.finished).map((c) => c.id).sort(), [...done].sort());
+  assert.equal(plan.steps, left.reduce((s, c) => s + c.steps, 0));
+  assert.ok(Math.abs(plan.seconds - left.reduce((s, c) => s + c.seconds, 0)) < 1e-9);
+  assert.deepEqual([plan.grids[0].cells, plan.grids[0].finished], [8, 4]);
+  // The ETA before any cell ran is the cells to run, not the whole grid.
+  assert.ok(Math.abs(estimateRemaining(plan, new Map()) - plan.seconds) < 1e-9);
+  assert.ok(plan.seconds < full.seconds);
+  const models = new Map([[cohortKey, {
+    work: workloads[0].work,
+    memory: workMemory(workloads[0].work, null),
+    timing,
+  }]]);
+  const text = formatPlan(plan, models).join("\n");
+  assert.match(text, /1 model to train/);
+  assert.match(text, /grid tiny: 8 cells, 4 finished earlier, 4 to run/);
+  assert.doesNotMatch(text, /small-gap 16 px width 0\.25: 95 train/, "no line for the finished digits cells");
+  assert.match(text, /total: 8 cells \(4 finished earlier, 4 to run\), \d+ training steps/);
+});
+
+Deno.test("plan: measureStep times the median of its steps", async () => {
+  await initBackend();
+  const work = {
+    model: "small-gap",
+    inputShape: [16, 16, 1] as [number, number, number],
+    numClasses: 2,
+    widthMultiplier: 0.25,
+    batchSize: 4,
+    optimizer: "adam" as const,
+  };
+  const timing = await measureStep(work, { warmup: 1, steps: 3 });
+  assert.equal(timing.stepTimes?.length, 3);
+  const sorted = [...timing.stepTimes!].sort((a, b) => a - b);
+  assert.equal(timing.stepSeconds, sorted[1]);
+  assert.ok(timing.inferenceSecondsPerImage > 0);
 });
 
 Deno.test("plan: durations for people", () => {
