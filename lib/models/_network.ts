@@ -10,15 +10,15 @@ import { ModelError } from "./errors.ts";
 import { layerTap, shapeText } from "./_tap.ts";
 import { batchNorm, conv, dense, dropout, fusedConv, globalPool, lrn, pool } from "./_layers.ts";
 import type { ApplyOptions, ApplyResult, CamModel } from "./model.ts";
-import { initialValues } from "./_rng.ts";
+import { createVariables, disposeVariables } from "./_variables.ts";
 import { streamRng } from "../rng.ts";
 import { fits } from "./registry.ts";
 import { type LayerNode, layerOrder, type NetworkSpec, variableSpecs } from "./spec.ts";
 
 /** A zoo model: a {@link CamModel} plus its layer description and minimum input size. */
 export class ZooModel implements CamModel {
-  readonly trainable: Record<string, tf.Variable> = {};
-  readonly state: Record<string, tf.Variable> = {};
+  readonly trainable: Record<string, tf.Variable>;
+  readonly state: Record<string, tf.Variable>;
   readonly layerNames: string[];
   readonly convLayers: string[];
   readonly camLayer: string;
@@ -27,13 +27,10 @@ export class ZooModel implements CamModel {
   #preTap?: (layer: string, y: tf.Tensor4D) => tf.Tensor4D | void;
 
   constructor(readonly config: ZooConfig, readonly spec: NetworkSpec, readonly minInputSize: number) {
-    for (const v of variableSpecs(spec, config)) {
-      const values = initialValues(v, config.seed);
-      const variable = tf.tidy(() =>
-        tf.variable(tf.tensor(values, v.shape, "float32"), v.group === "trainable")
-      );
-      (v.group === "trainable" ? this.trainable : this.state)[v.name] = variable;
-    }
+    ({ trainable: this.trainable, state: this.state } = createVariables(
+      variableSpecs(spec, config),
+      config.seed,
+    ));
     this.layerNames = [...layerOrder(spec), config.pooling];
     this.convLayers = spec.body.filter((n) => n.kind === "conv" || n.kind === "concat").map((n) => n.name);
     this.camLayer = spec.body[spec.body.length - 1].name;
@@ -169,6 +166,6 @@ export class ZooModel implements CamModel {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const v of [...Object.values(this.trainable), ...Object.values(this.state)]) v.dispose();
+    disposeVariables(this);
   }
 }

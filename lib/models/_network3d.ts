@@ -10,7 +10,7 @@ import type { Zoo3dConfig } from "./config3d.ts";
 import { ModelError } from "./errors.ts";
 import { layerTap, shapeText } from "./_tap.ts";
 import type { ExplainOptions, ExplainOutput } from "./explainable.ts";
-import { initialValues } from "./_rng.ts";
+import { createVariables, disposeVariables } from "./_variables.ts";
 import {
   type Conv3dNode,
   layerOrder3d,
@@ -41,8 +41,8 @@ export interface Apply3dResult extends ExplainOutput {
  * of lib/cam explains it with 3-D maps, plus the trainable variables and state a training loop needs.
  */
 export class ZooModel3d {
-  readonly trainable: Record<string, tf.Variable> = {};
-  readonly state: Record<string, tf.Variable> = {};
+  readonly trainable: Record<string, tf.Variable>;
+  readonly state: Record<string, tf.Variable>;
   readonly layerNames: string[];
   readonly camLayer: string;
   /** Spatial size `[d, h, w]` of the CAM layer's grid for the configured input. */
@@ -53,13 +53,10 @@ export class ZooModel3d {
 
   /** @param network The layer description (not called `spec`: lib/models/memory.ts reads that as a 2-D one). */
   constructor(readonly config: Zoo3dConfig, readonly network: Network3dSpec) {
-    for (const v of variableSpecs3d(network, config.inputShape, config.numClasses)) {
-      const values = initialValues(v, config.seed);
-      const variable = tf.tidy(() =>
-        tf.variable(tf.tensor(values, v.shape, "float32"), v.group === "trainable")
-      );
-      (v.group === "trainable" ? this.trainable : this.state)[v.name] = variable;
-    }
+    ({ trainable: this.trainable, state: this.state } = createVariables(
+      variableSpecs3d(network, config.inputShape, config.numClasses),
+      config.seed,
+    ));
     this.layerNames = [...layerOrder3d(network), config.pooling];
     this.camLayer = network.body[network.body.length - 1].name;
     this.camGrid = walkLayers3d(network, config.inputShape).slice(0, 3);
@@ -230,6 +227,6 @@ export class ZooModel3d {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const v of [...Object.values(this.trainable), ...Object.values(this.state)]) v.dispose();
+    disposeVariables(this);
   }
 }
