@@ -902,26 +902,35 @@ function open(
     );
     return op;
   };
+  /**
+   * The forward half of a pooling or LRN plan: `fwdPd`'s primitive and its source memory x, owned together
+   * (a backward plan runs them first, to fill its workspace).
+   */
+  const forwardPart = (fwdPd: Deno.PointerValue, src: Uint8Array | Deno.PointerValue) => {
+    const owned = newOwned();
+    const fwd = ownPrimitive(fwdPd, owned);
+    const x = memory(src);
+    owned.mems.push(x);
+    return { owned, fwd, x };
+  };
+  /** A forward-only plan of `fwdPd`: x → y. */
+  const forwardPlan = (
+    fwdPd: Deno.PointerValue,
+    src: Uint8Array | Deno.PointerValue,
+    dst: Uint8Array | Deno.PointerValue,
+  ): Plan => {
+    const { owned, fwd, x } = forwardPart(fwdPd, src);
+    const y = memory(dst);
+    owned.mems.push(y);
+    return { impl: implOf(fwdPd), prim: fwd, bind: { x, y }, args: args([ARG_SRC, x], [ARG_DST, y]), owned };
+  };
   const planPool = (p: PoolProblem | Pool3DProblem, backward: boolean, alg = POOLING_MAX): Plan | null => {
     const m = poolMds(p);
     if (alg !== POOLING_MAX) return planAvgPool(p, m, backward);
     const fwdPd = pdOf(poolDesc(p, m, backward ? FORWARD_TRAINING : FORWARD_INFERENCE), null, null);
     if (fwdPd == null) return null;
-    const owned = newOwned();
-    const fwd = ownPrimitive(fwdPd, owned);
-    const x = memory(m.src);
-    owned.mems.push(x);
-    if (!backward) {
-      const y = memory(m.dst);
-      owned.mems.push(y);
-      return {
-        impl: implOf(fwdPd),
-        prim: fwd,
-        bind: { x, y },
-        args: args([ARG_SRC, x], [ARG_DST, y]),
-        owned,
-      };
-    }
+    if (!backward) return forwardPlan(fwdPd, m.src, m.dst);
+    const { owned, fwd, x } = forwardPart(fwdPd, m.src);
     const op = new Uint8Array(OP_DESC_BYTES);
     check(
       s.dnnl_pooling_backward_desc_init(
@@ -960,14 +969,8 @@ function open(
     const alg = POOLING_AVG_EXCLUDE_PADDING;
     const fwdPd = pdOf(poolDesc(p, m, backward ? FORWARD_TRAINING : FORWARD_INFERENCE, alg), null, null);
     if (fwdPd == null) return null;
-    const owned = newOwned();
-    if (!backward) {
-      const prim = ownPrimitive(fwdPd, owned);
-      const x = memory(m.src), y = memory(m.dst);
-      owned.mems.push(x, y);
-      return { impl: implOf(fwdPd), prim, bind: { x, y }, args: args([ARG_SRC, x], [ARG_DST, y]), owned };
-    }
-    return planPoolBackward(p, m, alg, fwdPd, owned);
+    if (!backward) return forwardPlan(fwdPd, m.src, m.dst);
+    return planPoolBackward(p, m, alg, fwdPd, newOwned());
   };
   /**
    * The backward of a pooling whose forward descriptor is `fwdPd` (kept in `owned`): dx from dy alone, or with
@@ -1026,21 +1029,8 @@ function open(
     );
     const fwdPd = pdOf(op, null, null);
     if (fwdPd == null) return null;
-    const owned = newOwned();
-    const fwd = ownPrimitive(fwdPd, owned);
-    const x = memory(data);
-    owned.mems.push(x);
-    if (!backward) {
-      const y = memory(data);
-      owned.mems.push(y);
-      return {
-        impl: implOf(fwdPd),
-        prim: fwd,
-        bind: { x, y },
-        args: args([ARG_SRC, x], [ARG_DST, y]),
-        owned,
-      };
-    }
+    if (!backward) return forwardPlan(fwdPd, data, data);
+    const { owned, fwd, x } = forwardPart(fwdPd, data);
     const bop = new Uint8Array(OP_DESC_BYTES);
     check(
       s.dnnl_lrn_backward_desc_init(bop, LRN_ACROSS_CHANNELS, data, data, ...lrnArgs),
