@@ -438,6 +438,8 @@ function printFoldTables(tables: GridTables): void {
     "folds_run",
     "subjects_right",
     "subjects",
+    "subjects_right_vote",
+    "subjects_right_threshold",
     "subject_accuracy",
     "subject_ci_low",
     "subject_ci_high",
@@ -688,6 +690,7 @@ async function main(): Promise<void> {
     results: concatTables(allTables.map((t) => t.results)),
     localization: concatTables(allTables.map((t) => t.localization)),
     curves: concatTables(allTables.map((t) => t.curves)),
+    subjects: concatTables(allTables.map((t) => t.subjects)),
   };
   // Fold cells are pooled over their folds below (printFoldTables), not averaged as seeds.
   const unfolded = tables.results.numRows() && tables.results.columnNames().includes("folds")

@@ -43,6 +43,11 @@ export interface CellOutput {
   localization?: Record<string, unknown>[];
   /** Points of curves (precision–recall, ROC, ...): one row per point, with a `curve` column naming it. */
   curves?: Record<string, unknown>[];
+  /**
+   * One row per subject and part of the split (a subject-level study's scores: lib/study's `subjectRows`), so
+   * that a subject rule can be applied again without the checkpoint.
+   */
+  subjects?: Record<string, unknown>[];
   /** Backend that ran it, e.g. "wasm (1 thread)". */
   backend?: string;
   /** Extra manifest fields. */
@@ -117,10 +122,11 @@ export interface GridTables {
   results: Table;
   localization: Table;
   curves: Table;
+  subjects: Table;
 }
 
 /** The table names of a grid and of each cell. */
-export const TABLES = ["metrics", "results", "localization", "curves"] as const;
+export const TABLES = ["metrics", "results", "localization", "curves", "subjects"] as const;
 
 /** Folder of a cell. */
 export function cellDir(root: string, cell: AnyGridCell): string {
@@ -363,7 +369,13 @@ export async function collectGrid(
   options: { root?: string } = {},
 ): Promise<GridTables> {
   const root = options.root ?? "experiments";
-  const parts: Record<string, Table[]> = { metrics: [], results: [], localization: [], curves: [] };
+  const parts: Record<string, Table[]> = {
+    metrics: [],
+    results: [],
+    localization: [],
+    curves: [],
+    subjects: [],
+  };
   for (const cell of cells) {
     const dir = cellDir(root, cell);
     let manifest: RunManifest | undefined;
@@ -387,6 +399,7 @@ export async function collectGrid(
     results: concatTables(parts.results),
     localization: concatTables(parts.localization),
     curves: concatTables(parts.curves),
+    subjects: concatTables(parts.subjects),
   };
   if (cells.length > 0) {
     for (const name of TABLES) await saveTable(tables[name], `${root}/${cells[0].grid}/${name}`);

@@ -105,6 +105,68 @@ export function thresholdCalls(
   };
 }
 
+/** One set of subjects scored by a trained model: which part of the split, its sample indices, and the outputs. */
+export interface ScoredPart {
+  /** "test" or "val". */
+  part: string;
+  /** Indices into `samples`, in the order of `predictions` and `probabilities`. */
+  indices: readonly number[];
+  /** Predicted class per slice. */
+  predictions: ArrayLike<number>;
+  /** Class probabilities, `numClasses` per slice. */
+  probabilities: ArrayLike<number>;
+}
+
+/**
+ * One row per subject and part (a cell's `subjects` table), so that any subject rule can be applied later
+ * without the checkpoint: `slices`, `vote_share` (the share of slices predicted as the subject's own class),
+ * `call_vote` (the majority class, the first on a tie) and `right_vote`; with two classes `mean_probability`
+ * (the slices' mean class-1 probability, {@linkcode subjectMeans}) and, where `threshold` is given (the
+ * validation subjects' {@linkcode validationThreshold}), `call_threshold` (1 when mean ≥ threshold) and
+ * `right_threshold`. Rows are sorted by part, then subject.
+ */
+export function subjectRows(
+  samples: readonly { subject?: string | number; label: number }[],
+  parts: readonly ScoredPart[],
+  options: { numClasses: number; groups?: readonly string[]; threshold?: number | null },
+): Record<string, unknown>[] {
+  const { numClasses: c, groups, threshold = null } = options;
+  const rows: Record<string, unknown>[] = [];
+  for (const { part, indices, predictions, probabilities } of parts) {
+    const per = new Map<string, { label: number; counts: number[]; sum: number; n: number }>();
+    indices.forEach((idx, k) => {
+      const s = samples[idx];
+      const id = String(s.subject);
+      const v = per.get(id) ?? { label: s.label, counts: new Array(c).fill(0), sum: 0, n: 0 };
+      v.counts[predictions[k]]++;
+      if (c === 2) v.sum += probabilities[2 * k + 1];
+      v.n++;
+      per.set(id, v);
+    });
+    for (const id of [...per.keys()].sort()) {
+      const v = per.get(id)!;
+      const callVote = v.counts.indexOf(Math.max(...v.counts));
+      const mean = c === 2 ? v.sum / v.n : null;
+      const callThreshold = mean !== null && threshold !== null ? (mean >= threshold ? 1 : 0) : null;
+      rows.push({
+        part,
+        subject: id,
+        group: groups?.[v.label] ?? null,
+        label: v.label,
+        slices: v.n,
+        vote_share: v.counts[v.label] / v.n,
+        call_vote: callVote,
+        right_vote: callVote === v.label,
+        mean_probability: mean,
+        subject_threshold: threshold,
+        call_threshold: callThreshold,
+        right_threshold: callThreshold === null ? null : callThreshold === v.label,
+      });
+    }
+  }
+  return rows;
+}
+
 /** A test subject's slices of its first acquisition, or null where it has no FA map. */
 export function subjectSlices(
   data: CohortSlices,

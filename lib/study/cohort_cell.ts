@@ -31,9 +31,11 @@ import { majorityShare, saveCamFigure, subjectCamFigure, subjectPlanes } from ".
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 import {
   type GroupSums,
+  type ScoredPart,
   sliceStackCam,
   subjectAuc,
   subjectMeans,
+  subjectRows,
   subjectSlices,
   subjectTruth,
   subjectVotes,
@@ -157,21 +159,40 @@ export async function runCohortCell(
       ? subjectMeans(data.samples, split.test, test.probabilities)
       : null;
     let votes = subjectVotes(data.samples, split.test, test.predictions, data.groups.length);
-    let subjectThreshold: number | null = null;
-    if (rule === "validation-threshold") {
-      if (data.groups.length !== 2 || !split.val.length) {
-        throw new GridError(
-          `cell ${cell.id}`,
-          'subjectRule "validation-threshold" needs two groups and validation subjects',
-          "data.subjectRule",
-        );
-      }
-      const val = await evaluate(model, valSet);
-      subjectThreshold = validationThreshold([
-        ...subjectMeans(data.samples, split.val, val.probabilities).values(),
-      ]);
-      votes = thresholdCalls(testMeans!, subjectThreshold);
+    if (rule === "validation-threshold" && (data.groups.length !== 2 || !split.val.length)) {
+      throw new GridError(
+        `cell ${cell.id}`,
+        'subjectRule "validation-threshold" needs two groups and validation subjects',
+        "data.subjectRule",
+      );
     }
+    // The validation subjects are scored whatever the rule: the threshold they choose, and every subject's
+    // calls under both rules, go into the cell's `subjects` table.
+    const parts: ScoredPart[] = [
+      { part: "test", indices: split.test, predictions: test.predictions, probabilities: test.probabilities },
+    ];
+    let threshold: number | null = null;
+    if (split.val.length) {
+      const val = await evaluate(model, valSet);
+      parts.push({
+        part: "val",
+        indices: split.val,
+        predictions: val.predictions,
+        probabilities: val.probabilities,
+      });
+      if (data.groups.length === 2) {
+        threshold = validationThreshold([
+          ...subjectMeans(data.samples, split.val, val.probabilities).values(),
+        ]);
+      }
+    }
+    const subjectThreshold = rule === "validation-threshold" ? threshold : null;
+    if (subjectThreshold !== null) votes = thresholdCalls(testMeans!, subjectThreshold);
+    const subjects = subjectRows(data.samples, parts, {
+      numClasses: data.groups.length,
+      groups: data.groups,
+      threshold,
+    });
     ctx.recordDuration("evaluate", (performance.now() - t2) / 1000);
 
     const last = result.history.at(-1);
@@ -230,6 +251,7 @@ export async function runCohortCell(
       results,
       localization,
       curves: curveRows(test.binary?.prCurve, test.binary?.rocCurve),
+      subjects,
       backend: results[0].backend,
       extra: {
         split: { subjects: split.subjects, leaky: split.leaky },

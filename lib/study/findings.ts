@@ -296,15 +296,38 @@ export interface FoldSummaryOptions {
  * fold's test slices together (lib/train's `pooledRocAuc`, from the `curves` table's ROC points; null
  * without them); `subject_auc_mean`, the folds' mean `subject_auc` (each fold's test subjects ranked by their
  * slices' mean probability: threshold-free, where `subjects_right` depends on the 0.5 threshold).
+ * `subjects_right` follows each cell's `subject_rule`; where every fold has a `subjects` table (lib/study's
+ * `subjectRows`), `subjects_right_vote` and `subjects_right_threshold` count the test subjects right under
+ * either rule (majority vote; mean class-1 probability against the validation subjects' threshold), else
+ * null.
  *
  * @example
- * printTable(foldSummary({ results, curves }));
+ * printTable(foldSummary({ results, curves, subjects }));
  */
 export function foldSummary(
-  tables: { results: Table; curves?: Table },
+  tables: { results: Table; curves?: Table; subjects?: Table },
   options: FoldSummaryOptions = {},
 ): Table {
   const results = tables.results.numRows() ? rowsOf(tables.results) : [];
+  const subjectRowsOf = new Map<string, Row[]>();
+  for (const r of tables.subjects?.numRows() ? rowsOf(tables.subjects) : []) {
+    if (r.part !== "test") continue;
+    subjectRowsOf.set(String(r.run_id), [...subjectRowsOf.get(String(r.run_id)) ?? [], r]);
+  }
+  // Pooled over folds: the test subjects right under one rule, null unless every fold has its rows.
+  const rightUnder = (rows: Row[], column: "right_vote" | "right_threshold"): number | null => {
+    let n = 0;
+    for (const r of rows) {
+      const list = subjectRowsOf.get(String(r.run_id));
+      if (!list?.length) return null;
+      for (const s of list) {
+        const v = s[column];
+        if (v === null || v === undefined) return null;
+        if (v === true || v === "true") n++;
+      }
+    }
+    return n;
+  };
   const curves = tables.curves?.numRows() ? rowsOf(tables.curves).filter((r) => r.curve === "roc") : [];
   const rocOf = new Map<string, Row[]>();
   for (const r of curves) rocOf.set(String(r.run_id), [...rocOf.get(String(r.run_id)) ?? [], r]);
@@ -357,6 +380,8 @@ export function foldSummary(
       test_auc_sd: aucSd,
       test_auc_pooled: pooled,
       subject_auc_mean: subjectAucs.length ? mean(subjectAucs) : null,
+      subjects_right_vote: rightUnder(rows, "right_vote"),
+      subjects_right_threshold: rightUnder(rows, "right_threshold"),
     });
   }
   return tableFromRows(out);

@@ -18,7 +18,15 @@ async function finished(child: Deno.ChildProcess) {
 async function tablesOf(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (
-    const name of ["metrics", "results", "localization", "curves", "summary_accuracy", "summary_localization"]
+    const name of [
+      "metrics",
+      "results",
+      "localization",
+      "curves",
+      "subjects",
+      "summary_accuracy",
+      "summary_localization",
+    ]
   ) {
     const [header, ...rows] = (await Deno.readTextFile(`${dir}/${name}.csv`)).trimEnd().split("\n");
     const columns = header.split(",");

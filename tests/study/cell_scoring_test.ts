@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   subjectAuc,
   subjectMeans,
+  subjectRows,
   subjectVotes,
   thresholdCalls,
   validationThreshold,
@@ -65,4 +66,54 @@ Deno.test("validationThreshold: the midpoint that gets most validation subjects 
   const y2 = subjectMeans(samples, indices, probabilities).get("y2")!;
   assert.equal(y2.label, 0);
   assert.ok(Math.abs(y2.mean - 0.4) < 1e-12);
+});
+
+Deno.test("subjectRows: per subject and part, the vote and the threshold calls with their scores", () => {
+  const predictions = p1.map((p) => (p >= 0.5 ? 1 : 0));
+  const rows = subjectRows(samples, [
+    {
+      part: "test",
+      indices: indices.slice(6),
+      predictions: predictions.slice(6),
+      probabilities: probabilities.slice(12),
+    },
+    {
+      part: "val",
+      indices: indices.slice(0, 6),
+      predictions: predictions.slice(0, 6),
+      probabilities: probabilities.slice(0, 12),
+    },
+  ], { numClasses: 2, groups: ["young", "old"], threshold: 0.42 });
+  assert.deepEqual(rows.map((r) => `${r.part} ${r.subject}`), ["test o1", "test o2", "val y1", "val y2"]);
+  const [o1, o2, y1, y2] = rows;
+  // o1: slices 0.42, 0.44, 0.46 all below 0.5: the vote says young (wrong); mean 0.44 ≥ 0.42 says old (right).
+  assert.deepEqual([o1.group, o1.label, o1.slices, o1.vote_share, o1.call_vote, o1.right_vote], [
+    "old",
+    1,
+    3,
+    0,
+    0,
+    false,
+  ]);
+  assert.ok(Math.abs(Number(o1.mean_probability) - 0.44) < 1e-12);
+  assert.deepEqual([o1.subject_threshold, o1.call_threshold, o1.right_threshold], [0.42, 1, true]);
+  assert.deepEqual([o2.vote_share, o2.right_vote, o2.call_threshold, o2.right_threshold], [1, true, 1, true]);
+  // y2: mean 0.40 < 0.42: young under both rules.
+  assert.deepEqual([y1.right_vote, y2.right_vote, y2.call_threshold, y2.right_threshold], [
+    true,
+    true,
+    0,
+    true,
+  ]);
+  // Without a threshold (no validation subjects) the threshold columns are null; more than two classes: no mean.
+  const bare = subjectRows(samples, [{ part: "test", indices, predictions, probabilities }], {
+    numClasses: 2,
+  });
+  assert.ok(bare.every((r) => r.call_threshold === null && r.right_threshold === null && r.group === null));
+  const three = subjectRows(
+    samples,
+    [{ part: "test", indices, predictions, probabilities: p1.flatMap((p) => [1 - p, p / 2, p / 2]) }],
+    { numClasses: 3, threshold: 0.5 },
+  );
+  assert.ok(three.every((r) => r.mean_probability === null && r.call_threshold === null));
 });

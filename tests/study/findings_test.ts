@@ -272,6 +272,46 @@ Deno.test("k-fold runs pool over their folds", async (t) => {
     assert.equal(small.chance_accuracy, 0.5);
     assert.ok(Math.abs(Number(small.test_auc_mean) - (0.6 + 0.8 + 0.9) / 3) < 1e-12);
     assert.equal(small.test_auc_pooled, null, "no ROC curves in the tables: no pooled AUC");
+    assert.deepEqual(
+      [small.subjects_right_vote, small.subjects_right_threshold],
+      [null, null],
+      "no subjects table",
+    );
+  });
+
+  await t.step("with every fold's subjects table: the test subjects right under either rule", () => {
+    // small: the vote as its rows say (11 of 12); the threshold rule right on every even subject (6).
+    const subjects = results.filter((r) => r.model === "small").flatMap((r) =>
+      [...idsOf(r.subjects_right).map((s) => [s, true]), ...idsOf(r.subjects_wrong).map((s) => [s, false])]
+        .map(([subject, right]) => ({
+          run_id: r.run_id,
+          part: "test",
+          subject,
+          right_vote: right,
+          right_threshold: Number(String(subject).slice(1)) % 2 === 0,
+        }))
+    );
+    // Validation rows do not count.
+    subjects.push({
+      run_id: "small-f0",
+      part: "val",
+      subject: "v0",
+      right_vote: true,
+      right_threshold: true,
+    });
+    const rows = foldSummary({ ...tables, subjects: tableFromRows(subjects) }).objects() as Row[];
+    const small = rows.find((r) => r.model === "small")!, alex = rows.find((r) => r.model === "alexnet")!;
+    assert.deepEqual([small.subjects_right_vote, small.subjects_right_threshold], [11, 6]);
+    assert.deepEqual(
+      [alex.subjects_right_vote, alex.subjects_right_threshold],
+      [null, null],
+      "no rows: null",
+    );
+    // One fold without its rows: null, never a partial count.
+    const partial = subjects.filter((r) => r.run_id !== "small-f2");
+    const [p] = (foldSummary({ ...tables, subjects: tableFromRows(partial) }).objects() as Row[])
+      .filter((r) => r.model === "small");
+    assert.deepEqual([p.subjects_right_vote, p.subjects_right_threshold], [null, null]);
   });
 
   await t.step("energy / chance per method over every CAM subject: mean ± SD", () => {
@@ -346,3 +386,7 @@ Deno.test("k-fold runs pool over their folds", async (t) => {
     assert.equal(pairs[0].scale ?? "default", "default");
   });
 });
+
+function idsOf(v: unknown): string[] {
+  return String(v ?? "").split(" ").filter(Boolean);
+}

@@ -73,6 +73,11 @@ Deno.test("k-fold cohort cells end to end at toy scale", async (t) => {
       const subjectAuc = own.reduce((a, r) => a + Number(r.subject_auc), 0) / 3;
       assert.ok(Math.abs(Number(s.subject_auc_mean) - subjectAuc) < 1e-12);
     }
+    // Every fold wrote its subjects table: the vote count is the cells' own; the threshold rule's is counted too.
+    for (const s of summary) {
+      assert.equal(s.subjects_right_vote, s.subjects_right);
+      assert.equal(typeof s.subjects_right_threshold, "number");
+    }
     const loc = rowsOf(foldLocalization(tables.localization));
     assert.deepEqual(loc.map((r) => `${r.pooling} ${r.method} ${r.subjects}`).sort(), [
       "gap cam 12",
@@ -99,6 +104,38 @@ Deno.test("k-fold cohort cells end to end at toy scale", async (t) => {
   });
 
   await t.step(
+    "each cell's subjects table: test and validation subjects, their scores and both rules' calls",
+    () => {
+      const subjects = rowsOf(tables.subjects);
+      for (const r of results) {
+        const own = subjects.filter((s) => s.run_id === r.run_id);
+        const test = own.filter((s) => s.part === "test"), val = own.filter((s) => s.part === "val");
+        assert.equal(test.length, 4);
+        assert.equal(val.length, 2);
+        assert.ok(own.every((s) => s.slices === 48));
+        // The vote column agrees with the row's own subjects_right (the grid's rule is the vote).
+        const right = test.filter((s) => s.right_vote === true).map((s) => s.subject).sort().join(" ");
+        assert.equal(right, r.subjects_right ?? "");
+        // One validation threshold per cell, and each call is mean ≥ it.
+        const t = Number(own[0].subject_threshold);
+        assert.ok(own.every((s) => Number(s.subject_threshold) === t));
+        for (const s of own) {
+          assert.equal(s.call_threshold, Number(s.mean_probability) >= t ? 1 : 0);
+          assert.equal(s.right_threshold, s.call_threshold === s.label);
+          assert.equal(s.right_vote, s.call_vote === s.label);
+          assert.equal(s.group, s.label === 0 ? "young" : "old");
+        }
+        // The vote share is the share of slices on the subject's own side: past 1/2 exactly when the vote is right
+        // (48 slices: a tie goes to class 0).
+        for (const s of test) {
+          const share = Number(s.vote_share);
+          if (share !== 0.5) assert.equal(s.right_vote, share > 0.5);
+        }
+      }
+    },
+  );
+
+  await t.step(
     "subjectRule validation-threshold: the mean probability against a threshold from validation",
     async () => {
       for (const r of results) assert.deepEqual([r.subject_rule, r.subject_threshold], ["vote", null]);
@@ -121,10 +158,16 @@ Deno.test("k-fold cohort cells end to end at toy scale", async (t) => {
         [r.subjects_right, r.subjects_wrong].flatMap((v) => String(v ?? "").split(" ").filter(Boolean))
       );
       assert.equal(new Set(tested).size, 12);
+      const subjects = rowsOf((await runGrid(calibrated, runner, { root: `${root}/exp` })).tables.subjects);
       for (const r of rows) {
         assert.equal(r.subject_rule, "validation-threshold");
         const t = Number(r.subject_threshold);
         assert.ok(t > 0 && t < 1, `threshold ${r.subject_threshold}`);
+        // The row's calls are the subjects table's threshold calls.
+        const own = subjects.filter((s) => s.run_id === r.run_id && s.part === "test");
+        assert.ok(own.every((s) => Number(s.subject_threshold) === t));
+        const right = own.filter((s) => s.right_threshold === true).map((s) => s.subject).sort().join(" ");
+        assert.equal(right, r.subjects_right ?? "");
       }
       // A rule the cell does not know is refused when the grid is checked.
       assert.throws(() => studyCell({ ...calibrated[0], data: { subjectRule: "median" } }), /subjectRule/);
