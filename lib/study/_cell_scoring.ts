@@ -11,6 +11,44 @@ import { rocAuc } from "../train/mod.ts";
 import { runCamMethod } from "./cam_methods.ts";
 import type { CohortSlices } from "./cohort_slices.ts";
 
+/** Per subject of `indices`: its label, its slices' predicted-class counts and the sum of their class-1 probabilities. */
+function tally(
+  samples: readonly { subject?: string | number; label: number }[],
+  indices: readonly number[],
+  numClasses: number,
+  outputs: { predictions?: ArrayLike<number>; probabilities?: ArrayLike<number> },
+): Map<string, { label: number; counts: number[]; sum: number; n: number }> {
+  const { predictions, probabilities } = outputs;
+  const per = new Map<string, { label: number; counts: number[]; sum: number; n: number }>();
+  indices.forEach((idx, k) => {
+    const s = samples[idx];
+    const id = String(s.subject);
+    const v = per.get(id) ?? { label: s.label, counts: new Array(numClasses).fill(0), sum: 0, n: 0 };
+    if (predictions) v.counts[predictions[k]]++;
+    if (probabilities && numClasses === 2) v.sum += probabilities[2 * k + 1];
+    v.n++;
+    per.set(id, v);
+  });
+  return per;
+}
+
+/** The majority class of a subject's slice counts (the first on a tie). */
+const majority = (counts: number[]) => counts.indexOf(Math.max(...counts));
+
+/** Subjects right and wrong under one call per subject: counts and sorted ids. */
+function calls(
+  entries: Iterable<[string, boolean]>,
+): { subjects: number; right: number; rightIds: string[]; wrongIds: string[] } {
+  const rightIds: string[] = [], wrongIds: string[] = [];
+  for (const [id, right] of entries) (right ? rightIds : wrongIds).push(id);
+  return {
+    subjects: rightIds.length + wrongIds.length,
+    right: rightIds.length,
+    rightIds: rightIds.sort(),
+    wrongIds: wrongIds.sort(),
+  };
+}
+
 /**
  * Subject-level accuracy by majority vote over each test subject's slices: `subjects` voted, `right` of them
  * whose most-predicted class (the first on a tie) is their label; `rightIds` / `wrongIds` name them (sorted).
@@ -21,23 +59,8 @@ export function subjectVotes(
   predictions: ArrayLike<number>,
   numClasses: number,
 ): { subjects: number; right: number; rightIds: string[]; wrongIds: string[] } {
-  const votes = new Map<string, { label: number; counts: number[] }>();
-  testIndices.forEach((idx, k) => {
-    const s = samples[idx];
-    const v = votes.get(String(s.subject)) ?? { label: s.label, counts: new Array(numClasses).fill(0) };
-    v.counts[predictions[k]]++;
-    votes.set(String(s.subject), v);
-  });
-  const rightIds: string[] = [], wrongIds: string[] = [];
-  for (const [subject, v] of votes) {
-    (v.counts.indexOf(Math.max(...v.counts)) === v.label ? rightIds : wrongIds).push(subject);
-  }
-  return {
-    subjects: votes.size,
-    right: rightIds.length,
-    rightIds: rightIds.sort(),
-    wrongIds: wrongIds.sort(),
-  };
+  const per = tally(samples, testIndices, numClasses, { predictions });
+  return calls([...per].map(([id, v]) => [id, majority(v.counts) === v.label]));
 }
 
 /** Each subject's label and the mean class-1 probability of its slices (`probabilities` rows of two, in `indices` order). */
@@ -46,15 +69,8 @@ export function subjectMeans(
   indices: readonly number[],
   probabilities: ArrayLike<number>,
 ): Map<string, { label: number; mean: number }> {
-  const sums = new Map<string, { label: number; sum: number; n: number }>();
-  indices.forEach((idx, k) => {
-    const s = samples[idx];
-    const v = sums.get(String(s.subject)) ?? { label: s.label, sum: 0, n: 0 };
-    v.sum += probabilities[2 * k + 1];
-    v.n++;
-    sums.set(String(s.subject), v);
-  });
-  return new Map([...sums].map(([id, v]) => [id, { label: v.label, mean: v.sum / v.n }]));
+  const per = tally(samples, indices, 2, { probabilities });
+  return new Map([...per].map(([id, v]) => [id, { label: v.label, mean: v.sum / v.n }]));
 }
 
 /**
@@ -93,16 +109,7 @@ export function thresholdCalls(
   means: Map<string, { label: number; mean: number }>,
   threshold: number,
 ): { subjects: number; right: number; rightIds: string[]; wrongIds: string[] } {
-  const rightIds: string[] = [], wrongIds: string[] = [];
-  for (const [id, v] of means) {
-    ((v.mean >= threshold ? 1 : 0) === (v.label === 1 ? 1 : 0) ? rightIds : wrongIds).push(id);
-  }
-  return {
-    subjects: means.size,
-    right: rightIds.length,
-    rightIds: rightIds.sort(),
-    wrongIds: wrongIds.sort(),
-  };
+  return calls([...means].map(([id, v]) => [id, (v.mean >= threshold ? 1 : 0) === (v.label === 1 ? 1 : 0)]));
 }
 
 /** One set of subjects scored by a trained model: which part of the split, its sample indices, and the outputs. */
@@ -117,36 +124,50 @@ export interface ScoredPart {
   probabilities: ArrayLike<number>;
 }
 
+/** One row of a cell's `subjects` table ({@linkcode subjectRows}); a type, so that it is a table row. */
+export type SubjectRow = {
+  /** "test" or "val". */
+  part: string;
+  subject: string;
+  /** The subject's group name, where the groups were given. */
+  group: string | null;
+  label: number;
+  slices: number;
+  /** The share of the subject's slices predicted as its own class. */
+  vote_share: number;
+  /** The majority class of its slices (the first on a tie). */
+  call_vote: number;
+  right_vote: boolean;
+  /** The slices' mean class-1 probability (two classes), else null. */
+  mean_probability: number | null;
+  /** The validation subjects' threshold, where there is one. */
+  subject_threshold: number | null;
+  /** 1 when mean ≥ threshold, else 0; null without a threshold or a mean. */
+  call_threshold: number | null;
+  right_threshold: boolean | null;
+};
+
 /**
  * One row per subject and part (a cell's `subjects` table), so that any subject rule can be applied later
  * without the checkpoint: `slices`, `vote_share` (the share of slices predicted as the subject's own class),
  * `call_vote` (the majority class, the first on a tie) and `right_vote`; with two classes `mean_probability`
- * (the slices' mean class-1 probability, {@linkcode subjectMeans}) and, where `threshold` is given (the
+ * (the slices' mean class-1 probability, as {@linkcode subjectMeans}) and, where `threshold` is given (the
  * validation subjects' {@linkcode validationThreshold}), `call_threshold` (1 when mean ≥ threshold) and
- * `right_threshold`. Rows are sorted by part, then subject.
+ * `right_threshold`. Rows are sorted by part (in the order given), then subject.
  */
 export function subjectRows(
   samples: readonly { subject?: string | number; label: number }[],
   parts: readonly ScoredPart[],
   options: { numClasses: number; groups?: readonly string[]; threshold?: number | null },
-): Record<string, unknown>[] {
-  const { numClasses: c, groups, threshold = null } = options;
-  const rows: Record<string, unknown>[] = [];
+): SubjectRow[] {
+  const { numClasses, groups, threshold = null } = options;
+  const rows: SubjectRow[] = [];
   for (const { part, indices, predictions, probabilities } of parts) {
-    const per = new Map<string, { label: number; counts: number[]; sum: number; n: number }>();
-    indices.forEach((idx, k) => {
-      const s = samples[idx];
-      const id = String(s.subject);
-      const v = per.get(id) ?? { label: s.label, counts: new Array(c).fill(0), sum: 0, n: 0 };
-      v.counts[predictions[k]]++;
-      if (c === 2) v.sum += probabilities[2 * k + 1];
-      v.n++;
-      per.set(id, v);
-    });
+    const per = tally(samples, indices, numClasses, { predictions, probabilities });
     for (const id of [...per.keys()].sort()) {
       const v = per.get(id)!;
-      const callVote = v.counts.indexOf(Math.max(...v.counts));
-      const mean = c === 2 ? v.sum / v.n : null;
+      const callVote = majority(v.counts);
+      const mean = numClasses === 2 ? v.sum / v.n : null;
       const callThreshold = mean !== null && threshold !== null ? (mean >= threshold ? 1 : 0) : null;
       rows.push({
         part,
@@ -165,6 +186,17 @@ export function subjectRows(
     }
   }
   return rows;
+}
+
+/**
+ * The calls of {@linkcode subjectRows}' rows under one rule — `"vote"` (`right_vote`) or
+ * `"validation-threshold"` (`right_threshold`, which must be there) — as {@linkcode subjectVotes} returns them.
+ */
+export function rowCalls(
+  rows: readonly SubjectRow[],
+  rule: "vote" | "validation-threshold",
+): { subjects: number; right: number; rightIds: string[]; wrongIds: string[] } {
+  return calls(rows.map((r) => [r.subject, rule === "vote" ? r.right_vote : r.right_threshold === true]));
 }
 
 /** A test subject's slices of its first acquisition, or null where it has no FA map. */

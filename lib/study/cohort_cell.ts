@@ -31,6 +31,7 @@ import { majorityShare, saveCamFigure, subjectCamFigure, subjectPlanes } from ".
 import { backendLabel, cellModel, cellTrainOptions } from "./_cell_training.ts";
 import {
   type GroupSums,
+  rowCalls,
   type ScoredPart,
   sliceStackCam,
   subjectAuc,
@@ -38,8 +39,6 @@ import {
   subjectRows,
   subjectSlices,
   subjectTruth,
-  subjectVotes,
-  thresholdCalls,
   validationThreshold,
   writeGroupMeans,
 } from "./_cell_scoring.ts";
@@ -155,10 +154,6 @@ export async function runCohortCell(
     const test = await evaluate(model, testSet);
     // Subject-level accuracy: majority vote of a subject's slices, or their mean against a validation threshold.
     const rule = cell.data.subjectRule ?? "vote";
-    const testMeans = data.groups.length === 2
-      ? subjectMeans(data.samples, split.test, test.probabilities)
-      : null;
-    let votes = subjectVotes(data.samples, split.test, test.predictions, data.groups.length);
     if (rule === "validation-threshold" && (data.groups.length !== 2 || !split.val.length)) {
       throw new GridError(
         `cell ${cell.id}`,
@@ -167,7 +162,7 @@ export async function runCohortCell(
       );
     }
     // The validation subjects are scored whatever the rule: the threshold they choose, and every subject's
-    // calls under both rules, go into the cell's `subjects` table.
+    // calls under both rules, go into the cell's `subjects` table; the results row reads its rule's calls there.
     const parts: ScoredPart[] = [
       { part: "test", indices: split.test, predictions: test.predictions, probabilities: test.probabilities },
     ];
@@ -186,13 +181,16 @@ export async function runCohortCell(
         ]);
       }
     }
-    const subjectThreshold = rule === "validation-threshold" ? threshold : null;
-    if (subjectThreshold !== null) votes = thresholdCalls(testMeans!, subjectThreshold);
     const subjects = subjectRows(data.samples, parts, {
       numClasses: data.groups.length,
       groups: data.groups,
       threshold,
     });
+    const testRows = subjects.filter((r) => r.part === "test");
+    const votes = rowCalls(testRows, rule);
+    const testMeans = data.groups.length === 2
+      ? new Map(testRows.map((r) => [r.subject, { label: r.label, mean: r.mean_probability! }]))
+      : null;
     ctx.recordDuration("evaluate", (performance.now() - t2) / 1000);
 
     const last = result.history.at(-1);
@@ -214,7 +212,7 @@ export async function runCohortCell(
       test_auc: test.binary?.rocAuc ?? test.meanRocAuc,
       subject_accuracy: votes.subjects ? votes.right / votes.subjects : null,
       subject_rule: rule,
-      subject_threshold: subjectThreshold,
+      subject_threshold: rule === "validation-threshold" ? threshold : null,
       // The test subjects ranked by their slices' mean probability: threshold-free (the vote is not).
       subject_auc: testMeans ? subjectAuc(testMeans) : null,
       // Which test subjects the subject rule got right and wrong (ids, space-separated): k-fold pooling and paired

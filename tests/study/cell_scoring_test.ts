@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  rowCalls,
   subjectAuc,
   subjectMeans,
   subjectRows,
@@ -105,6 +106,15 @@ Deno.test("subjectRows: per subject and part, the vote and the threshold calls w
     0,
     true,
   ]);
+  // One rule's calls over the test rows: the vote misses o1, the threshold gets both.
+  const test = rows.filter((r) => r.part === "test");
+  assert.deepEqual(rowCalls(test, "vote"), { subjects: 2, right: 1, rightIds: ["o2"], wrongIds: ["o1"] });
+  assert.deepEqual(rowCalls(test, "validation-threshold").rightIds, ["o1", "o2"]);
+  // The vote agrees with subjectVotes on the same slices.
+  const all = subjectRows(samples, [{ part: "test", indices, predictions, probabilities }], {
+    numClasses: 2,
+  });
+  assert.deepEqual(rowCalls(all, "vote"), subjectVotes(samples, indices, predictions, 2));
   // Without a threshold (no validation subjects) the threshold columns are null; more than two classes: no mean.
   const bare = subjectRows(samples, [{ part: "test", indices, predictions, probabilities }], {
     numClasses: 2,
