@@ -7,6 +7,9 @@
  * permutations. This module registers
  * composed replacements built from wasm's own fast kernels (XNNPACK convs, matMul, transposes).
  *
+ * Stock comparisons (`Equal`, `Greater`, ...) with a broadcast operand walk a slow generic path (the gradient of
+ * every global max pool): ours are one pass over the heap (lib/backend/_compare.ts).
+ *
  * Stock `Concat` and `SplitV` copy in JavaScript a row (or an element) at a time; ours are memmoves inside the
  * heap (lib/backend/_heap_concat.ts). Stock `Identity` copies the buffer, and the gradient tape clones (runs
  * Identity on) every tensor it saves; ours shares it (lib/backend/_identity.ts).
@@ -22,6 +25,7 @@ import { makeSum } from "./_sum.ts";
 import { makeTranspose } from "./_transpose.ts";
 import { makeConcat, makeSplitV } from "./_heap_concat.ts";
 import { makeIdentity } from "./_identity.ts";
+import { COMPARISONS, makeComparison } from "./_compare.ts";
 import { isNativeWrapper } from "./native_kernels.ts";
 import { WASM_3D_KERNELS } from "./_js_kernels3d.ts";
 import { WASM_FUSED_3D_KERNELS } from "./_fused3d.ts";
@@ -45,6 +49,8 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced"
   SplitV: "wrapped",
   // Shares the input's buffer (incRef) where stock wasm copies it: the tape clones every saved tensor.
   Identity: "wrapped",
+  // Broadcast comparisons in one pass over the heap (the global max pool's gradient).
+  ...Object.fromEntries(Object.keys(COMPARISONS).map((k) => [k, "wrapped" as const])),
 };
 
 type Maker = (stock: tf.KernelFunc | undefined) => tf.KernelFunc;
@@ -80,6 +86,12 @@ const MAKERS: Record<string, Maker> = {
     return makeSplitV(stock);
   },
   Identity: (stock) => makeIdentity(stock),
+  ...Object.fromEntries(
+    Object.keys(COMPARISONS).map((k) => [k, (stock: tf.KernelFunc | undefined) => {
+      if (stock == null) throw new Error(`lib/backend: the wasm backend has no ${k} kernel to wrap`);
+      return makeComparison(k, stock);
+    }]),
+  ),
 };
 
 /** Kernel functions registered by this module, per backend name, so that registration is idempotent. */

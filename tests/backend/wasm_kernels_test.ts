@@ -254,6 +254,72 @@ Deno.test("wasm training kernels match the cpu backend", async (t) => {
     await sameAsCpu("max (GMP)", (x) => tf.max(x, [1, 2]), [[2, 4, 5, 3]]);
   });
 
+  await t.step(
+    "comparisons with a broadcast operand (one pass over the heap) equal cpu's, float32 and int32",
+    async () => {
+      const pairs: [number[], number[]][] = [
+        [[4, 5, 6, 7], [4, 1, 1, 7]], // x against its global max (GMP's gradient mask)
+        [[4, 1, 1, 7], [4, 5, 6, 7]],
+        [[3, 5], [5]],
+        [[2, 3, 4], [1]],
+        [[], [3, 4]],
+        [[3, 1], [1, 4]], // both broadcast
+        [[2, 1, 4, 1, 3], [1, 5, 1, 2, 3]],
+        [[2, 0, 3], [1, 3]], // empty
+      ];
+      // Small integers: many equal pairs.
+      const values = (shape: number[], seed: number) =>
+        Array.from({ length: size(shape) }, (_, i) => ((i * 7 + seed * 13) % 5) - 2);
+      const run = async (
+        backend: string,
+        op: string,
+        as: number[],
+        bs: number[],
+        dtype: "float32" | "int32",
+      ) => {
+        await tf.setBackend(backend);
+        const a = tf.tensor(values(as, 1), as, dtype), b = tf.tensor(values(bs, 2), bs, dtype);
+        const f = {
+          Equal: tf.equal,
+          NotEqual: tf.notEqual,
+          Greater: tf.greater,
+          GreaterEqual: tf.greaterEqual,
+          Less: tf.less,
+          LessEqual: tf.lessEqual,
+        }[op]!;
+        const y = f(a, b);
+        const out = { shape: y.shape, dtype: y.dtype, values: Array.from(await y.data()) };
+        tf.dispose([a, b, y]);
+        return out;
+      };
+      for (const op of ["Equal", "NotEqual", "Greater", "GreaterEqual", "Less", "LessEqual"]) {
+        for (const [as, bs] of pairs) {
+          for (const dtype of ["float32", "int32"] as const) {
+            const label = `${op} ${JSON.stringify(as)} vs ${JSON.stringify(bs)} ${dtype}`;
+            assert.deepEqual(
+              await run("wasm", op, as, bs, dtype),
+              await run("cpu", op, as, bs, dtype),
+              label,
+            );
+          }
+        }
+      }
+      await tf.setBackend("wasm");
+      // NaN is unequal to everything, itself included, and ±0 are equal, as in C++.
+      const [e1, e2] = tf.tidy(() => [
+        tf.equal(tf.tensor([NaN, 0, -0, 1, NaN, 2], [3, 2]), tf.tensor([NaN, 0], [1, 2])),
+        tf.equal(tf.tensor([-0]), tf.tensor([0, 0], [2])),
+      ]);
+      assert.deepEqual(Array.from(await e1.data()), [0, 1, 0, 0, 0, 0]);
+      assert.deepEqual(Array.from(await e2.data()), [1, 1]);
+      tf.dispose([e1, e2]);
+      // GMP's gradient with tied maxima (every tied position gets dy, as tfjs-core's Max gradient does).
+      await sameAsCpu("max (GMP) with ties", (v) => tf.max(v, [1, 2]), [[2, 4, 5, 3]], [
+        Float32Array.from({ length: 120 }, (_, i) => (i * 7) % 3),
+      ]);
+    },
+  );
+
   await t.step("Transpose (large permutations done on the heap) and its gradient", async () => {
     const cases: [number[], number[]][] = [
       [[64, 80], [1, 0]],
