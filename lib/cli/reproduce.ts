@@ -380,6 +380,17 @@ async function printPlan(
 }
 
 /**
+ * A k-fold run's pairs of nets (lib/study's foldComparisons): under the cells' own rule, then under the
+ * validation threshold for the nets whose every fold has its `subjects` table.
+ */
+function foldPairs(tables: GridTables): Table {
+  return concatTables([
+    foldComparisons(tables.results),
+    foldComparisons(tables.results, { subjects: tables.subjects, rule: "validation-threshold" }),
+  ]);
+}
+
+/**
  * A k-fold grid's pooled tables (lib/study's foldSummary, foldLocalization, foldComparisons) saved as
  * `<dir>/summary_folds*.{csv,arrow}`; nothing for a grid without fold cells. `tables.results` may carry the
  * region-FA baseline's rows ({@linkcode baselineRows}). Returns the CSV files written.
@@ -389,7 +400,7 @@ async function writeFoldReport(tables: GridTables, dir: string): Promise<string[
   const parts: [string, Table][] = [
     ["summary_folds", foldSummary(tables)],
     ["summary_folds_localization", foldLocalization(tables.localization)],
-    ["summary_folds_pairs", foldComparisons(tables.results)],
+    ["summary_folds_pairs", foldPairs(tables)],
   ];
   for (const [name, table] of parts) {
     if (!table.numRows()) continue;
@@ -464,11 +475,12 @@ function printFoldTables(tables: GridTables): void {
       "chance_energy",
     ],
   );
-  printTable("k-fold pairs on the same subjects (exact McNemar)", foldComparisons(tables.results), [
+  printTable("k-fold pairs on the same subjects (exact McNemar)", foldPairs(tables), [
     "dataset",
     "seed",
     "net_a",
     "net_b",
+    "rule",
     "subjects",
     "a_right",
     "b_right",

@@ -431,15 +431,41 @@ export function foldLocalization(localization: Table): Table {
  * on the subjects both were tested on: `both_right`, `only_a` (net a right, b wrong), `only_b`,
  * `both_wrong`, each net's subjects right, and `mcnemar_p`, the exact McNemar test's two-sided p
  * (lib/experiments' `exactMcNemar`: the sign test on the only_a + only_b discordant subjects).
+ *
+ * Options: `rule` (default: the cells' own calls, `subjects_right` / `subjects_wrong`) takes the calls of
+ * `"vote"` or `"validation-threshold"` from the cells' `subjects` table instead (lib/study's `subjectRows`),
+ * comparing only nets whose every fold has its rows. Each row names its `rule` ("cell" for the cells' own).
  */
-export function foldComparisons(results: Table): Table {
+export function foldComparisons(
+  results: Table,
+  options: { subjects?: Table; rule?: "vote" | "validation-threshold" } = {},
+): Table {
   const rows = results.numRows() ? rowsOf(results) : [];
+  const { rule } = options;
+  const subjectRowsOf = new Map<string, Row[]>();
+  for (const r of rule && options.subjects?.numRows() ? rowsOf(options.subjects) : []) {
+    if (r.part === "test") {
+      subjectRowsOf.set(String(r.run_id), [...subjectRowsOf.get(String(r.run_id)) ?? [], r]);
+    }
+  }
+  const column = rule === "validation-threshold" ? "right_threshold" : "right_vote";
   const nets: { row: Row; config: string; right: Set<string>; tested: Set<string> }[] = [];
   for (const list of groupRuns(rows).values()) {
     const right = new Set<string>(), tested = new Set<string>();
-    for (const r of list) {
-      for (const s of idsOf(r.subjects_right)) right.add(s), tested.add(s);
-      for (const s of idsOf(r.subjects_wrong)) tested.add(s);
+    if (rule) {
+      const folds = list.map((r) => subjectRowsOf.get(String(r.run_id)) ?? []);
+      if (folds.some((f) => !f.length || f.some((s) => s[column] === null || s[column] === undefined))) {
+        continue;
+      }
+      for (const s of folds.flat()) {
+        tested.add(String(s.subject));
+        if (s[column] === true || s[column] === "true") right.add(String(s.subject));
+      }
+    } else {
+      for (const r of list) {
+        for (const s of idsOf(r.subjects_right)) right.add(s), tested.add(s);
+        for (const s of idsOf(r.subjects_wrong)) tested.add(s);
+      }
     }
     nets.push({ row: list[0], config: foldRun(list[0]).config, right, tested });
   }
@@ -460,6 +486,7 @@ export function foldComparisons(results: Table): Table {
         folds: a.row.folds,
         net_a: a.config,
         net_b: b.config,
+        rule: rule ?? "cell",
         subjects: shared.length,
         a_right: onlyA + count(true, true),
         b_right: onlyB + count(true, true),

@@ -364,8 +364,28 @@ Deno.test("deno task reproduce, run for real on tiny grids: which cohort, where 
         // The two nets and the region-FA baseline on the same partition (lib/study's foldBaselineRows).
         assert.equal(summary.trim().split("\n").length, 4, summary);
         assert.match(summary, /\n,cohort,region-fa-logistic \(subject\),region-fa,logistic,0,3,3,12,\d+,/);
-        const pairs = await Deno.readTextFile(`${root}/tinyk.seed91/summary_folds_pairs.csv`);
-        assert.equal(pairs.trim().split("\n").length, 4, pairs);
+        // Three pairs under the cells' own rule (two nets and the baseline), and the nets' pair under the
+        // validation threshold from their subjects tables (the baseline has none).
+        const pairs = (await Deno.readTextFile(`${root}/tinyk.seed91/summary_folds_pairs.csv`)).trim().split(
+          "\n",
+        );
+        assert.equal(pairs.length, 5, pairs.join("\n"));
+        const rule = pairs[0].split(",").indexOf("rule");
+        assert.deepEqual(pairs.slice(1).map((l) => l.split(",")[rule]), [
+          "cell",
+          "cell",
+          "cell",
+          "validation-threshold",
+        ]);
+        // And summary_folds counts each net's subjects right under both rules.
+        const header = summary.split("\n")[0].split(",");
+        const [vote, threshold] = ["subjects_right_vote", "subjects_right_threshold"].map((c) =>
+          header.indexOf(c)
+        );
+        for (const line of summary.trim().split("\n").slice(1, 3)) {
+          const cols = line.split(",");
+          assert.match(`${cols[vote]} ${cols[threshold]}`, /^\d+ \d+$/, line);
+        }
       },
     );
     await t.step("a digits-only grid: no cohort simulated", async () => {

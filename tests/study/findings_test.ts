@@ -312,6 +312,41 @@ Deno.test("k-fold runs pool over their folds", async (t) => {
     const [p] = (foldSummary({ ...tables, subjects: tableFromRows(partial) }).objects() as Row[])
       .filter((r) => r.model === "small");
     assert.deepEqual([p.subjects_right_vote, p.subjects_right_threshold], [null, null]);
+
+    // Pairs under the validation threshold: from the subjects tables, only nets with every fold's rows.
+    assert.equal(
+      foldComparisons(tables.results, { subjects: tableFromRows(subjects), rule: "validation-threshold" })
+        .numRows(),
+      0,
+      "alexnet has no rows: no pair",
+    );
+    // alexnet right under the threshold on all but s11.
+    const alexRows = results.filter((r) => r.model === "alexnet").flatMap((r) =>
+      [...idsOf(r.subjects_right), ...idsOf(r.subjects_wrong)].map((subject) => ({
+        run_id: r.run_id,
+        part: "test",
+        subject,
+        right_vote: idsOf(r.subjects_right).includes(subject),
+        right_threshold: subject !== "s11",
+      }))
+    );
+    const both = tableFromRows([...subjects, ...alexRows]);
+    const [pair] = foldComparisons(tables.results, { subjects: both, rule: "validation-threshold" })
+      .objects() as Row[];
+    // small: the 6 even subjects; alexnet: 11. Both 6, only small 0, only alexnet 5 (odd but s11), both wrong 1.
+    assert.deepEqual(
+      [pair.rule, pair.subjects, pair.both_right, pair.only_a, pair.only_b, pair.both_wrong],
+      ["validation-threshold", 12, 6, 0, 5, 1],
+    );
+    assert.ok(Math.abs(Number(pair.mcnemar_p) - 2 / 32) < 1e-12);
+    // Under the vote, from the same rows: the cells' own pairs.
+    const [vote] = foldComparisons(tables.results, { subjects: both, rule: "vote" }).objects() as Row[];
+    const [cell] = foldComparisons(tables.results).objects() as Row[];
+    assert.equal(cell.rule, "cell");
+    assert.deepEqual(
+      [vote.both_right, vote.only_a, vote.only_b, vote.both_wrong],
+      [cell.both_right, cell.only_a, cell.only_b, cell.both_wrong],
+    );
   });
 
   await t.step("energy / chance per method over every CAM subject: mean ± SD", () => {
