@@ -280,6 +280,41 @@ function groupRuns(rows: Row[]): Map<string, Row[]> {
   return runs;
 }
 
+/** The `subjects` table's column of one subject rule's right/wrong calls. */
+type RuleColumn = "right_vote" | "right_threshold";
+
+/** The `subjects` table's test rows (lib/study's `subjectRows`) by run id; empty without the table. */
+function testRowsByRun(subjects: Table | undefined): Map<string, Row[]> {
+  const byRun = new Map<string, Row[]>();
+  for (const r of subjects?.numRows() ? rowsOf(subjects) : []) {
+    if (r.part === "test") byRun.set(String(r.run_id), [...byRun.get(String(r.run_id)) ?? [], r]);
+  }
+  return byRun;
+}
+
+/**
+ * A net's test subjects over its fold rows, and those right under one rule (`column` of their subjects
+ * rows); null unless every fold has its rows and each row the column.
+ */
+function callsUnder(
+  byRun: Map<string, Row[]>,
+  folds: Row[],
+  column: RuleColumn,
+): { right: Set<string>; tested: Set<string> } | null {
+  const right = new Set<string>(), tested = new Set<string>();
+  for (const r of folds) {
+    const list = byRun.get(String(r.run_id));
+    if (!list?.length) return null;
+    for (const s of list) {
+      const v = s[column];
+      if (v === null || v === undefined) return null;
+      tested.add(String(s.subject));
+      if (v === true || v === "true") right.add(String(s.subject));
+    }
+  }
+  return { right, tested };
+}
+
 /** Options of {@linkcode foldSummary}. */
 export interface FoldSummaryOptions {
   /** Coverage of the subjects' Clopper–Pearson interval. @default 0.95 */
@@ -309,25 +344,9 @@ export function foldSummary(
   options: FoldSummaryOptions = {},
 ): Table {
   const results = tables.results.numRows() ? rowsOf(tables.results) : [];
-  const subjectRowsOf = new Map<string, Row[]>();
-  for (const r of tables.subjects?.numRows() ? rowsOf(tables.subjects) : []) {
-    if (r.part !== "test") continue;
-    subjectRowsOf.set(String(r.run_id), [...subjectRowsOf.get(String(r.run_id)) ?? [], r]);
-  }
+  const byRun = testRowsByRun(tables.subjects);
   // Pooled over folds: the test subjects right under one rule, null unless every fold has its rows.
-  const rightUnder = (rows: Row[], column: "right_vote" | "right_threshold"): number | null => {
-    let n = 0;
-    for (const r of rows) {
-      const list = subjectRowsOf.get(String(r.run_id));
-      if (!list?.length) return null;
-      for (const s of list) {
-        const v = s[column];
-        if (v === null || v === undefined) return null;
-        if (v === true || v === "true") n++;
-      }
-    }
-    return n;
-  };
+  const rightUnder = (rows: Row[], column: RuleColumn) => callsUnder(byRun, rows, column)?.right.size ?? null;
   const curves = tables.curves?.numRows() ? rowsOf(tables.curves).filter((r) => r.curve === "roc") : [];
   const rocOf = new Map<string, Row[]>();
   for (const r of curves) rocOf.set(String(r.run_id), [...rocOf.get(String(r.run_id)) ?? [], r]);
@@ -442,32 +461,22 @@ export function foldComparisons(
 ): Table {
   const rows = results.numRows() ? rowsOf(results) : [];
   const { rule } = options;
-  const subjectRowsOf = new Map<string, Row[]>();
-  for (const r of rule && options.subjects?.numRows() ? rowsOf(options.subjects) : []) {
-    if (r.part === "test") {
-      subjectRowsOf.set(String(r.run_id), [...subjectRowsOf.get(String(r.run_id)) ?? [], r]);
-    }
-  }
+  const byRun = testRowsByRun(rule ? options.subjects : undefined);
   const column = rule === "validation-threshold" ? "right_threshold" : "right_vote";
   const nets: { row: Row; config: string; right: Set<string>; tested: Set<string> }[] = [];
   for (const list of groupRuns(rows).values()) {
-    const right = new Set<string>(), tested = new Set<string>();
+    let calls: { right: Set<string>; tested: Set<string> } | null;
     if (rule) {
-      const folds = list.map((r) => subjectRowsOf.get(String(r.run_id)) ?? []);
-      if (folds.some((f) => !f.length || f.some((s) => s[column] === null || s[column] === undefined))) {
-        continue;
-      }
-      for (const s of folds.flat()) {
-        tested.add(String(s.subject));
-        if (s[column] === true || s[column] === "true") right.add(String(s.subject));
-      }
+      calls = callsUnder(byRun, list, column);
+      if (!calls) continue;
     } else {
+      calls = { right: new Set<string>(), tested: new Set<string>() };
       for (const r of list) {
-        for (const s of idsOf(r.subjects_right)) right.add(s), tested.add(s);
-        for (const s of idsOf(r.subjects_wrong)) tested.add(s);
+        for (const s of idsOf(r.subjects_right)) calls.right.add(s), calls.tested.add(s);
+        for (const s of idsOf(r.subjects_wrong)) calls.tested.add(s);
       }
     }
-    nets.push({ row: list[0], config: foldRun(list[0]).config, right, tested });
+    nets.push({ row: list[0], config: foldRun(list[0]).config, ...calls });
   }
   const out: Row[] = [];
   for (let i = 0; i < nets.length; i++) {
