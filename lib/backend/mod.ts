@@ -43,6 +43,11 @@ export { backendHeapLimit, WASM_HEAP_LIMIT, wasmHeapBytes } from "./heap.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasm_kernels.ts";
 export { fusedConv3d, type FusedConv3dOptions } from "./fused_conv3d.ts";
 export {
+  batchNormTraining,
+  type BatchNormTrainingOptions,
+  type BatchNormTrainingResult,
+} from "./batch_norm.ts";
+export {
   activeNative,
   isNativeWrapper,
   NATIVE_KERNELS,

@@ -14,6 +14,9 @@
  * heap (lib/backend/_heap_concat.ts). Stock `Identity` copies the buffer, and the gradient tape clones (runs
  * Identity on) every tensor it saves; ours shares it (lib/backend/_identity.ts).
  *
+ * Batch norm in training is one kernel forward and one backward (lib/backend/_batch_norm.ts) where the stock
+ * composition runs some 95 small kernels per layer.
+ *
  * @module
  */
 import * as tf from "../tf.ts";
@@ -29,6 +32,7 @@ import { COMPARISONS, makeComparison } from "./_compare.ts";
 import { isNativeWrapper } from "./native_kernels.ts";
 import { WASM_3D_KERNELS } from "./_js_kernels3d.ts";
 import { WASM_FUSED_3D_KERNELS } from "./_fused3d.ts";
+import { WASM_BATCH_NORM_KERNELS } from "./_batch_norm.ts";
 
 /** Kernels this module registers for `wasm`, and whether each is new there or replaces the stock one. */
 export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced" | "wrapped">> = {
@@ -51,6 +55,8 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced"
   Identity: "wrapped",
   // Broadcast comparisons in one pass over the heap (the global max pool's gradient).
   ...Object.fromEntries(Object.keys(COMPARISONS).map((k) => [k, "wrapped" as const])),
+  // Batch norm in training, forward and gradient, one kernel each (lib/backend/batch_norm.ts): new on wasm.
+  ...Object.fromEntries(Object.keys(WASM_BATCH_NORM_KERNELS).map((k) => [k, "added" as const])),
 };
 
 type Maker = (stock: tf.KernelFunc | undefined) => tf.KernelFunc;
@@ -92,6 +98,7 @@ const MAKERS: Record<string, Maker> = {
       return makeComparison(k, stock);
     }]),
   ),
+  ...Object.fromEntries(Object.entries(WASM_BATCH_NORM_KERNELS).map(([k, f]) => [k, () => cast(f)])),
 };
 
 /** Kernel functions registered by this module, per backend name, so that registration is idempotent. */

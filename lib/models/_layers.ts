@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "../tf.ts";
+import { batchNormTraining } from "../backend/mod.ts";
 import type { ConvNode, LrnNode, Padding, PoolNode } from "./spec.ts";
 
 /** Padding as tfjs takes it; symmetric "same" for stride 1 and `pad = (k−1)/2`, which is exact. */
@@ -77,30 +78,29 @@ export interface BatchNormOptions {
 }
 
 /**
- * Batch normalisation (Ioffe & Szegedy, 2015): y = γ (x − μ) / √(σ² + ε) + β over batch and space.
- * Training: μ, σ² are the batch's (biased σ²), and the moving statistics are updated in place,
+ * Batch normalisation (Ioffe & Szegedy, 2015): y = γ (x − μ) / √(σ² + ε) + β over batch and space (every
+ * axis but the last, channels).
+ * Training: μ, σ² are the batch's (biased σ²; lib/backend's `batchNormTraining`, one kernel forward and one
+ * backward on wasm), and the moving statistics are updated in place,
  * m ← (1 − momentum)·m + momentum·μ, v ← (1 − momentum)·v + momentum·σ²·n/(n−1).
  * Inference: the moving statistics are used.
  */
-export function batchNorm(x: tf.Tensor4D, vars: BatchNormVariables, options: BatchNormOptions): tf.Tensor4D {
-  let mean: tf.Tensor;
-  let variance: tf.Tensor;
+export function batchNorm<T extends tf.Tensor>(x: T, vars: BatchNormVariables, options: BatchNormOptions): T {
+  const params = { gamma: vars.gamma as tf.Tensor1D, beta: vars.beta as tf.Tensor1D };
   if (options.training) {
-    const moments = tf.moments(x, [0, 1, 2]);
-    mean = moments.mean;
-    variance = moments.variance;
-    const n = x.shape[0] * x.shape[1] * x.shape[2];
+    const { y, mean, variance } = batchNormTraining(x, params, { epsilon: options.epsilon });
+    const n = x.size / x.shape[x.rank - 1];
     const m = options.momentum;
     // The loss does not depend on the updated values, so under a gradient tape they add no gradient.
-    const unbiased = tf.mul(variance, n > 1 ? n / (n - 1) : 1);
-    vars.movingMean.assign(tf.add(tf.mul(vars.movingMean, 1 - m), tf.mul(mean, m)));
-    vars.movingVariance.assign(tf.add(tf.mul(vars.movingVariance, 1 - m), tf.mul(unbiased, m)));
-  } else {
-    mean = vars.movingMean;
-    variance = vars.movingVariance;
+    tf.tidy(() => {
+      const unbiased = tf.mul(variance, n > 1 ? n / (n - 1) : 1);
+      vars.movingMean.assign(tf.add(tf.mul(vars.movingMean, 1 - m), tf.mul(mean, m)));
+      vars.movingVariance.assign(tf.add(tf.mul(vars.movingVariance, 1 - m), tf.mul(unbiased, m)));
+    });
+    return y;
   }
-  const scale = tf.mul(vars.gamma, tf.rsqrt(tf.add(variance, options.epsilon)));
-  return tf.add(tf.mul(tf.sub(x, mean), scale), vars.beta);
+  const scale = tf.mul(vars.gamma, tf.rsqrt(tf.add(vars.movingVariance, options.epsilon)));
+  return tf.add(tf.mul(tf.sub(x, vars.movingMean), scale), vars.beta) as T;
 }
 
 /** Local response normalisation across channels, see {@link LrnNode}. */

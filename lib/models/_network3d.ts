@@ -11,6 +11,7 @@ import { ModelError } from "./errors.ts";
 import { layerTap, shapeText } from "./_tap.ts";
 import type { ExplainOptions, ExplainOutput } from "./explainable.ts";
 import { createVariables, disposeVariables } from "./_variables.ts";
+import { batchNorm } from "./_layers.ts";
 import {
   type Conv3dNode,
   layerOrder3d,
@@ -159,26 +160,12 @@ export class ZooModel3d {
     if (!node.batchNorm) y = tf.add(y, v("bias"));
     if (this.#preTap) y = this.#preTap(node.name, y) ?? y;
     if (!node.batchNorm) return node.relu ? tf.relu(y) : y;
-    // y = γ (x − μ) / √(σ² + ε) + β over batch and space (Ioffe & Szegedy, 2015); moving averages as in
-    // lib/models/_layers.ts (PyTorch's momentum convention, unbiased variance).
-    const movingMean = this.state[`${node.name}/moving_mean`];
-    const movingVariance = this.state[`${node.name}/moving_variance`];
-    let mean: tf.Tensor, variance: tf.Tensor;
-    if (training) {
-      const moments = tf.moments(y, [0, 1, 2, 3]);
-      mean = moments.mean;
-      variance = moments.variance;
-      const n = y.size / y.shape[4];
-      const m = this.config.bnMomentum;
-      const unbiased = tf.mul(variance, n > 1 ? n / (n - 1) : 1);
-      movingMean.assign(tf.add(tf.mul(movingMean, 1 - m), tf.mul(mean, m)));
-      movingVariance.assign(tf.add(tf.mul(movingVariance, 1 - m), tf.mul(unbiased, m)));
-    } else {
-      mean = movingMean;
-      variance = movingVariance;
-    }
-    const scale = tf.mul(v("gamma"), tf.rsqrt(tf.add(variance, this.config.bnEpsilon)));
-    y = tf.add(tf.mul(tf.sub(y, mean), scale), v("beta"));
+    y = batchNorm(y, {
+      gamma: v("gamma"),
+      beta: v("beta"),
+      movingMean: this.state[`${node.name}/moving_mean`],
+      movingVariance: this.state[`${node.name}/moving_variance`],
+    }, { training, momentum: this.config.bnMomentum, epsilon: this.config.bnEpsilon });
     return node.relu ? tf.relu(y) : y;
   }
 
