@@ -47,6 +47,7 @@ export {
   type BatchNormTrainingOptions,
   type BatchNormTrainingResult,
 } from "./batch_norm.ts";
+export { type FusedAdamOptions, fusedAdamUpdate } from "./adam_update.ts";
 export {
   activeNative,
   isNativeWrapper,

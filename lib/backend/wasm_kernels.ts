@@ -15,7 +15,8 @@
  * Identity on) every tensor it saves; ours shares it (lib/backend/_identity.ts).
  *
  * Batch norm in training is one kernel forward and one backward (lib/backend/_batch_norm.ts) where the stock
- * composition runs some 95 small kernels per layer.
+ * composition runs some 95 small kernels per layer. An Adam update of one variable is one pass
+ * (lib/backend/_adam.ts) where the composition runs about twelve kernels over it.
  *
  * @module
  */
@@ -33,6 +34,7 @@ import { isNativeWrapper } from "./native_kernels.ts";
 import { WASM_3D_KERNELS } from "./_js_kernels3d.ts";
 import { WASM_FUSED_3D_KERNELS } from "./_fused3d.ts";
 import { WASM_BATCH_NORM_KERNELS } from "./_batch_norm.ts";
+import { adamUpdate } from "./_adam.ts";
 
 /** Kernels this module registers for `wasm`, and whether each is new there or replaces the stock one. */
 export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced" | "wrapped">> = {
@@ -57,6 +59,8 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced"
   ...Object.fromEntries(Object.keys(COMPARISONS).map((k) => [k, "wrapped" as const])),
   // Batch norm in training, forward and gradient, one kernel each (lib/backend/batch_norm.ts): new on wasm.
   ...Object.fromEntries(Object.keys(WASM_BATCH_NORM_KERNELS).map((k) => [k, "added" as const])),
+  // One Adam update of one variable in one pass (lib/train's optimizer): new on wasm.
+  AdamUpdate: "added",
 };
 
 type Maker = (stock: tf.KernelFunc | undefined) => tf.KernelFunc;
@@ -99,6 +103,7 @@ const MAKERS: Record<string, Maker> = {
     }]),
   ),
   ...Object.fromEntries(Object.entries(WASM_BATCH_NORM_KERNELS).map(([k, f]) => [k, () => cast(f)])),
+  AdamUpdate: () => cast(adamUpdate),
 };
 
 /** Kernel functions registered by this module, per backend name, so that registration is idempotent. */

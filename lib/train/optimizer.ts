@@ -12,6 +12,7 @@
  */
 import { CamDmriError } from "../errors.ts";
 import * as tf from "../tf.ts";
+import { fusedAdamUpdate } from "../backend/mod.ts";
 
 /** Adam (Kingma & Ba, 2015) options. */
 export interface AdamOptions {
@@ -141,18 +142,36 @@ class SlotOptimizer implements Optimizer {
         const wd = (o.weightDecay ?? 0) > 0 && decay(key, w) ? o.weightDecay! : 0;
         if (o.name === "adam") {
           const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, decoupledWeightDecay = false } = o;
-          if (wd > 0 && !decoupledWeightDecay) g = tf.add(g, tf.mul(w, wd));
           const m = this.#slot(`${key}/m`, w);
           const v = this.#slot(`${key}/v`, w);
+          // w ← w − η/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)   (bias corrections in float64)
+          const stepSize = lr / (1 - Math.pow(beta1, t));
+          const biasRoot = Math.sqrt(1 - Math.pow(beta2, t));
+          const l2 = wd > 0 && !decoupledWeightDecay ? wd : 0;
+          const shrink = wd > 0 && decoupledWeightDecay ? 1 - lr * wd : 1;
+          // One kernel where the backend has it (wasm), the same values bit for bit as the composition.
+          const fused = fusedAdamUpdate(w, { g, m, v }, {
+            beta1,
+            beta2,
+            epsilon,
+            stepSize,
+            biasRoot,
+            l2,
+            decay: shrink,
+          });
+          if (fused) {
+            m.assign(fused.m);
+            v.assign(fused.v);
+            w.assign(fused.w);
+            return;
+          }
+          if (l2 > 0) g = tf.add(g, tf.mul(w, l2));
           const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
           const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
           m.assign(mNew);
           v.assign(vNew);
-          // w ← w − η/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)   (bias corrections in float64)
-          const stepSize = lr / (1 - Math.pow(beta1, t));
-          const denom = tf.add(tf.div(tf.sqrt(vNew), Math.sqrt(1 - Math.pow(beta2, t))), epsilon);
-          let base: tf.Tensor = w;
-          if (wd > 0 && decoupledWeightDecay) base = tf.mul(w, 1 - lr * wd);
+          const denom = tf.add(tf.div(tf.sqrt(vNew), biasRoot), epsilon);
+          const base = shrink !== 1 ? tf.mul(w, shrink) : w;
           w.assign(tf.sub(base, tf.mul(tf.div(mNew, denom), stepSize)));
         } else {
           const { momentum = 0.9, nesterov = false } = o;
