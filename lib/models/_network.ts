@@ -59,8 +59,9 @@ export class ZooModel implements CamModel {
     }
     const { activations, tap } = layerTap(name, this.layerNames, options);
     const training = options.training ?? false;
+    const bn = { training, momentum: options.bnMomentum ?? this.config.bnMomentum };
     return tf.tidy(() => {
-      const features = this.#run(this.spec.body, images, training, tap);
+      const features = this.#run(this.spec.body, images, bn, tap);
       const pooled = tap(this.config.pooling, globalPool(features, this.config.pooling));
       let rand = this.#dropoutRand;
       if (options.seed !== undefined) {
@@ -83,7 +84,7 @@ export class ZooModel implements CamModel {
   #run(
     nodes: LayerNode[],
     input: tf.Tensor4D,
-    training: boolean,
+    bn: { training: boolean; momentum: number },
     tap: (layer: string, y: tf.Tensor4D) => tf.Tensor4D,
   ): tf.Tensor4D {
     let x = input;
@@ -114,7 +115,7 @@ export class ZooModel implements CamModel {
               beta: v("beta"),
               movingMean: this.state[`${node.name}/moving_mean`],
               movingVariance: this.state[`${node.name}/moving_variance`],
-            }, { training, momentum: this.config.bnMomentum, epsilon: this.config.bnEpsilon });
+            }, { ...bn, epsilon: this.config.bnEpsilon });
           }
           if (node.relu) y = tf.relu(y);
           break;
@@ -127,7 +128,7 @@ export class ZooModel implements CamModel {
           y = pool(x, node);
           break;
         case "concat":
-          y = tf.concat(node.branches.map((branch) => this.#run(branch, x, training, tap)), 3);
+          y = tf.concat(node.branches.map((branch) => this.#run(branch, x, bn, tap)), 3);
           break;
       }
       x = tap(node.name, y);

@@ -32,6 +32,12 @@ export interface ModelConfig {
 export interface ApplyOptions {
   /** Training mode: dropout on, batch-norm uses and updates batch statistics. @default false */
   training?: boolean;
+  /**
+   * Weight m of this pass's batch statistics in the moving ones (training mode):
+   * moving ← (1 − m)·moving + m·batch. lib/train's `recalibrateBatchNorm` passes 1/(k + 1) on its k-th batch,
+   * so that the moving statistics become the plain mean over its batches. @default the model's `bnMomentum`
+   */
+  bnMomentum?: number;
   /** Names of layers (from `layerNames`) whose outputs to return in `activations`. @default [] */
   capture?: string[];
   /**

@@ -34,6 +34,7 @@ import {
 } from "../models/mod.ts";
 import type { ApplyOptions, CamModel } from "../models/model.ts";
 import { batchTensor, checkBatch, evalBatchFor, forEachLogits } from "./_forward.ts";
+import { hasMovingStatistics, recalibrateBatchNorm } from "./batch_norm_stats.ts";
 import { assignVariables } from "./_variables.ts";
 import {
   abortOn,
@@ -116,6 +117,14 @@ export interface TrainOptions {
   classWeights?: number[];
   /** Augmentation of training batches. @default false */
   augment?: AugmentOptions | false;
+  /**
+   * After each epoch's steps (before validation and the checkpoint), re-estimate the batch-norm moving
+   * statistics as the plain mean over this many clean, shuffled training batches ({@linkcode
+   * recalibrateBatchNorm}), so that inference normalises clean images with clean images' statistics; false
+   * keeps the moving averages of the training batches. Weights and the training trajectory do not change.
+   * @default 32 when the model has batch norm and `augment` is on, else false
+   */
+  recalibrateBatchNorm?: number | false;
   /** Shuffle training samples each epoch. @default true */
   shuffle?: boolean;
   /** Drop a last training batch smaller than batchSize. @default false */
@@ -219,6 +228,7 @@ export async function train(
     warmupEpochs = 0,
     classWeights,
     augment = false,
+    recalibrateBatchNorm: recalibrate = augment && hasMovingStatistics(model) ? 32 : false,
     shuffle = true,
     dropLast = false,
     earlyStopping = false,
@@ -517,6 +527,14 @@ export async function train(
         batchIndex++;
       }
       if (ctx.stopReason === "aborted") break;
+      if (recalibrate) {
+        // Its own seed, derived from the epoch's: the main stream's draws stay those of a run without it.
+        recalibrateBatchNorm(model, data.train, {
+          batches: recalibrate,
+          batchSize: plan.microBatch,
+          seed: (epochSeed ^ 0x9e3779b9) >>> 0,
+        });
+      }
 
       const metrics: EpochMetrics = {
         epoch,

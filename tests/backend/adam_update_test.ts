@@ -16,7 +16,10 @@ async function run(backend: string, options: OptimizerOptions, steps: number) {
   for (let s = 0; s < steps; s++) {
     const grads = {
       // Gradients of very different sizes, zeros and a huge one: the rounding paths all differ.
-      kernel: tf.tensor2d(randn(30, 10 + s).map((x, i) => (i % 7 === 0 ? 0 : x * 10 ** ((i % 9) - 4))), [6, 5]),
+      kernel: tf.tensor2d(randn(30, 10 + s).map((x, i) => (i % 7 === 0 ? 0 : x * 10 ** ((i % 9) - 4))), [
+        6,
+        5,
+      ]),
       bias: tf.tensor1d(randn(5, 50 + s).map((x) => x * 1e3)),
     };
     const info = await tf.profile(() => opt.step(vars, grads, { learningRate: 1e-3 * (s + 1) }));
