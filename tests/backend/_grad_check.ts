@@ -1,6 +1,13 @@
 /** Shared helper: run a function's forward and gradients on wasm and cpu from identical inputs. */
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
+import {
+  activeNative,
+  initBackend,
+  type NativeLibraries,
+  registerNativeKernels,
+  registerWasmTrainingKernels,
+} from "../../lib/backend/mod.ts";
 
 /** Deterministic N(0,1)-ish values (LCG + Box–Muller). */
 export function randn(n: number, seed = 1): Float32Array {
@@ -112,3 +119,19 @@ export const POOL_CASES: [string, number[], number | [number, number], number | 
   ["3x3/1 same (inception branch)", [2, 7, 7, 4], 3, 1, "same"],
   ["3x2 strides [1,2] valid", [2, 7, 7, 4], [3, 2], [1, 2], "valid"],
 ];
+
+/**
+ * wasm with its training kernels and `libs`; returns the live tensor and wasm buffer counts, and the native
+ * libraries that were on (to turn back on at the end).
+ */
+export async function wasmWith(
+  libs: NativeLibraries | null,
+): Promise<{ tensors: number; buffers: number; native: NativeLibraries }> {
+  await import("@tensorflow/tfjs-backend-cpu");
+  await initBackend({ backend: "wasm" }).catch(() => undefined);
+  await tf.setBackend("wasm");
+  registerWasmTrainingKernels();
+  const native = activeNative();
+  registerNativeKernels(libs);
+  return { tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers, native };
+}

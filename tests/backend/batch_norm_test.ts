@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
-import {
-  activeNative,
-  batchNormTraining,
-  initBackend,
-  registerNativeKernels,
-  registerWasmTrainingKernels,
-} from "../../lib/backend/mod.ts";
-import { randn, relErr, sameAsCpu } from "./_grad_check.ts";
+import { batchNormTraining, registerNativeKernels } from "../../lib/backend/mod.ts";
+import { randn, relErr, sameAsCpu, wasmWith } from "./_grad_check.ts";
 
 /** The stock composition the op replaces on wasm (and runs elsewhere), written out here as the oracle. */
 function composed(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number) {
@@ -23,13 +17,8 @@ const bn = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, epsilon?: number) =>
   batchNormTraining(x, { gamma: g as tf.Tensor1D, beta: b as tf.Tensor1D }, { epsilon });
 
 Deno.test("batchNormTraining: one wasm kernel forward and one backward, the cpu composition's values", async (t) => {
-  await import("@tensorflow/tfjs-backend-cpu");
-  await initBackend({ backend: "wasm" }).catch(() => undefined);
-  await tf.setBackend("wasm");
-  registerWasmTrainingKernels();
-  const native = activeNative();
-  registerNativeKernels(null);
-  const before = tf.memory().numTensors;
+  // The wasm kernels themselves: the native libraries stay off until the end.
+  const { tensors: before, native } = await wasmWith(null);
   try {
     // x, gamma, beta; the loss Σ y·r (+ Σ μ·s + Σ σ²·u when the statistics feed it too).
     const shapes: [string, number[]][] = [

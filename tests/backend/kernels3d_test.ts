@@ -8,15 +8,10 @@ import { needs } from "../_skip.ts";
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
 import { CamDmriError } from "../../lib/errors.ts";
-import { fusedConv3d, initBackend, registerWasmTrainingKernels } from "../../lib/backend/mod.ts";
+import { fusedConv3d } from "../../lib/backend/mod.ts";
 import { dnnlUnavailableReason, loadDnnl } from "../../lib/native/mod.ts";
-import {
-  activeNative,
-  nativeKernelCounts,
-  type NativeLibraries,
-  registerNativeKernels,
-} from "../../lib/backend/native_kernels.ts";
-import { forwardAndGrads, type Pad, randn, relErr, sameAsCpu } from "./_grad_check.ts";
+import { nativeKernelCounts, registerNativeKernels } from "../../lib/backend/native_kernels.ts";
+import { forwardAndGrads, type Pad, randn, relErr, sameAsCpu, wasmWith } from "./_grad_check.ts";
 
 type T3 = number | [number, number, number];
 type F = (...xs: tf.Tensor[]) => tf.Tensor;
@@ -249,22 +244,6 @@ const ROUNDING_CASES: [string, number[], number, number, number, "floor" | "roun
   ["2/3 pad 0 floor, 9x8x10", [2, 9, 8, 10, 2], 2, 3, 0, "floor"],
   ["3/2 pad 1 round, 8x9x6", [2, 8, 9, 6, 2], 3, 2, 1, "round"],
 ];
-
-/**
- * wasm with its training kernels and `libs`; returns the live tensor and wasm buffer counts, and the native
- * libraries that were on (to turn back on at the end).
- */
-async function wasmWith(
-  libs: NativeLibraries | null,
-): Promise<{ tensors: number; buffers: number; native: NativeLibraries }> {
-  await import("@tensorflow/tfjs-backend-cpu");
-  await initBackend({ backend: "wasm" }).catch(() => undefined);
-  await tf.setBackend("wasm");
-  registerWasmTrainingKernels();
-  const native = activeNative();
-  registerNativeKernels(libs);
-  return { tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers, native };
-}
 
 async function noLeaks(before: { tensors: number; buffers: number }): Promise<void> {
   await tf.setBackend("wasm");

@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf.ts";
 import {
-  activeNative,
-  initBackend,
   registerNativeKernels,
   registerWasmTrainingKernels,
   WASM_TRAINING_KERNELS,
 } from "../../lib/backend/mod.ts";
 import { maxPoolGradComposed } from "../../lib/backend/_max_pool_grad.ts";
-import { type Pad, POOL_CASES, randn, relErr, sameAsCpu as sameAsCpuWith } from "./_grad_check.ts";
+import { type Pad, POOL_CASES, randn, relErr, sameAsCpu as sameAsCpuWith, wasmWith } from "./_grad_check.ts";
 
 const TOL = 1e-5;
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
@@ -22,16 +20,9 @@ const sameAsCpu = (
 ) => sameAsCpuWith(label, f, shapes, { values });
 
 Deno.test("wasm training kernels match the cpu backend", async (t) => {
-  await import("@tensorflow/tfjs-backend-cpu");
-  await initBackend({ backend: "wasm" }).catch(() => undefined);
-  await tf.setBackend("wasm");
-  registerWasmTrainingKernels();
   // These are the wasm kernels' own tests: the native oneDNN/BLAS paths (tests/backend/native_kernels_test.ts)
   // stay off until the end.
-  const native = activeNative();
-  registerNativeKernels(null);
-  const before = tf.memory().numTensors;
-  const buffersBefore = tf.memory().numDataBuffers;
+  const { tensors: before, buffers: buffersBefore, native } = await wasmWith(null);
 
   await t.step("registered kernels replace or add what the spec lists", () => {
     for (const name of Object.keys(WASM_TRAINING_KERNELS)) assert.ok(tf.getKernel(name, "wasm"), name);
