@@ -24,6 +24,11 @@ import {
 export interface Apply3dOptions extends ExplainOptions {
   /** Training mode: batch norm uses and updates batch statistics. @default false */
   training?: boolean;
+  /**
+   * Weight of this pass's batch statistics in the moving ones (training mode), as the 2-D zoo's
+   * `ApplyOptions.bnMomentum`. @default the model's `bnMomentum`
+   */
+  bnMomentum?: number;
 }
 
 /** What one forward pass returns; the caller owns the tensors. */
@@ -80,7 +85,10 @@ export class ZooModel3d {
       );
     }
     const { activations, tap } = layerTap(name, this.layerNames, options);
-    const training = options.training ?? false;
+    const bn = {
+      training: options.training ?? false,
+      momentum: options.bnMomentum ?? this.config.bnMomentum,
+    };
     return tf.tidy(() => {
       let x = images as tf.Tensor5D;
       const body = this.network.body;
@@ -92,14 +100,14 @@ export class ZooModel3d {
           !this.#preTap
         ) {
           // Conv, bias, ReLU and the max pool after them as one op (the unpooled volume is never kept).
-          x = tap(next.name, this.#conv(x, node, training, { size: next.size, strides: next.strides }));
+          x = tap(next.name, this.#conv(x, node, bn, { size: next.size, strides: next.strides }));
           i++;
           continue;
         }
         let y: tf.Tensor5D;
         switch (node.kind) {
           case "conv3d":
-            y = this.#conv(x, node, training);
+            y = this.#conv(x, node, bn);
             break;
           case "maxPool3d":
             y = tf.maxPool3d(x, node.size, node.strides, "same");
@@ -109,8 +117,8 @@ export class ZooModel3d {
             break;
           case "residual3d": {
             let h = x;
-            for (const conv of node.body) h = tap(conv.name, this.#conv(h, conv, training));
-            const s = node.shortcut ? tap(node.shortcut.name, this.#conv(x, node.shortcut, training)) : x;
+            for (const conv of node.body) h = tap(conv.name, this.#conv(h, conv, bn));
+            const s = node.shortcut ? tap(node.shortcut.name, this.#conv(x, node.shortcut, bn)) : x;
             y = tf.relu(tf.add(h, s));
             break;
           }
@@ -136,7 +144,7 @@ export class ZooModel3d {
   #conv(
     x: tf.Tensor5D,
     node: Conv3dNode,
-    training: boolean,
+    bn: { training: boolean; momentum: number },
     maxPool?: { size: number; strides: number },
   ): tf.Tensor5D {
     const v = (s: string) => this.trainable[`${node.name}/${s}`];
@@ -165,7 +173,7 @@ export class ZooModel3d {
       beta: v("beta"),
       movingMean: this.state[`${node.name}/moving_mean`],
       movingVariance: this.state[`${node.name}/moving_variance`],
-    }, { training, momentum: this.config.bnMomentum, epsilon: this.config.bnEpsilon });
+    }, { ...bn, epsilon: this.config.bnEpsilon });
     return node.relu ? tf.relu(y) : y;
   }
 

@@ -79,8 +79,12 @@ export function volumeTensor(samples: readonly VolumeSample[], volumes?: Float32
 /** A network the study's fit loop trains: its variables, config and a forward pass giving head outputs. */
 interface FitModel {
   readonly trainable: Record<string, tf.Variable>;
+  readonly state: Record<string, tf.Variable>;
   readonly config: { pooling: string; head?: unknown; targetMean?: unknown; targetScale?: unknown };
-  apply(x: tf.Tensor, options: { training?: boolean }): { logits: tf.Tensor2D; features: tf.Tensor };
+  apply(
+    x: tf.Tensor,
+    options: { training?: boolean; bnMomentum?: number },
+  ): { logits: tf.Tensor2D; features: tf.Tensor };
 }
 
 /**
@@ -117,6 +121,12 @@ async function fitLoop(
     regress: boolean;
     /** The training inputs, un-augmented, in batches (the pooled features' statistics with `poolNorm`). */
     population: () => Iterable<() => tf.Tensor>;
+    /**
+     * The training inputs, un-augmented, in batches shuffled with the epoch's seed: when given and the model
+     * has batch norm, its moving statistics become their plain mean over these batches after every epoch
+     * (lib/train's `recalibrateBatchNorm`: the averages of augmented batches misdescribe clean inputs).
+     */
+    clean?: (epoch: number) => Iterable<() => tf.Tensor>;
   },
 ): Promise<VolumeTrainResult["history"]> {
   const optimizer = createOptimizer("adam");
@@ -187,6 +197,13 @@ async function fitLoop(
         lossSum += (await loss.data())[0] * n;
         seen += n;
         loss.dispose();
+      }
+      if (options.clean && Object.keys(model.state).some((k) => k.endsWith("/moving_mean"))) {
+        let b = 0;
+        for (const input of options.clean(epoch)) {
+          tf.tidy(() => void model.apply(input(), { training: true, bnMomentum: 1 / (b + 1) }));
+          b++;
+        }
       }
       if (normHead && running) {
         // The pooled features' mean and variance over the whole (un-augmented) training set at the epoch's
@@ -284,10 +301,19 @@ export async function trainVolumes(
       yield () => volumeTensor(samples.slice(start, start + options.batchSize));
     }
   }
+  // Batch-norm statistics re-estimated on clean, shuffled volumes after every epoch when training augments.
+  function* clean(epoch: number) {
+    const order = new Rng(((options.seed * 100_003 + epoch) ^ 0x9e3779b9) >>> 0)
+      .shuffle(Int32Array.from({ length: samples.length }, (_, i) => i));
+    for (let start = 0; start < order.length; start += options.batchSize) {
+      yield () => volumeTensor(Array.from(order.slice(start, start + options.batchSize), (i) => samples[i]));
+    }
+  }
   const history = await fitLoop(model, batchesOf, {
     ...options,
     regress: model.config.head === "regress",
     population,
+    ...(augment ? { clean } : {}),
   });
   return { history, init };
 }
@@ -356,7 +382,19 @@ export async function trainSlices(
       yield () => tf.tensor4d(b.images, [b.size, b.height, b.width, b.channels]);
     }
   }
-  const history = await fitLoop(model, batchesOf, { ...options, regress: regress !== undefined, population });
+  // Batch-norm statistics re-estimated on clean, shuffled slices after every epoch when training augments.
+  function* clean(epoch: number) {
+    const seed = ((options.seed * 100_003 + epoch) ^ 0x9e3779b9) >>> 0;
+    for (const b of batches(samples, { batchSize: options.batchSize, shuffle: true, seed, augment: false })) {
+      yield () => tf.tensor4d(b.images, [b.size, b.height, b.width, b.channels]);
+    }
+  }
+  const history = await fitLoop(model, batchesOf, {
+    ...options,
+    regress: regress !== undefined,
+    population,
+    ...(options.augment ? { clean } : {}),
+  });
   return { history, init };
 }
 

@@ -90,3 +90,38 @@ Deno.test("poolNorm folds the standardised head into the plain one: u = (F âˆ’ Î
     });
   }
 });
+
+Deno.test("with augmentation, the batch-norm statistics are re-estimated on clean volumes after every epoch", async () => {
+  const samples = volumes(6, 8);
+  const make = () =>
+    createModel3d("small3d-gap", {
+      inputShape: [8, 8, 8, 1],
+      widthMultiplier: 0.25,
+      batchNorm: true,
+      seed: 2,
+    });
+  const model = make(), oracle = make();
+  try {
+    // Learning rate 0: the weights stay; training augments (flips), so only the re-estimate can leave the
+    // first batch-norm layer's moving mean at the clean volumes' mean (two equal batches of 3: the mean of
+    // their means is the mean over all 6, which one momentum-1 pass over all 6 leaves in the oracle).
+    await trainVolumes(model, samples, {
+      epochs: 1,
+      batchSize: 3,
+      learningRate: 0,
+      seed: 0,
+      augment: { flip: { probability: 1 } },
+    });
+    const x = volumeTensor(samples);
+    tf.tidy(() => void oracle.apply(x, { training: true, bnMomentum: 1 }));
+    x.dispose();
+    const first = Object.keys(model.state).find((k) => k.endsWith("/moving_mean"))!;
+    const got = await model.state[first].data(), want = await oracle.state[first].data();
+    for (let i = 0; i < want.length; i++) {
+      assert.ok(Math.abs(got[i] - want[i]) < 1e-5 * (1 + Math.abs(want[i])));
+    }
+  } finally {
+    model.dispose();
+    oracle.dispose();
+  }
+});
