@@ -69,6 +69,23 @@ export interface BatchNormVariables {
   movingVariance: tf.Variable;
 }
 
+/**
+ * Layer `name`'s batch-norm variables: `<name>/gamma`, `<name>/beta` (trainable) and its moving statistics
+ * (state).
+ */
+export function batchNormVariables(
+  name: string,
+  trainable: Record<string, tf.Variable>,
+  state: Record<string, tf.Variable>,
+): BatchNormVariables {
+  return {
+    gamma: trainable[`${name}/gamma`],
+    beta: trainable[`${name}/beta`],
+    movingMean: state[`${name}/moving_mean`],
+    movingVariance: state[`${name}/moving_variance`],
+  };
+}
+
 /** Batch-norm settings. */
 export interface BatchNormOptions {
   training: boolean;

@@ -8,7 +8,17 @@ import * as tf from "../tf.ts";
 import type { ZooConfig } from "./config.ts";
 import { ModelError } from "./errors.ts";
 import { layerTap, shapeText } from "./_tap.ts";
-import { batchNorm, conv, dense, dropout, fusedConv, globalPool, lrn, pool } from "./_layers.ts";
+import {
+  batchNorm,
+  batchNormVariables,
+  conv,
+  dense,
+  dropout,
+  fusedConv,
+  globalPool,
+  lrn,
+  pool,
+} from "./_layers.ts";
 import type { ApplyOptions, ApplyResult, CamModel } from "./model.ts";
 import { createVariables, disposeVariables } from "./_variables.ts";
 import { streamRng } from "../rng.ts";
@@ -110,12 +120,10 @@ export class ZooModel implements CamModel {
           );
           if (this.#preTap) y = this.#preTap(node.name, y) ?? y;
           if (node.batchNorm) {
-            y = batchNorm(y, {
-              gamma: v("gamma"),
-              beta: v("beta"),
-              movingMean: this.state[`${node.name}/moving_mean`],
-              movingVariance: this.state[`${node.name}/moving_variance`],
-            }, { ...bn, epsilon: this.config.bnEpsilon });
+            y = batchNorm(y, batchNormVariables(node.name, this.trainable, this.state), {
+              ...bn,
+              epsilon: this.config.bnEpsilon,
+            });
           }
           if (node.relu) y = tf.relu(y);
           break;

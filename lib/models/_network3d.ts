@@ -11,7 +11,7 @@ import { ModelError } from "./errors.ts";
 import { layerTap, shapeText } from "./_tap.ts";
 import type { ExplainOptions, ExplainOutput } from "./explainable.ts";
 import { createVariables, disposeVariables } from "./_variables.ts";
-import { batchNorm } from "./_layers.ts";
+import { batchNorm, batchNormVariables } from "./_layers.ts";
 import {
   type Conv3dNode,
   layerOrder3d,
@@ -168,12 +168,10 @@ export class ZooModel3d {
     if (!node.batchNorm) y = tf.add(y, v("bias"));
     if (this.#preTap) y = this.#preTap(node.name, y) ?? y;
     if (!node.batchNorm) return node.relu ? tf.relu(y) : y;
-    y = batchNorm(y, {
-      gamma: v("gamma"),
-      beta: v("beta"),
-      movingMean: this.state[`${node.name}/moving_mean`],
-      movingVariance: this.state[`${node.name}/moving_variance`],
-    }, { ...bn, epsilon: this.config.bnEpsilon });
+    y = batchNorm(y, batchNormVariables(node.name, this.trainable, this.state), {
+      ...bn,
+      epsilon: this.config.bnEpsilon,
+    });
     return node.relu ? tf.relu(y) : y;
   }
 
