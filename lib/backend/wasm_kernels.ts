@@ -3,9 +3,8 @@
  * depthwise backprop kernels, has a slow scalar `Conv2DBackpropInput`, a wrong `MaxPoolGrad` (running max
  * from +FLT_MIN, last tie wins), a `ResizeBilinearGrad` that ignores `halfPixelCenters`, and a `Conv2D` that
  * sizes numeric padding differently from the cpu backend for non-square filters, and its `Sum` transposes
- * the whole tensor to reduce leading axes (bias gradients); its `Transpose` is slow on large 2-D/3-D
- * permutations. This module registers
- * composed replacements built from wasm's own fast kernels (XNNPACK convs, matMul, transposes).
+ * the whole tensor to reduce leading axes (bias gradients), as its `Mean` does for a global average pool; its
+ * `Transpose` is slow on large 2-D/3-D permutations. This module registers composed replacements built from wasm's own fast kernels (XNNPACK convs, matMul, transposes).
  *
  * Stock comparisons (`Equal`, `Greater`, ...) with a broadcast operand walk a slow generic path (the gradient of
  * every global max pool): ours are one pass over the heap (lib/backend/_compare.ts).
@@ -25,7 +24,7 @@ import { conv2DBackpropFilter, conv2DBackpropInput, makeConv2D } from "./_conv2d
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./_depthwise_grads.ts";
 import { maxPoolGrad } from "./_max_pool_grad.ts";
 import { resizeBilinearGrad } from "./_resize_bilinear_grad.ts";
-import { makeSum } from "./_sum.ts";
+import { makeMean, makeSum } from "./_sum.ts";
 import { makeTranspose } from "./_transpose.ts";
 import { makeConcat, makeSplitV } from "./_heap_concat.ts";
 import { makeIdentity } from "./_identity.ts";
@@ -46,6 +45,7 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, "added" | "replaced"
   MaxPoolGrad: "replaced",
   ResizeBilinearGrad: "replaced",
   Sum: "wrapped",
+  Mean: "wrapped",
   Transpose: "wrapped",
   // Stock 3-D kernels that compute wrong (Conv3DBackpropInputV2, MaxPool3D) or are untested: see _js_kernels3d.ts.
   ...Object.fromEntries(Object.keys(WASM_3D_KERNELS).map((k) => [k, "replaced" as const])),
@@ -80,6 +80,10 @@ const MAKERS: Record<string, Maker> = {
   Sum: (stock) => {
     if (stock == null) throw new Error("lib/backend: the wasm backend has no Sum kernel to wrap");
     return makeSum(stock);
+  },
+  Mean: (stock) => {
+    if (stock == null) throw new Error("lib/backend: the wasm backend has no Mean kernel to wrap");
+    return makeMean(stock);
   },
   Transpose: (stock) => {
     if (stock == null) throw new Error("lib/backend: the wasm backend has no Transpose kernel to wrap");

@@ -241,6 +241,19 @@ Deno.test("wasm training kernels match the cpu backend", async (t) => {
     await sameAsCpu("sum over leading axes (bias gradients)", (x) => tf.sum(x, [0, 1, 2]), [[4, 5, 6, 7]]);
     await sameAsCpu("sum over leading axes, keepDims", (x) => tf.sum(x, [1, 0], true), [[9, 8, 3]]);
     await sameAsCpu("sum over inner axes", (x) => tf.sum(x, [1, 2]), [[4, 5, 6, 7]]);
+    await sameAsCpu("sum over the middle axes, keepDims", (x) => tf.sum(x, [2, 1], true), [[3, 4, 5, 6]]);
+    await sameAsCpu("sum over one middle axis of a 5-D tensor", (x) => tf.sum(x, 2), [[2, 3, 4, 2, 3]]);
+    await sameAsCpu("sum over the last axis (stock)", (x) => tf.sum(x, -1), [[4, 5, 6]]);
+    await sameAsCpu("sum over separated axes (stock)", (x) => tf.sum(x, [0, 2]), [[4, 5, 6, 3]]);
+    await sameAsCpu("mean over the spatial axes (global average pool)", (x) => tf.mean(x, [1, 2]), [[
+      4,
+      5,
+      6,
+      7,
+    ]]);
+    await sameAsCpu("mean over leading axes, keepDims", (x) => tf.mean(x, [0, 1], true), [[4, 5, 3]]);
+    await sameAsCpu("mean over 3-D space", (x) => tf.mean(x, [1, 2, 3]), [[2, 3, 4, 5, 6]]);
+    await sameAsCpu("mean over everything (stock)", (x) => tf.mean(x), [[4, 5, 6]]);
     await sameAsCpu("mean (GAP)", (x) => tf.mean(x, [1, 2]), [[2, 4, 5, 3]]);
     await sameAsCpu("max (GMP)", (x) => tf.max(x, [1, 2]), [[2, 4, 5, 3]]);
   });
