@@ -1,9 +1,10 @@
 /**
  * The TensorFlow.js backend for cam-dmri: one call picks, sets and reports it, and makes the wasm backend
  * able to train conv nets (composed `Conv2DBackpropFilter`, depthwise backprop kernels, a fast
- * `Conv2DBackpropInput`, a correct `MaxPoolGrad` and `ResizeBilinearGrad`, faster leading-axis `Sum` and
- * large `Transpose`s; see {@link WASM_TRAINING_KERNELS}), and runs wasm's convolutions, max pooling and matrix
- * products on native oneDNN and OpenBLAS through FFI when they are installed ({@link registerNativeKernels}).
+ * `Conv2DBackpropInput`, a correct `MaxPoolGrad` and `ResizeBilinearGrad`, faster `Sum` and `Mean` over axes
+ * before the last and large `Transpose`s, batch norm in training and Adam's update as one kernel each; see
+ * {@link WASM_TRAINING_KERNELS}), and runs wasm's convolutions, max pooling and matrix products on native
+ * oneDNN and OpenBLAS through FFI when they are installed ({@link registerNativeKernels}).
  * The 3-D kernels (Conv3D and its gradients, 3-D max and average pooling and theirs) run on oneDNN, or else on
  * correct JavaScript loops that replace stock wasm's wrong ones. Every one is tested against the cpu backend.
  * {@link fusedConv3d} runs a 3-D conv with its bias, ReLU and an optional max pool as one op with a fused
