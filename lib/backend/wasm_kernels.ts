@@ -4,7 +4,8 @@
  * from +FLT_MIN, last tie wins), a `ResizeBilinearGrad` that ignores `halfPixelCenters`, and a `Conv2D` that
  * sizes numeric padding differently from the cpu backend for non-square filters, and its `Sum` transposes
  * the whole tensor to reduce leading axes (bias gradients), as its `Mean` does for a global average pool; its
- * `Transpose` is slow on large 2-D/3-D permutations. This module registers composed replacements built from wasm's own fast kernels (XNNPACK convs, matMul, transposes).
+ * `Transpose` is slow on large 2-D/3-D permutations. This module registers composed replacements built from
+ * wasm's own fast kernels (XNNPACK convs, matMul, transposes).
  *
  * Stock comparisons (`Equal`, `Greater`, ...) with a broadcast operand walk a slow generic path (the gradient of
  * every global max pool): ours are one pass over the heap (lib/backend/_compare.ts).

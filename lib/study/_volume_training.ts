@@ -19,7 +19,7 @@ import {
   type ZooModel,
   type ZooModel3d,
 } from "../models/mod.ts";
-import { createOptimizer, softmaxCrossEntropy } from "../train/mod.ts";
+import { averageBatchStatistics, createOptimizer, softmaxCrossEntropy } from "../train/mod.ts";
 
 /** One whole volume (DHW, one channel) with its class and age. */
 export interface VolumeSample {
@@ -85,6 +85,11 @@ interface FitModel {
     x: tf.Tensor,
     options: { training?: boolean; bnMomentum?: number },
   ): { logits: tf.Tensor2D; features: tf.Tensor };
+}
+
+/** Seed of epoch `epoch`'s clean batches (batch-norm statistics), apart from the training draws' seeds. */
+function cleanSeed(seed: number, epoch: number): number {
+  return ((seed * 100_003 + epoch) ^ 0x9e3779b9) >>> 0;
 }
 
 /**
@@ -198,13 +203,7 @@ async function fitLoop(
         seen += n;
         loss.dispose();
       }
-      if (options.clean && Object.keys(model.state).some((k) => k.endsWith("/moving_mean"))) {
-        let b = 0;
-        for (const input of options.clean(epoch)) {
-          tf.tidy(() => void model.apply(input(), { training: true, bnMomentum: 1 / (b + 1) }));
-          b++;
-        }
-      }
+      if (options.clean) averageBatchStatistics(model, options.clean(epoch));
       if (normHead && running) {
         // The pooled features' mean and variance over the whole (un-augmented) training set at the epoch's
         // weights ("precise" statistics: Wu & Johnson, 2021), which the folded head standardises with.
@@ -303,7 +302,7 @@ export async function trainVolumes(
   }
   // Batch-norm statistics re-estimated on clean, shuffled volumes after every epoch when training augments.
   function* clean(epoch: number) {
-    const order = new Rng(((options.seed * 100_003 + epoch) ^ 0x9e3779b9) >>> 0)
+    const order = new Rng(cleanSeed(options.seed, epoch))
       .shuffle(Int32Array.from({ length: samples.length }, (_, i) => i));
     for (let start = 0; start < order.length; start += options.batchSize) {
       yield () => volumeTensor(Array.from(order.slice(start, start + options.batchSize), (i) => samples[i]));
@@ -384,7 +383,7 @@ export async function trainSlices(
   }
   // Batch-norm statistics re-estimated on clean, shuffled slices after every epoch when training augments.
   function* clean(epoch: number) {
-    const seed = ((options.seed * 100_003 + epoch) ^ 0x9e3779b9) >>> 0;
+    const seed = cleanSeed(options.seed, epoch);
     for (const b of batches(samples, { batchSize: options.batchSize, shuffle: true, seed, augment: false })) {
       yield () => tf.tensor4d(b.images, [b.size, b.height, b.width, b.channels]);
     }

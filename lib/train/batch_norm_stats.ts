@@ -26,21 +26,44 @@ export interface RecalibrateOptions {
   seed?: number;
 }
 
+/** A model with batch-norm state whose training-mode forward pass takes the update weight (both zoos). */
+export interface MovingStatisticsModel {
+  readonly state: Record<string, tf.Variable>;
+  apply(x: tf.Tensor, options: { training: boolean; bnMomentum: number; seed?: number }): unknown;
+}
+
 /** Whether `model` holds batch-norm moving statistics (state variables named `…/moving_mean`). */
-export function hasMovingStatistics(model: CamModel): boolean {
+export function hasMovingStatistics(model: { readonly state: Record<string, tf.Variable> }): boolean {
   return Object.keys(model.state).some((k) => k.endsWith("/moving_mean"));
 }
 
 /**
- * Replace every batch-norm layer's moving statistics by their plain mean over K clean batches of `data`
- * (shuffled with `seed`, no augmentation), each a training-mode forward pass whose update weight is 1/(k + 1)
- * on batch k = 0…K−1 (`ApplyOptions.bnMomentum`):
+ * Set every batch-norm layer's moving statistics to their plain mean over the batches `inputs` makes, each a
+ * training-mode forward pass whose update weight is 1/(k + 1) on batch k = 0…K−1 (`bnMomentum`):
  *
  *   μ_moving = (1/K) Σ_k μ_k,   σ²_moving = (1/K) Σ_k σ²_k · n/(n − 1)
  *
  * with μ_k, σ²_k batch k's per-channel statistics over n values. Weights do not change; dropout masks are
- * drawn from a fixed seed and leave the model's own stream alone. Returns K (0 for a model without moving
- * statistics, which is left as it is).
+ * drawn from a fixed seed and leave the model's own stream alone. Returns K (0, and nothing run, for a model
+ * without moving statistics).
+ */
+export function averageBatchStatistics(
+  model: MovingStatisticsModel,
+  inputs: Iterable<() => tf.Tensor>,
+): number {
+  if (!hasMovingStatistics(model)) return 0;
+  let k = 0;
+  for (const input of inputs) {
+    tf.tidy(() => void model.apply(input(), { training: true, bnMomentum: 1 / (k + 1), seed: 0 }));
+    k++;
+  }
+  return k;
+}
+
+/**
+ * Replace every batch-norm layer's moving statistics by their plain mean over K clean batches of `data`
+ * (shuffled with `seed`, no augmentation): {@linkcode averageBatchStatistics}. Returns K (0 for a model
+ * without moving statistics, which is left as it is).
  */
 export function recalibrateBatchNorm(
   model: CamModel,
@@ -48,15 +71,14 @@ export function recalibrateBatchNorm(
   options: RecalibrateOptions = {},
 ): number {
   const { batches: wanted = 32, batchSize = 32, seed = 0 } = options;
-  if (!hasMovingStatistics(model) || wanted < 1) return 0;
-  let k = 0;
-  for (const batch of batches(data, { batchSize, shuffle: true, seed, augment: false })) {
-    if (k >= wanted) break;
-    checkBatch("recalibrateBatchNorm", model, batch);
-    tf.tidy(() => {
-      model.apply(batchTensor(batch), { training: true, bnMomentum: 1 / (k + 1), seed: 0 });
-    });
-    k++;
+  if (wanted < 1) return 0;
+  function* inputs(): Generator<() => tf.Tensor> {
+    let k = 0;
+    for (const batch of batches(data, { batchSize, shuffle: true, seed, augment: false })) {
+      if (k++ >= wanted) return;
+      checkBatch("recalibrateBatchNorm", model, batch);
+      yield () => batchTensor(batch);
+    }
   }
-  return k;
+  return averageBatchStatistics(model, inputs());
 }

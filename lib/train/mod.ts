@@ -45,7 +45,13 @@ export {
   type TrainContext,
 } from "./callbacks.ts";
 export { evaluate, type EvaluateOptions, type Evaluation, type OneVsRest } from "./evaluate.ts";
-export { hasMovingStatistics, recalibrateBatchNorm, type RecalibrateOptions } from "./batch_norm_stats.ts";
+export {
+  averageBatchStatistics,
+  hasMovingStatistics,
+  type MovingStatisticsModel,
+  recalibrateBatchNorm,
+  type RecalibrateOptions,
+} from "./batch_norm_stats.ts";
 export { TrainError } from "./errors.ts";
 export { type MicroBatchOptions, type MicroBatchPlan, planMicroBatch, splitBatch } from "./memory_plan.ts";
 export { MemoryError } from "../models/mod.ts";
