@@ -73,6 +73,7 @@ import {
   foldBaselineRows,
   foldComparisons,
   foldLocalization,
+  foldSliceComparisons,
   foldSummary,
   formatPlan,
   formatSpan,
@@ -391,7 +392,8 @@ function foldPairs(tables: GridTables): Table {
 }
 
 /**
- * A k-fold grid's pooled tables (lib/study's foldSummary, foldLocalization, foldComparisons) saved as
+ * A k-fold grid's pooled tables (lib/study's foldSummary, foldLocalization, foldComparisons,
+ * foldSliceComparisons) saved as
  * `<dir>/summary_folds*.{csv,arrow}`; nothing for a grid without fold cells. `tables.results` may carry the
  * region-FA baseline's rows ({@linkcode baselineRows}). Returns the CSV files written.
  */
@@ -401,6 +403,7 @@ async function writeFoldReport(tables: GridTables, dir: string): Promise<string[
     ["summary_folds", foldSummary(tables)],
     ["summary_folds_localization", foldLocalization(tables.localization)],
     ["summary_folds_pairs", foldPairs(tables)],
+    ["summary_folds_slice_pairs", foldSliceComparisons(tables.results, tables.subjects)],
   ];
   for (const [name, table] of parts) {
     if (!table.numRows()) continue;
@@ -488,6 +491,25 @@ function printFoldTables(tables: GridTables): void {
     "only_b",
     "mcnemar_p",
   ]);
+  printTable(
+    "k-fold pairs: held-out subjects' slice accuracy, paired over subjects (sign-flip test)",
+    foldSliceComparisons(tables.results, tables.subjects),
+    [
+      "dataset",
+      "seeds",
+      "net_a",
+      "net_b",
+      "subjects",
+      "slice_acc_a",
+      "slice_acc_b",
+      "slice_acc_diff",
+      "diff_ci_low",
+      "diff_ci_high",
+      "subjects_a_ahead",
+      "subjects_b_ahead",
+      "signflip_p",
+    ],
+  );
 }
 
 /**

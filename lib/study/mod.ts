@@ -105,6 +105,7 @@ export {
   type FoldSummaryOptions,
   studyFindings,
 } from "./findings.ts";
+export { type FoldSliceComparisonOptions, foldSliceComparisons } from "./fold_slice_comparisons.ts";
 export {
   bindCohortSource,
   COHORT_PRESETS,

@@ -352,8 +352,16 @@ Deno.test("deno task reproduce, run for real on tiny grids: which cohort, where 
         assert.match(stdout, /cohort-small-gap-subject-seed-quick-s0-f2of3-[0-9a-f]{6}/);
         assert.match(stdout, /k-fold over subjects, pooled over folds \(every subject tested once\)/);
         assert.match(stdout, /k-fold pairs on the same subjects \(exact McNemar\)/);
+        assert.match(stdout, /held-out subjects' slice accuracy, paired over subjects \(sign-flip test\)/);
         assert.match(stdout, /3-fold cross-validation over subjects \(seed 0; every subject tested once\)/);
-        for (const name of ["summary_folds", "summary_folds_localization", "summary_folds_pairs"]) {
+        for (
+          const name of [
+            "summary_folds",
+            "summary_folds_localization",
+            "summary_folds_pairs",
+            "summary_folds_slice_pairs",
+          ]
+        ) {
           assert.ok(await exists(`${root}/tinyk.seed91/${name}.csv`), name);
         }
         const summary = await Deno.readTextFile(`${root}/tinyk.seed91/summary_folds.csv`);
@@ -377,6 +385,17 @@ Deno.test("deno task reproduce, run for real on tiny grids: which cohort, where 
           "cell",
           "validation-threshold",
         ]);
+        // The nets' pair on their test subjects' slice accuracy: one partition, so no pooled row; its mean
+        // difference is the two nets' mean subject accuracy apart.
+        const slicePairs = (await Deno.readTextFile(`${root}/tinyk.seed91/summary_folds_slice_pairs.csv`))
+          .trim()
+          .split("\n");
+        assert.equal(slicePairs.length, 2, slicePairs.join("\n"));
+        const cols = slicePairs[0].split(","), values = slicePairs[1].split(",");
+        const col = (c: string) => Number(values[cols.indexOf(c)]);
+        assert.equal(col("subjects"), 12);
+        assert.ok(Math.abs(col("slice_acc_a") - col("slice_acc_b") - col("slice_acc_diff")) < 1e-12);
+        assert.ok(col("signflip_p") > 0 && col("signflip_p") <= 1);
         // And summary_folds counts each net's subjects right under both rules.
         const header = summary.split("\n")[0].split(",");
         const [vote, threshold] = ["subjects_right_vote", "subjects_right_threshold"].map((c) =>

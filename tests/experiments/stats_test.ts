@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { binomialCdf, clopperPearson, exactMcNemar, StatsError } from "../../lib/experiments/mod.ts";
+import {
+  binomialCdf,
+  bootstrapMeanInterval,
+  clopperPearson,
+  exactMcNemar,
+  pairedSignFlipTest,
+  StatsError,
+} from "../../lib/experiments/mod.ts";
+import { mulberry32 } from "../../lib/rng.ts";
 
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
@@ -103,5 +111,106 @@ Deno.test("exact McNemar test", async (t) => {
   await t.step("bad counts are StatsErrors", () => {
     assert.throws(() => exactMcNemar(-1, 2), StatsError);
     assert.throws(() => exactMcNemar(1.5, 2), StatsError);
+  });
+});
+
+/** The sign-flip p by brute force: every mask of every sign, no Gray code, no dropping of zeros. */
+function bruteSignFlip(d: number[]): number {
+  const t = Math.abs(d.reduce((a, b) => a + b, 0)) - 1e-9 * d.reduce((a, b) => a + Math.abs(b), 0);
+  let hits = 0;
+  for (let mask = 0; mask < 2 ** d.length; mask++) {
+    let sum = 0;
+    for (let i = 0; i < d.length; i++) sum += (mask >> i) & 1 ? -d[i] : d[i];
+    if (Math.abs(sum) >= t) hits++;
+  }
+  return hits / 2 ** d.length;
+}
+
+Deno.test("paired sign-flip test", async (t) => {
+  await t.step("differences of one size: the exact sign test, i.e. exact McNemar on the signs", () => {
+    for (const [up, down] of [[5, 0], [9, 1], [7, 3], [4, 4], [0, 6], [12, 2]]) {
+      const d = [...Array(up).fill(0.25), ...Array(down).fill(-0.25)];
+      const r = pairedSignFlipTest(d);
+      close(r.p, exactMcNemar(up, down), 1e-12);
+      assert.equal(r.exact, true);
+    }
+    assert.deepEqual(pairedSignFlipTest([0.1, 0.2, 0.05, 0.3, 0.15]).p, 2 / 32);
+  });
+
+  await t.step("real differences: equal to enumerating every sign pattern by brute force", () => {
+    const rand = mulberry32(7);
+    for (const n of [1, 3, 8, 12]) {
+      const d = Array.from({ length: n }, () => rand() - 0.35);
+      close(pairedSignFlipTest(d).p, bruteSignFlip(d), 1e-12);
+    }
+  });
+
+  await t.step("zeros change no sum: the same p, while n and the mean count them", () => {
+    const d = [0.3, -0.1, 0.2, 0.15, 0.05, -0.02];
+    const r = pairedSignFlipTest(d), z = pairedSignFlipTest([...d, 0, 0, 0]);
+    close(z.p, r.p, 1e-12);
+    assert.equal(z.n, 9);
+    close(z.mean, d.reduce((a, b) => a + b, 0) / 9, 1e-15);
+    assert.deepEqual(pairedSignFlipTest([0, 0]), { n: 2, mean: 0, p: 1, exact: true });
+    assert.deepEqual(pairedSignFlipTest([]), { n: 0, mean: 0, p: 1, exact: true });
+  });
+
+  await t.step("invariant to the sign and the scale of the differences", () => {
+    const d = [0.3, -0.1, 0.2, 0.15, 0.05, -0.02, 0.11];
+    const p = pairedSignFlipTest(d).p;
+    close(pairedSignFlipTest(d.map((v) => -v)).p, p, 1e-12);
+    close(pairedSignFlipTest(d.map((v) => 1000 * v)).p, p, 1e-12);
+  });
+
+  await t.step("Monte Carlo: within 4 standard errors of the exact p, never 0, the same for a seed", () => {
+    const rand = mulberry32(3);
+    const d = Array.from({ length: 16 }, () => rand() - 0.3);
+    const exact = pairedSignFlipTest(d).p;
+    const mc = pairedSignFlipTest(d, { exactUpTo: 0, resamples: 40_000, seed: 1 });
+    assert.equal(mc.exact, false);
+    assert.ok(
+      Math.abs(mc.p - exact) <= 4 * Math.sqrt(exact * (1 - exact) / 40_000) + 1e-4,
+      `${mc.p} vs ${exact}`,
+    );
+    assert.deepEqual(pairedSignFlipTest(d, { exactUpTo: 0, resamples: 40_000, seed: 1 }), mc);
+    const far = pairedSignFlipTest(Array(40).fill(1), { resamples: 999 });
+    close(far.p, 1 / 1000, 1e-15);
+  });
+
+  await t.step("typed errors for a non-finite difference and bad options", () => {
+    assert.throws(() => pairedSignFlipTest([0.1, NaN]), StatsError);
+    assert.throws(() => pairedSignFlipTest([0.1], { exactUpTo: 27 }), StatsError);
+    assert.throws(() => pairedSignFlipTest([0.1], { resamples: 0 }), StatsError);
+  });
+});
+
+Deno.test("bootstrap interval of a mean", async (t) => {
+  await t.step("one value repeated: the interval is that value", () => {
+    const ci = bootstrapMeanInterval([0.4, 0.4, 0.4]);
+    close(ci.low, 0.4, 1e-15), close(ci.high, 0.4, 1e-15);
+    assert.deepEqual(bootstrapMeanInterval([2]), { low: 2, high: 2 });
+  });
+
+  await t.step("large samples: close to mean ± 1.96 SD/√n, around the mean, the same for a seed", () => {
+    const rand = mulberry32(11);
+    // Uniform(0, 1): SD 1/√12.
+    const v = Array.from({ length: 400 }, () => rand());
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
+    const ci = bootstrapMeanInterval(v, { resamples: 4000, seed: 2 });
+    const half = 1.96 * sd / Math.sqrt(v.length);
+    assert.ok(ci.low < m && m < ci.high);
+    close(ci.high - ci.low, 2 * half, 0.15 * 2 * half);
+    close((ci.low + ci.high) / 2, m, 0.1 * half);
+    assert.deepEqual(bootstrapMeanInterval(v, { resamples: 4000, seed: 2 }), ci);
+    const narrow = bootstrapMeanInterval(v, { resamples: 4000, seed: 2, level: 0.5 });
+    assert.ok(narrow.low > ci.low && narrow.high < ci.high);
+  });
+
+  await t.step("typed errors for no values, a non-finite value and bad options", () => {
+    assert.throws(() => bootstrapMeanInterval([]), StatsError);
+    assert.throws(() => bootstrapMeanInterval([1, Infinity]), StatsError);
+    assert.throws(() => bootstrapMeanInterval([1], { level: 1 }), StatsError);
+    assert.throws(() => bootstrapMeanInterval([1], { resamples: 1 }), StatsError);
   });
 });
