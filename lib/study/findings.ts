@@ -29,6 +29,7 @@ import {
   sampleSd,
   testRowsByRun,
 } from "./_folds.ts";
+import { foldSliceComparisons } from "./fold_slice_comparisons.ts";
 
 /** One finding: what it is about and the sentence that says it. */
 export interface Finding {
@@ -47,6 +48,10 @@ export interface FindingsOptions {
 }
 
 const f2 = (v: number) => v.toFixed(2);
+/** A difference with its sign: +0.06, −0.02. */
+const signed = (v: number) => `${v < 0 ? "−" : "+"}${Math.abs(v).toFixed(2)}`;
+/** A p-value: "p = " and two significant digits, "p < 0.0001" below that. */
+const pValue = (v: number) => (v < 1e-4 ? "p < 0.0001" : `p = ${Number(v.toPrecision(2))}`);
 /** Two significant digits, for small levels such as a region's share of the brain (0.044). */
 const g2 = (v: number) => String(Number(v.toPrecision(2)));
 const leaky = (r: Row) => r.leaky_split === true || r.split === "slice";
@@ -57,7 +62,9 @@ const leaky = (r: Row) => r.leaky_split === true || r.split === "slice";
  * 1. per dataset, the best held-out (not leaky) mean test accuracy, its configuration, seeds and chance level
  *    (rows of k-fold cells are left to the next finding);
  * 1b. per k-fold run ({@linkcode foldSummary}), each net's subjects right n/N with its 95% interval and the
- *    exact McNemar p of each pair of nets on the same subjects ({@linkcode foldComparisons});
+ *    exact McNemar p of each pair of nets on the same subjects ({@linkcode foldComparisons}) and, where the
+ *    tables have the cells' `subjects` rows, each pair's held-out subjects' slice accuracy paired over
+ *    subjects (mean difference, bootstrap interval, sign-flip p: lib/study's `foldSliceComparisons`);
  * 2. per dataset with leaky slice-level rows, their mean test accuracy beside the held-out rows' mean (a
  *    leak named only when it is at least 0.05; a best accuracy within 0.05 of chance is said to be so);
  * 3. GAP vs GMP: mean test accuracy over configurations that differ only in pooling (and, where the rows
@@ -73,7 +80,7 @@ const leaky = (r: Row) => r.leaky_split === true || r.split === "slice";
  * for (const f of studyFindings(tables)) console.log(`- ${f.text}`);
  */
 export function studyFindings(
-  tables: { results: Table; localization: Table },
+  tables: { results: Table; localization: Table; subjects?: Table },
   options: FindingsOptions = {},
 ): Finding[] {
   const out: Finding[] = [];
@@ -84,7 +91,7 @@ export function studyFindings(
   const loc = tables.localization.numRows() ? rowsOf(localizationSummary(tables.localization)) : [];
   const datasets = [...new Set([...acc, ...loc].map((r) => String(r.dataset)))];
   const kinds: Finding[][] = [[], [], [], [], [], []];
-  kinds[5].push(...foldFindings(allResults));
+  kinds[5].push(...foldFindings(allResults, tables.subjects));
 
   for (const dataset of datasets) {
     const rows = acc.filter((r) => r.dataset === dataset && num(r.test_accuracy) !== null);
@@ -437,11 +444,14 @@ export function foldComparisons(
 }
 
 /** The k-fold finding: per run, each net's subjects right with its interval, and its pairs' McNemar p. */
-function foldFindings(results: Row[]): Finding[] {
+function foldFindings(results: Row[], subjects: Table | undefined): Finding[] {
   if (!results.some(isFold)) return [];
   const table = tableFromRows(results);
   const summary = rowsOf(foldSummary({ results: table }));
   const pairs = rowsOf(foldComparisons(table));
+  const slicePairs = subjects?.numRows()
+    ? rowsOf(foldSliceComparisons(table, subjects, { pool: false }))
+    : [];
   const out: Finding[] = [];
   const runs = new Map<string, Row[]>();
   for (const s of summary) {
@@ -459,13 +469,26 @@ function foldFindings(results: Row[]): Finding[] {
     const tests = own.map((p) =>
       `${p.net_a} vs ${p.net_b} ${p.only_a}:${p.only_b} discordant, p = ${f2(num(p.mcnemar_p)!)}`
     );
+    const sliceTests = slicePairs.filter((p) => p.dataset === dataset && p.seed === seed && p.folds === folds)
+      .map((p) =>
+        `${p.net_a} ${f2(num(p.slice_acc_a)!)} vs ${p.net_b} ${f2(num(p.slice_acc_b)!)} (${
+          signed(num(p.slice_acc_diff)!)
+        }, 95% CI ${signed(num(p.diff_ci_low)!)} to ${signed(num(p.diff_ci_high)!)}, ${
+          pValue(num(p.signflip_p)!)
+        })`
+      );
     out.push({
       kind: "k-fold",
       datasets: [String(dataset)],
       text:
         `${dataset}: ${folds}-fold cross-validation over subjects (seed ${seed}; every subject tested once), ` +
         `held-out subjects right with 95% Clopper–Pearson intervals: ${nets.join(", ")}` +
-        (tests.length ? `; exact McNemar on the same subjects: ${tests.join("; ")}` : ""),
+        (tests.length ? `; exact McNemar on the same subjects: ${tests.join("; ")}` : "") +
+        (sliceTests.length
+          ? `; held-out subjects' slice accuracy, paired over subjects (sign-flip test): ${
+            sliceTests.join("; ")
+          }`
+          : ""),
     });
   }
   return out;

@@ -379,6 +379,30 @@ Deno.test("k-fold runs pool over their folds", async (t) => {
     assert.equal(findings.find((f) => f.kind === "best-accuracy"), undefined);
   });
 
+  await t.step(
+    "with both nets' subjects rows, the finding adds their slice accuracy paired over subjects",
+    () => {
+      // small: 0.9 on every test subject; alexnet: 0.6 — +0.30 on all 12, so p = 2 / 2^12 and the interval 0.30.
+      const subjects = results.flatMap((r) =>
+        [...idsOf(r.subjects_right), ...idsOf(r.subjects_wrong)].map((subject) => ({
+          run_id: r.run_id,
+          part: "test",
+          subject,
+          vote_share: r.model === "small" ? 0.9 : 0.6,
+        }))
+      );
+      const fold = studyFindings({ ...tables, subjects: tableFromRows(subjects) }).find((f) =>
+        f.kind === "k-fold"
+      )!;
+      assert.match(
+        fold.text,
+        /held-out subjects' slice accuracy, paired over subjects \(sign-flip test\): small-gap \(subject\) 0\.90 vs alexnet-gap \(subject\) 0\.60 \(\+0\.30, 95% CI \+0\.30 to \+0\.30, p = 0\.00049\)/,
+      );
+      // Without the rows the clause is not there.
+      assert.doesNotMatch(studyFindings(tables).find((f) => f.kind === "k-fold")!.text, /sign-flip/);
+    },
+  );
+
   await t.step("the accuracy summary pools a seed's folds by test size, and counts seeds, not folds", () => {
     // Unequal folds: 5, 4 and 4 test subjects of 120, 96 and 96 slices.
     const sized = results.filter((r) => r.model === "small").map((r, f) => ({
