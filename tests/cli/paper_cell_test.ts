@@ -26,9 +26,28 @@ async function googlenetCell(name: string): Promise<StudyCell> {
   return found[0];
 }
 
-Deno.test("paper-cell: GoogLeNet-GAP at full width and 224 px beside default-backbones' 1/16-width cell", async (t) => {
+/**
+ * The plain 1/16-width GoogLeNet-GAP cell the paper cell was run beside (README, "One paper-size cell, run
+ * here"): default-backbones as it was until 2026-12-07, before batch norm and the schedule (init "data", Adam
+ * 2e-3 constant, Grad-CAM at conv2), found by its id.
+ */
+async function plainDefaultCell(): Promise<StudyCell> {
+  const { config } = await loadStudyGrid(`${CONFIGS}default-backbones.json`);
+  const { schedule: _s, warmupEpochs: _w, ...training } = config.training ?? {};
+  const cells = expandStudyGrid({
+    ...config,
+    training,
+    modelOptions: { init: "data" },
+    cam: { ...config.cam, layers: { googlenet: "conv2" } },
+  });
+  const cell = cells.find((c) => c.model === "googlenet")!;
+  assert.equal(cell.id, "cohort-googlenet-gap-subject-seed-default-s0-18f9d3");
+  return cell;
+}
+
+Deno.test("paper-cell: GoogLeNet-GAP at full width and 224 px beside the plain 1/16-width cell", async (t) => {
   const paper = await googlenetCell("paper-cell");
-  const small = await googlenetCell("default-backbones");
+  const small = await plainDefaultCell();
   const { cells } = await loadStudyGrid(`${CONFIGS}paper-cell.json`);
 
   await t.step("one cell: the paper's size, the default cohort, the subject split", () => {

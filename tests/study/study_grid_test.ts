@@ -16,11 +16,12 @@ import {
  */
 const IDS: Record<string, string[]> = {
   // New settings since (data-dependent init, Adam 2e-3: README, "The backbones at the default scale"; then
-  // Grad-CAM at GoogLeNet's conv2, which hashes into both cells), so new cells: results made with the old
-  // settings must not be taken for these (at the CAM layer they were ...-da71f4 and ...-381c8c).
+  // Grad-CAM at GoogLeNet's conv2, which hashes into both cells; since 2026-12-07 batch norm, warm-up and
+  // cosine decay and Grad-CAM at AlexNet's conv1), so new cells: results made with the old settings must not
+  // be taken for these (the plain nets were ...-30025e and ...-18f9d3, at the CAM layer ...-da71f4 and ...-381c8c).
   "default-backbones": [
-    "cohort-alexnet-gap-subject-seed-default-s0-30025e",
-    "cohort-googlenet-gap-subject-seed-default-s0-18f9d3",
+    "cohort-alexnet-gap-subject-seed-default-s0-092ebc",
+    "cohort-googlenet-gap-subject-seed-default-s0-767a8a",
   ],
   // k-fold over subjects (6 folds: every subject tested once), run only by name.
   "default-kfold": [
@@ -143,8 +144,8 @@ const IDS: Record<string, string[]> = {
 /** The same with the cohort's identity in `data` (`deno task reproduce --data PATH`: `cohort` = its path). */
 const TAGGED_IDS: Record<string, string[]> = {
   "default-backbones": [
-    "cohort-alexnet-gap-subject-seed-default-s0-959e7c",
-    "cohort-googlenet-gap-subject-seed-default-s0-83f9c2",
+    "cohort-alexnet-gap-subject-seed-default-s0-de1f41",
+    "cohort-googlenet-gap-subject-seed-default-s0-3fdf80",
   ],
   "default": [
     "cohort-small-gap-subject-seed-default-s0-8495e0",
