@@ -497,7 +497,9 @@ function printFoldTables(tables: GridTables): void {
     [
       "dataset",
       "seeds",
+      "grid_a",
       "net_a",
+      "grid_b",
       "net_b",
       "subjects",
       "slice_acc_a",

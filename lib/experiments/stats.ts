@@ -1,8 +1,9 @@
 /**
- * Exact small-sample statistics for comparing runs on few subjects: the binomial distribution, the
- * Clopper–Pearson interval of a proportion and the exact McNemar (sign) test of two classifiers scored on the
- * same subjects. Sums run in float64 over log terms, exact to ~1e-12 for n up to tens of thousands; the
- * interval's ends are found by bisection on the binomial tails.
+ * Small-sample statistics for comparing runs on few subjects: the binomial distribution, the Clopper–Pearson
+ * interval of a proportion, the exact McNemar (sign) test of two classifiers scored on the same subjects, and
+ * the paired sign-flip test of two nets' per-subject scores with the interval it inverts to. Binomial sums run
+ * in float64 over log terms, exact to ~1e-12 for n up to tens of thousands; the Clopper–Pearson ends are found
+ * by bisection on the binomial tails.
  *
  * @example
  * clopperPearson(24, 26);  // { low: 0.7487, high: 0.9905 }
@@ -132,23 +133,34 @@ export function exactMcNemar(onlyA: number, onlyB: number): number {
 
 /** Options of {@linkcode pairedSignFlipTest}. */
 export interface SignFlipOptions {
-  /** Enumerate all 2^n sign patterns when n (non-zero differences) is at most this. @default 20 */
+  /** Enumerate all 2^n sign patterns when n (the differences, zeros included) is at most this. @default 20 */
   exactUpTo?: number;
   /** Random sign patterns drawn above `exactUpTo`. @default 100000 */
   resamples?: number;
-  /** Seed of those draws (lib's mulberry32), so a p-value is the same on every run. @default 0 */
+  /** Seed of those draws (lib's mulberry32), so a result is the same on every run. @default 0 */
   seed?: number;
+  /** Coverage of the interval of the shift (the test inverted). @default 0.95 */
+  level?: number;
 }
 
-/** A paired test's result. */
+/** A paired sign-flip test's result. */
 export interface PairedTest {
   /** Pairs given (zero differences included). */
   n: number;
   /** Mean difference (1/n) Σ d_i. */
   mean: number;
-  /** Two-sided p-value. */
+  /** Two-sided p-value of H0: the differences are symmetric about 0. */
   p: number;
-  /** True when every sign pattern was enumerated; false for a Monte Carlo p. */
+  /**
+   * The shifts δ the test does not reject at 1 − `level` (differences d_i − δ): an interval around the mean,
+   * agreeing with `p` (0 lies inside iff p > 1 − level). ±Infinity where too few pairs can reject any shift
+   * (e.g. 5 pairs at 95%: the smallest p is 2/32).
+   */
+  low: number;
+  high: number;
+  /** Coverage of [low, high]. */
+  level: number;
+  /** True when every sign pattern was enumerated; false for Monte Carlo. */
   exact: boolean;
 }
 
@@ -156,115 +168,94 @@ export interface PairedTest {
  * Paired sign-flip permutation test (Fisher's randomisation test for paired data) of H0: the differences
  * d_i = a_i − b_i are symmetric about 0, e.g. two nets' accuracies on the same held-out subjects, each
  * subject one pair (the subjects are the independent units, so the many slices of one subject count once).
- * Statistic T = |Σ d_i|; under H0 every sign pattern ε ∈ {±1}^n is equally likely, so
- * p = #{ε : |Σ ε_i d_i| ≥ T} / 2^n, enumerated over the m non-zero differences when m ≤ `exactUpTo` (zeros
- * change no sum), else p = (1 + #{r : |Σ ε_ir d_i| ≥ T}) / (R + 1) over R random patterns (Phipson & Smyth,
- * 2010: never 0). Sums within 1e-9·Σ|d_i| of T count as ties (≥). 1 when every difference is 0.
+ * Statistic T = |S|, S = Σ d_i; under H0 every sign pattern ε ∈ {±1}^n is equally likely, so
+ * p = #{ε : |Σ ε_i d_i| ≥ T} / 2^n, enumerated when n ≤ `exactUpTo`, else p = (1 + #{r : |Σ ε_ir d_i| ≥ T}) /
+ * (R + 1) over R random patterns (Phipson & Smyth, 2010: never 0). Sums within 1e-9·Σ|d_i| of T count as
+ * ties (≥). 1 when every difference is 0.
+ *
+ * The interval inverts the same test for a shift δ (H0: d_i − δ symmetric about 0), on the same patterns.
+ * For pattern ε with A = Σ ε_i d_i and B = Σ ε_i, |A − δB| ≥ |S − nδ| holds exactly for δ between the mean of
+ * the d_i with ε_i = +1, (S + A)/(n + B), and the mean of those with ε_i = −1, (S − A)/(n − B) (always, when
+ * one of the two sets is empty); so δ is kept while at least k patterns' intervals hold it, k = ⌊α·2^n⌋ + 1
+ * exact or ⌊α(R + 1)⌋ Monte Carlo, α = 1 − level: the ends are the k-th smallest low and k-th largest high
+ * subset means (Hartigan, 1969).
  *
  * @throws {StatsError} for a difference that is not finite, or bad options.
  *
  * @example
- * pairedSignFlipTest([0.1, 0.2, 0.05, 0.3, 0.15]); // { n: 5, mean: 0.16, p: 0.0625, exact: true }
+ * pairedSignFlipTest([0.1, 0.2, 0.05, 0.3, 0.15]).p; // 0.0625 = 2 / 2^5
  */
 export function pairedSignFlipTest(
   differences: ArrayLike<number>,
   options: SignFlipOptions = {},
 ): PairedTest {
   const exactUpTo = options.exactUpTo ?? 20, resamples = options.resamples ?? 100_000;
-  if (!Number.isInteger(exactUpTo) || exactUpTo < 0 || exactUpTo > 26) {
-    throw new StatsError("pairedSignFlipTest", `exactUpTo must be an integer in 0..26, got ${exactUpTo}`);
+  const level = options.level ?? 0.95;
+  if (!Number.isInteger(exactUpTo) || exactUpTo < 0 || exactUpTo > 22) {
+    throw new StatsError("pairedSignFlipTest", `exactUpTo must be an integer in 0..22, got ${exactUpTo}`);
   }
   if (!Number.isInteger(resamples) || resamples < 1) {
     throw new StatsError("pairedSignFlipTest", `resamples must be a positive integer, got ${resamples}`);
   }
+  if (!(level > 0 && level < 1)) {
+    throw new StatsError("pairedSignFlipTest", `level must be in (0, 1), got ${level}`);
+  }
   const n = differences.length;
+  const d = new Float64Array(n);
   let total = 0, scale = 0;
-  const d: number[] = [];
   for (let i = 0; i < n; i++) {
     const v = differences[i];
     if (!Number.isFinite(v)) throw new StatsError("pairedSignFlipTest", `difference ${i} is ${v}`);
-    total += v, scale += Math.abs(v);
-    if (v !== 0) d.push(v);
+    d[i] = v, total += v, scale += Math.abs(v);
   }
   const mean = n ? total / n : 0;
-  if (!d.length) return { n, mean, p: 1, exact: true };
+  if (scale === 0) return { n, mean, p: 1, low: mean, high: mean, level, exact: true };
   const t = Math.abs(total) - 1e-9 * scale;
-  const m = d.length;
-  if (m <= exactUpTo) {
+  const exact = n <= exactUpTo;
+  const patterns = exact ? 2 ** n : resamples;
+  const lows = new Float64Array(patterns), highs = new Float64Array(patterns);
+  let hits = 0;
+  // Pattern r's sums A = Σ ε_i d_i, B = Σ ε_i: its p count and the δ interval it holds.
+  const record = (r: number, a: number, b: number) => {
+    if (Math.abs(a) >= t) hits++;
+    if (Math.abs(b) === n) lows[r] = -Infinity, highs[r] = Infinity;
+    else {
+      const plus = (total + a) / (n + b), minus = (total - a) / (n - b);
+      lows[r] = Math.min(plus, minus), highs[r] = Math.max(plus, minus);
+    }
+  };
+  if (exact) {
     // Gray code: pattern k differs from k − 1 in one sign, so each sum is one update of the last.
-    let sum = total, hits = 1; // the observed pattern
-    const sign = new Int8Array(m).fill(1);
-    const patterns = 2 ** m;
+    let a = total, b = n;
+    const sign = new Int8Array(n).fill(1);
+    record(0, a, b);
     for (let k = 1; k < patterns; k++) {
       const bit = 31 - Math.clz32(k & -k);
-      sum -= 2 * sign[bit] * d[bit];
+      a -= 2 * sign[bit] * d[bit], b -= 2 * sign[bit];
       sign[bit] = -sign[bit];
-      if (Math.abs(sum) >= t) hits++;
+      record(k, a, b);
     }
-    return { n, mean, p: Math.min(1, hits / patterns), exact: true };
-  }
-  const rand = mulberry32(options.seed ?? 0);
-  let hits = 0;
-  for (let r = 0; r < resamples; r++) {
-    // 32 signs from each draw: the bits of ⌊u·2³²⌋ (mulberry32's u is k/2³² for a 32-bit k).
-    let sum = 0, bits = 0;
-    for (let i = 0; i < m; i++) {
-      if ((i & 31) === 0) bits = (rand() * 4294967296) >>> 0;
-      sum += bits & 1 ? -d[i] : d[i];
-      bits >>>= 1;
-    }
-    if (Math.abs(sum) >= t) hits++;
-  }
-  return { n, mean, p: Math.min(1, (hits + 1) / (resamples + 1)), exact: false };
-}
-
-/** Options of {@linkcode bootstrapMeanInterval}. */
-export interface BootstrapOptions {
-  /** Coverage. @default 0.95 */
-  level?: number;
-  /** Bootstrap resamples. @default 10000 */
-  resamples?: number;
-  /** Seed of the resampling (lib's mulberry32). @default 0 */
-  seed?: number;
-}
-
-/**
- * Percentile bootstrap interval of a mean (Efron): the values resampled with replacement R times, each
- * resample's mean m_r, and the interval [q_{(1−level)/2}, q_{(1+level)/2}] of the m_r (linear interpolation
- * between order statistics). With subjects as the values (e.g. per-subject accuracy differences of two nets)
- * it is the interval of the mean difference over subjects. A single value gives [v, v].
- *
- * @throws {StatsError} for no values, a value that is not finite, or bad options.
- *
- * @example
- * bootstrapMeanInterval([0.1, 0.2, 0.05, 0.3, 0.15]); // ≈ { low: 0.08, high: 0.24 }
- */
-export function bootstrapMeanInterval(values: ArrayLike<number>, options: BootstrapOptions = {}): Interval {
-  const level = options.level ?? 0.95, resamples = options.resamples ?? 10_000;
-  if (!(level > 0 && level < 1)) {
-    throw new StatsError("bootstrapMeanInterval", `level must be in (0, 1), got ${level}`);
-  }
-  if (!Number.isInteger(resamples) || resamples < 2) {
-    throw new StatsError("bootstrapMeanInterval", `resamples must be an integer ≥ 2, got ${resamples}`);
-  }
-  const n = values.length;
-  if (!n) throw new StatsError("bootstrapMeanInterval", "no values");
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(values[i])) {
-      throw new StatsError("bootstrapMeanInterval", `value ${i} is ${values[i]}`);
+  } else {
+    const rand = mulberry32(options.seed ?? 0);
+    for (let r = 0; r < patterns; r++) {
+      // 32 signs from each draw: the bits of ⌊u·2³²⌋ (mulberry32's u is k/2³² for a 32-bit k).
+      let a = 0, b = 0, bits = 0;
+      for (let i = 0; i < n; i++) {
+        if ((i & 31) === 0) bits = (rand() * 4294967296) >>> 0;
+        if (bits & 1) a -= d[i], b--;
+        else a += d[i], b++;
+        bits >>>= 1;
+      }
+      record(r, a, b);
     }
   }
-  const rand = mulberry32(options.seed ?? 0);
-  const means = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[Math.floor(rand() * n)];
-    means[r] = sum / n;
+  const alpha = 1 - level;
+  const k = exact ? Math.floor(alpha * patterns) + 1 : Math.floor(alpha * (patterns + 1));
+  let low = -Infinity, high = Infinity;
+  if (k >= 1 && k <= patterns) {
+    lows.sort(), highs.sort();
+    low = lows[k - 1], high = highs[patterns - k];
   }
-  means.sort();
-  const at = (q: number) => {
-    const x = q * (resamples - 1), lo = Math.floor(x), hi = Math.min(lo + 1, resamples - 1);
-    return means[lo] + (x - lo) * (means[hi] - means[lo]);
-  };
-  return { low: at((1 - level) / 2), high: at((1 + level) / 2) };
+  const p = exact ? hits / patterns : (hits + 1) / (patterns + 1);
+  return { n, mean, p: Math.min(1, p), low, high, level, exact };
 }

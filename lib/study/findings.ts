@@ -48,8 +48,13 @@ export interface FindingsOptions {
 }
 
 const f2 = (v: number) => v.toFixed(2);
-/** A difference with its sign: +0.06, −0.02. */
-const signed = (v: number) => `${v < 0 ? "−" : "+"}${Math.abs(v).toFixed(2)}`;
+/** A difference with its sign, two decimals: +0.06, −0.02, 0.00; ±∞ for an unbounded interval end. */
+const signed = (v: number) =>
+  !Number.isFinite(v)
+    ? (v < 0 ? "−∞" : "+∞")
+    : Math.abs(v) < 0.005
+    ? "0.00"
+    : `${v < 0 ? "−" : "+"}${Math.abs(v).toFixed(2)}`;
 /** A p-value: "p = " and two significant digits, "p < 0.0001" below that. */
 const pValue = (v: number) => (v < 1e-4 ? "p < 0.0001" : `p = ${Number(v.toPrecision(2))}`);
 /** Two significant digits, for small levels such as a region's share of the brain (0.044). */
@@ -470,13 +475,17 @@ function foldFindings(results: Row[], subjects: Table | undefined): Finding[] {
       `${p.net_a} vs ${p.net_b} ${p.only_a}:${p.only_b} discordant, p = ${f2(num(p.mcnemar_p)!)}`
     );
     const sliceTests = slicePairs.filter((p) => p.dataset === dataset && p.seed === seed && p.folds === folds)
-      .map((p) =>
-        `${p.net_a} ${f2(num(p.slice_acc_a)!)} vs ${p.net_b} ${f2(num(p.slice_acc_b)!)} (${
+      .map((p) => {
+        // Nets of two grids can share a configuration label: then each is named with its grid.
+        const [a, b] = p.grid_a === p.grid_b
+          ? [p.net_a, p.net_b]
+          : [`${p.net_a} [${p.grid_a}]`, `${p.net_b} [${p.grid_b}]`];
+        return `${a} ${f2(num(p.slice_acc_a)!)} vs ${b} ${f2(num(p.slice_acc_b)!)} (${
           signed(num(p.slice_acc_diff)!)
         }, 95% CI ${signed(num(p.diff_ci_low)!)} to ${signed(num(p.diff_ci_high)!)}, ${
           pValue(num(p.signflip_p)!)
-        })`
-      );
+        })`;
+      });
     out.push({
       kind: "k-fold",
       datasets: [String(dataset)],

@@ -8,24 +8,19 @@
  *
  * @module
  */
-import {
-  bootstrapMeanInterval,
-  type BootstrapOptions,
-  pairedSignFlipTest,
-  type SignFlipOptions,
-} from "../experiments/stats.ts";
+import { pairedSignFlipTest, type SignFlipOptions } from "../experiments/stats.ts";
 import type { Table } from "../experiments/tables.ts";
 import { rowsOf, tableFromRows } from "../experiments/tables.ts";
 import { foldRun, groupRuns, mean, num, type Row, testRowsByRun } from "./_folds.ts";
 
 /** Options of {@linkcode foldSliceComparisons}. */
 export interface FoldSliceComparisonOptions {
-  /** Coverage of the mean difference's bootstrap interval. @default 0.95 */
-  level?: number;
-  /** The sign-flip test's settings (exact up to 20 subjects, else 100,000 seeded draws). */
+  /**
+   * The sign-flip test's settings: `level` of the interval, `exactUpTo` subjects enumerated, else `resamples`
+   * seeded draws.
+   * @default { level: 0.95, exactUpTo: 20, resamples: 100000, seed: 0 }
+   */
   test?: SignFlipOptions;
-  /** The bootstrap's settings (10,000 seeded resamples of the subjects). */
-  bootstrap?: Omit<BootstrapOptions, "level">;
   /**
    * Also compare each pair pooled over the partitions (cell seeds) both nets ran: a subject's accuracy is then
    * its mean over those partitions, one pair per subject (rows with `seed` null and `seeds` listing them).
@@ -51,11 +46,12 @@ interface NetRun {
  * concatenated tables) and, with `pool`, over the partitions both ran. For subject s with slice accuracy a_s
  * under net a and b_s under net b, d_s = a_s − b_s over the S shared subjects:
  * `slice_acc_a` = (1/S) Σ a_s and `slice_acc_b` (held-out-subject accuracy, every subject weighted once),
- * `slice_acc_diff` = (1/S) Σ d_s with its percentile bootstrap interval over subjects (`diff_ci_low`,
- * `diff_ci_high`, `ci_level`), `subjects_a_ahead` / `subjects_b_ahead` (d_s > 0 / < 0), and `signflip_p`, the
- * paired sign-flip permutation test's two-sided p of H0: d symmetric about 0 (lib/experiments'
- * `pairedSignFlipTest`; `p_exact` says whether every sign pattern was enumerated). Nets are named by `grid_a`,
- * `net_a` (configuration label), `grid_b`, `net_b`.
+ * `slice_acc_diff` = (1/S) Σ d_s, `subjects_a_ahead` / `subjects_b_ahead` (d_s > 0 / < 0), and `signflip_p`,
+ * the paired sign-flip permutation test's two-sided p of H0: d symmetric about 0, with the interval of the
+ * shift that test inverts to (`diff_ci_low`, `diff_ci_high`, `ci_level`: 0 lies inside iff p > 1 − level;
+ * lib/experiments' `pairedSignFlipTest`; `p_exact` says whether every sign pattern was enumerated). Nets are
+ * named by `grid_a`, `net_a` (configuration label), `grid_b`, `net_b`, in a fixed order (grid, then
+ * configuration), so a pair points the same way in every partition and in its pooled row.
  *
  * Only nets whose every fold has `subjects` rows with `vote_share` are compared (cells finished before that
  * table existed have none); the region-FA baseline has none either.
@@ -95,6 +91,12 @@ export function foldSliceComparisons(
       accuracy,
     });
   }
+  // A fixed order, so that each pair points the same way in every partition and in its pooled row.
+  const order = (x: unknown) => String(x ?? "");
+  nets.sort((x, y) =>
+    order(x.grid).localeCompare(order(y.grid)) || x.config.localeCompare(y.config) ||
+    bySeed(x.seed, y.seed)
+  );
   const out: Row[] = [];
   const samePartitioning = (a: NetRun, b: NetRun) =>
     a.dataset === b.dataset && a.scale === b.scale && a.folds === b.folds;
@@ -122,7 +124,7 @@ export function foldSliceComparisons(
         if (seeds.length < 2) continue;
         const row = compare(meanOver(groups[i], seeds), meanOver(groups[j], seeds), options);
         if (row) {
-          const sorted = [...seeds].sort((x, y) => Number(x) - Number(y));
+          const sorted = [...seeds].sort(bySeed);
           out.push({
             ...names(a0, b0),
             seed: null,
@@ -137,6 +139,18 @@ export function foldSliceComparisons(
   return tableFromRows(out);
 }
 
+/** Each subject's mean accuracy over the partitions `seeds` (subjects tested in all of them). */
+function meanOver(runs: NetRun[], seeds: unknown[]): Map<string, number> {
+  const chosen = runs.filter((r) => seeds.includes(r.seed));
+  const out = new Map<string, number>();
+  for (const subject of chosen[0].accuracy.keys()) {
+    const values = chosen.map((r) => r.accuracy.get(subject));
+    if (values.every((v) => v !== undefined)) out.set(subject, mean(values as number[]));
+  }
+  return out;
+}
+
+/** The columns that name a pair's nets and their k-fold runs. */
 function names(a: NetRun, b: NetRun): Row {
   return {
     dataset: a.dataset,
@@ -149,17 +163,7 @@ function names(a: NetRun, b: NetRun): Row {
   };
 }
 
-/** Each subject's mean accuracy over the partitions `seeds` (subjects tested in all of them). */
-function meanOver(runs: NetRun[], seeds: unknown[]): Map<string, number> {
-  const chosen = runs.filter((r) => seeds.includes(r.seed));
-  const out = new Map<string, number>();
-  for (const subject of chosen[0].accuracy.keys()) {
-    const values = chosen.map((r) => r.accuracy.get(subject));
-    if (values.every((v) => v !== undefined)) out.set(subject, mean(values as number[]));
-  }
-  return out;
-}
-
+/** Net a against net b on the subjects both have (null for none): a row's numbers. */
 function compare(
   a: Map<string, number>,
   b: Map<string, number>,
@@ -168,20 +172,24 @@ function compare(
   const shared = [...a.keys()].filter((s) => b.has(s)).sort();
   if (!shared.length) return null;
   const d = shared.map((s) => a.get(s)! - b.get(s)!);
-  const level = options.level ?? 0.95;
   const test = pairedSignFlipTest(d, options.test);
-  const ci = bootstrapMeanInterval(d, { ...options.bootstrap, level });
   return {
     subjects: shared.length,
     slice_acc_a: mean(shared.map((s) => a.get(s)!)),
     slice_acc_b: mean(shared.map((s) => b.get(s)!)),
     slice_acc_diff: test.mean,
-    diff_ci_low: ci.low,
-    diff_ci_high: ci.high,
-    ci_level: level,
+    diff_ci_low: test.low,
+    diff_ci_high: test.high,
+    ci_level: test.level,
     subjects_a_ahead: d.filter((v) => v > 0).length,
     subjects_b_ahead: d.filter((v) => v < 0).length,
     signflip_p: test.p,
     p_exact: test.exact,
   };
+}
+
+/** Seeds in numeric order where they are numbers, else by their text. */
+function bySeed(x: unknown, y: unknown): number {
+  const nx = Number(x), ny = Number(y);
+  return Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : String(x).localeCompare(String(y));
 }

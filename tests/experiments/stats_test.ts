@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import {
   binomialCdf,
-  bootstrapMeanInterval,
   clopperPearson,
   exactMcNemar,
   pairedSignFlipTest,
@@ -114,16 +113,17 @@ Deno.test("exact McNemar test", async (t) => {
   });
 });
 
-/** The sign-flip p by brute force: every mask of every sign, no Gray code, no dropping of zeros. */
-function bruteSignFlip(d: number[]): number {
-  const t = Math.abs(d.reduce((a, b) => a + b, 0)) - 1e-9 * d.reduce((a, b) => a + Math.abs(b), 0);
+/** The sign-flip p of the shifted differences d − δ by brute force: every mask of every sign, no Gray code. */
+function bruteSignFlip(d: number[], delta = 0): number {
+  const x = d.map((v) => v - delta);
+  const t = Math.abs(x.reduce((a, b) => a + b, 0)) - 1e-9 * x.reduce((a, b) => a + Math.abs(b), 0);
   let hits = 0;
-  for (let mask = 0; mask < 2 ** d.length; mask++) {
+  for (let mask = 0; mask < 2 ** x.length; mask++) {
     let sum = 0;
-    for (let i = 0; i < d.length; i++) sum += (mask >> i) & 1 ? -d[i] : d[i];
+    for (let i = 0; i < x.length; i++) sum += (mask >> i) & 1 ? -x[i] : x[i];
     if (Math.abs(sum) >= t) hits++;
   }
-  return hits / 2 ** d.length;
+  return hits / 2 ** x.length;
 }
 
 Deno.test("paired sign-flip test", async (t) => {
@@ -134,7 +134,7 @@ Deno.test("paired sign-flip test", async (t) => {
       close(r.p, exactMcNemar(up, down), 1e-12);
       assert.equal(r.exact, true);
     }
-    assert.deepEqual(pairedSignFlipTest([0.1, 0.2, 0.05, 0.3, 0.15]).p, 2 / 32);
+    assert.equal(pairedSignFlipTest([0.1, 0.2, 0.05, 0.3, 0.15]).p, 2 / 32);
   });
 
   await t.step("real differences: equal to enumerating every sign pattern by brute force", () => {
@@ -151,66 +151,114 @@ Deno.test("paired sign-flip test", async (t) => {
     close(z.p, r.p, 1e-12);
     assert.equal(z.n, 9);
     close(z.mean, d.reduce((a, b) => a + b, 0) / 9, 1e-15);
-    assert.deepEqual(pairedSignFlipTest([0, 0]), { n: 2, mean: 0, p: 1, exact: true });
-    assert.deepEqual(pairedSignFlipTest([]), { n: 0, mean: 0, p: 1, exact: true });
+    assert.deepEqual(pairedSignFlipTest([0, 0]), {
+      n: 2,
+      mean: 0,
+      p: 1,
+      low: 0,
+      high: 0,
+      level: 0.95,
+      exact: true,
+    });
+    assert.deepEqual(pairedSignFlipTest([]), {
+      n: 0,
+      mean: 0,
+      p: 1,
+      low: 0,
+      high: 0,
+      level: 0.95,
+      exact: true,
+    });
   });
 
-  await t.step("invariant to the sign and the scale of the differences", () => {
+  await t.step("invariant to the sign and the scale of the differences; the interval moves with them", () => {
     const d = [0.3, -0.1, 0.2, 0.15, 0.05, -0.02, 0.11];
-    const p = pairedSignFlipTest(d).p;
-    close(pairedSignFlipTest(d.map((v) => -v)).p, p, 1e-12);
-    close(pairedSignFlipTest(d.map((v) => 1000 * v)).p, p, 1e-12);
+    const r = pairedSignFlipTest(d);
+    close(pairedSignFlipTest(d.map((v) => -v)).p, r.p, 1e-12);
+    const scaled = pairedSignFlipTest(d.map((v) => 1000 * v));
+    close(scaled.p, r.p, 1e-12);
+    close(scaled.low, 1000 * r.low, 1e-9), close(scaled.high, 1000 * r.high, 1e-9);
+    const shifted = pairedSignFlipTest(d.map((v) => v + 0.5));
+    close(shifted.low, r.low + 0.5, 1e-12), close(shifted.high, r.high + 0.5, 1e-12);
+    const flipped = pairedSignFlipTest(d.map((v) => -v));
+    close(flipped.low, -r.high, 1e-12), close(flipped.high, -r.low, 1e-12);
+  });
+
+  await t.step(
+    "the interval inverts the test: its ends are where the brute-force p of d − δ crosses α",
+    () => {
+      const rand = mulberry32(5);
+      for (const n of [7, 9, 11]) {
+        const d = Array.from({ length: n }, () => rand() - 0.3);
+        for (const level of [0.95, 0.8]) {
+          const r = pairedSignFlipTest(d, { level });
+          const alpha = 1 - level, eps = 1e-7;
+          assert.ok(r.low < r.mean && r.mean < r.high);
+          assert.ok(bruteSignFlip(d, r.high - eps) > alpha, `n ${n}: inside the upper end`);
+          assert.ok(bruteSignFlip(d, r.high + eps) <= alpha, `n ${n}: outside the upper end`);
+          assert.ok(bruteSignFlip(d, r.low + eps) > alpha, `n ${n}: inside the lower end`);
+          assert.ok(bruteSignFlip(d, r.low - eps) <= alpha, `n ${n}: outside the lower end`);
+        }
+      }
+    },
+  );
+
+  await t.step("0 lies inside the interval exactly when p > 1 − level, exact and Monte Carlo", () => {
+    const rand = mulberry32(9);
+    let inside = 0, outside = 0;
+    for (let trial = 0; trial < 60; trial++) {
+      const n = trial % 2 ? 14 : 40;
+      const shift = (trial % 5) * 0.03;
+      const d = Array.from({ length: n }, () => rand() - 0.5 + shift);
+      const r = pairedSignFlipTest(d, { resamples: 5000, seed: trial });
+      assert.equal(r.exact, n <= 20);
+      const holdsZero = r.low <= 0 && 0 <= r.high;
+      assert.equal(holdsZero, r.p > 0.05, `trial ${trial}: p ${r.p}, [${r.low}, ${r.high}]`);
+      holdsZero ? inside++ : outside++;
+    }
+    assert.ok(inside > 5 && outside > 5, `both outcomes tested (${inside} inside, ${outside} outside)`);
+  });
+
+  await t.step("too few pairs to reject any shift: an infinite interval; all equal: that value", () => {
+    const five = pairedSignFlipTest([0.1, 0.2, 0.05, 0.3, 0.15]);
+    assert.deepEqual([five.low, five.high], [-Infinity, Infinity]);
+    const one = pairedSignFlipTest([0.4]);
+    assert.deepEqual([one.p, one.low, one.high], [1, -Infinity, Infinity]);
+    // 8 equal differences: p of any other shift is 2 / 256, so only 0.3 itself is kept.
+    const equal = pairedSignFlipTest(Array(8).fill(0.3));
+    close(equal.low, 0.3, 1e-15), close(equal.high, 0.3, 1e-15);
   });
 
   await t.step("Monte Carlo: within 4 standard errors of the exact p, never 0, the same for a seed", () => {
     const rand = mulberry32(3);
     const d = Array.from({ length: 16 }, () => rand() - 0.3);
-    const exact = pairedSignFlipTest(d).p;
+    const exact = pairedSignFlipTest(d);
     const mc = pairedSignFlipTest(d, { exactUpTo: 0, resamples: 40_000, seed: 1 });
     assert.equal(mc.exact, false);
-    assert.ok(
-      Math.abs(mc.p - exact) <= 4 * Math.sqrt(exact * (1 - exact) / 40_000) + 1e-4,
-      `${mc.p} vs ${exact}`,
-    );
+    const se = (p: number, r: number) => 4 * Math.sqrt(p * (1 - p) / r) + 1e-4;
+    assert.ok(Math.abs(mc.p - exact.p) <= se(exact.p, 40_000), `${mc.p} vs ${exact.p}`);
+    assert.ok(Math.abs(mc.high - exact.high) < 0.02 && Math.abs(mc.low - exact.low) < 0.02);
     assert.deepEqual(pairedSignFlipTest(d, { exactUpTo: 0, resamples: 40_000, seed: 1 }), mc);
+    // More than 32 pairs: the signs past the first draw's 32 bits are drawn again (27 up, 13 down: the sign test).
+    const signs = [...Array(27).fill(1), ...Array(13).fill(-1)];
+    const many = pairedSignFlipTest(signs, { resamples: 40_000, seed: 4 });
+    const target = exactMcNemar(27, 13);
+    assert.ok(Math.abs(many.p - target) <= se(target, 40_000), `${many.p} vs ${target}`);
     const far = pairedSignFlipTest(Array(40).fill(1), { resamples: 999 });
     close(far.p, 1 / 1000, 1e-15);
   });
 
-  await t.step("typed errors for a non-finite difference and bad options", () => {
-    assert.throws(() => pairedSignFlipTest([0.1, NaN]), StatsError);
-    assert.throws(() => pairedSignFlipTest([0.1], { exactUpTo: 27 }), StatsError);
-    assert.throws(() => pairedSignFlipTest([0.1], { resamples: 0 }), StatsError);
-  });
-});
-
-Deno.test("bootstrap interval of a mean", async (t) => {
-  await t.step("one value repeated: the interval is that value", () => {
-    const ci = bootstrapMeanInterval([0.4, 0.4, 0.4]);
-    close(ci.low, 0.4, 1e-15), close(ci.high, 0.4, 1e-15);
-    assert.deepEqual(bootstrapMeanInterval([2]), { low: 2, high: 2 });
-  });
-
-  await t.step("large samples: close to mean ± 1.96 SD/√n, around the mean, the same for a seed", () => {
-    const rand = mulberry32(11);
-    // Uniform(0, 1): SD 1/√12.
-    const v = Array.from({ length: 400 }, () => rand());
-    const m = v.reduce((a, b) => a + b, 0) / v.length;
-    const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
-    const ci = bootstrapMeanInterval(v, { resamples: 4000, seed: 2 });
-    const half = 1.96 * sd / Math.sqrt(v.length);
-    assert.ok(ci.low < m && m < ci.high);
-    close(ci.high - ci.low, 2 * half, 0.15 * 2 * half);
-    close((ci.low + ci.high) / 2, m, 0.1 * half);
-    assert.deepEqual(bootstrapMeanInterval(v, { resamples: 4000, seed: 2 }), ci);
-    const narrow = bootstrapMeanInterval(v, { resamples: 4000, seed: 2, level: 0.5 });
-    assert.ok(narrow.low > ci.low && narrow.high < ci.high);
-  });
-
-  await t.step("typed errors for no values, a non-finite value and bad options", () => {
-    assert.throws(() => bootstrapMeanInterval([]), StatsError);
-    assert.throws(() => bootstrapMeanInterval([1, Infinity]), StatsError);
-    assert.throws(() => bootstrapMeanInterval([1], { level: 1 }), StatsError);
-    assert.throws(() => bootstrapMeanInterval([1], { resamples: 1 }), StatsError);
+  await t.step("typed errors naming the function and the problem", () => {
+    assert.throws(() => pairedSignFlipTest([0.1, NaN]), {
+      name: "StatsError",
+      message: /difference 1 is NaN/,
+    });
+    assert.throws(
+      () => pairedSignFlipTest([0.1], { exactUpTo: 23 }),
+      /exactUpTo must be an integer in 0\.\.22/,
+    );
+    assert.throws(() => pairedSignFlipTest([0.1], { resamples: 0 }), /resamples must be a positive integer/);
+    assert.throws(() => pairedSignFlipTest([0.1], { level: 1 }), /level must be in \(0, 1\)/);
+    assert.throws(() => pairedSignFlipTest([0.1], { level: 1 }), StatsError);
   });
 });

@@ -382,7 +382,8 @@ Deno.test("k-fold runs pool over their folds", async (t) => {
   await t.step(
     "with both nets' subjects rows, the finding adds their slice accuracy paired over subjects",
     () => {
-      // small: 0.9 on every test subject; alexnet: 0.6 — +0.30 on all 12, so p = 2 / 2^12 and the interval 0.30.
+      // small: 0.9 on every test subject; alexnet: 0.6 — −0.30 on all 12 (pairs in the configurations' order), so
+      // p = 2 / 2^12 and every other shift is rejected: the interval is −0.30.
       const subjects = results.flatMap((r) =>
         [...idsOf(r.subjects_right), ...idsOf(r.subjects_wrong)].map((subject) => ({
           run_id: r.run_id,
@@ -396,7 +397,7 @@ Deno.test("k-fold runs pool over their folds", async (t) => {
       )!;
       assert.match(
         fold.text,
-        /held-out subjects' slice accuracy, paired over subjects \(sign-flip test\): small-gap \(subject\) 0\.90 vs alexnet-gap \(subject\) 0\.60 \(\+0\.30, 95% CI \+0\.30 to \+0\.30, p = 0\.00049\)/,
+        /held-out subjects' slice accuracy, paired over subjects \(sign-flip test\): alexnet-gap \(subject\) 0\.60 vs small-gap \(subject\) 0\.90 \(−0\.30, 95% CI −0\.30 to −0\.30, p = 0\.00049\)/,
       );
       // Without the rows the clause is not there.
       assert.doesNotMatch(studyFindings(tables).find((f) => f.kind === "k-fold")!.text, /sign-flip/);

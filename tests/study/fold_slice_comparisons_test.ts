@@ -77,9 +77,13 @@ Deno.test("held-out-subject accuracy, paired over subjects", async (t) => {
       close(s0.signflip_p, pairedSignFlipTest(d).p);
       close(s0.signflip_p, 2 / 64);
       assert.equal(s0.p_exact, true);
-      assert.ok(Number(s0.diff_ci_low) > 0 && Number(s0.diff_ci_high) <= 0.3 + 1e-12);
+      // The interval the sign-flip test inverts to (6 subjects: p = 2/64 rejects 0).
+      const test = pairedSignFlipTest(d);
+      close(s0.diff_ci_low, test.low), close(s0.diff_ci_high, test.high);
+      assert.ok(test.low > 0 && test.high <= 0.3 + 1e-12);
+      assert.equal(s0.ci_level, 0.95);
       const s1 = rows.find((r) => r.seed === 1)!;
-      // Every difference 0.2: the bootstrap interval is that value.
+      // Every difference 0.2: every other shift is rejected (p = 2/64), so the interval is that value.
       close(s1.slice_acc_diff, 0.2);
       close(s1.diff_ci_low, 0.2), close(s1.diff_ci_high, 0.2);
     },
@@ -121,6 +125,48 @@ Deno.test("held-out-subject accuracy, paired over subjects", async (t) => {
     });
     const left = foldSliceComparisons(partial.results, partial.subjects).objects() as Row[];
     assert.deepEqual(left.map((r) => r.seed), [1]);
+  });
+
+  await t.step("a pair points the same way in every partition, whatever the rows' order", () => {
+    const { results, subjects } = tables(b, a);
+    const reversed = tableFromRows([...results.objects()].reverse() as Row[]);
+    for (const r of foldSliceComparisons(reversed, subjects).objects() as Row[]) {
+      assert.deepEqual([r.grid_a, r.grid_b], ["backbones", "small"], `seed ${r.seed}`);
+      assert.ok(Number(r.slice_acc_diff) > 0);
+    }
+  });
+
+  await t.step(
+    "a null vote_share leaves the net out; a subject missing from one partition leaves the pool",
+    () => {
+      const nulled = {
+        results: b.results,
+        subjects: b.subjects.map((r, i) => i === 0 ? { ...r, vote_share: null } : r),
+      };
+      const t1 = tables(a, nulled);
+      assert.deepEqual(
+        (foldSliceComparisons(t1.results, t1.subjects).objects() as Row[]).map((r) => r.seed),
+        [1],
+      );
+      // s5 tested on seed 0 only (seed 1's fold 1 tests s3, s4): the pooled row has 5 subjects.
+      const missing = {
+        results: b.results,
+        subjects: b.subjects.filter((r) => !(r.run_id === "small-small-s1-f1" && r.subject === "s5")),
+      };
+      const t2 = tables(a, missing);
+      const rows = foldSliceComparisons(t2.results, t2.subjects).objects() as Row[];
+      assert.deepEqual(rows.map((r) => [r.seed, r.subjects]), [[0, 6], [1, 5], [null, 5]]);
+    },
+  );
+
+  await t.step("seeds read as text (a CSV of pooled rows) sort and pair as well", () => {
+    const text = (r: { results: Row[]; subjects: Row[] }) => ({
+      results: r.results.map((x) => ({ ...x, seed: String(x.seed) })),
+      subjects: r.subjects,
+    });
+    const { results, subjects } = tables(text(a), text(b));
+    const rows = foldSliceComparisons(results, subjects).objects() as Row[];
+    assert.deepEqual(rows.map((r) => r.seeds), ["0", "1", "0 1"]);
   });
 
   await t.step("empty tables give an empty table", () => {
