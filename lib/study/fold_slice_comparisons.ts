@@ -123,13 +123,13 @@ export function foldSliceComparisons(
         const seeds = groups[i].map((n) => n.seed).filter((s) => groups[j].some((m) => m.seed === s));
         if (seeds.length < 2) continue;
         const row = compare(meanOver(groups[i], seeds), meanOver(groups[j], seeds), options);
+        // Each group holds its nets in seed order (the sort above), so `seeds` is in order too.
         if (row) {
-          const sorted = [...seeds].sort(bySeed);
           out.push({
             ...names(a0, b0),
             seed: null,
             partitions: seeds.length,
-            seeds: sorted.join(" "),
+            seeds: seeds.join(" "),
             ...row,
           });
         }
